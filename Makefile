@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 3
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test install install-dev translations extract-messages chromium db serve lint bench clean
+
+run: install translations db
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+
+test: install-dev translations chromium
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Compiled catalogs are build output: made from the committed .po files.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+# For developers: refresh messages.pot and the three catalogs after changing strings.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+db: install
+	$(FLASK) init-db
+	$(FLASK) load-demo
+
+# The browser tests drive Debian's chromium; install it when we can, else say how.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and retry."; exit 1; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check covenant_hub tests app.py bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

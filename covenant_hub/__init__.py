@@ -1,0 +1,38 @@
+"""Covenant Hub: the application factory."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from covenant_hub.config import PROJECT_ROOT
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, instance file, `COVENANT_*` environment, then `config` (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    from covenant_hub import settings
+
+    settings.load(app, config)
+
+    from covenant_hub import database, errors, i18n, ratelimit, security
+    from covenant_hub.accounts import register_accounts
+    from covenant_hub.api import register_api
+    from covenant_hub.orgs import register_orgs
+    from covenant_hub.site import register_site
+
+    database.register_database(app)
+    i18n.register_i18n(app)
+    ratelimit.register_rate_limits(app)
+    security.register_security(app)
+    errors.register_error_pages(app)
+    register_accounts(app)
+    register_orgs(app)
+    register_site(app)
+    register_api(app)
+    return app

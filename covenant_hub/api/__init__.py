@@ -1,0 +1,13 @@
+"""The versioned JSON API over the other domains' services."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def register_api(app: Flask) -> None:
+    """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
+    from covenant_hub.api import orgs  # noqa: F401  (registers routes on bp)
+
+    app.register_blueprint(bp)

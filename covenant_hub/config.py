@@ -1,0 +1,43 @@
+"""Default settings. The instance folder and `COVENANT_*` environment variables override them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    """Settings a fresh checkout runs with; every path is resolved against the project."""
+
+    # Filled in by the factory: the SQLite file lives in the instance folder.
+    DATABASE_URL: str | None = None
+    INDEX_DIR = str(PROJECT_ROOT / "index")
+    MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
+    MAIL_SENDER = "Covenant Hub <no-reply@covenant-hub.local>"
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SECRET_KEY: str | None = None  # generated and kept in the instance folder when unset
+    DEMO_DATA = True
+    # Rate limits shared by every worker process through a small SQLite file.
+    RATELIMIT_STORAGE_URI: str | None = None  # defaults to covenantsqlite:///<instance>/ratelimits.db
+    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_REGISTER = "5 per minute"
+    RATELIMIT_RESET = "5 per minute"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    LANGUAGES = ("ky", "ru", "en")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    ORGS_PER_PAGE = 25
+    API_PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 200
+    CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 2 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session

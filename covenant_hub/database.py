@@ -1,0 +1,63 @@
+"""Database wiring: SQLite pragmas, write transactions begun IMMEDIATE, migrations."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from covenant_hub.extensions import db, migrate
+from covenant_hub.config import PROJECT_ROOT
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def register_database(app: Flask) -> None:
+    """Attach SQLAlchemy and Alembic, then tune every SQLite connection the engine opens."""
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
+            "connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+    # Import every domain's models so metadata and Alembic see all tables.
+    from covenant_hub import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _tune_sqlite(engine)
+    from covenant_hub.cli import register_core_commands
+
+    register_core_commands(app)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout on each connection; IMMEDIATE for writers.
+
+    pysqlite's own transaction handling is switched off so that we emit BEGIN ourselves:
+    a write transaction that starts DEFERRED and upgrades later fails with "database is
+    locked" under concurrent writers instead of waiting for the busy timeout.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN DEFERRED" if is_read_only_context() else "BEGIN IMMEDIATE")
+
+
+def is_read_only_context() -> bool:
+    """A GET/HEAD request only reads; everything else (POSTs, CLI, workers) may write."""
+    return has_request_context() and request.method in SAFE_METHODS

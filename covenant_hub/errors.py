@@ -1,0 +1,56 @@
+"""Friendly error pages in the user's language, and JSON errors under /api/."""
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood. Please check what you sent and try again."),
+    401: _l("Please log in to see this page."),
+    403: _l("You do not have permission to do this."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not allowed here."),
+    413: _l("The file or form you sent is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. The team has been told; please try again later."),
+}
+CSRF_MESSAGE = _l("The form expired or was sent from another site. Please reload the page and try again.")
+
+
+def wants_json() -> bool:
+    """API callers get JSON errors; people get pages."""
+    return request.path.startswith("/api/")
+
+
+def error_response(code: int, message: str) -> tuple[Response | str, int]:
+    """Render one error as JSON or as a page, never with a stack trace."""
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": str(message)}}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register_error_pages(app: Flask) -> None:
+    """Turn every HTTP error and every unexpected exception into a friendly response."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError) -> tuple[Response | str, int]:
+        return error_response(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+        code = error.code or 500
+        if code < 400:  # redirects raised as exceptions pass through untouched
+            return error
+        message = ERROR_MESSAGES.get(code, error.name)
+        return error_response(code, str(message))
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("Unhandled error on %s", request.path, exc_info=error)
+        return error_response(500, str(ERROR_MESSAGES[500]))
+
+    @app.errorhandler(InternalServerError)
+    def _internal_error(_error: InternalServerError) -> tuple[Response | str, int]:
+        return error_response(500, str(ERROR_MESSAGES[500]))

@@ -1,0 +1,1 @@
+"""forum domain: filled in by its issue."""

@@ -1,0 +1,44 @@
+"""Language selection and locale-aware formatting for ky, ru and en."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from covenant_hub.extensions import babel
+
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+
+
+def supported_languages() -> tuple[str, ...]:
+    """The UI languages this deployment offers."""
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """`?lang=` on this URL, then the user's preference, then the switcher, then the browser."""
+    languages = supported_languages()
+    requested = request.args.get("lang", "")
+    if requested in languages:
+        session["lang"] = requested
+        return requested
+    preferred = getattr(current_user, "language", None) if current_user else None
+    if current_user and current_user.is_authenticated and preferred in languages:
+        return preferred
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The language code of the page being rendered."""
+    return str(get_locale() or "en").split("_")[0]
+
+
+def register_i18n(app: Flask) -> None:
+    """Attach Flask-Babel and expose the language list to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        return {"language_names": LANGUAGE_NAMES, "current_language": current_language}

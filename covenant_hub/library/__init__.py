@@ -1,0 +1,1 @@
+"""Best-practice library (issue: library and discussion groups)."""

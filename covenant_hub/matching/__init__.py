@@ -1,0 +1,1 @@
+"""matching domain: filled in by its issue."""

@@ -1,0 +1,98 @@
+"""Organisations of every kind, the links between them, and who belongs to which."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from covenant_hub.clock import utcnow
+from covenant_hub.extensions import db
+
+ORG_KINDS = ("signatory", "candidate", "supporter", "coordinator", "office")
+ORG_STATUSES = ("active", "on_hold", "suspended", "applicant")
+LINK_KINDS = ("supported_by", "coordinated_by", "exchange", "twinned_with")
+UNDIRECTED_LINK_KINDS = ("exchange", "twinned_with")
+COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
+SECTORS = (
+    "municipal_buildings", "tertiary_buildings", "residential_buildings", "public_lighting",
+    "industry", "transport", "local_electricity", "local_heat_cold", "waste", "water",
+    "agriculture_forestry", "land_use_planning", "adaptation", "energy_poverty",
+    "public_procurement", "awareness_raising", "other",
+)
+MEMBERSHIP_ROLES = ("member", "org_admin")
+
+
+class Organisation(db.Model):
+    """One organisation; `external_id` is its id in the interchange format."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        Index("ix_organisations_kind_country", "kind", "country"),
+        Index("ix_organisations_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    city: Mapped[str | None] = mapped_column(String(200))
+    population: Mapped[int | None]
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    commitments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    joined: Mapped[date | None]
+    status: Mapped[str | None] = mapped_column(String(16))
+    description: Mapped[str | None] = mapped_column(Text)
+    needs: Mapped[str | None] = mapped_column(Text)
+    offers: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(500))
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        db.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.external_id} {self.kind}>"
+
+
+class OrgLink(db.Model):
+    """A relationship between two organisations (see LINK_KINDS)."""
+
+    __tablename__ = "org_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "kind", name="uq_org_links_source_target_kind"),
+        Index("ix_org_links_target_kind", "target_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    since: Mapped[date | None]
+    topic: Mapped[str | None] = mapped_column(Text)
+
+    source = relationship("Organisation", foreign_keys=[source_id])
+    target = relationship("Organisation", foreign_keys=[target_id])
+
+
+class Membership(db.Model):
+    """A user's place in an organisation: plain member or org admin."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User", back_populates="memberships")
+    organisation = relationship("Organisation", back_populates="memberships")

@@ -1,0 +1,1 @@
+"""programme domain: filled in by its issue."""

@@ -1,0 +1,1 @@
+"""search domain: filled in by its issue."""

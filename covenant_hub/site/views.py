@@ -1,0 +1,48 @@
+"""Home page, the language switcher and the "About the data" page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from covenant_hub.extensions import db
+from covenant_hub.orgs.services import directory_counts
+
+bp = Blueprint("site", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    """Landing page with the counts a visitor first wants to see."""
+    return render_template("site/home.html", counts=directory_counts())
+
+
+@bp.route("/about/data")
+def about_data() -> str:
+    """Where the signatory data comes from and under which licence."""
+    return render_template("site/about_data.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    """The switcher: remembered in the session, and as the preference of a logged-in user."""
+    language = request.form.get("lang", "")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = language
+    if current_user.is_authenticated:
+        current_user.language = language
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")))
+
+
+def safe_next_url(target: str | None) -> str:
+    """Only follow relative paths on this site, never another host."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target

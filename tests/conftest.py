@@ -1,0 +1,79 @@
+"""Fixtures: every test gets its own app, SQLite database, index folder and mail outbox."""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from covenant_hub import create_app
+from covenant_hub.extensions import db
+
+TEST_PASSWORD = "correct-horse-battery-42"
+
+
+def build_test_config(base: Path, database: Path) -> dict[str, Any]:
+    """Settings that keep a test's files inside its own temporary folder."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "INDEX_DIR": str(base / "index"),
+        "MAIL_OUTBOX": str(base / "outbox"),
+        "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{base / 'ratelimits.db'}",
+        "RATELIMIT_ENABLED": False,
+        "DEMO_DATA": False,
+        "ARGON2_FAST": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database upgraded through the real Alembic migrations, copied by each test."""
+    from flask_migrate import upgrade
+
+    base = tmp_path_factory.mktemp("template")
+    database = base / "template.db"
+    app = create_app(build_test_config(base, database))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, migrated_database: Path) -> dict[str, Any]:
+    """The config of this test's app; tests may change it before asking for `app`."""
+    database = tmp_path / "covenant.db"
+    shutil.copy(migrated_database, database)
+    return build_test_config(tmp_path, database)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A fresh app whose app context is pushed for the test's own queries."""
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Path:
+    """The folder this test's mail lands in."""
+    return Path(app.config["MAIL_OUTBOX"])

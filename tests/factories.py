@@ -1,0 +1,63 @@
+"""Factories that make valid records with as few arguments as a test needs."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from covenant_hub.accounts.models import User
+from covenant_hub.clock import utcnow
+from covenant_hub.extensions import db
+from covenant_hub.orgs.models import Membership, Organisation, OrgLink
+
+_sequence = itertools.count(1)
+
+
+def make_org(**fields: Any) -> Organisation:
+    """An active signatory unless told otherwise."""
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "external_id": f"org-{number}",
+        "kind": "signatory",
+        "name": f"Town {number}",
+        "country": "kg",
+        "status": "active",
+        "languages": ["ky", "ru"],
+        "sectors": [],
+        "commitments": [],
+    }
+    values.update(fields)
+    org = Organisation(**values)
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def make_user(password: str | None = None, role: str = "member", confirmed: bool = True,
+              org: Organisation | None = None, org_role: str = "member", **fields: Any) -> User:
+    """A confirmed user; with `org`, also a member (or org_admin) of it."""
+    from covenant_hub.accounts.passwords import hash_password
+    from tests.conftest import TEST_PASSWORD
+
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "email": f"user{number}@example.org",
+        "name": f"User {number}",
+        "language": "en",
+        "role": role,
+        "password_hash": hash_password(password or TEST_PASSWORD),
+        "confirmed_at": utcnow() if confirmed else None,
+    }
+    values.update(fields)
+    user = User(**values)
+    db.session.add(user)
+    if org is not None:
+        db.session.add(Membership(user=user, organisation=org, role=org_role))
+    db.session.commit()
+    return user
+
+
+def make_link(source: Organisation, target: Organisation, kind: str = "supported_by", **fields: Any) -> OrgLink:
+    link = OrgLink(source_id=source.id, target_id=target.id, kind=kind, **fields)
+    db.session.add(link)
+    db.session.commit()
+    return link
