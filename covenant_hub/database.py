@@ -7,8 +7,8 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from covenant_hub.extensions import db, migrate
 from covenant_hub.config import PROJECT_ROOT
+from covenant_hub.extensions import db, migrate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000

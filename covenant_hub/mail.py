@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import smtplib
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -18,7 +18,7 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None,
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="covenant-hub.local")
     for name, value in (headers or {}).items():
         message[name] = value
@@ -46,7 +46,7 @@ def _write_outbox(message: EmailMessage) -> Path:
     """One file per message, named so that a directory listing sorts by time."""
     outbox = Path(current_app.config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
     draft = path.with_suffix(".tmp")
     draft.write_bytes(message.as_bytes())

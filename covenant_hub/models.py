@@ -1,3 +1,3 @@
 """Imports every domain's models so that SQLAlchemy metadata and Alembic see all tables."""
 from covenant_hub.accounts.models import User  # noqa: F401
-from covenant_hub.orgs.models import Membership, OrgLink, Organisation  # noqa: F401
+from covenant_hub.orgs.models import Membership, Organisation, OrgLink  # noqa: F401

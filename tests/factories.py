@@ -56,7 +56,9 @@ def make_user(password: str | None = None, role: str = "member", confirmed: bool
     return user
 
 
-def make_link(source: Organisation, target: Organisation, kind: str = "supported_by", **fields: Any) -> OrgLink:
+def make_link(source: Organisation, target: Organisation, kind: str = "supported_by",
+              **fields: Any) -> OrgLink:
+    """A link of `kind` from source to target."""
     link = OrgLink(source_id=source.id, target_id=target.id, kind=kind, **fields)
     db.session.add(link)
     db.session.commit()

@@ -20,7 +20,7 @@ def directory_counts() -> dict[str, int]:
     return {kind: count for kind, count in rows}
 
 
-def create_member_organisation(user: "User", *, name: str, kind: str, country: str | None) -> Organisation:
+def create_member_organisation(user: User, *, name: str, kind: str, country: str | None) -> Organisation:
     """Register a new organisation on behalf of `user`, who becomes its org admin.
 
     It starts as an `applicant` until staff check it; it is listed in the directory all the same.
