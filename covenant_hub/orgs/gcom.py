@@ -137,6 +137,17 @@ def iter_sheet_rows(path: str | Path,
         workbook.close()
 
 
+def sheet_size(path: str | Path) -> int:
+    """Rows in sheet "1" (header included) as the file declares them, for progress bars."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(str(path), read_only=True)
+    try:
+        return int(workbook[SHEET].max_row or 0) if SHEET in workbook.sheetnames else 0
+    finally:
+        workbook.close()
+
+
 def build_dataset(rows: list[dict[str, Any]], before: date | None = None) -> GcomDataset:
     """Turn sheet rows into signatories, derived networks and links."""
     signatory_ids = _signatory_ids(rows)

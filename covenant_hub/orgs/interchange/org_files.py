@@ -1,0 +1,121 @@
+"""Handlers for organisations.jsonl and links.jsonl."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from covenant_hub.extensions import db
+from covenant_hub.orgs import bulk
+from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
+from covenant_hub.orgs.models import (
+    COMMITMENTS,
+    LINK_KINDS,
+    ORG_KINDS,
+    ORG_STATUSES,
+    SECTORS,
+    Organisation,
+    OrgLink,
+)
+
+KINDS_NEEDING_COUNTRY = ("signatory", "candidate")
+
+
+class OrganisationsFile(FileHandler):
+    filename = "organisations.jsonl"
+    order = 10
+    fields: ClassVar[dict[str, f.Field]] = {
+        "id": f.Field(f.string(120), required=True),
+        "kind": f.Field(f.choice(ORG_KINDS), required=True),
+        "name": f.Field(f.string(300), required=True),
+        "country": f.Field(f.country),
+        "city": f.Field(f.string(200)),
+        "population": f.Field(f.integer(minimum=0)),
+        "lat": f.Field(f.number(-90, 90)),
+        "lon": f.Field(f.number(-180, 180)),
+        "languages": f.Field(f.list_of(f.language)),
+        "sectors": f.Field(f.list_of(f.choice(SECTORS))),
+        "commitments": f.Field(f.list_of(f.choice(COMMITMENTS))),
+        "joined": f.Field(f.a_date),
+        "status": f.Field(f.choice(ORG_STATUSES)),
+        "description": f.Field(f.text),
+        "needs": f.Field(f.text),
+        "offers": f.Field(f.text),
+        "website": f.Field(f.url),
+    }
+
+    def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
+        if values["kind"] in KINDS_NEEDING_COUNTRY and not values.get("country"):
+            yield "country", f"required for a {values['kind']}"
+
+    def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
+        extra = {"is_sample": True} if context.options.mark_sample else None
+        return bulk.upsert_organisations((line.values for line in lines), extra=extra)
+
+    def export(self) -> Iterable[dict[str, Any]]:
+        for org in db.session.scalars(select(Organisation).order_by(Organisation.external_id)):
+            yield organisation_record(org)
+
+
+class LinksFile(FileHandler):
+    filename = "links.jsonl"
+    order = 20
+    fields: ClassVar[dict[str, f.Field]] = {
+        "source": f.Field(f.string(120), required=True),
+        "target": f.Field(f.string(120), required=True),
+        "kind": f.Field(f.choice(LINK_KINDS), required=True),
+        "since": f.Field(f.a_date),
+        "topic": f.Field(f.text),
+    }
+
+    def key(self, values: dict[str, Any]) -> str:
+        return f"{values['source']} -> {values['target']} ({values['kind']})"
+
+    def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
+        for end in ("source", "target"):
+            if not _org_known(values[end], context):
+                yield end, f"unknown organisation {values[end]!r}"
+        if values["source"] == values["target"]:
+            yield "target", "an organisation cannot be linked to itself"
+
+    def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
+        return bulk.upsert_links(line.values for line in lines)
+
+    def export(self) -> Iterable[dict[str, Any]]:
+        source, target = aliased(Organisation), aliased(Organisation)
+        rows = db.session.execute(
+            select(source.external_id, target.external_id, OrgLink.kind, OrgLink.since, OrgLink.topic)
+            .join(source, OrgLink.source_id == source.id)
+            .join(target, OrgLink.target_id == target.id)
+            .order_by(source.external_id, target.external_id, OrgLink.kind)
+        ).tuples()
+        for source_id, target_id, kind, since, topic in rows:
+            yield _without_empty(
+                {"source": source_id, "target": target_id, "kind": kind, "since": since, "topic": topic}
+            )
+
+
+def organisation_record(org: Organisation) -> dict[str, Any]:
+    """An organisation as one line of organisations.jsonl (empty fields left out)."""
+    record = {"id": org.external_id, **{name: getattr(org, name) for name in bulk.ORG_FIELDS}}
+    return _without_empty(record)
+
+
+def _without_empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in record.items()
+        if value is not None and value != []
+    }
+
+
+def _org_known(external_id: str, context: ImportContext) -> bool:
+    if external_id in context.known.get("organisations", set()):
+        return True
+    if "organisations" not in context.db_ids:
+        context.db_ids["organisations"] = set(bulk.org_ids_by_external_id())
+    return external_id in context.db_ids["organisations"]
