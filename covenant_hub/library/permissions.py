@@ -1,0 +1,155 @@
+"""Who may do what with a practice: named yes/no functions used by views, templates and tests.
+
+The rules: members of the owning organisation write drafts; the author and the owner's
+org admins edit drafts and submit them; staff, or an org admin of a supporter the owner is
+`supported_by`, review (publish or send back); admins may do everything. State rules (you
+cannot publish a draft) live in services; these functions only answer "is this person allowed".
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from covenant_hub.extensions import db
+from covenant_hub.orgs.models import OrgLink
+
+if TYPE_CHECKING:
+    from covenant_hub.library.models import Practice
+    from covenant_hub.orgs.models import Organisation
+
+PUBLIC_STATES = ("published", "archived")
+
+
+def _logged_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _is_admin(user: Any) -> bool:
+    return _logged_in(user) and user.is_admin
+
+
+def _is_staff(user: Any) -> bool:
+    return _logged_in(user) and user.is_staff
+
+
+def org_role(user: Any, org_id: int) -> str | None:
+    """The user's role in one organisation (`member`, `org_admin`) or None."""
+    if not _logged_in(user):
+        return None
+    for membership in user.memberships:
+        if membership.org_id == org_id:
+            return membership.role
+    return None
+
+
+def admin_org_ids(user: Any) -> set[int]:
+    """Organisations this user administers."""
+    if not _logged_in(user):
+        return set()
+    return {m.org_id for m in user.memberships if m.role == "org_admin"}
+
+
+def supporter_ids_of(org_id: int) -> set[int]:
+    """The supporters an organisation is `supported_by`."""
+    rows = db.session.scalars(
+        select(OrgLink.target_id).where(OrgLink.source_id == org_id, OrgLink.kind == "supported_by")
+    )
+    return set(rows)
+
+
+def members_of_supporters(supporter_ids: set[int]) -> set[int]:
+    """Organisations supported by any of these supporters."""
+    if not supporter_ids:
+        return set()
+    rows = db.session.scalars(
+        select(OrgLink.source_id).where(
+            OrgLink.target_id.in_(supporter_ids), OrgLink.kind == "supported_by"
+        )
+    )
+    return set(rows)
+
+
+def is_supporter_admin_for(user: Any, org_id: int) -> bool:
+    """True for an org admin of a supporter that supports `org_id`."""
+    mine = admin_org_ids(user)
+    return bool(mine and mine & supporter_ids_of(org_id))
+
+
+def can_create_practice(user: Any, org: Organisation) -> bool:
+    """Any member of an organisation may start a draft for it; staff for anyone."""
+    return _is_staff(user) or org_role(user, org.id) is not None
+
+
+def _is_owner_editor(user: Any, practice: Practice) -> bool:
+    is_author = practice.author_id is not None and _logged_in(user) and practice.author_id == user.id
+    return is_author or org_role(user, practice.org_id) == "org_admin"
+
+
+def can_edit_practice(user: Any, practice: Practice) -> bool:
+    """Drafts are edited by their author or the owner's org admins; admins edit anything."""
+    if _is_admin(user):
+        return True
+    return practice.state == "draft" and _is_owner_editor(user, practice)
+
+
+def can_submit_practice(user: Any, practice: Practice) -> bool:
+    """The people who edit a draft are the ones who send it for review."""
+    return _is_admin(user) or _is_owner_editor(user, practice)
+
+
+def can_review_practice(user: Any, practice: Practice) -> bool:
+    """Staff, or an org admin of a supporter of the owner, publish and send back."""
+    return _is_staff(user) or is_supporter_admin_for(user, practice.org_id)
+
+
+def can_archive_practice(user: Any, practice: Practice) -> bool:
+    """Reviewers retire a practice; so may the owner's org admins, withdrawing their own."""
+    return can_review_practice(user, practice) or org_role(user, practice.org_id) == "org_admin"
+
+
+def can_view_practice(user: Any, practice: Practice) -> bool:
+    """Published (and archived) pages are public; drafts only for the owner and reviewers."""
+    if practice.state in PUBLIC_STATES:
+        return True
+    if _is_staff(user) or org_role(user, practice.org_id) is not None:
+        return True
+    if practice.author_id is not None and _logged_in(user) and practice.author_id == user.id:
+        return True
+    return practice.state == "submitted" and is_supporter_admin_for(user, practice.org_id)
+
+
+def can_link_signatory(user: Any, practice: Practice, org_id: int) -> bool:
+    """Staff link anyone; a supporter's org admin links its own members to their practices."""
+    if _is_staff(user):
+        return True
+    mine = admin_org_ids(user)
+    if not mine or not (mine & supporter_ids_of(practice.org_id)):
+        return False
+    return org_id in members_of_supporters(mine)
+
+
+def can_attach_file(user: Any, practice: Practice) -> bool:
+    """Attachments belong to the write-up, so the editors of the draft add them."""
+    return can_edit_practice(user, practice)
+
+
+def can_see_review_queue(user: Any) -> bool:
+    """Staff and any supporter's org admin have a queue (possibly empty)."""
+    if _is_staff(user):
+        return True
+    mine = admin_org_ids(user)
+    if not mine:
+        return False
+    from covenant_hub.orgs.models import Organisation
+
+    kinds = db.session.scalars(select(Organisation.kind).where(Organisation.id.in_(mine)))
+    return "supporter" in set(kinds)
+
+
+def reviewable_org_ids(user: Any) -> set[int] | None:
+    """Organisations whose submissions this user reviews; None means all (staff)."""
+    if _is_staff(user):
+        return None
+    return members_of_supporters(admin_org_ids(user))
+

@@ -1,0 +1,145 @@
+"""Read-only questions about practices: the filtered list, the review queue, contacts, translations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, String, cast, select
+from sqlalchemy.orm import joinedload
+
+from covenant_hub.accounts.models import User
+from covenant_hub.extensions import db
+from covenant_hub.library import permissions
+from covenant_hub.library.models import Practice
+from covenant_hub.orgs.models import ORG_KINDS, SECTORS, Membership, Organisation
+
+SORTS = ("newest", "title", "co2")
+# Range filters: query argument -> (column, comparison).
+RANGE_FILTERS = {
+    "min_co2": ("co2_t_per_year", "ge"),
+    "max_co2": ("co2_t_per_year", "le"),
+    "min_energy": ("energy_mwh_per_year", "ge"),
+    "min_renewable": ("renewable_mwh_per_year", "ge"),
+    "max_cost": ("cost_eur", "le"),
+    "min_jobs": ("jobs", "ge"),
+}
+
+
+@dataclass
+class PracticeFilters:
+    """The list's query string, validated: unknown values are dropped, never trusted."""
+
+    sector: str = ""
+    country: str = ""
+    language: str = ""
+    org_kind: str = ""
+    sort: str = "newest"
+    mine: bool = False
+    ranges: dict[str, float] | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> PracticeFilters:
+        ranges: dict[str, float] = {}
+        for name in RANGE_FILTERS:
+            try:
+                value = float(args.get(name, ""))
+            except ValueError:
+                continue
+            if value == value and value not in (float("inf"), float("-inf")):  # not NaN/inf
+                ranges[name] = value
+        country = args.get("country", "").strip().lower()
+        language = args.get("language", "").strip().lower()
+        return cls(
+            sector=args.get("sector", "") if args.get("sector", "") in SECTORS else "",
+            country=country if len(country) == 2 and country.isalpha() else "",
+            language=language if len(language) == 2 and language.isalpha() else "",
+            org_kind=args.get("org_kind", "") if args.get("org_kind", "") in ORG_KINDS else "",
+            sort=args.get("sort", "newest") if args.get("sort") in SORTS else "newest",
+            mine=args.get("mine") == "1",
+            ranges=ranges,
+        )
+
+
+def sector_condition(sector: str) -> Any:
+    """JSON lists are stored as text on every backend; sector codes hold no LIKE wildcards."""
+    return cast(Practice.sectors, String).like(f'%"{sector}"%')
+
+
+def _apply_filters(query: Select, filters: PracticeFilters) -> Select:
+    if filters.sector:
+        query = query.where(sector_condition(filters.sector))
+    if filters.language:
+        query = query.where(Practice.language == filters.language)
+    if filters.country or filters.org_kind:
+        query = query.join(Organisation, Organisation.id == Practice.org_id)
+        if filters.country:
+            query = query.where(Organisation.country == filters.country)
+        if filters.org_kind:
+            query = query.where(Organisation.kind == filters.org_kind)
+    for name, value in (filters.ranges or {}).items():
+        column_name, comparison = RANGE_FILTERS[name]
+        column = getattr(Practice, column_name)
+        query = query.where(column >= value if comparison == "ge" else column <= value)
+    return query
+
+
+def _apply_sort(query: Select, sort: str) -> Select:
+    if sort == "title":
+        return query.order_by(Practice.title, Practice.id)
+    if sort == "co2":
+        return query.order_by(Practice.co2_t_per_year.desc().nulls_last(), Practice.id.desc())
+    return query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
+
+
+def list_practices(user: Any, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
+    """Published practices for everyone; with `mine`, every state of the user's organisations."""
+    query = select(Practice).options(joinedload(Practice.owner))
+    if filters.mine and getattr(user, "is_authenticated", False):
+        org_ids = [m.org_id for m in user.memberships]
+        query = query.where(Practice.org_id.in_(org_ids))
+    else:
+        query = query.where(Practice.state == "published")
+    query = _apply_sort(_apply_filters(query, filters), filters.sort)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def review_queue(user: Any) -> list[Practice]:
+    """Submitted practices this reviewer may decide on, oldest first."""
+    query = select(Practice).options(joinedload(Practice.owner)).where(Practice.state == "submitted")
+    org_ids = permissions.reviewable_org_ids(user)
+    if org_ids is not None:
+        query = query.where(Practice.org_id.in_(org_ids or {-1}))
+    return list(db.session.scalars(query.order_by(Practice.updated_at, Practice.id)))
+
+
+def owner_contacts(org_id: int) -> list[User]:
+    """The owner's org admins: the people to ask about a practice."""
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.role == "org_admin", User.disabled_at.is_(None))
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def translations_of(user: Any, practice: Practice) -> list[Practice]:
+    """The other language versions this user may see."""
+    if not practice.translation_group:
+        return []
+    query = select(Practice).where(
+        Practice.translation_group == practice.translation_group, Practice.id != practice.id
+    )
+    return [p for p in db.session.scalars(query.order_by(Practice.language))
+            if permissions.can_view_practice(user, p)]
+
+
+def get_practice_by_external_id(external_id: str) -> Practice | None:
+    """The practice an interchange id names."""
+    return db.session.scalar(select(Practice).where(Practice.external_id == external_id))
+
+
+def threads_for_practice(practice: Practice) -> list[Any]:
+    """Discussion threads about a practice. Hook for the forum domain, which fills it in."""
+    return []

@@ -1,0 +1,94 @@
+"""Related practices by text similarity: TF-IDF over published titles and summaries, cosine.
+
+The model is fitted on demand and cached per process, keyed by the number of published
+practices and their newest change, so a page view costs one small aggregate query plus a
+sparse dot product; a publication anywhere refits the model once on the next request.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sqlalchemy import func, select
+
+from covenant_hub.extensions import db
+from covenant_hub.library.models import Practice
+
+EXTENSION_KEY = "library_related"
+_lock = threading.Lock()
+
+
+@dataclass
+class RelatedModel:
+    """A fitted vectoriser with the matrix of every published practice, row i = ids[i]."""
+
+    key: tuple[Any, ...]
+    ids: list[int]
+    groups: list[str | None]
+    vectorizer: TfidfVectorizer | None
+    matrix: Any
+
+
+def practice_text(practice: Practice) -> str:
+    return f"{practice.title}\n{practice.summary or ''}"
+
+
+def _current_key() -> tuple[Any, ...]:
+    row = db.session.execute(
+        select(func.count(Practice.id), func.max(Practice.updated_at), func.sum(Practice.id))
+        .where(Practice.state == "published")
+    ).one()
+    return tuple(row)
+
+
+def _fit(key: tuple[Any, ...]) -> RelatedModel:
+    rows = db.session.execute(
+        select(Practice.id, Practice.translation_group, Practice.title, Practice.summary)
+        .where(Practice.state == "published").order_by(Practice.id)
+    ).all()
+    if len(rows) < 2:
+        return RelatedModel(key, [], [], None, None)
+    # Character n-grams within word boundaries cope with Kyrgyz and Russian endings
+    # without a stemmer, and mixed-language libraries without a language switch.
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
+                                 sublinear_tf=True, max_features=100_000)
+    matrix = vectorizer.fit_transform(f"{r.title}\n{r.summary or ''}" for r in rows)
+    return RelatedModel(key, [r.id for r in rows], [r.translation_group for r in rows],
+                        vectorizer, matrix)
+
+
+def related_model() -> RelatedModel:
+    """The cached model, refitted when the published set has changed."""
+    key = _current_key()
+    cached = current_app.extensions.get(EXTENSION_KEY)
+    if cached is not None and cached.key == key:
+        return cached
+    with _lock:
+        cached = current_app.extensions.get(EXTENSION_KEY)
+        if cached is None or cached.key != key:
+            cached = _fit(key)
+            current_app.extensions[EXTENSION_KEY] = cached
+    return cached
+
+
+def related_practices(practice: Practice, limit: int = 5) -> list[Practice]:
+    """The published practices most similar to this one, excluding its own translations."""
+    model = related_model()
+    if model.vectorizer is None:
+        return []
+    vector = model.vectorizer.transform([practice_text(practice)])
+    scores = (model.matrix @ vector.T).toarray().ravel()
+    ranked: list[int] = []
+    for index in scores.argsort()[::-1]:
+        if scores[index] <= 0 or len(ranked) >= limit:
+            break
+        same_group = practice.translation_group and model.groups[index] == practice.translation_group
+        if model.ids[index] != practice.id and not same_group:
+            ranked.append(model.ids[index])
+    if not ranked:
+        return []
+    found = {p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(ranked)))}
+    return [found[i] for i in ranked if i in found]
