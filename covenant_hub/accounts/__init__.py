@@ -9,6 +9,7 @@ from covenant_hub.extensions import csrf, db, login_manager
 
 def register_accounts(app: Flask) -> None:
     """Attach Flask-Login and CSRF protection and mount the accounts pages."""
+    from covenant_hub.accounts.cli import register_cli
     from covenant_hub.accounts.models import User
     from covenant_hub.accounts.views import bp
 
@@ -29,3 +30,4 @@ def register_accounts(app: Flask) -> None:
         return user
 
     app.register_blueprint(bp)
+    register_cli(app)

@@ -1,0 +1,43 @@
+"""The account mails (confirmation, password reset), each written in the recipient's language."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_timedelta
+from flask_babel import gettext as _
+
+from covenant_hub.accounts.models import User
+from covenant_hub.i18n import supported_languages
+from covenant_hub.mail import send_mail
+
+
+def _mail_language(user: User) -> str:
+    languages = supported_languages()
+    return user.language if user.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _send(user: User, template: str, subject: Callable[[], str], **context: object) -> None:
+    """Render subject and both bodies under the user's locale, whatever the page's language was."""
+    language = _mail_language(user)
+    with force_locale(language):
+        context = {"user": user, "language": language, **context}
+        if isinstance(context.get("max_age"), int):
+            context["valid_for"] = format_timedelta(timedelta(seconds=int(context["max_age"])))
+        text = render_template(f"accounts/email/{template}_text.html", **context)
+        html = render_template(f"accounts/email/{template}.html", **context)
+        title = subject()
+    send_mail(user.email, title, text, html, headers={"Content-Language": language})
+
+
+def send_confirmation_mail(user: User, link: str) -> None:
+    """The link that proves the address belongs to whoever registered it."""
+    _send(user, "confirm_email", lambda: _("Confirm your e-mail address for Covenant Hub"),
+          link=link, max_age=int(current_app.config["CONFIRM_TOKEN_MAX_AGE"]))
+
+
+def send_reset_mail(user: User, link: str) -> None:
+    """The single-use link that lets the owner of the address choose a new password."""
+    _send(user, "reset_password", lambda: _("Reset your Covenant Hub password"),
+          link=link, max_age=int(current_app.config["RESET_TOKEN_MAX_AGE"]))

@@ -1,0 +1,141 @@
+"""Account forms. They check shape (required, lengths, matching repeats); services check the rest."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
+from covenant_hub.i18n import LANGUAGE_NAMES
+
+# The kinds a person may register; offices and others are created by staff or the import.
+REGISTRABLE_KINDS = (
+    ("signatory", _l("Signatory city")),
+    ("candidate", _l("Candidate city")),
+    ("coordinator", _l("Covenant Coordinator")),
+    ("supporter", _l("Covenant Supporter")),
+)
+# Two-letter CLDR territories that are groupings, not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The UI languages, each named in itself so everyone can find their own."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 alpha-2 codes named in the page's language (from CLDR, no catalog needed)."""
+    territories = get_locale().territories if get_locale() else {}
+    countries = [(code.lower(), name) for code, name in territories.items()
+                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
+    return [("", _l("Choose a country"))] + sorted(countries, key=lambda item: item[1])
+
+
+def _email_field() -> EmailField:
+    return EmailField(_l("E-mail address"), validators=[
+        InputRequired(_l("Please enter your e-mail address.")),
+        Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
+        Length(max=254, message=_l("The e-mail address is too long.")),
+    ])
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(_l("Password"), validators=[
+        InputRequired(_l("Please choose a password.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("The password must be between %(min)d and %(max)d characters long.")),
+    ], description=_l("At least %(count)d characters; avoid common passwords.", count=MIN_PASSWORD_LENGTH))
+    repeat = PasswordField(_l("Repeat the password"), validators=[
+        InputRequired(_l("Please type the password a second time.")),
+        EqualTo("password", _l("The two passwords do not match.")),
+    ])
+    return password, repeat
+
+
+class _LanguageFormMixin:
+    def _fill_language_choices(self) -> None:
+        self.language.choices = language_choices()  # type: ignore[attr-defined]
+
+
+class RegistrationForm(FlaskForm, _LanguageFormMixin):
+    """A new account, optionally with the organisation the person represents."""
+
+    name = StringField(_l("Your name"), validators=[
+        InputRequired(_l("Please enter your name.")),
+        Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
+    ])
+    email = _email_field()
+    password, password_repeat = _new_password_fields()
+    language = SelectField(_l("Preferred language"), validate_choice=True)
+    org_name = StringField(_l("Organisation name"), validators=[
+        Optional(), Length(max=300, message=_l("The name must be at most %(max)d characters long.")),
+    ], description=_l("Only if your organisation is not in the directory yet."))
+    org_kind = SelectField(_l("Kind of organisation"),
+                           choices=[("", _l("Choose a kind")), *REGISTRABLE_KINDS])
+    org_country = SelectField(_l("Country"))
+    submit = SubmitField(_l("Create account"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_language_choices()
+        self.org_country.choices = country_choices()
+
+    def validate_org_kind(self, field: SelectField) -> None:
+        if self.org_name.data and self.org_name.data.strip() and not field.data:
+            raise ValidationError(_l("Please choose what kind of organisation it is."))
+
+    def validate_org_country(self, field: SelectField) -> None:
+        if self.org_name.data and self.org_name.data.strip() and not field.data:
+            raise ValidationError(_l("Please choose the country of the organisation."))
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class EmailOnlyForm(FlaskForm):
+    """Forgotten password, and a new confirmation link: both need only the address."""
+
+    email = _email_field()
+    submit = SubmitField(_l("Send the link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_repeat = _new_password_fields()
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the confirmation link's token travels in the URL."""
+
+    submit = SubmitField(_l("Confirm my e-mail address"))
+
+
+class ProfileForm(FlaskForm, _LanguageFormMixin):
+    name = StringField(_l("Your name"), validators=[
+        InputRequired(_l("Please enter your name.")),
+        Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
+    ])
+    language = SelectField(_l("Preferred language"), validate_choice=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill_language_choices()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Please enter your current password.")),
+    ])
+    password, password_repeat = _new_password_fields()
+    submit = SubmitField(_l("Change password"))

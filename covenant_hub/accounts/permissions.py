@@ -1,0 +1,45 @@
+"""Who may do what with accounts. Each check is a yes/no function of the acting user.
+
+`user` may be Flask-Login's anonymous user (or None in plain code), so every check first asks
+whether anyone is logged in at all.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def is_logged_in(user: Any) -> bool:
+    """An authenticated, active account."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_staff(user: Any) -> bool:
+    """CoMO staff, and admins, who can do everything staff can."""
+    return is_logged_in(user) and user.role in ("staff", "admin")
+
+
+def is_admin(user: Any) -> bool:
+    """The Commission's administrators."""
+    return is_logged_in(user) and user.role == "admin"
+
+
+def can_manage_users(user: Any) -> bool:
+    """Change roles, disable and enable accounts: admins only."""
+    return is_admin(user)
+
+
+def can_view_user_list(user: Any) -> bool:
+    """See every account (for reviews and support): staff and admins."""
+    return is_staff(user)
+
+
+def can_edit_account(user: Any, account: Any) -> bool:
+    """Edit an account's own details: its owner, or an admin."""
+    if not is_logged_in(user) or account is None:
+        return False
+    return bool(user.id == account.id or is_admin(user))
+
+
+def can_disable_user(user: Any, account: Any) -> bool:
+    """Disable an account: admins, never their own (so the last admin cannot lock everyone out)."""
+    return can_manage_users(user) and account is not None and user.id != account.id

@@ -1,0 +1,59 @@
+"""Signed, timed tokens for the links we e-mail, and the absolute URLs that carry them."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+CONFIRM_PURPOSE = "confirm-email"
+RESET_PURPOSE = "reset-password"
+# Links mailed from the CLI or a worker have no request to take the host from.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+class TokenInvalid(Exception):
+    """The token was tampered with, made for another purpose, or is unknown."""
+
+
+class TokenExpired(TokenInvalid):
+    """The token was genuine but is older than its purpose allows."""
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    # A salt per purpose: a confirmation token can never be replayed as a reset token.
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"covenant-hub.{purpose}")
+
+
+def make_token(purpose: str, payload: dict[str, Any]) -> str:
+    """A URL-safe token holding `payload`, signed with the app's secret key."""
+    return str(_serializer(purpose).dumps(payload))
+
+
+def read_token(purpose: str, token: str, max_age: int) -> dict[str, Any]:
+    """The payload of a token made for `purpose` at most `max_age` seconds ago."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise TokenExpired from error
+    except BadSignature as error:
+        raise TokenInvalid from error
+    if not isinstance(payload, dict):
+        raise TokenInvalid
+    return payload
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the current hash: once the password changes, old reset links stop working."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:20]
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link, from the current request's host or, without one, config PUBLIC_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
