@@ -1,5 +1,43 @@
-"""Demo data: the real GCoM signatories plus sample content (placeholder until orgs lands)."""
+"""Demo data: the real GCoM signatories (shipped file) plus the sample folder, marked as sample.
+
+Later issues add their own files (practices.jsonl, groups.jsonl, ...) to data/demo/ together
+with the handlers that read them.
+"""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from covenant_hub.config import PROJECT_ROOT
+from covenant_hub.extensions import db
+from covenant_hub.orgs.models import Organisation
+
+DATA_DIR = PROJECT_ROOT / "covenant_hub" / "data"
+GCOM_FILE = DATA_DIR / "gcom" / "df1_Signatories_2024.xlsx"
+SAMPLE_DIR = DATA_DIR / "demo"
+
+
+class DemoDataError(RuntimeError):
+    """The shipped sample folder no longer matches the format (a bug in the project)."""
 
 
 def load_demo_data(force: bool = False) -> str:
-    return "no demo data yet"
+    """Load GCoM then the sample folder when no organisation exists yet (or with `force`).
+
+    Both importers update by external id, so running this again changes nothing.
+    """
+    from covenant_hub.orgs.gcom_import import import_gcom
+    from covenant_hub.orgs.interchange import ImportOptions, import_folder
+
+    existing = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
+    db.session.rollback()
+    if existing and not force:
+        return f"Demo data not loaded: the database already has {existing} organisations."
+    started = time.perf_counter()
+    gcom = import_gcom(GCOM_FILE)
+    sample = import_folder(SAMPLE_DIR, ImportOptions(mark_sample=True))
+    if not sample.ok:
+        raise DemoDataError("; ".join(str(error) for error in sample.errors))
+    seconds = time.perf_counter() - started
+    return f"Demo data loaded in {seconds:.1f} s. {gcom.summary()}. Sample: {sample.summary()}."
