@@ -20,11 +20,12 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None,
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="covenant-hub.local")
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    # After the bodies: set_content() drops any Content-* header (e.g. Content-Language) set before it.
+    for name, value in (headers or {}).items():
+        message[name] = value
     if current_app.config.get("SMTP_HOST"):
         _send_smtp(message)
     else:

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -15,26 +16,26 @@ from covenant_hub.i18n import LANGUAGE_NAMES
 
 # The kinds a person may register; offices and others are created by staff or the import.
 REGISTRABLE_KINDS = (
-    ("signatory", _l("Signatory city")),
-    ("candidate", _l("Candidate city")),
-    ("coordinator", _l("Covenant Coordinator")),
-    ("supporter", _l("Covenant Supporter")),
+    SelectChoice("signatory", _l("Signatory city")),
+    SelectChoice("candidate", _l("Candidate city")),
+    SelectChoice("coordinator", _l("Covenant Coordinator")),
+    SelectChoice("supporter", _l("Covenant Supporter")),
 )
 # Two-letter CLDR territories that are groupings, not countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[SelectChoice]:
     """The UI languages, each named in itself so everyone can find their own."""
-    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+    return [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[SelectChoice]:
     """ISO 3166 alpha-2 codes named in the page's language (from CLDR, no catalog needed)."""
     territories = get_locale().territories if get_locale() else {}
-    countries = [(code.lower(), name) for code, name in territories.items()
+    countries = [SelectChoice(code.lower(), name) for code, name in territories.items()
                  if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
-    return [("", _l("Choose a country"))] + sorted(countries, key=lambda item: item[1])
+    return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda item: item.label)]
 
 
 def _email_field() -> EmailField:
@@ -77,7 +78,7 @@ class RegistrationForm(FlaskForm, _LanguageFormMixin):
         Optional(), Length(max=300, message=_l("The name must be at most %(max)d characters long.")),
     ], description=_l("Only if your organisation is not in the directory yet."))
     org_kind = SelectField(_l("Kind of organisation"),
-                           choices=[("", _l("Choose a kind")), *REGISTRABLE_KINDS])
+                           choices=[SelectChoice("", _l("Choose a kind")), *REGISTRABLE_KINDS])
     org_country = SelectField(_l("Country"))
     submit = SubmitField(_l("Create account"))
 
