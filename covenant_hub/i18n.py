@@ -1,7 +1,7 @@
 """Language selection and locale-aware formatting for ky, ru and en."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """`?lang=` on this URL, then the user's preference, then the switcher, then the browser."""
+    if not has_request_context():  # CLI commands and workers: services may still translate
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = supported_languages()
     requested = request.args.get("lang", "")
     if requested in languages:

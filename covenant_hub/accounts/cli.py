@@ -1,16 +1,34 @@
 """`flask users ...`: bootstrap staff and admins, and manage accounts without the web UI."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from covenant_hub.accounts import services
 from covenant_hub.accounts.models import SITE_ROLES, User
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_default_language(command: Callable[P, R]) -> Callable[P, R]:
+    """Messages from services are translated; a terminal has no request to pick a language from."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return command(*args, **kwargs)
+
+    return wrapper
+
 
 users_cli = AppGroup("users", help="Create accounts and change their role or state.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as a JSON object.")
@@ -50,6 +68,7 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--language", type=click.Choice(["ky", "ru", "en"]), default="en", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @json_option
+@in_default_language
 def create_command(email: str, name: str, role: str, language: str, password_stdin: bool,
                    as_json: bool) -> None:
     """Create a confirmed account, for example the first admin."""
@@ -65,6 +84,7 @@ def create_command(email: str, name: str, role: str, language: str, password_std
 @click.argument("email")
 @click.argument("role", type=click.Choice(SITE_ROLES))
 @json_option
+@in_default_language
 def set_role_command(email: str, role: str, as_json: bool) -> None:
     """Give an account the site-wide role member, staff or admin."""
     user = _user_or_fail(email)
@@ -75,6 +95,7 @@ def set_role_command(email: str, role: str, as_json: bool) -> None:
 @users_cli.command("disable")
 @click.argument("email")
 @json_option
+@in_default_language
 def disable_command(email: str, as_json: bool) -> None:
     """Lock an account out and end all its sessions."""
     user = _user_or_fail(email)
@@ -85,6 +106,7 @@ def disable_command(email: str, as_json: bool) -> None:
 @users_cli.command("enable")
 @click.argument("email")
 @json_option
+@in_default_language
 def enable_command(email: str, as_json: bool) -> None:
     """Let a disabled account log in again."""
     user = _user_or_fail(email)

@@ -48,7 +48,8 @@ def test_register_with_new_organisation_makes_user_its_admin(client):
     membership = db.session.scalar(select(Membership))
     assert membership.role == "org_admin" and membership.user.email == "aigerim@example.kg"
     org = membership.organisation
-    assert (org.name, org.kind, org.country, org.status) == ("Naryn City Hall", "candidate", "kg", "applicant")
+    expected = ("Naryn City Hall", "candidate", "kg", "applicant")
+    assert (org.name, org.kind, org.country, org.status) == expected
 
 
 @pytest.mark.parametrize(("fields", "message"), [
