@@ -1,12 +1,14 @@
 """Organisation queries and changes used by views, the API and the CLI."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
 
 if TYPE_CHECKING:
     from covenant_hub.accounts.models import User
@@ -43,3 +45,104 @@ def create_member_organisation(user: User, *, name: str, kind: str, country: str
     db.session.add(org)
     db.session.add(Membership(user=user, organisation=org, role="org_admin"))
     return org
+
+
+class ProfileError(ValueError):
+    """A profile change the rules refuse; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """What an org admin may change on their organisation's profile."""
+
+    description: str | None
+    needs: str | None
+    offers: str | None
+    sectors: list[str]
+    languages: list[str]
+    website: str | None
+
+
+@dataclass(frozen=True)
+class LinkedOrg:
+    """Another organisation as seen from a profile: how it is linked, since when, on what."""
+
+    org: Organisation
+    kind: str
+    since: date | None
+    topic: str | None
+
+
+def get_org(external_id: str) -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.external_id == external_id))
+
+
+def update_profile(org: Organisation, changes: ProfileChanges) -> None:
+    """Apply an edit from the profile form and commit it."""
+    from covenant_hub.orgs.interchange.fields import is_http_url
+    from covenant_hub.orgs.models import SECTORS
+
+    if changes.website and not is_http_url(changes.website):
+        raise ProfileError("website")
+    org.description = _clean_text(changes.description)
+    org.needs = _clean_text(changes.needs)
+    org.offers = _clean_text(changes.offers)
+    org.sectors = [code for code in SECTORS if code in changes.sectors]
+    org.languages = list(dict.fromkeys(changes.languages))
+    org.website = (changes.website or "").strip() or None
+    db.session.commit()
+
+
+def _clean_text(value: str | None) -> str | None:
+    text = (value or "").replace("\r\n", "\n").strip()
+    return text or None
+
+
+MEMBER_LINK = {"supporter": "supported_by", "coordinator": "coordinated_by"}
+
+
+def member_page(org: Organisation, page: int, per_page: int) -> tuple[list[LinkedOrg], int]:
+    """A supporter's or coordinator's members, by name, one page at a time, and their total."""
+    kind = MEMBER_LINK.get(org.kind)
+    if kind is None:
+        return [], 0
+    where = (OrgLink.target_id == org.id, OrgLink.kind == kind)
+    total = db.session.scalar(select(func.count()).select_from(OrgLink).where(*where)) or 0
+    rows = db.session.execute(
+        select(Organisation, OrgLink.since, OrgLink.topic)
+        .join(OrgLink, OrgLink.source_id == Organisation.id)
+        .where(*where)
+        .order_by(Organisation.name, Organisation.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [LinkedOrg(member, kind, since, topic) for member, since, topic in rows], total
+
+
+def networks_of(org: Organisation) -> list[LinkedOrg]:
+    """Who supports and coordinates this organisation."""
+    rows = db.session.execute(
+        select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic)
+        .join(OrgLink, OrgLink.target_id == Organisation.id)
+        .where(OrgLink.source_id == org.id, OrgLink.kind.in_(tuple(MEMBER_LINK.values())))
+        .order_by(OrgLink.kind, Organisation.name)
+    ).all()
+    return [LinkedOrg(*row) for row in rows]
+
+
+def partners_of(org: Organisation) -> list[LinkedOrg]:
+    """Exchange and twinning partners, whichever side the link was recorded from."""
+    outgoing = select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic).join(
+        OrgLink, OrgLink.target_id == Organisation.id
+    ).where(OrgLink.source_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
+    incoming = select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic).join(
+        OrgLink, OrgLink.source_id == Organisation.id
+    ).where(OrgLink.target_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
+    rows = [*db.session.execute(outgoing).all(), *db.session.execute(incoming).all()]
+    return sorted((LinkedOrg(*row) for row in rows), key=lambda item: (item.kind, item.org.name))
+
+
+def countries_in_directory() -> list[str]:
+    """The country codes organisations have, for the directory's filter."""
+    return list(db.session.scalars(
+        select(Organisation.country).where(Organisation.country.is_not(None)).distinct()
+    ))

@@ -1,9 +1,89 @@
-"""Organisation pages (placeholder until the orgs work lands)."""
-from flask import Blueprint
+"""Directory, profile and profile editing pages. Queries live in directory.py and services.py."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from covenant_hub.errors import error_response
+from covenant_hub.orgs import labels, services
+from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
+from covenant_hub.orgs.forms import ProfileForm, split_codes
+from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
+from covenant_hub.orgs.permissions import can_edit_org, can_view_org
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+MAX_PER_PAGE = 100
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"labels": labels, "can_edit_org": can_edit_org, "org_number": format_decimal,
+            "org_date": format_date}
 
 
 @bp.route("/")
-def directory() -> str:
-    return "directory"
+def directory() -> Any:
+    """Filterable, sortable, paginated list of every organisation."""
+    try:
+        query = parse_query(request.args, current_app.config["ORGS_PER_PAGE"], MAX_PER_PAGE)
+    except InvalidQuery as error:
+        return error_response(400, _("This filter cannot be used: %(problem)s", problem=str(error)))
+    return render_template(
+        "orgs/directory.html", result=search_directory(query), query=query, kinds=ORG_KINDS,
+        statuses=ORG_STATUSES, bands=POPULATION_BANDS, countries=_country_choices(),
+    )
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """(code, name in the page's language), sorted by name."""
+    named = ((code, labels.country_name(code)) for code in services.countries_in_directory())
+    return sorted(named, key=lambda pair: pair[1])
+
+
+def _org_or_404(external_id: str) -> Organisation:
+    org = services.get_org(external_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/<external_id>")
+def view_profile(external_id: str) -> str:
+    """A profile with its networks, partners and (for networks) a page of members."""
+    org = _org_or_404(external_id)
+    if not can_view_org(current_user, org):
+        abort(403)
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    per_page = current_app.config["ORGS_PER_PAGE"]
+    members, member_total = services.member_page(org, page_number, per_page)
+    return render_template(
+        "orgs/profile.html", org=org, members=members, member_total=member_total,
+        page=page_number, pages=max(1, -(-member_total // per_page)),
+        networks=services.networks_of(org), partners=services.partners_of(org),
+    )
+
+
+@bp.route("/<external_id>/edit", methods=["GET", "POST"])
+def edit_profile(external_id: str) -> str | Response:
+    """Org admins, staff and admins change what the organisation says about itself."""
+    org = _org_or_404(external_id)
+    if not can_edit_org(current_user, org):
+        abort(403)
+    form = ProfileForm(obj=org if request.method == "GET" else None)
+    if request.method == "GET":
+        form.languages.data = ", ".join(org.languages or [])
+    if form.validate_on_submit():
+        services.update_profile(org, services.ProfileChanges(
+            description=form.description.data, needs=form.needs.data, offers=form.offers.data,
+            sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
+            website=form.website.data,
+        ))
+        flash(_("The profile was saved."), "success")
+        return redirect(url_for("orgs.view_profile", external_id=org.external_id))
+    return render_template("orgs/edit.html", org=org, form=form)
