@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub import database, errors, i18n, ratelimit, security
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
+    from covenant_hub.library import register_library
     from covenant_hub.orgs import register_orgs
     from covenant_hub.site import register_site
 
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_pages(app)
     register_accounts(app)
     register_orgs(app)
+    register_library(app)
     register_site(app)
     register_api(app)
     return app

@@ -63,3 +63,28 @@ def make_link(source: Organisation, target: Organisation, kind: str = "supported
     db.session.add(link)
     db.session.commit()
     return link
+
+
+def make_practice(org: Organisation | None = None, **fields: Any):
+    """A published practice owned by `org` (a new signatory when not given)."""
+    from covenant_hub.library.models import Practice
+
+    number = next(_sequence)
+    owner = org or make_org()
+    values: dict[str, Any] = {
+        "external_id": f"practice-{number}",
+        "org_id": owner.id,
+        "title": f"Practice {number}",
+        "summary": f"Summary of practice {number}",
+        "body": "Some **Markdown**.",
+        "language": "en",
+        "sectors": ["public_lighting"],
+        "tags": [],
+        "state": "published",
+        "published": utcnow().date(),
+    }
+    values.update(fields)
+    practice = Practice(**values)
+    db.session.add(practice)
+    db.session.commit()
+    return practice

@@ -9,5 +9,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def register_api(app: Flask) -> None:
     """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
     from covenant_hub.api import orgs  # noqa: F401  (registers routes on bp)
+    from covenant_hub.api import practices  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,1 +1,40 @@
-"""Best-practice library (issue: library and discussion groups)."""
+"""Best-practice library: write-ups, review and publishing, related practices, attachments."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def register_library(app: Flask) -> None:
+    """Mount /practices, the Markdown filter, the library's settings and its interchange file."""
+    from covenant_hub.library import labels
+    from covenant_hub.library.views import bp
+    from covenant_hub.markup import register_markup
+
+    app.config.setdefault("ATTACHMENTS_DIR", str(Path(app.instance_path) / "attachments"))
+    app.config.setdefault("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    app.config.setdefault("LIBRARY_PER_PAGE", 20)
+    register_markup(app)
+    app.register_blueprint(bp)
+    _register_interchange()
+
+    @app.context_processor
+    def _library_labels() -> dict[str, object]:
+        return {
+            "sector_label": labels.sector_label,
+            "language_label": labels.language_label,
+            "state_labels": labels.STATE_LABELS,
+            "result_labels": labels.RESULT_LABELS,
+            "kind_labels": labels.KIND_LABELS,
+            "sector_choices": labels.sector_choices(),
+            "language_choices": labels.LANGUAGE_CHOICES,
+        }
+
+
+def _register_interchange() -> None:
+    """practices.jsonl joins the orgs domain's import/export registry."""
+    from covenant_hub.library.interchange import PracticesFile
+    from covenant_hub.orgs.interchange import register_handler
+
+    register_handler(PracticesFile())

@@ -1,0 +1,80 @@
+"""What the practice page shows, gathered in one place so the view stays a few lines."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from covenant_hub.extensions import db
+from covenant_hub.library import permissions, queries
+from covenant_hub.library.forms import ActionForm, AttachmentForm, SendBackForm, SignatoryForm
+from covenant_hub.library.models import Practice
+from covenant_hub.library.related import related_practices
+from covenant_hub.orgs.models import Organisation
+
+# Endpoints the orgs domain may use for a profile page, tried in order.
+ORG_PAGE_ENDPOINTS = ("orgs.show_org", "orgs.show_organisation", "orgs.profile", "orgs.view_org")
+
+
+def org_url(org: Organisation) -> str:
+    """The organisation's profile page, or the directory while no profile page exists."""
+    for endpoint in ORG_PAGE_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            for argument in ({"external_id": org.external_id}, {"org_id": org.id}):
+                try:
+                    return url_for(endpoint, **argument)
+                except BuildError:
+                    continue
+    return url_for("orgs.directory")
+
+
+def linkable_orgs(user: Any, practice: Practice) -> list[Organisation]:
+    """Members of the owner's supporters that this user may list as involved."""
+    supporters = permissions.supporter_ids_of(practice.org_id)
+    if not permissions.can_review_practice(user, practice) or not supporters:
+        return []
+    if not user.is_staff:
+        supporters &= permissions.admin_org_ids(user)
+    taken = {practice.org_id} | {s.org_id for s in practice.signatories}
+    candidates = permissions.members_of_supporters(supporters) - taken
+    if not candidates:
+        return []
+    query = select(Organisation).where(Organisation.id.in_(candidates)).order_by(Organisation.name)
+    return list(db.session.scalars(query.limit(500)))
+
+
+def signatory_form_for(user: Any, practice: Practice) -> SignatoryForm | None:
+    """The "add an organisation involved" form, or None when there is nobody to add."""
+    orgs = linkable_orgs(user, practice)
+    if not orgs:
+        return None
+    form = SignatoryForm()
+    form.org.choices = [(org.id, org.name) for org in orgs]
+    return form
+
+
+def practice_page_context(user: Any, practice: Practice) -> dict[str, Any]:
+    """Everything the practice template needs, with the permission answers precomputed."""
+    return {
+        "practice": practice,
+        "owner_url": org_url(practice.owner),
+        "contacts": queries.owner_contacts(practice.org_id),
+        "translations": queries.translations_of(user, practice),
+        "related": related_practices(practice) if practice.state == "published" else [],
+        "threads": queries.threads_for_practice(practice),
+        "involved": [(s.organisation, org_url(s.organisation)) for s in practice.signatories],
+        "can": {
+            "edit": permissions.can_edit_practice(user, practice),
+            "submit": practice.state == "draft" and permissions.can_submit_practice(user, practice),
+            "review": practice.state == "submitted" and permissions.can_review_practice(user, practice),
+            "archive": practice.state == "published" and permissions.can_archive_practice(user, practice),
+            "attach": permissions.can_attach_file(user, practice),
+            "translate": user.is_authenticated and bool(user.memberships) and practice.state == "published",
+        },
+        "action_form": ActionForm(),
+        "send_back_form": SendBackForm(),
+        "attachment_form": AttachmentForm(),
+        "signatory_form": signatory_form_for(user, practice),
+    }
