@@ -82,6 +82,9 @@ def confirm_email(token: str) -> Page:
         user = services.check_confirmation_token(token)
     except services.AccountError as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
+    if user.is_confirmed:
+        flash(_("Your e-mail address is already confirmed. You can log in."), "info")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form, user=user)
 
 
