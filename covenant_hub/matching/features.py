@@ -1,0 +1,285 @@
+"""Feature vectors for one requester against every candidate of one kind, vectorised.
+
+Each profile (who asks, what for) has its own named features; the ranker takes a weighted
+sum with weights from `weights.json`. All values are scaled to about [0, 1].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from covenant_hub.matching.geo import decay, haversine_km
+from covenant_hub.matching.records import CITY_KINDS, LINK_KINDS, LINK_OF_KIND
+
+if TYPE_CHECKING:
+    from covenant_hub.matching.model import MatchModel
+
+PROFILE_FEATURES = {
+    "network": ("vote_near", "vote_far", "vote_recent", "vote_rank", "recent_popularity", "country_share", "country_members", "same_country",
+                "geo", "ppr", "via_partner", "popularity", "text", "population", "language", "sectors"),
+    "city": ("text", "shared_partners", "geo", "same_country", "population", "commitments",
+             "language", "sectors", "practices", "ppr"),
+    "reach": ("members_near", "country_share", "geo", "ppr", "unserved", "text", "population",
+              "language", "sectors"),
+    "peer": ("country_overlap", "geo", "ppr", "text", "language", "sectors", "popularity"),
+}
+NEAREST_KNOWN = 50
+RANK_DEPTH = 20
+
+
+def profile_of(requester_kind: str, kind: str) -> str:
+    """Which feature profile answers "a `requester_kind` looks for a `kind`"."""
+    city_asks = requester_kind in CITY_KINDS
+    city_wanted = kind in CITY_KINDS
+    if city_asks:
+        return "city" if city_wanted else "network"
+    return "reach" if city_wanted else "peer"
+
+
+@dataclass
+class Request:
+    """What every feature of one request shares: the requester's row, distances, seeds."""
+
+    row: int
+    kind: str
+    candidates: np.ndarray
+    distance: np.ndarray
+    ppr: np.ndarray
+
+
+def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> Request:
+    graph = model.graph
+    n = graph.n
+    distance = haversine_km(graph.lat[row], graph.lon[row], graph.lat[:n], graph.lon[:n])
+    settings = model.weights["ppr"]
+    seed = similar_seed(model, row, distance)
+    ppr = graph.personalised_pagerank(seed, settings["kind_weights"], settings["restart"], settings["iterations"])
+    return Request(row=row, kind=kind, candidates=candidates, distance=distance, ppr=ppr[:n])
+
+
+def similar_seed(model: MatchModel, row: int, distance: np.ndarray, size: int = 20) -> dict[int, float]:
+    """The requester itself if linked, plus linked cities most like it (near, same country,
+    similar population): a new city with no edges still gets a meaningful walk."""
+    graph = model.graph
+    n = graph.n
+    linked = sum(graph.deg[k][:n] for k in LINK_KINDS) > 0
+    seed = {row: 1.0} if linked[row] else {}
+    is_city = np.isin(graph.kind[:n], model.city_kind_codes)
+    pool = np.flatnonzero(linked & is_city)
+    pool = pool[pool != row]
+    if not len(pool):
+        return seed
+    similarity = decay(distance[pool], 30.0) + 0.3 * (graph.country[pool] == graph.country[row])
+    if not np.isnan(graph.logpop[row]):
+        similarity *= np.exp(-np.nan_to_num(np.abs(graph.logpop[pool] - graph.logpop[row]), nan=1.0))
+    best = pool[np.argsort(-similarity, kind="stable")[:size]]
+    for city in best:
+        seed[int(city)] = float(similarity[pool == city][0])
+    return seed
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    top = values.max() if len(values) else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def _bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndarray:
+    mine = masks[row]
+    theirs = masks[candidates]
+    union = np.bitwise_or(theirs, mine)
+    inter = np.bitwise_and(theirs, mine)
+    count = np.vectorize(lambda v: int(v).bit_count(), otypes=[float])
+    if not mine:
+        return np.zeros(len(candidates))
+    u = count(union)
+    return np.divide(count(inter), u, out=np.zeros(len(candidates)), where=u > 0)
+
+
+def _text(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
+    """Cosine of one row's needs (or offers) against the other side of every candidate."""
+    own = "needs" if side == "offers" else "offers"
+    cols, vals = getattr(model.text, own).row(query_row)
+    if not len(cols):
+        return np.zeros(len(candidates))
+    from scipy import sparse
+
+    query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
+                              shape=(1, getattr(model.text, own).shape[1]))
+    return getattr(model.text, side).matvec_sparse(query)[candidates]
+
+
+def _common(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
+    """Features every profile may use."""
+    graph, c, row = model.graph, req.candidates, req.row
+    same = (graph.country[c] == graph.country[row]) & (graph.country[row] >= 0)
+    return {
+        "geo": decay(req.distance[c], 100.0),
+        "same_country": same.astype(float),
+        "ppr": _scaled(req.ppr[c]),
+        "language": (np.bitwise_and(model.masks["languages"][c], model.masks["languages"][row]) > 0).astype(float),
+        "sectors": _bit_jaccard(model.masks["sectors"], row, c),
+        "commitments": _bit_jaccard(model.masks["commitments"], row, c),
+    }
+
+
+def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
+    """A city looking for a supporter or coordinator."""
+    graph, c, row = model.graph, req.candidates, req.row
+    link = LINK_OF_KIND[req.kind]
+    n = graph.n
+    known = np.flatnonzero((graph.deg[link][:n] > 0) & np.isfinite(req.distance))
+    known = known[known != row]
+    nearest = known[np.argsort(req.distance[known], kind="stable")[:NEAREST_KNOWN]]
+    features = _common(model, req)
+    features.update(_votes(model, req, link, nearest))
+    features.update(_country(model, link, row, c))
+    features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
+    degree = graph.deg[link][c]
+    features["popularity"] = _scaled(np.log1p(degree))
+    features["recent_popularity"] = _scaled(np.log1p(graph.adj[link].matvec(graph.recency)[c]))
+    features["text"] = _text(model, row, "offers", c)
+    stats = graph.member_logpop[link][c]
+    mean = np.divide(stats[:, 0], stats[:, 1], out=np.full(len(c), np.nan), where=stats[:, 1] > 0)
+    features["population"] = np.nan_to_num(np.exp(-np.abs(mean - graph.logpop[row])), nan=0.0)
+    return features
+
+
+def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
+    """How the nearest cities that already have one chose: kernel votes and first-seen rank."""
+    graph, c = model.graph, req.candidates
+    out = {}
+    for name, scale, depth, recent in (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
+                                       ("vote_recent", 25.0, NEAREST_KNOWN, True)):
+        weights = np.zeros(graph.capacity)
+        chosen = nearest[:depth]
+        weights[chosen] = decay(req.distance[chosen], scale) * (graph.recency[chosen] if recent else 1.0)
+        total = weights.sum()
+        out[name] = graph.adj[link].matvec(weights)[c] / total if total > 0 else np.zeros(len(c))
+    rank = np.zeros(graph.capacity)
+    seen = 0
+    for city in nearest[:RANK_DEPTH]:
+        for target in graph.neighbours(int(city), link):
+            if rank[target] == 0:
+                seen += 1
+                rank[target] = 1.0 / seen
+    out["vote_rank"] = rank[c]
+    return out
+
+
+def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str, np.ndarray]:
+    graph = model.graph
+    country = int(graph.country[row])
+    counts = model.graph.member_countries[link]
+    in_country = np.array([counts.get(int(t), {}).get(country, 0) for t in c], dtype=float)
+    total = graph.deg[link][c]
+    share = np.divide(in_country, total, out=np.zeros(len(c)), where=total > 0)
+    return {"country_share": share if country >= 0 else np.zeros(len(c)),
+            "country_members": _scaled(np.log1p(in_country)) if country >= 0 else np.zeros(len(c))}
+
+
+def _via_partner(model: MatchModel, row: int, link: str) -> np.ndarray:
+    """Resource allocation over three hops through the requester's other links: the
+    supporters of the cities that share its coordinator, say."""
+    graph = model.graph
+    start = np.zeros(graph.capacity)
+    start[row] = 1.0
+    others = [k for k in LINK_KINDS if k != link]
+    partners = sum(graph.adj[k].matvec(start) for k in others)
+    if not partners.any():
+        return np.zeros(graph.capacity)
+    total = sum(graph.deg[k] for k in others)
+    spread = np.divide(partners, total, out=np.zeros_like(partners), where=total > 0)
+    peers = sum(graph.adj[k].matvec(spread) for k in others)
+    peers[row] = 0.0
+    return graph.adj[link].matvec(peers)
+
+
+def city_features(model: MatchModel, req: Request, backwards: bool = False) -> dict[str, np.ndarray]:
+    """A city looking for peer or candidate cities. With `backwards`, the text part is what
+    the candidate needs against what the requester offers (for the reciprocal score)."""
+    graph, c, row = model.graph, req.candidates, req.row
+    features = _common(model, req)
+    if backwards:
+        features["text"] = _text(model, row, "needs", c)
+    else:
+        features["text"] = _text(model, row, "offers", c)
+    features["shared_partners"] = _scaled(_adamic_adar(model, row)[c])
+    pops = graph.logpop[c]
+    features["population"] = np.nan_to_num(np.exp(-np.abs(pops - graph.logpop[row])), nan=0.0)
+    features["practices"] = _scaled(np.log1p(model.practice_count[c]))
+    return features
+
+
+def _adamic_adar(model: MatchModel, row: int) -> np.ndarray:
+    """Sum over shared neighbours z (any link kind) of 1 / log(2 + degree of z)."""
+    graph = model.graph
+    start = np.zeros(graph.capacity)
+    start[row] = 1.0
+    neighbours = sum(graph.adj[k].matvec(start) for k in LINK_KINDS)
+    degree = sum(graph.deg[k] for k in LINK_KINDS)
+    weighted = np.where(neighbours > 0, 1.0 / np.log(2.0 + degree), 0.0)
+    scores = sum(graph.adj[k].matvec(weighted) for k in LINK_KINDS)
+    scores[row] = 0.0
+    return scores
+
+
+def member_rows(model: MatchModel, row: int, limit: int = 64) -> np.ndarray:
+    """A network's member cities (at most `limit`, lowest rows first, so it is deterministic)."""
+    graph = model.graph
+    members = np.concatenate([graph.neighbours(row, k) for k in LINK_OF_KIND.values()])
+    members = np.unique(members[np.isin(graph.kind[members], model.city_kind_codes)])
+    return members[:limit]
+
+
+def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
+    """A supporter or coordinator looking for cities it could work with."""
+    graph, c, row = model.graph, req.candidates, req.row
+    features = _common(model, req)
+    near = np.zeros(len(c))
+    for member in member_rows(model, row):
+        distance = haversine_km(graph.lat[member], graph.lon[member], graph.lat[c], graph.lon[c])
+        near += decay(distance, 25.0)
+    features["members_near"] = _scaled(near)
+    counts = _member_countries(model, row)
+    total = sum(counts.values())
+    share = np.array([counts.get(int(k), 0) for k in graph.country[c]], dtype=float)
+    features["country_share"] = share / total if total else share
+    link = LINK_OF_KIND.get(model.orgs[graph.ids[row]].kind, "supported_by")
+    features["unserved"] = (graph.deg[link][c] == 0).astype(float)
+    features["text"] = _text(model, row, "needs", c)
+    pops = graph.logpop[member_rows(model, row)]
+    mean = np.nanmean(pops) if np.isfinite(pops).any() else np.nan
+    features["population"] = np.nan_to_num(np.exp(-np.abs(graph.logpop[c] - mean)), nan=0.0)
+    return features
+
+
+def _member_countries(model: MatchModel, row: int) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for link in LINK_OF_KIND.values():
+        for country, count in model.graph.member_countries[link].get(row, {}).items():
+            merged[country] = merged.get(country, 0) + count
+    return merged
+
+
+def peer_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
+    """A supporter or coordinator looking for another one to exchange with."""
+    c, row = req.candidates, req.row
+    features = _common(model, req)
+    mine = _member_countries(model, row)
+    norm = np.sqrt(sum(v * v for v in mine.values())) or 1.0
+    overlap = np.zeros(len(c))
+    for i, other in enumerate(c):
+        theirs = _member_countries(model, int(other))
+        dot = sum(v * theirs.get(k, 0) for k, v in mine.items())
+        overlap[i] = dot / (norm * (np.sqrt(sum(v * v for v in theirs.values())) or 1.0))
+    features["country_overlap"] = overlap
+    features["text"] = _text(model, row, "offers", c)
+    degree = sum(model.graph.deg[k][c] for k in LINK_OF_KIND.values())
+    features["popularity"] = _scaled(np.log1p(degree))
+    return features
+
+
+BUILDERS = {"network": network_features, "city": city_features, "reach": reach_features,
+            "peer": peer_features}

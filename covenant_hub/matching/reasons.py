@@ -1,0 +1,212 @@
+"""Structured reasons ({"code", "params"}) for each result, and their translatable messages.
+
+The engine stays free of Flask: messages are marked with `N_` so Babel extracts them, and the
+web layer renders them by passing its own `gettext`/`ngettext` to `render_reason`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND
+
+if TYPE_CHECKING:
+    from covenant_hub.matching.model import MatchModel
+    from covenant_hub.matching.ranker import Scored
+
+MAX_REASONS = 4
+NEAR_KM = 50.0
+
+
+def N_(message: str) -> str:  # noqa: N802 - the marker name Babel extracts by default
+    return message
+
+
+MESSAGES: dict[str, str | tuple[str, str]] = {
+    "shared_supporter": N_("Both supported by %(name)s"),
+    "shared_coordinator": N_("Both coordinated by %(name)s"),
+    "shared_partner": N_("Both work with %(name)s"),
+    "supports_neighbours": (N_("Works with %(num)d city within %(km)d km of you"),
+                            N_("Works with %(num)d cities within %(km)d km of you")),
+    "partner_members": N_("Works with cities that share your partner %(name)s"),
+    "same_country": N_("In the same country (%(country)s)"),
+    "distance_km": N_("%(km)d km away"),
+    "members_in_region": (N_("%(num)d of its members is in your country"),
+                          N_("%(num)d of its members are in your country")),
+    "your_members_there": (N_("%(num)d of your members is in its country"),
+                           N_("%(num)d of your members are in its country")),
+    "works_in_language": N_("Works in %(language)s"),
+    "published_practice": N_("Published \u201c%(title)s\u201d"),
+    "text_match": N_("Matches what you need: %(terms)s"),
+    "shared_sectors": N_("Active in the same sectors: %(sectors)s"),
+    "shared_commitments": N_("Same commitments: %(commitments)s"),
+    "similar_population": N_("A similar population"),
+    "not_yet_supported": N_("Not yet supported by anyone"),
+    "popular": (N_("Already works with %(num)d city"), N_("Already works with %(num)d cities")),
+    "network_proximity": N_("Close to you in the network of cities and supporters"),
+}
+
+
+def render_reason(reason: dict[str, Any], gettext: Callable[[str], str] = N_,
+                  ngettext: Callable[[str, str, int], str] | None = None) -> str:
+    """One reason as a sentence in the current language (pass flask_babel's functions)."""
+    message = MESSAGES.get(reason["code"], reason["code"])
+    params = dict(reason.get("params", {}))
+    for key, value in params.items():
+        if isinstance(value, list):
+            params[key] = ", ".join(str(v) for v in value)
+    if isinstance(message, tuple):
+        count = int(params.get("num", 0))
+        text = ngettext(*message, count) if ngettext else message[0 if count == 1 else 1]
+        return text % params
+    return gettext(message) % params
+
+
+def reasons_for(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    """The reasons behind one candidate, strongest contribution first."""
+    from covenant_hub.matching.ranker import weights_for
+
+    weights = weights_for(model, scored.profile, scored.request.kind)
+    contributions = sorted(((weights.get(name, 0.0) * values[position], name)
+                            for name, values in scored.features.items()), reverse=True)
+    reasons: list[dict[str, Any]] = []
+    for value, name in contributions:
+        if value <= 0 or name not in BUILDERS:
+            continue
+        builder = _your_members if (name, scored.profile) == ("country_share", "reach") else BUILDERS[name]
+        for reason in builder(model, scored, position):
+            if reason["code"] not in {r["code"] for r in reasons}:
+                reasons.append(reason)
+    distance = _distance(scored, position)
+    if distance is not None and not any(r["code"] == "distance_km" for r in reasons):
+        reasons.append(_reason("distance_km", km=distance))
+    return reasons[:MAX_REASONS] or [_reason("network_proximity")]
+
+
+def _reason(code: str, **params: Any) -> dict[str, Any]:
+    return {"code": code, "params": params}
+
+
+def _distance(scored: Scored, position: int) -> int | None:
+    value = scored.request.distance[scored.request.candidates[position]]
+    return None if np.isnan(value) else int(round(value))
+
+
+def _rows(scored: Scored, position: int) -> tuple[int, int]:
+    return scored.request.row, int(scored.request.candidates[position])
+
+
+def _name(model: MatchModel, row: int) -> str:
+    return model.orgs[model.graph.ids[row]].name
+
+
+def _shared(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    codes = {"supported_by": "shared_supporter", "coordinated_by": "shared_coordinator"}
+    out = []
+    for kind in LINK_KINDS:
+        common = np.intersect1d(model.graph.neighbours(mine, kind), model.graph.neighbours(theirs, kind))
+        if len(common):
+            out.append(_reason(codes.get(kind, "shared_partner"), name=_name(model, int(common[0]))))
+    return out
+
+
+def _neighbours_chose(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    _, theirs = _rows(scored, position)
+    members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
+    near = int(np.sum(scored.request.distance[members] <= NEAR_KM)) if len(members) else 0
+    return [_reason("supports_neighbours", num=near, km=int(NEAR_KM))] if near else []
+
+
+def _via_partner(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    link = LINK_OF_KIND[scored.request.kind]
+    members = set(model.graph.neighbours(theirs, link).tolist())
+    for kind in LINK_KINDS:
+        if kind == link:
+            continue
+        for partner in model.graph.neighbours(mine, kind):
+            if members.intersection(model.graph.neighbours(int(partner), kind).tolist()):
+                return [_reason("partner_members", name=_name(model, int(partner)))]
+    return []
+
+
+def _country(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, _ = _rows(scored, position)
+    country = model.orgs[model.graph.ids[mine]].country
+    return [_reason("same_country", country=(country or "").upper())]
+
+
+def _members_in_region(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    counts = model.graph.member_countries[LINK_OF_KIND[scored.request.kind]].get(theirs, {})
+    num = int(counts.get(int(model.graph.country[mine]), 0))
+    return [_reason("members_in_region", num=num)] if num > 0 else []
+
+
+def _your_members(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    from covenant_hub.matching.features import _member_countries
+
+    mine, theirs = _rows(scored, position)
+    num = int(_member_countries(model, mine).get(int(model.graph.country[theirs]), 0))
+    return [_reason("your_members_there", num=num)] if num > 0 else []
+
+
+def _language(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    a, b = (model.orgs[model.graph.ids[r]] for r in (mine, theirs))
+    shared = [lang for lang in b.languages if lang in a.languages]
+    return [_reason("works_in_language", language=shared[0])] if shared else []
+
+
+def _text(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    cols, vals = model.text.needs.row(mine)
+    from scipy import sparse
+
+    query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
+                              shape=(1, model.text.needs.shape[1])) if len(cols) else None
+    terms = model.text.shared_terms(query, theirs)
+    practices = model.practices.get(model.graph.ids[theirs], [])
+    out = []
+    for practice in practices:
+        words = f"{practice.title} {practice.summary}".lower()
+        if not terms or any(term in words for term in terms):
+            out.append(_reason("published_practice", title=practice.title))
+            break
+    if terms:
+        out.append(_reason("text_match", terms=terms))
+    return out
+
+
+def _sets(field: str, code: str) -> Callable[[MatchModel, Scored, int], list[dict[str, Any]]]:
+    def build(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+        mine, theirs = _rows(scored, position)
+        a, b = (getattr(model.orgs[model.graph.ids[r]], field) for r in (mine, theirs))
+        shared = [value for value in b if value in a]
+        return [_reason(code, **{field: shared})] if shared else []
+    return build
+
+
+def _flag(code: str) -> Callable[[MatchModel, Scored, int], list[dict[str, Any]]]:
+    return lambda model, scored, position: [_reason(code)]
+
+
+def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    _, theirs = _rows(scored, position)
+    num = int(sum(model.graph.deg[k][theirs] for k in LINK_OF_KIND.values()))
+    return [_reason("popular", num=num)] if num else []
+
+
+BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] = {
+    "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose, "vote_recent": _neighbours_chose,
+    "recent_popularity": _popular,
+    "vote_rank": _neighbours_chose, "members_near": _your_members, "via_partner": _via_partner,
+    "same_country": _country, "country_share": _members_in_region, "country_members": _members_in_region,
+    "country_overlap": _your_members, "language": _language, "text": _text, "practices": _text,
+    "sectors": _sets("sectors", "shared_sectors"), "commitments": _sets("commitments", "shared_commitments"),
+    "population": _flag("similar_population"), "unserved": _flag("not_yet_supported"),
+    "popularity": _popular, "ppr": _flag("network_proximity"),
+}

@@ -1,0 +1,100 @@
+"""Text profiles as TF-IDF: what each organisation needs, and what it offers or has done.
+
+GCoM organisations have little more than a name, so most profiles are empty: an empty profile
+gives a zero vector and a zero similarity, and the ranker simply leans on its other signals.
+The vectoriser is fitted on a full rebuild; an incremental refresh re-transforms one
+organisation's text with the fitted vocabulary (new words wait for the next rebuild).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from covenant_hub.matching.records import OrgRecord, PracticeRecord
+from covenant_hub.matching.sparse import PatchedMatrix
+
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+
+
+def need_text(org: OrgRecord) -> str:
+    return " ".join(part for part in (org.needs, org.description) if part)
+
+
+def offer_text(org: OrgRecord, practices: list[PracticeRecord]) -> str:
+    done = " ".join(f"{p.title} {p.summary} {' '.join(p.sectors)}" for p in practices)
+    return " ".join(part for part in (org.offers, org.description, " ".join(org.sectors), done) if part)
+
+
+class TextIndex:
+    """Row-aligned with `GraphIndex`: `needs[row]` and `offers[row]` are L2-normalised."""
+
+    def __init__(self, vectorizer: TfidfVectorizer | None, capacity: int, width: int) -> None:
+        self.vectorizer = vectorizer
+        self.needs = PatchedMatrix(sparse.csr_matrix((capacity, width)))
+        self.offers = PatchedMatrix(sparse.csr_matrix((capacity, width)))
+
+    @classmethod
+    def build(cls, rows: list[tuple[int, str, str]], capacity: int,
+              vectorizer: TfidfVectorizer | None = None) -> TextIndex:
+        """`rows` holds (row, need text, offer text); fits the vocabulary unless one is given."""
+        texts = [t for _, need, offer in rows for t in (need, offer)]
+        if vectorizer is None:
+            vectorizer = _fit(texts)
+        if vectorizer is None:
+            return cls(None, capacity, 1)
+        width = len(vectorizer.vocabulary_)
+        index = cls(vectorizer, capacity, width)
+        row_ids = np.array([r for r, _, _ in rows], dtype=np.int32)
+        for target, column in ((index.needs, 1), (index.offers, 2)):
+            matrix = vectorizer.transform([r[column] for r in rows]).tocoo()
+            target.base = sparse.csr_matrix((matrix.data, (row_ids[matrix.row], matrix.col)),
+                                            shape=(capacity, width))
+        return index
+
+    def set_texts(self, row: int, need: str, offer: str) -> None:
+        """Replace one organisation's vectors; cost proportional to its own text."""
+        if self.vectorizer is None:
+            return
+        for target, text in ((self.needs, need), (self.offers, offer)):
+            vector = self.vectorizer.transform([text]).tocsr()
+            target.set_row(row, vector.indices, vector.data)
+
+    def grow(self, capacity: int) -> None:
+        self.needs.grow(capacity)
+        self.offers.grow(capacity)
+
+    def query(self, text: str) -> sparse.csr_matrix | None:
+        if self.vectorizer is None or not text.strip():
+            return None
+        vector = self.vectorizer.transform([text]).tocsr()
+        return vector if vector.nnz else None
+
+    def similarity(self, query: sparse.csr_matrix | None, side: str) -> np.ndarray | None:
+        """Cosine of the query with every row's `needs` or `offers`; None without a query."""
+        if query is None:
+            return None
+        return getattr(self, side).matvec_sparse(query)
+
+    def shared_terms(self, query: sparse.csr_matrix | None, row: int, limit: int = 3) -> list[str]:
+        """The heaviest words a query shares with a row's offers (for the reasons)."""
+        if query is None or self.vectorizer is None:
+            return []
+        cols, vals = self.offers.row(row)
+        weights = dict(zip(query.indices, query.data, strict=True))
+        scored = sorted(((vals[i] * weights[c], c) for i, c in enumerate(cols) if c in weights), reverse=True)
+        names = self.vectorizer.get_feature_names_out()
+        return [str(names[c]) for _, c in scored[:limit]]
+
+
+def _fit(texts: list[str]) -> TfidfVectorizer | None:
+    """A vectoriser over all profiles, or None when no profile has a usable word."""
+    if not any(t.strip() for t in texts):
+        return None
+    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, strip_accents="unicode",
+                                 sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 50 else 1.0)
+    try:
+        vectorizer.fit(texts)
+    except ValueError:  # every word pruned: nothing to compare
+        return None
+    return vectorizer
