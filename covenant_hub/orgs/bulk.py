@@ -25,7 +25,7 @@ LIST_FIELDS = ("languages", "sectors", "commitments")
 
 def org_ids_by_external_id() -> dict[str, int]:
     """Every organisation's primary key by external id (one query)."""
-    return dict(db.session.execute(select(Organisation.external_id, Organisation.id)).tuples().all())
+    return dict(db.session.execute(select(Organisation.external_id, Organisation.id)).all())
 
 
 def upsert_organisations(records: Iterable[dict[str, Any]], fields: tuple[str, ...] = ORG_FIELDS,
@@ -60,7 +60,7 @@ def upsert_links(records: Iterable[dict[str, Any]]) -> tuple[int, int]:
         (source, target, kind): link_id
         for link_id, source, target, kind in db.session.execute(
             select(OrgLink.id, OrgLink.source_id, OrgLink.target_id, OrgLink.kind)
-        ).tuples()
+        )
     }
     inserts, updates = [], []
     for record in records:

@@ -92,7 +92,7 @@ class LinksFile(FileHandler):
             .join(source, OrgLink.source_id == source.id)
             .join(target, OrgLink.target_id == target.id)
             .order_by(source.external_id, target.external_id, OrgLink.kind)
-        ).tuples()
+        )
         for source_id, target_id, kind, since, topic in rows:
             yield _without_empty(
                 {"source": source_id, "target": target_id, "kind": kind, "since": since, "topic": topic}
