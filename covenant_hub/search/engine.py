@@ -1,0 +1,183 @@
+"""The search engine behind our own small interface: index, remove, search, rebuild, health.
+
+Knows nothing of Flask: the app hands it documents and queries as dataclasses. One
+``SearchIndex`` per process keeps one searcher and refreshes it only when the index has a
+new generation; per-searcher caches (filter docsets, document frequencies, the languages
+present) live and die with that searcher.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index, query, writing
+from whoosh.index import LockError
+
+from covenant_hub.search.health import INDEX_NAME, Health, check_health
+from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.schema import SearchDocument, build_schema, to_fields
+from covenant_hub.search.searching import SearcherState, run_search
+
+IndexLocked = LockError
+Progress = Callable[[int], None]
+
+LOCK_TIMEOUT_S = 10.0
+LIMIT_MB = 128
+PROGRESS_EVERY = 500
+
+
+def default_procs() -> int:
+    """Worker processes for a rebuild: the cores we may use, one when there is only one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores)
+
+
+class SearchIndex:
+    """A Whoosh index in ``index_dir`` with the operations the app needs."""
+
+    def __init__(self, index_dir: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT_S) -> None:
+        self.index_dir = Path(index_dir)
+        self.lock_timeout = lock_timeout
+        self._ix: Any = None
+        self._state: SearcherState | None = None
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return index.exists_in(str(self.index_dir), indexname=INDEX_NAME)
+
+    def open_or_create(self) -> None:
+        """Open the index, creating an empty one when there is none (raises if corrupt)."""
+        with self._lock:
+            self._open_locked()
+
+    def _open_locked(self) -> Any:
+        if self._ix is None:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            if self.exists():
+                self._ix = index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            else:
+                self._ix = index.create_in(str(self.index_dir), build_schema(), indexname=INDEX_NAME)
+        return self._ix
+
+    def check_health(self) -> Health:
+        """Whether the files on disk are usable (see :mod:`covenant_hub.search.health`)."""
+        return check_health(self.index_dir)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._state is not None:
+                self._state.searcher.close()
+            self._state = None
+            if self._ix is not None:
+                self._ix.close()
+            self._ix = None
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
+        """Add or replace documents (by ``key``) in one commit; raises IndexLocked on timeout."""
+        with self._lock:
+            ix = self._open_locked()
+        writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
+        count = 0
+        try:
+            for doc in docs:
+                writer.update_document(**to_fields(doc))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def remove(self, keys: Iterable[str], timeout: float | None = None) -> int:
+        """Delete documents by key; returns how many index entries went."""
+        with self._lock:
+            ix = self._open_locked()
+        writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
+        removed = 0
+        try:
+            for key in keys:
+                removed += writer.delete_by_term("key", key)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return removed
+
+    def rebuild(
+        self, docs: Iterable[SearchDocument], progress: Progress | None = None, procs: int | None = None
+    ) -> int:
+        """Replace the whole index with ``docs``, in parallel when several cores are free.
+
+        A healthy index is rewritten as a new generation (CLEAR merge), so searchers in other
+        processes notice on refresh; a damaged one is wiped and created afresh.
+        """
+        procs = default_procs() if procs is None else max(1, procs)
+        self.close()
+        if not self.check_health().ok:
+            shutil.rmtree(self.index_dir, ignore_errors=True)
+        with self._lock:
+            ix = self._open_locked()
+        kwargs: dict[str, Any] = {"limitmb": LIMIT_MB, "timeout": self.lock_timeout}
+        if procs > 1:
+            kwargs.update(procs=procs, multisegment=True)
+        writer = ix.writer(**kwargs)
+        count = 0
+        try:
+            for doc in docs:
+                writer.add_document(**to_fields(doc))
+                count += 1
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=writing.CLEAR)
+        if progress is not None:
+            progress(count)
+        self.close()
+        return count
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _current(self) -> SearcherState:
+        """The shared searcher, refreshed when another writer has committed."""
+        with self._lock:
+            ix = self._open_locked()
+            state = self._state
+            if state is None:
+                self._state = state = SearcherState(ix.searcher())
+            else:
+                fresh = state.searcher.refresh()
+                if fresh is not state.searcher:
+                    self._state = state = SearcherState(fresh)
+            return state
+
+    def search(self, q: SearchQuery) -> SearchResults:
+        """Run a search; user input never makes this raise (bad syntax means plain words)."""
+        return run_search(self._current(), q)
+
+    def doc_count(self) -> int:
+        return int(self._current().searcher.doc_count())
+
+    def keys(self, type_: str | None = None) -> set[str]:
+        """Every key in the index (optionally of one type), to compare with the database."""
+        searcher = self._current().searcher
+        wanted = query.Term("type", type_) if type_ else query.Every()
+        return {str(fields["key"]) for fields in _stored(searcher, wanted)}
+
+
+def _stored(searcher: Any, wanted: query.Query) -> Iterable[dict[str, Any]]:
+    for docnum in searcher.docs_for_query(wanted):
+        yield searcher.stored_fields(docnum)
