@@ -13,6 +13,8 @@ class DefaultConfig:
     DATABASE_URL: str | None = None
     INDEX_DIR = str(PROJECT_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
+    # Base of links in mail sent outside a request (CLI, workers); requests use their own host.
+    PUBLIC_URL = "http://127.0.0.1:5000"
     MAIL_SENDER = "Covenant Hub <no-reply@covenant-hub.local>"
     SMTP_HOST = ""
     SMTP_PORT = 587
