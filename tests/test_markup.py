@@ -8,7 +8,8 @@ from tests.library.xss import XSS_PAYLOADS, assert_no_live_script
 
 
 def test_markdown_formatting_survives():
-    html = str(render_markdown("# Title\n\n**bold** *it* ~~gone~~\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |"))
+    source = "# Title\n\n**bold** *it* ~~gone~~\n\n- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |"
+    html = str(render_markdown(source))
     for tag in ("<h1>", "<strong>", "<em>", "<s>", "<li>", "<table>", "<td>"):
         assert tag in html
 

@@ -16,7 +16,8 @@ def _page_arguments() -> tuple[int, int]:
     """page >= 1; per_page between 1 and API_MAX_PAGE_SIZE, else 400."""
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", current_app.config["API_PAGE_SIZE"], type=int)
-    if page is None or per_page is None or page < 1 or not 1 <= per_page <= current_app.config["API_MAX_PAGE_SIZE"]:
+    largest = current_app.config["API_MAX_PAGE_SIZE"]
+    if page is None or per_page is None or page < 1 or not 1 <= per_page <= largest:
         abort(400)
     return page, per_page
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions, queries
@@ -14,20 +13,10 @@ from covenant_hub.library.models import Practice
 from covenant_hub.library.related import related_practices
 from covenant_hub.orgs.models import Organisation
 
-# Endpoints the orgs domain may use for a profile page, tried in order.
-ORG_PAGE_ENDPOINTS = ("orgs.show_org", "orgs.show_organisation", "orgs.profile", "orgs.view_org")
-
 
 def org_url(org: Organisation) -> str:
-    """The organisation's profile page, or the directory while no profile page exists."""
-    for endpoint in ORG_PAGE_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            for argument in ({"external_id": org.external_id}, {"org_id": org.id}):
-                try:
-                    return url_for(endpoint, **argument)
-                except BuildError:
-                    continue
-    return url_for("orgs.directory")
+    """The organisation's profile page in the directory."""
+    return url_for("orgs.view_profile", external_id=org.external_id)
 
 
 def linkable_orgs(user: Any, practice: Practice) -> list[Organisation]:

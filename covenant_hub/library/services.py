@@ -119,7 +119,9 @@ def create_practice(actor: Any, org: Organisation, data: PracticeInput) -> Pract
 def update_practice(actor: Any, practice: Practice, data: PracticeInput) -> Practice:
     """Change a draft's content (admins may also correct a published one)."""
     if not permissions.can_edit_practice(actor, practice):
-        raise NotAllowed(_("Only drafts can be edited, by their author or the organisation's administrators."))
+        raise NotAllowed(
+            _("Only drafts can be edited, by their author or the organisation's administrators.")
+        )
     _apply(practice, validate_input(data))
     db.session.commit()
     return practice

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from covenant_hub.extensions import db
-from covenant_hub.library import permissions, services
+from covenant_hub.library import permissions
 from covenant_hub.library.models import Practice
-from tests.library.conftest import ROLES, draft_of, login
 from tests.factories import make_practice
+from tests.library.conftest import ROLES, draft_of, login
 
 ALLOWED = {
     # action: roles that may do it (state set up so that only permission decides)
