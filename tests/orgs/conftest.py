@@ -1,4 +1,5 @@
 """The `slow` marker: the one test that reads the real GCoM workbook."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Helpers for the orgs and API tests: logging in, data-set folders and tiny GCoM workbooks."""
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,28 @@ from flask import g
 from flask.testing import FlaskClient
 
 GCOM_HEADER = (
-    "organisation_id", "organisation_name", "coordinator_name", "supporter_name", "country_code",
-    "country_name", "population_adhesion", "organisation_latitude", "organisation_longitude",
-    "group_organisation_id", "group_name", "commitment_CoM2020_flag", "commitment_CoM2030_flag",
-    "commitment_CoM2050_flag", "commitment_mayoradapt_flag", "adhesion_type", "signatory_status",
-    "mayor", "date_of_adhesion", "action_plan_expected", "group_profile", "gcom_id",
+    "organisation_id",
+    "organisation_name",
+    "coordinator_name",
+    "supporter_name",
+    "country_code",
+    "country_name",
+    "population_adhesion",
+    "organisation_latitude",
+    "organisation_longitude",
+    "group_organisation_id",
+    "group_name",
+    "commitment_CoM2020_flag",
+    "commitment_CoM2030_flag",
+    "commitment_CoM2050_flag",
+    "commitment_mayoradapt_flag",
+    "adhesion_type",
+    "signatory_status",
+    "mayor",
+    "date_of_adhesion",
+    "action_plan_expected",
+    "group_profile",
+    "gcom_id",
 )
 
 
@@ -42,14 +60,28 @@ def write_jsonl(folder: Path, name: str, records: Iterable[Any]) -> Path:
 def gcom_row(**fields: Any) -> tuple[Any, ...]:
     """A sheet-1 row with plausible defaults; "-" is the sheet's missing value."""
     values: dict[str, Any] = {
-        "organisation_id": 1, "organisation_name": "Town", "coordinator_name": "-",
-        "supporter_name": "-", "country_code": "it", "country_name": "Italy",
-        "population_adhesion": 1000, "organisation_latitude": 45.0, "organisation_longitude": 9.0,
-        "group_organisation_id": "-", "group_name": "-", "commitment_CoM2020_flag": False,
-        "commitment_CoM2030_flag": True, "commitment_CoM2050_flag": False,
-        "commitment_mayoradapt_flag": False, "adhesion_type": "As an individual signatory",
-        "signatory_status": "published", "mayor": "-", "date_of_adhesion": datetime(2015, 1, 1),
-        "action_plan_expected": True, "group_profile": False, "gcom_id": "IT0001",
+        "organisation_id": 1,
+        "organisation_name": "Town",
+        "coordinator_name": "-",
+        "supporter_name": "-",
+        "country_code": "it",
+        "country_name": "Italy",
+        "population_adhesion": 1000,
+        "organisation_latitude": 45.0,
+        "organisation_longitude": 9.0,
+        "group_organisation_id": "-",
+        "group_name": "-",
+        "commitment_CoM2020_flag": False,
+        "commitment_CoM2030_flag": True,
+        "commitment_CoM2050_flag": False,
+        "commitment_mayoradapt_flag": False,
+        "adhesion_type": "As an individual signatory",
+        "signatory_status": "published",
+        "mayor": "-",
+        "date_of_adhesion": datetime(2015, 1, 1),
+        "action_plan_expected": True,
+        "group_profile": False,
+        "gcom_id": "IT0001",
     }
     values.update(fields)
     return tuple(values[name] for name in GCOM_HEADER)

@@ -1,4 +1,5 @@
 """The GCoM reader on tiny workbooks built here, the import-gcom command, and the real file."""
+
 from __future__ import annotations
 
 import json
@@ -18,21 +19,56 @@ NETWORK = "Energy Agency of the Province"
 @pytest.fixture
 def workbook(tmp_path):
     rows = [
-        gcom_row(organisation_id=1, organisation_name="Alba", gcom_id="IT0001", supporter_name=NETWORK,
-                 coordinator_name="Region of Piemonte", date_of_adhesion=datetime(2012, 5, 2),
-                 commitment_CoM2020_flag=True, commitment_mayoradapt_flag=True, population_adhesion=31000),
-        gcom_row(organisation_id=2, organisation_name="Bra", gcom_id="IT0002", supporter_name=NETWORK + "  ",
-                 signatory_status="on_hold", date_of_adhesion=datetime(2017, 3, 1),
-                 organisation_latitude="44,70", population_adhesion="-"),
-        gcom_row(organisation_id=3, organisation_name="Nice", gcom_id="FR0001", country_code="fr",
-                 supporter_name=NETWORK, date_of_adhesion=datetime(2014, 1, 1)),
+        gcom_row(
+            organisation_id=1,
+            organisation_name="Alba",
+            gcom_id="IT0001",
+            supporter_name=NETWORK,
+            coordinator_name="Region of Piemonte",
+            date_of_adhesion=datetime(2012, 5, 2),
+            commitment_CoM2020_flag=True,
+            commitment_mayoradapt_flag=True,
+            population_adhesion=31000,
+        ),
+        gcom_row(
+            organisation_id=2,
+            organisation_name="Bra",
+            gcom_id="IT0002",
+            supporter_name=NETWORK + "  ",
+            signatory_status="on_hold",
+            date_of_adhesion=datetime(2017, 3, 1),
+            organisation_latitude="44,70",
+            population_adhesion="-",
+        ),
+        gcom_row(
+            organisation_id=3,
+            organisation_name="Nice",
+            gcom_id="FR0001",
+            country_code="fr",
+            supporter_name=NETWORK,
+            date_of_adhesion=datetime(2014, 1, 1),
+        ),
         gcom_row(organisation_id="9_med", organisation_name="Salfeet", gcom_id="PS0007", country_code="ps"),
-        gcom_row(organisation_id="10_med", organisation_name="Salfeet City", gcom_id="PS0007", country_code="ps"),
+        gcom_row(
+            organisation_id="10_med", organisation_name="Salfeet City", gcom_id="PS0007", country_code="ps"
+        ),
         gcom_row(organisation_id=11, organisation_name="Nameless id", gcom_id="-", country_code="jo"),
-        gcom_row(organisation_id=12, organisation_name="Colliding", gcom_id="ES0001", country_code="es",
-                 supporter_name="Agència d'Energia", date_of_adhesion=datetime(2010, 1, 1)),
-        gcom_row(organisation_id=13, organisation_name="Colliding 2", gcom_id="ES0002", country_code="es",
-                 supporter_name="Agencia d Energia", date_of_adhesion=datetime(2011, 1, 1)),
+        gcom_row(
+            organisation_id=12,
+            organisation_name="Colliding",
+            gcom_id="ES0001",
+            country_code="es",
+            supporter_name="Agència d'Energia",
+            date_of_adhesion=datetime(2010, 1, 1),
+        ),
+        gcom_row(
+            organisation_id=13,
+            organisation_name="Colliding 2",
+            gcom_id="ES0002",
+            country_code="es",
+            supporter_name="Agencia d Energia",
+            date_of_adhesion=datetime(2011, 1, 1),
+        ),
     ]
     return make_gcom_xlsx(tmp_path / "gcom.xlsx", rows)
 
@@ -73,8 +109,10 @@ def test_names_whose_slugs_collide_get_distinct_ids(workbook):
 
 
 def test_country_is_null_when_members_are_spread(tmp_path):
-    rows = [gcom_row(organisation_id=n, gcom_id=f"XX000{n}", country_code=code, supporter_name="Alps")
-            for n, code in enumerate(("it", "fr", "at", "ch"))]
+    rows = [
+        gcom_row(organisation_id=n, gcom_id=f"XX000{n}", country_code=code, supporter_name="Alps")
+        for n, code in enumerate(("it", "fr", "at", "ch"))
+    ]
     data = read_gcom(make_gcom_xlsx(tmp_path / "spread.xlsx", rows))
     assert data.supporters[0].country is None
 
@@ -124,9 +162,13 @@ def test_real_shipped_file_through_load_demo(app):
     from covenant_hub.demo import load_demo_data
 
     assert load_demo_data().startswith("Demo data loaded")
-    kinds = dict(db.session.execute(
-        select(Organisation.kind, func.count()).where(Organisation.is_sample.is_(False)).group_by(Organisation.kind)
-    ).all())
+    kinds = dict(
+        db.session.execute(
+            select(Organisation.kind, func.count())
+            .where(Organisation.is_sample.is_(False))
+            .group_by(Organisation.kind)
+        ).all()
+    )
     assert kinds["signatory"] >= 11900 and kinds["supporter"] == 162 and kinds["coordinator"] == 191
     assert db.session.scalar(select(func.count()).where(Organisation.is_sample.is_(True))) >= 15
     assert load_demo_data().startswith("Demo data not loaded")

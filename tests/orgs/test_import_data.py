@@ -1,4 +1,5 @@
 """import-data / export-data: validation per field, one transaction, updates, round trip."""
+
 from __future__ import annotations
 
 import json
@@ -12,11 +13,23 @@ from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.orgs.helpers import write_jsonl
 
 BISHKEK = {
-    "id": "bishkek", "kind": "signatory", "name": "Бишкек", "country": "kg", "city": "Bishkek",
-    "population": 1074000, "lat": 42.8746, "lon": 74.5698, "languages": ["ky", "ru"],
-    "sectors": ["transport", "waste"], "commitments": ["2030", "adaptation"], "joined": "2019-06-14",
-    "status": "active", "description": "Борбор шаар.\nЭкинчи сап.", "needs": "Жылуулоо",
-    "offers": "LED", "website": "https://example.org/bishkek",
+    "id": "bishkek",
+    "kind": "signatory",
+    "name": "Бишкек",
+    "country": "kg",
+    "city": "Bishkek",
+    "population": 1074000,
+    "lat": 42.8746,
+    "lon": 74.5698,
+    "languages": ["ky", "ru"],
+    "sectors": ["transport", "waste"],
+    "commitments": ["2030", "adaptation"],
+    "joined": "2019-06-14",
+    "status": "active",
+    "description": "Борбор шаар.\nЭкинчи сап.",
+    "needs": "Жылуулоо",
+    "offers": "LED",
+    "website": "https://example.org/bishkek",
 }
 UNION = {"id": "union", "kind": "supporter", "name": "Шаарлар союзу"}
 LINK = {"source": "bishkek", "target": "union", "kind": "supported_by", "since": "2019-06-14"}
@@ -33,7 +46,11 @@ def test_good_folder_imports_every_field(app, tmp_path):
     assert report.ok and report.written
     org = db.session.scalar(select(Organisation).where(Organisation.external_id == "bishkek"))
     assert (org.name, org.population, org.sectors, org.joined.isoformat()) == (
-        "Бишкек", 1074000, ["transport", "waste"], "2019-06-14")
+        "Бишкек",
+        1074000,
+        ["transport", "waste"],
+        "2019-06-14",
+    )
     assert org.description == "Борбор шаар.\nЭкинчи сап."
     assert count(OrgLink) == 1
 
@@ -93,7 +110,9 @@ def test_a_file_without_a_handler_is_an_error_not_skipped(app, tmp_path):
     write_jsonl(tmp_path, "organisations.jsonl", [UNION])
     write_jsonl(tmp_path, "recipes.jsonl", [{"id": "soup"}])
     report = import_folder(tmp_path)
-    assert [str(e) for e in report.errors] == ["recipes.jsonl:0: -: no importer for this file (not supported yet)"]
+    assert [str(e) for e in report.errors] == [
+        "recipes.jsonl:0: -: no importer for this file (not supported yet)"
+    ]
     assert count(Organisation) == 0
 
 
@@ -109,7 +128,8 @@ def test_skip_invalid_keeps_the_good_lines_and_drops_links_to_bad_ones(app, tmp_
     report = import_folder(tmp_path, ImportOptions(skip_invalid=True))
     assert report.written
     assert [str(e) for e in report.errors] == [
-        "organisations.jsonl:1: kind: 'town' is not one of signatory, candidate, supporter, coordinator, office",
+        "organisations.jsonl:1: kind: 'town' is not one of "
+        "signatory, candidate, supporter, coordinator, office",
         "links.jsonl:1: source: unknown organisation 'bishkek'",
     ]
     assert db.session.scalars(select(Organisation.external_id)).all() == ["union"]
@@ -123,7 +143,9 @@ def test_reimport_updates_instead_of_duplicating(app, tmp_path):
     write_jsonl(tmp_path, "organisations.jsonl", [{**BISHKEK, "population": 1100000, "website": None}, UNION])
     write_jsonl(tmp_path, "links.jsonl", [{**LINK, "since": "2020-01-01"}])
     report = import_folder(tmp_path)
-    assert report.files["organisations.jsonl"].updated == 2 and report.files["organisations.jsonl"].created == 0
+    assert (
+        report.files["organisations.jsonl"].updated == 2 and report.files["organisations.jsonl"].created == 0
+    )
     assert count(Organisation) == 2 and count(OrgLink) == 1
     org = db.session.scalar(select(Organisation).where(Organisation.external_id == "bishkek"))
     db.session.refresh(org)
@@ -135,11 +157,23 @@ def test_round_trip_export_import_export_gives_identical_files(app_config, tmp_p
     from covenant_hub import create_app
 
     source = tmp_path / "source"
-    exchange = {"source": "bishkek", "target": "almaty", "kind": "exchange", "topic": "Автобустар", "since": "2022-10-05"}
-    write_jsonl(source, "organisations.jsonl", [
-        BISHKEK, UNION, {"id": "almaty", "kind": "signatory", "name": "Almaty", "country": "kz", "lat": 43.2389123456789},
-        {"id": "office", "kind": "office", "name": "Office", "status": "applicant"},
-    ])
+    exchange = {
+        "source": "bishkek",
+        "target": "almaty",
+        "kind": "exchange",
+        "topic": "Автобустар",
+        "since": "2022-10-05",
+    }
+    write_jsonl(
+        source,
+        "organisations.jsonl",
+        [
+            BISHKEK,
+            UNION,
+            {"id": "almaty", "kind": "signatory", "name": "Almaty", "country": "kz", "lat": 43.2389123456789},
+            {"id": "office", "kind": "office", "name": "Office", "status": "applicant"},
+        ],
+    )
     write_jsonl(source, "links.jsonl", [LINK, exchange])
     first_app = create_app(app_config)
     with first_app.app_context():
@@ -162,7 +196,9 @@ def test_round_trip_export_import_export_gives_identical_files(app_config, tmp_p
     for name in ("organisations.jsonl", "links.jsonl"):
         one = (tmp_path / "one" / name).read_text(encoding="utf-8")
         assert one == (tmp_path / "two" / name).read_text(encoding="utf-8")
-    exported = [json.loads(line) for line in (tmp_path / "one" / "organisations.jsonl").read_text().splitlines()]
+    exported = [
+        json.loads(line) for line in (tmp_path / "one" / "organisations.jsonl").read_text().splitlines()
+    ]
     assert {record["id"]: record for record in exported}["bishkek"] == BISHKEK
 
 
