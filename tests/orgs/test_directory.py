@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
+from covenant_hub.orgs.labels import POPULATION_BAND_LABELS
 from tests.factories import make_link, make_org
 
 
@@ -130,4 +131,4 @@ def test_query_service_without_http(app, orgs):
     assert page.total == 3 and page.pages == 2 and [o.name for o in page.items] == ["Bishkek", "Osh"]
     with pytest.raises(InvalidQuery):
         parse_query({"per_page": "11"}, per_page=2, max_per_page=10)
-    assert list(POPULATION_BANDS)[0] == "under_10k"
+    assert list(POPULATION_BANDS) == list(POPULATION_BAND_LABELS)
