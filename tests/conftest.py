@@ -24,6 +24,7 @@ def build_test_config(base: Path, database: Path) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{database}",
         "INDEX_DIR": str(base / "index"),
         "MAIL_OUTBOX": str(base / "outbox"),
+        "ATTACHMENTS_DIR": str(base / "attachments"),
         "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{base / 'ratelimits.db'}",
         "RATELIMIT_ENABLED": False,
         "DEMO_DATA": False,

@@ -51,8 +51,10 @@ def login(client: FlaskClient, user: Any | None) -> FlaskClient:
     current user is dropped too, or the next request would still see the previous user.
     """
     g.pop("_login_user", None)
-    if user is not None:
-        with client.session_transaction() as session:
+    with client.session_transaction() as session:
+        if user is None:
+            session.pop("_user_id", None)
+        else:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
     return client

@@ -1,0 +1,65 @@
+"""practices.jsonl: import checks every line, updates by id, and export gives the same data back."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from covenant_hub.config import PROJECT_ROOT
+from covenant_hub.extensions import db
+from covenant_hub.library.models import Practice
+from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
+
+DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
+
+
+def _write(folder: Path, name: str, records: list[dict]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                               encoding="utf-8")
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_the_demo_set_imports_with_at_least_60_practices_in_three_languages(app):
+    report = import_folder(DEMO, ImportOptions(mark_sample=True))
+    assert report.ok, report.errors[:5]
+    languages = dict(db.session.execute(
+        select(Practice.language, func.count()).group_by(Practice.language)).tuples().all())
+    assert sum(languages.values()) >= 60 and {"ky", "ru", "en"} <= set(languages)
+    assert all(p.is_sample and p.state == "published" for p in db.session.scalars(select(Practice)))
+    kyrgyz = " ".join(p.title + p.body for p in db.session.scalars(
+        select(Practice).where(Practice.language == "ky")))
+    assert all(letter in kyrgyz for letter in "өүң")
+
+
+def test_round_trip_gives_back_the_same_records(app, tmp_path):
+    assert import_folder(DEMO).ok
+    export_folder(tmp_path / "out")
+    original = _records(DEMO / "practices.jsonl")
+    exported = _records(tmp_path / "out" / "practices.jsonl")
+    assert sorted(exported, key=lambda r: r["id"]) == sorted(original, key=lambda r: r["id"])
+    second = import_folder(tmp_path / "out")
+    assert second.files["practices.jsonl"].updated == len(original)
+    assert second.files["practices.jsonl"].created == 0
+
+
+def test_bad_lines_are_reported_and_nothing_is_written(app, tmp_path):
+    _write(tmp_path, "organisations.jsonl", [{"id": "t1", "kind": "signatory", "name": "T", "country": "kg"}])
+    _write(tmp_path, "practices.jsonl", [
+        {"id": "p1", "org": "t1", "title": "Good", "language": "ky"},
+        {"id": "p2", "org": "nobody", "title": "Bad org", "language": "ky"},
+        {"id": "p3", "org": "t1", "title": "Bad result", "language": "ky", "results": {"co2": 5}},
+        {"id": "p4", "org": "t1", "title": "Negative", "language": "ky", "results": {"jobs": -1}},
+        {"id": "p5", "org": "t1", "title": "Sector", "language": "ky", "sectors": ["space"]},
+        {"id": "p6", "org": "t1", "title": "Extra", "language": "ky", "colour": "red"},
+    ])
+    report = import_folder(tmp_path)
+    fields = {(e.line, e.field) for e in report.errors}
+    assert {(2, "org"), (3, "results"), (4, "results"), (5, "sectors"), (6, "colour")} <= fields
+    assert not report.written and db.session.scalar(select(func.count(Practice.id))) == 0
+    kept = import_folder(tmp_path, ImportOptions(skip_invalid=True))
+    assert kept.written and [p.external_id for p in db.session.scalars(select(Practice))] == ["p1"]

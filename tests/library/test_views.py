@@ -1,0 +1,141 @@
+"""The list with its filters, sorts and pages; the practice page; the editor and its preview."""
+from __future__ import annotations
+
+import re
+
+from covenant_hub.extensions import db
+from covenant_hub.library.models import Practice
+from tests.factories import make_org, make_practice
+from tests.library.conftest import draft_of, login
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/practices/\d+" lang="\w+">([^<]+)</a></h2>', html)
+
+
+def test_public_list_shows_only_published(world, client):
+    make_practice(world.owner, title="Published one")
+    draft_of(world, title="Draft one")
+    draft_of(world, state="submitted", title="Submitted one")
+    make_practice(world.owner, title="Archived one", state="archived")
+    titles = _titles(client.get("/practices/").text)
+    assert titles == ["Published one"]
+
+
+def test_mine_shows_my_organisations_drafts(world, client):
+    draft_of(world, title="Our draft")
+    make_practice(world.other, state="draft", title="Their draft")
+    login(client, world.users["member"])
+    titles = _titles(client.get("/practices/?mine=1").text)
+    assert "Our draft" in titles and "Their draft" not in titles
+
+
+def test_filters(world, client):
+    kz = make_org(name="Almaty", country="kz", kind="signatory")
+    supporter_owned = make_practice(world.supporter, title="Supporter guide", sectors=["awareness_raising"])
+    make_practice(world.owner, title="Lights KG", sectors=["public_lighting"], co2_t_per_year=50,
+                  language="ky")
+    make_practice(kz, title="Buses KZ", sectors=["transport"], co2_t_per_year=5000, cost_eur=9e6,
+                  language="ru")
+    assert _titles(client.get("/practices/?sector=transport").text) == ["Buses KZ"]
+    assert _titles(client.get("/practices/?country=kz").text) == ["Buses KZ"]
+    assert _titles(client.get("/practices/?language=ky").text) == ["Lights KG"]
+    assert _titles(client.get("/practices/?org_kind=supporter").text) == [supporter_owned.title]
+    assert _titles(client.get("/practices/?min_co2=100").text) == ["Buses KZ"]
+    assert _titles(client.get("/practices/?max_co2=100").text) == ["Lights KG"]
+    assert _titles(client.get("/practices/?max_cost=1000").text) == []
+    # Nonsense values are ignored, not errors.
+    response = client.get("/practices/?sector=<script>&min_co2=abc&country=kgz&sort=drop")
+    assert response.status_code == 200 and len(_titles(response.text)) == 3
+
+
+def test_sorts(world, client):
+    make_practice(world.owner, title="B middle", co2_t_per_year=10, published=None)
+    make_practice(world.owner, title="A small", co2_t_per_year=1)
+    make_practice(world.owner, title="C large", co2_t_per_year=100)
+    assert _titles(client.get("/practices/?sort=title").text) == ["A small", "B middle", "C large"]
+    assert _titles(client.get("/practices/?sort=co2").text) == ["C large", "B middle", "A small"]
+    newest = _titles(client.get("/practices/?sort=newest").text)
+    assert newest[-1] == "B middle"  # no publication date sorts last
+
+
+def test_pagination_keeps_the_filters(world, client, app):
+    app.config["LIBRARY_PER_PAGE"] = 2
+    for number in range(5):
+        make_practice(world.owner, title=f"Lamp {number}", sectors=["public_lighting"])
+    make_practice(world.owner, title="Other sector", sectors=["waste"])
+    first = client.get("/practices/?sector=public_lighting&sort=title").text
+    assert _titles(first) == ["Lamp 0", "Lamp 1"] and "Page 1 of 3" in first
+    assert "page=2" in first and "sector=public_lighting" in first.split('rel="next"')[0].rsplit("href", 1)[1]
+    third = client.get("/practices/?sector=public_lighting&sort=title&page=3").text
+    assert _titles(third) == ["Lamp 4"]
+    assert _titles(client.get("/practices/?page=99").text) == []
+
+
+def test_practice_page_shows_figures_owner_contacts_and_discussions(world, client):
+    practice = make_practice(world.owner, title="Boiler house", co2_t_per_year=400, cost_eur=200_000,
+                             body="## Steps\n\n1. **Audit**", tags=["heat"])
+    page = client.get(f"/practices/{practice.id}").text
+    assert "<h2>Steps</h2>" in page and "<strong>Audit</strong>" in page
+    assert "500" in page  # EUR per tCO2: 200,000 / 400
+    assert "5.00" in page  # t per 1,000 inhabitants: 400 / 80,000 * 1000
+    assert f'href="/orgs/{world.owner.external_id}"' in page
+    assert world.users["owner_admin"].name in page
+    assert world.users["member"].name not in page  # plain members are not contacts
+    assert "Discussions" in page
+
+
+def test_unknown_or_hidden_practice_is_404(world, client):
+    assert client.get("/practices/999999").status_code == 404
+    assert client.get(f"/practices/{draft_of(world).id}").status_code == 404
+
+
+def test_translations_are_linked(world, client):
+    source = make_practice(world.owner, title="Street lights", translation_group="g1", language="en")
+    make_practice(world.owner, title="Көчө жарыгы", translation_group="g1", language="ky")
+    draft_of(world, title="Уличный свет", translation_group="g1", language="ru")
+    page = client.get(f"/practices/{source.id}").text
+    assert 'hreflang="ky"' in page and 'hreflang="ru"' not in page  # the draft stays hidden
+
+
+def test_editor_page_uses_the_preview_script_and_no_inline_script(world, client):
+    login(client, world.users["member"])
+    page = client.get("/practices/new").text
+    assert 'src="/static/js/markdown-preview.js"' in page
+    assert 'data-preview-url="/practices/preview"' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+
+
+def test_preview_renders_with_the_site_pipeline(world, client):
+    login(client, world.users["member"])
+    response = client.post("/practices/preview", json={"text": "**hi** <script>x</script> [a](javascript:x)"})
+    html = response.get_json()["html"]
+    assert "<strong>hi</strong>" in html and "<script>" not in html and 'href="javascript' not in html
+
+
+def test_preview_needs_the_csrf_token_header(world, app_config, tmp_path):
+    from covenant_hub import create_app
+
+    session_id = world.users["member"].get_id()
+    db.session.commit()  # end this app's write transaction: the second app shares the file
+    app_config["WTF_CSRF_ENABLED"] = True
+    strict = create_app(app_config)
+    client = strict.test_client()
+    with strict.app_context():
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+        assert client.post("/practices/preview", json={"text": "x"}).status_code == 400
+        page = client.get("/practices/new").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post("/practices/preview", json={"text": "*x*"}, headers={"X-CSRFToken": token})
+        assert response.status_code == 200 and "<em>x</em>" in response.get_json()["html"]
+        db.session.remove()
+
+
+def test_get_requests_do_not_write(world, client):
+    practice = make_practice(world.owner)
+    stamp = practice.updated_at
+    client.get(f"/practices/{practice.id}")
+    client.get("/practices/")
+    db.session.expire_all()
+    assert db.session.get(Practice, practice.id).updated_at == stamp
