@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from covenant_hub import create_app
@@ -32,6 +32,19 @@ def build_test_config(base: Path, database: Path) -> dict[str, Any]:
         # Form posts in unit tests carry no token; CSRF tests and browser tests turn it back on.
         "WTF_CSRF_ENABLED": False,
     }
+
+
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as on a real server.
+
+    The `app` fixture keeps one app context pushed for the whole test so that tests can query
+    the database, and Flask reuses it for test-client requests: without this, Flask-Login's
+    loaded user and Babel's locale would leak from one request into the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +73,7 @@ def app_config(tmp_path: Path, migrated_database: Path) -> dict[str, Any]:
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     """A fresh app whose app context is pushed for the test's own queries."""
     application = create_app(app_config)
+    application.test_client_class = FreshRequestClient
     with application.app_context():
         yield application
         db.session.remove()
