@@ -23,6 +23,7 @@ def register_library(app: Flask) -> None:
     def _library_labels() -> dict[str, object]:
         return {
             "sector_label": labels.sector_label,
+            "format_figure": labels.format_figure,
             "language_label": labels.language_label,
             "state_labels": labels.STATE_LABELS,
             "result_labels": labels.RESULT_LABELS,

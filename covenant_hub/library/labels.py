@@ -1,6 +1,7 @@
 """Translated names of the codes the library shows (sector and kind names come from orgs)."""
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS
@@ -27,6 +28,15 @@ LANGUAGE_CHOICES = [
     ("uz", "Oʻzbekcha"), ("tg", "Тоҷикӣ"), ("de", "Deutsch"), ("fr", "Français"),
     ("es", "Español"), ("it", "Italiano"), ("pl", "Polski"), ("uk", "Українська"),
 ]
+
+
+def format_figure(value: float | None) -> str:
+    """A result figure in the reader's locale: whole numbers above 100, two decimals below."""
+    if value is None:
+        return ""
+    if abs(value) >= 100 or float(value).is_integer():
+        return format_decimal(round(value), "#,##0")
+    return format_decimal(value, "#,##0.##")
 
 
 def sector_choices() -> list[tuple[str, str]]:

@@ -73,12 +73,13 @@ def test_pagination_keeps_the_filters(world, client, app):
 
 
 def test_practice_page_shows_figures_owner_contacts_and_discussions(world, client):
-    practice = make_practice(world.owner, title="Boiler house", co2_t_per_year=400, cost_eur=200_000,
+    practice = make_practice(world.owner, title="Boiler house", co2_t_per_year=300, cost_eur=200_000,
                              body="## Steps\n\n1. **Audit**", tags=["heat"])
     page = client.get(f"/practices/{practice.id}").text
     assert "<h2>Steps</h2>" in page and "<strong>Audit</strong>" in page
-    assert "500" in page  # EUR per tCO2: 200,000 / 400
-    assert "5.00" in page  # t per 1,000 inhabitants: 400 / 80,000 * 1000
+    assert "<strong>667</strong> EUR per t CO2" in page  # 200,000 / 300
+    assert "<strong>3.75</strong> t CO2/year per 1,000" in page  # 300 / 80,000 * 1000
+    assert "<strong>200,000</strong> Cost (EUR)" in page
     assert f'href="/orgs/{world.owner.external_id}"' in page
     assert world.users["owner_admin"].name in page
     assert world.users["member"].name not in page  # plain members are not contacts
