@@ -152,16 +152,17 @@ class SearchIndex:
     # -- reading -------------------------------------------------------------------------------
 
     def _current(self) -> SearcherState:
-        """The shared searcher, refreshed when another writer has committed."""
+        """The shared searcher, reopened when any writer has committed a new generation.
+
+        Whoosh's own ``Searcher.refresh`` reuses segment readers by segment id and so misses
+        deletions committed to an existing segment; a fresh searcher does not.
+        """
         with self._lock:
             ix = self._open_locked()
+            generation = ix.latest_generation()
             state = self._state
-            if state is None:
-                self._state = state = SearcherState(ix.searcher())
-            else:
-                fresh = state.searcher.refresh()
-                if fresh is not state.searcher:
-                    self._state = state = SearcherState(fresh)
+            if state is None or state.generation != generation:
+                self._state = state = SearcherState(ix.searcher(), generation)
             return state
 
     def search(self, q: SearchQuery) -> SearchResults:

@@ -102,11 +102,13 @@ def _drop_possessive(stem: str) -> str:
 
 
 def _strip_possessive_vowel(word: str) -> str | None:
-    """The 3rd-person possessive -ы/-и/-у after a consonant (китеби -> китеб)."""
+    """-ы/-и/-у after a consonant (китеби -> китеб), -м after a vowel (энергиям -> энергия)."""
     if len(word) >= 4 and word[-1] in POSSESSIVE_VOWELS and word[-2] not in VOWELS:
         stem = word[:-1]
         if _stem_ok(stem, "x"):
             return stem
+    if len(word) >= 5 and word[-1] == "м" and word[-2] in VOWELS and word[-2] not in POSSESSIVE_VOWELS:
+        return word[:-1]
     return None
 
 

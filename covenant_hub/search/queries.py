@@ -162,11 +162,12 @@ class Rewriter:
                 self._note(fieldname, term)
         if first is None:
             return None  # a stop word in every candidate language
+        if not frequency:
+            self.unknown_words.append(word)  # the n-gram clause may still find it; suggest anyway
         gram = self._gram_clause(word, frequency, languages)
         if gram is not None:
             clauses.append(gram)
         if not clauses:
-            self.unknown_words.append(word)
             return first  # matches nothing, so an AND fails and "did you mean" kicks in
         return clauses[0] if len(clauses) == 1 else query.Or(clauses)
 

@@ -52,14 +52,16 @@ def word_script(word: str) -> str | None:
 class SearcherState:
     """A searcher and the caches that are valid for its generation of the index."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, generation: int = -1) -> None:
         self.searcher = searcher
+        self.generation = generation
         self.reader = searcher.reader()
         self._lock = threading.Lock()
         self._df: dict[tuple[str, str], int] = {}
         self._filters: OrderedDict[tuple[Any, ...], set[int]] = OrderedDict()
         present = {_text(t) for t in self.reader.lexicon("lang")} if "lang" in self.reader.schema else set()
         self.languages = tuple(lang for lang in LANGUAGES if lang in present)
+        self.visible_count = int(self.reader.doc_count())
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         key = (fieldname, term)
@@ -141,7 +143,8 @@ class _Run:
 
 def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: set[int]) -> _Run:
     limit = q.page * q.page_size
-    kwargs: dict[str, Any] = {"limit": limit, "filter": allowed}
+    everything = len(allowed) == state.visible_count
+    kwargs: dict[str, Any] = {"limit": limit, "filter": None if everything else allowed}
     if q.sort == "date" or isinstance(built, query.Every):
         kwargs.update(sortedby="date", reverse=True)
     results = state.searcher.search(built, **kwargs)
@@ -149,9 +152,8 @@ def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: 
     if q.facets or q.exact_total:
         matched = allowed.intersection(state.searcher.docs_for_query(built))
         return _Run(results, len(matched), False, matched)
-    if scored < limit:
-        return _Run(results, scored, False, None)
-    return _Run(results, max(scored, results.estimated_length()), True, None)
+    # Counting every match would undo the top-N pruning: report "at least" instead.
+    return _Run(results, scored, scored >= limit, None)
 
 
 def _build(text: str, rewriter: Rewriter) -> tuple[query.Query | None, bool]:

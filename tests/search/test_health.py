@@ -1,0 +1,124 @@
+"""Damaged or missing index files are detected; rebuild brings the index back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from covenant_hub.search.engine import SearchIndex
+from covenant_hub.search.health import check_health
+from covenant_hub.search.results import SearchQuery
+from covenant_hub.search.schema import SearchDocument
+from tests.search.conftest import sample_docs
+
+
+def many_docs(n: int) -> list[SearchDocument]:
+    return [
+        SearchDocument(f"post:{i}", "post", str(i), f"Street lighting {i}", "LED lamps in town " * 20, "en")
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    ix = SearchIndex(tmp_path / "index")
+    ix.index(many_docs(150))
+    ix.close()
+    return tmp_path / "index"
+
+
+def only(folder: Path, suffix: str) -> Path:
+    (found,) = [folder / name for name in os.listdir(folder) if name.endswith(suffix)]
+    return found
+
+
+def test_healthy_index_passes(built: Path) -> None:
+    assert check_health(built).ok
+
+
+def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
+    assert check_health(tmp_path / "nope").problem == "missing"
+    (tmp_path / "empty").mkdir()
+    assert check_health(tmp_path / "empty").problem == "missing"
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.999])
+def test_truncated_segment_is_detected(built: Path, keep: float) -> None:
+    segment = only(built, ".seg")
+    size = segment.stat().st_size
+    with segment.open("r+b") as handle:
+        handle.truncate(int(size * keep))
+    health = check_health(built)
+    assert not health.ok and health.problem == "segment_corrupt"
+
+
+def test_segment_cut_by_a_few_bytes_is_detected(built: Path) -> None:
+    segment = only(built, ".seg")
+    with segment.open("r+b") as handle:
+        handle.truncate(segment.stat().st_size - 3)
+    assert check_health(built).problem == "segment_corrupt"
+
+
+def test_missing_segment_is_detected(built: Path) -> None:
+    only(built, ".seg").unlink()
+    assert check_health(built).problem == "segment_missing"
+
+
+def test_missing_toc_is_detected(built: Path) -> None:
+    only(built, ".toc").unlink()
+    assert check_health(built).problem == "toc_missing"
+
+
+def test_garbled_toc_is_detected(built: Path) -> None:
+    only(built, ".toc").write_bytes(b"\x00garbage" * 8)
+    assert check_health(built).problem == "toc_garbled"
+
+
+def test_toc_with_a_flipped_byte_is_detected(built: Path) -> None:
+    toc = only(built, ".toc")
+    data = bytearray(toc.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    toc.write_bytes(bytes(data))
+    assert not check_health(built).ok
+
+
+def test_rebuild_repairs_a_corrupt_index(built: Path) -> None:
+    only(built, ".toc").write_bytes(b"junk")
+    ix = SearchIndex(built)
+    seen: list[int] = []
+    assert ix.rebuild(iter(sample_docs()), progress=seen.append, procs=1) == 8
+    assert ix.check_health().ok and seen[-1] == 8
+    assert [h.key for h in ix.search(SearchQuery('"street lighting"')).hits] == ["practice:p3"]
+
+
+def test_parallel_rebuild_replaces_everything(built: Path) -> None:
+    ix = SearchIndex(built)
+    ix.search(SearchQuery("lamps"))  # a searcher open on the old generation
+    seen: list[int] = []
+    assert ix.rebuild(iter(many_docs(1200)[150:]), progress=seen.append, procs=2) == 1050
+    assert seen[:2] == [500, 1000] and seen[-1] == 1050
+    assert ix.doc_count() == 1050 and check_health(built).ok
+    assert "post:0" not in ix.keys() and "post:1199" in ix.keys()
+    assert ix.search(SearchQuery("lamps", page_size=5)).total == 1050
+
+
+def test_rebuild_into_a_missing_folder(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path / "fresh")
+    assert ix.rebuild(iter(sample_docs()), procs=1) == 8
+    assert ix.doc_count() == 8
+
+
+def test_lock_timeout_raises_index_locked(tmp_path: Path) -> None:
+    from covenant_hub.search.engine import IndexLocked
+
+    ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
+    ix.open_or_create()
+    writer = ix._ix.writer()
+    try:
+        with pytest.raises(IndexLocked):
+            ix.index(sample_docs()[:1])
+    finally:
+        writer.cancel()
+    assert ix.index(sample_docs()[:1]) == 1
