@@ -21,8 +21,10 @@ def org_url(org: Organisation) -> str:
 
 def linkable_orgs(user: Any, practice: Practice) -> list[Organisation]:
     """Members of the owner's supporters that this user may list as involved."""
+    if not permissions.can_review_practice(user, practice):
+        return []
     supporters = permissions.supporter_ids_of(practice.org_id)
-    if not permissions.can_review_practice(user, practice) or not supporters:
+    if not supporters:
         return []
     if not user.is_staff:
         supporters &= permissions.admin_org_ids(user)

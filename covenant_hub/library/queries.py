@@ -6,15 +6,21 @@ from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, cast, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
-from covenant_hub.library.models import Practice
+from covenant_hub.library.models import Practice, PracticeSignatory
 from covenant_hub.orgs.models import ORG_KINDS, SECTORS, Membership, Organisation
 
 SORTS = ("newest", "title", "co2")
+# What a practice page shows, loaded up front instead of one lazy query at a time.
+PAGE_LOADING = (
+    joinedload(Practice.owner),
+    selectinload(Practice.signatories).joinedload(PracticeSignatory.organisation),
+    selectinload(Practice.attachments),
+)
 # Range filters: query argument -> (column, comparison).
 RANGE_FILTERS = {
     "min_co2": ("co2_t_per_year", "ge"),

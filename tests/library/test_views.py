@@ -140,3 +140,42 @@ def test_get_requests_do_not_write(world, client):
     client.get("/practices/")
     db.session.expire_all()
     assert db.session.get(Practice, practice.id).updated_at == stamp
+
+
+def _queries_for(client, app, url: str) -> int:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_practice_page_query_count_does_not_grow_with_files_or_partners(world, client, app):
+    from covenant_hub.library.models import Attachment, PracticeSignatory
+
+    def build(partners: int):
+        practice = make_practice(world.owner)
+        for number in range(partners):
+            partner = make_org(name=f"Partner {partners}-{number}")
+            db.session.add(PracticeSignatory(practice=practice, org_id=partner.id))
+            db.session.add(Attachment(practice=practice, filename=f"f{number}.pdf", size=1,
+                                      content_type="application/pdf",
+                                      stored_name=f"{practice.id:08x}{number:024x}.pdf"))
+        db.session.commit()
+        return practice.id
+
+    small, large = build(1), build(8)
+    for _ in range(2):  # the related-practices model is fitted once, then cached
+        _queries_for(client, app, f"/practices/{small}")
+    db.session.expire_all()
+    first = _queries_for(client, app, f"/practices/{small}")
+    db.session.expire_all()
+    assert _queries_for(client, app, f"/practices/{large}") == first
