@@ -130,8 +130,7 @@ def update_practice(actor: Any, practice: Practice, data: PracticeInput) -> Prac
 def _transition(practice: Practice, step: str) -> None:
     sources, target = TRANSITIONS[step]
     if practice.state not in sources:
-        raise LibraryError(_("This practice is %(state)s, so it cannot be %(step)s.",
-                             state=state_label(practice.state), step=step_label(step)))
+        raise LibraryError(refusal_message(step))
     practice.state = target
 
 
@@ -191,15 +190,12 @@ def link_signatory(actor: Any, practice: Practice, org: Organisation) -> Practic
     return link
 
 
-def state_label(state: str) -> str:
-    """The translated name of a state."""
-    labels = {"draft": _("a draft"), "submitted": _("submitted"), "published": _("published"),
-              "archived": _("archived")}
-    return labels.get(state, state)
-
-
-def step_label(step: str) -> str:
-    """The translated name of a workflow step, as in "cannot be <step>"."""
-    labels = {"submit": _("submitted"), "publish": _("published"), "send_back": _("sent back"),
-              "archive": _("archived")}
-    return labels.get(step, step)
+def refusal_message(step: str) -> str:
+    """Why a step cannot start from the practice's state, as one whole translatable sentence."""
+    messages = {
+        "submit": _("Only a draft can be submitted for review."),
+        "publish": _("Only a practice submitted for review can be published."),
+        "send_back": _("Only a practice submitted for review can be sent back."),
+        "archive": _("Only a published practice can be archived."),
+    }
+    return messages[step]

@@ -61,7 +61,8 @@ def list_practices() -> str:
     page = request.args.get("page", 1, type=int) or 1
     pagination = queries.list_practices(current_user, filters, max(page, 1),
                                         current_app.config["LIBRARY_PER_PAGE"])
-    return render_template("library/list.html", pagination=pagination, filters=filters)
+    return render_template("library/list.html", pagination=pagination, filters=filters,
+                           can_review=permissions.can_see_review_queue(current_user))
 
 
 @bp.route("/<int:practice_id>")

@@ -170,5 +170,7 @@ def test_review_queue_lists_only_what_the_reviewer_may_decide(world, client):
     staff_client = login(client.application.test_client(), world.users["staff"])
     staff_page = staff_client.get("/practices/review").text
     assert "Queue item from Tartu" in staff_page and mine.title in staff_page
+    assert 'href="/practices/review"' in staff_client.get("/practices/").text
     member_client = login(client.application.test_client(), world.users["member"])
+    assert 'href="/practices/review"' not in member_client.get("/practices/").text
     assert member_client.get("/practices/review").status_code == 403
