@@ -203,25 +203,28 @@ class LanguageAnalyzer(Analyzer):  # type: ignore[misc]
 
 
 GRAM_MIN = 3
-GRAM_MAX = 6
+GRAM_LEN = 5
 
 
-def edge_grams(word: str) -> list[str]:
-    """Prefixes of a folded Kyrgyz word, from GRAM_MIN to GRAM_MAX letters."""
-    top = min(len(word), GRAM_MAX)
-    return [word[:n] for n in range(GRAM_MIN, top + 1)]
+def prefix_gram(word: str) -> str:
+    """The recall key of a folded Kyrgyz word: its first GRAM_LEN letters (or all of it)."""
+    return word[:GRAM_LEN]
 
 
 def query_gram(word: str) -> str | None:
-    """The gram a query word is looked up by: its Kyrgyz stem cut to GRAM_MAX letters."""
+    """The key a query word is looked up by: the prefix of its Kyrgyz stem."""
     stem = term_table(KYRGYZ).term(word.lower())
     if not stem or len(stem) < GRAM_MIN + 1:
         return None
-    return stem[:GRAM_MAX]
+    return prefix_gram(stem)
 
 
 class EdgeGramAnalyzer(Analyzer):  # type: ignore[misc]
-    """Edge n-grams of folded Kyrgyz words, a recall field for forms the stemmer misses."""
+    """One prefix per distinct folded Kyrgyz word: a recall field for forms the stemmer misses.
+
+    A single prefix (rather than every edge n-gram) keeps indexing cost near one posting per
+    distinct word; a query word matches any document word sharing its stem's first letters.
+    """
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, EdgeGramAnalyzer)
@@ -238,10 +241,12 @@ class EdgeGramAnalyzer(Analyzer):  # type: ignore[misc]
         stops = STOPWORDS[KYRGYZ]
         seen: set[str] = set()
         for word in TOKEN_RE.findall(kyrgyz.fold_kyrgyz(value)):
-            if word in stops or word in seen or len(word) < GRAM_MIN:
+            if len(word) < GRAM_MIN or word in stops:
                 continue
-            seen.add(word)
-            for gram in edge_grams(word):
-                token.text = gram
-                token.boost = 1.0
-                yield token
+            gram = word[:GRAM_LEN]
+            if gram in seen:
+                continue
+            seen.add(gram)
+            token.text = gram
+            token.boost = 1.0
+            yield token

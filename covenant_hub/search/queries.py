@@ -20,7 +20,7 @@ from whoosh.qparser import QueryParser, plugins
 from whoosh.qparser.syntax import AndGroup
 
 from covenant_hub.search import kyrgyz
-from covenant_hub.search.analysis import GRAM_MAX, GRAM_MIN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
+from covenant_hub.search.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
 from covenant_hub.search.schema import FILTER_FIELDS, GRAM_FIELD, text_field
 
 TEXT = "text"
@@ -208,7 +208,7 @@ class Rewriter:
         clauses: list[query.Query] = []
         for lang in self.languages_for(stem):
             folded = kyrgyz.fold_kyrgyz(stem) if lang == KYRGYZ else fold(stem)
-            if lang == KYRGYZ and GRAM_MIN <= len(folded) <= GRAM_MAX:
+            if lang == KYRGYZ and len(folded) == GRAM_LEN:
                 if self.doc_frequency(GRAM_FIELD, folded):
                     clauses.append(query.Term(GRAM_FIELD, folded))
                 continue

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 from typing import Any
 
+import numpy as np
 from whoosh import query
 
 from covenant_hub.search.analysis import GENERIC, LANGUAGES
@@ -23,6 +25,7 @@ from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_wo
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
 from covenant_hub.search.schema import text_field
 from covenant_hub.search.suggest import suggest
+from covenant_hub.search.vector import VectorSearcher
 
 CYRILLIC, LATIN = "cyrl", "latn"
 _SCRIPTS: dict[str, frozenset[str]] = {
@@ -62,6 +65,8 @@ class SearcherState:
         present = {_text(t) for t in self.reader.lexicon("lang")} if "lang" in self.reader.schema else set()
         self.languages = tuple(lang for lang in LANGUAGES if lang in present)
         self.visible_count = int(self.reader.doc_count())
+        self.vector = VectorSearcher(searcher)
+        self._masks: dict[tuple[Any, ...], np.ndarray] = {}
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         key = (fieldname, term)
@@ -95,9 +100,23 @@ class SearcherState:
             chosen.insert(0, user_lang)
         return chosen or [GENERIC]
 
+    def allowed_mask(self, q: SearchQuery) -> np.ndarray:
+        """The allowed docset as a dense boolean array, for the vectorised path."""
+        key = _filter_key(q)
+        found = self._masks.get(key)
+        if found is None:
+            found = np.zeros(self.vector.n, dtype=bool)
+            docs = self.allowed_docs(q)
+            if docs:
+                found[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+            if len(self._masks) > _MAX_FILTERS:
+                self._masks.clear()
+            self._masks[key] = found
+        return found
+
     def allowed_docs(self, q: SearchQuery) -> set[int]:
         """Docnums the viewer may see and the filters keep, cached per distinct filter."""
-        key = (q.audiences, q.lang, q.types, q.sectors, q.countries, q.kinds, q.years, q.group_id)
+        key = _filter_key(q)
         with self._lock:
             found = self._filters.get(key)
             if found is not None:
@@ -109,6 +128,10 @@ class SearcherState:
             while len(self._filters) > _MAX_FILTERS:
                 self._filters.popitem(last=False)
         return found
+
+
+def _filter_key(q: SearchQuery) -> tuple[Any, ...]:
+    return (q.audiences, q.lang, q.types, q.sectors, q.countries, q.kinds, q.years, q.group_id)
 
 
 def _text(term: Any) -> str:
@@ -133,27 +156,33 @@ def _filter_query(q: SearchQuery) -> query.Query:
 
 @dataclass
 class _Run:
-    """What one execution of a whoosh query produced."""
+    """What one execution of a query produced: the best (docnum, score) pairs and the count."""
 
-    results: Any
+    top: list[tuple[int, float]]
     total: int
     estimate: bool
-    matched: set[int] | None
+    matched: Iterable[int] | None
 
 
 def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: set[int]) -> _Run:
     limit = q.page * q.page_size
+    exact = q.facets or q.exact_total
+    if q.sort != "date" and state.vector.supports(built):
+        node = state.vector.evaluate(built)
+        top, total, estimate, matched = state.vector.top(node, state.allowed_mask(q), limit, exact)
+        return _Run(top, total, estimate, matched.tolist() if matched is not None else None)
     everything = len(allowed) == state.visible_count
     kwargs: dict[str, Any] = {"limit": limit, "filter": None if everything else allowed}
     if q.sort == "date" or isinstance(built, query.Every):
         kwargs.update(sortedby="date", reverse=True)
     results = state.searcher.search(built, **kwargs)
+    top = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
     scored = results.scored_length()
-    if q.facets or q.exact_total:
+    if exact:
         matched = allowed.intersection(state.searcher.docs_for_query(built))
-        return _Run(results, len(matched), False, matched)
+        return _Run(top, len(matched), False, matched)
     # Counting every match would undo the top-N pruning: report "at least" instead.
-    return _Run(results, scored, scored >= limit, None)
+    return _Run(top, scored, scored >= limit, None)
 
 
 def _build(text: str, rewriter: Rewriter) -> tuple[query.Query | None, bool]:
@@ -217,7 +246,7 @@ def _assemble(
     if run is None:
         return SearchResults([], 0, q.page, q.page_size, suggestion=suggestion, fallback=True)
     start = (q.page - 1) * q.page_size
-    hits = [_hit(hit, q, rewriter) for hit in islice(run.results, start, start + q.page_size)]
+    hits = [_hit(state, docnum, score, q, rewriter) for docnum, score in run.top[start : start + q.page_size]]
     facets = count_facets(state.searcher, run.matched) if q.facets and run.matched is not None else {}
     return SearchResults(
         hits, run.total, q.page, q.page_size, facets=facets, suggestion=suggestion, fallback=fallback,
@@ -225,8 +254,8 @@ def _assemble(
     )  # fmt: skip
 
 
-def _hit(hit: Any, q: SearchQuery, rewriter: Rewriter) -> SearchHit:
-    stored = hit.fields()
+def _hit(state: SearcherState, docnum: int, score: float, q: SearchQuery, rewriter: Rewriter) -> SearchHit:
+    stored = state.searcher.stored_fields(docnum)
     lang = str(stored.get("lang", GENERIC))
     title = str(stored.get("title", ""))
     terms = rewriter.matched_terms.get(text_field(lang), set())
@@ -236,6 +265,6 @@ def _hit(hit: Any, q: SearchQuery, rewriter: Rewriter) -> SearchHit:
         title_html = mark_all(title, lang, terms)
     return SearchHit(
         key=str(stored["key"]), type=str(stored.get("type", "")), ext_id=str(stored.get("ext_id", "")),
-        title=title, score=float(hit.score or 0.0), lang=lang, date=int(stored.get("date") or 0),
+        title=title, score=score, lang=lang, date=int(stored.get("date") or 0),
         snippet=snippet_html, title_html=title_html,
     )  # fmt: skip

@@ -12,8 +12,8 @@ from covenant_hub.search.analysis import (
     EdgeGramAnalyzer,
     LanguageAnalyzer,
     analyse,
-    edge_grams,
     fold,
+    prefix_gram,
     query_gram,
     term_table,
 )
@@ -86,11 +86,11 @@ def test_analyzer_is_picklable_and_comparable() -> None:
     assert LanguageAnalyzer("ky") != LanguageAnalyzer("ru")
 
 
-def test_edge_grams_and_query_gram() -> None:
-    assert edge_grams("шаарлардын") == ["шаа", "шаар", "шаарл", "шаарла"]
-    grams = [t.text for t in EdgeGramAnalyzer()("Шаарлар жана шаарлар")]
-    assert grams == ["шаа", "шаар", "шаарл", "шаарла"]
-    assert query_gram("шаарлардын") == "шаар"
+def test_prefix_grams_and_query_gram() -> None:
+    assert prefix_gram("шаарлардын") == "шаарл"
+    grams = [t.text for t in EdgeGramAnalyzer()("Шаарлар жана шаарларда үй")]
+    assert grams == ["шаарл"]
+    assert query_gram("жарыктандыруусунун") == "жарык"
     assert query_gram("үй") is None
 
 
