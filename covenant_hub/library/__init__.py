@@ -24,6 +24,7 @@ def register_library(app: Flask) -> None:
         return {
             "sector_label": labels.sector_label,
             "format_figure": labels.format_figure,
+            "format_day": labels.format_day,
             "language_label": labels.language_label,
             "state_labels": labels.STATE_LABELS,
             "result_labels": labels.RESULT_LABELS,

@@ -1,7 +1,9 @@
 """Translated names of the codes the library shows (sector and kind names come from orgs)."""
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from datetime import date
+
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS
@@ -37,6 +39,11 @@ def format_figure(value: float | None) -> str:
     if abs(value) >= 100 or float(value).is_integer():
         return format_decimal(round(value), "#,##0")
     return format_decimal(value, "#,##0.##")
+
+
+def format_day(day: date | None) -> str:
+    """A publication date in the reader's locale."""
+    return format_date(day, "medium") if day else ""
 
 
 def sector_choices() -> list[tuple[str, str]]:

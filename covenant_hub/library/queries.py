@@ -146,6 +146,13 @@ def get_practice_by_external_id(external_id: str) -> Practice | None:
     return db.session.scalar(select(Practice).where(Practice.external_id == external_id))
 
 
+def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
+    """An organisation's published practices, newest first: for its profile page."""
+    query = (select(Practice).where(Practice.org_id == org_id, Practice.state == "published")
+             .order_by(Practice.published.desc().nulls_last(), Practice.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
 def threads_for_practice(practice: Practice) -> list[Any]:
     """Discussion threads about a practice. Hook for the forum domain, which fills it in."""
     return []

@@ -179,3 +179,13 @@ def test_practice_page_query_count_does_not_grow_with_files_or_partners(world, c
     first = _queries_for(client, app, f"/practices/{small}")
     db.session.expire_all()
     assert _queries_for(client, app, f"/practices/{large}") == first
+
+
+def test_published_practices_of_an_organisation(world):
+    from covenant_hub.library.queries import published_practices_of
+
+    older = make_practice(world.owner, title="Older", published=None)
+    newer = make_practice(world.owner, title="Newer")
+    draft_of(world, title="Draft")
+    make_practice(world.other, title="Someone else's")
+    assert published_practices_of(world.owner.id) == [newer, older]
