@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from covenant_hub.matching.model import MatchModel
 
 PROFILE_FEATURES = {
-    "network": ("vote_near", "vote_far", "vote_recent", "vote_rank", "recent_popularity", "country_share", "country_members", "same_country",
+    "network": ("vote_near", "vote_far", "vote_recent", "vote_alike", "vote_rank",
+                "nearest_member", "nearest_member_far", "knn5", "knn15", "vote_rank_recent", "knn5_recent",
+                "recent_popularity", "commitment_share", "country_share", "country_members", "same_country",
                 "geo", "ppr", "via_partner", "popularity", "text", "population", "language", "sectors"),
     "city": ("text", "shared_partners", "geo", "same_country", "population", "commitments",
              "language", "sectors", "practices", "ppr"),
@@ -27,6 +29,7 @@ PROFILE_FEATURES = {
 }
 NEAREST_KNOWN = 50
 RANK_DEPTH = 20
+RECENT = 0.75  # "recent" cities: the newest quarter of those that already have a network
 
 
 def profile_of(requester_kind: str, kind: str) -> str:
@@ -134,11 +137,16 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     nearest = known[np.argsort(req.distance[known], kind="stable")[:NEAREST_KNOWN]]
     features = _common(model, req)
     features.update(_votes(model, req, link, nearest))
+    recent = known[graph.recency[known] >= np.quantile(graph.recency[known], RECENT)] if len(known) else known
+    recent = recent[np.argsort(req.distance[recent], kind="stable")[:RANK_DEPTH]]
+    features.update({f"{k}_recent": v for k, v in _first_seen(graph, req, link, recent).items()
+                     if k in ("vote_rank", "knn5")})
     features.update(_country(model, link, row, c))
     features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
     degree = graph.deg[link][c]
     features["popularity"] = _scaled(np.log1p(degree))
     features["recent_popularity"] = _scaled(np.log1p(graph.adj[link].matvec(graph.recency)[c]))
+    features["commitment_share"] = _commitment_share(graph, link, row, c)
     features["text"] = _text(model, row, "offers", c)
     stats = graph.member_logpop[link][c]
     mean = np.divide(stats[:, 0], stats[:, 1], out=np.full(len(c), np.nan), where=stats[:, 1] > 0)
@@ -151,21 +159,55 @@ def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> d
     graph, c = model.graph, req.candidates
     out = {}
     for name, scale, depth, recent in (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
-                                       ("vote_recent", 25.0, NEAREST_KNOWN, True)):
+                                       ("vote_recent", 25.0, NEAREST_KNOWN, True),
+                                       ("vote_alike", 25.0, NEAREST_KNOWN, None)):
         weights = np.zeros(graph.capacity)
         chosen = nearest[:depth]
-        weights[chosen] = decay(req.distance[chosen], scale) * (graph.recency[chosen] if recent else 1.0)
+        weights[chosen] = decay(req.distance[chosen], scale) * _vote_weight(graph, req.row, chosen, recent)
         total = weights.sum()
         out[name] = graph.adj[link].matvec(weights)[c] / total if total > 0 else np.zeros(len(c))
-    rank = np.zeros(graph.capacity)
+    out.update(_first_seen(graph, req, link, nearest))
+    return out
+
+
+def _first_seen(graph: object, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
+    """The nearest-neighbour view: rank and distance at which each network first appears
+    among the nearest cities, and its share of the 5 and 15 nearest."""
+    cap = graph.capacity  # type: ignore[attr-defined]
+    rank, closest = np.zeros(cap), np.full(cap, np.inf)
+    share5, share15 = np.zeros(cap), np.zeros(cap)
     seen = 0
-    for city in nearest[:RANK_DEPTH]:
-        for target in graph.neighbours(int(city), link):
+    for order, city in enumerate(nearest[:RANK_DEPTH]):
+        for target in graph.neighbours(int(city), link):  # type: ignore[attr-defined]
             if rank[target] == 0:
                 seen += 1
                 rank[target] = 1.0 / seen
-    out["vote_rank"] = rank[c]
-    return out
+                closest[target] = req.distance[city]
+            share5[target] += order < 5
+            share15[target] += order < 15
+    c = req.candidates
+    return {"vote_rank": rank[c], "nearest_member": decay(closest[c], 5.0),
+            "nearest_member_far": decay(closest[c], 25.0), "knn5": share5[c] / 5, "knn15": share15[c] / 15}
+
+
+def _vote_weight(graph: object, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:
+    """1 for a plain vote; recency for a recent vote; same commitments for an alike vote."""
+    if recent:
+        return graph.recency[chosen]  # type: ignore[attr-defined]
+    if recent is None:
+        commit = graph.commit  # type: ignore[attr-defined]
+        return np.all(commit[chosen] == commit[row], axis=1).astype(float)
+    return 1.0
+
+
+def _commitment_share(graph: object, link: str, row: int, c: np.ndarray) -> np.ndarray:
+    """Mean share of a network's members that made each of the requester's commitments."""
+    mine = graph.commit[row] > 0  # type: ignore[attr-defined]
+    if not mine.any():
+        return np.zeros(len(c))
+    counts = graph.member_commit[link][c][:, mine]  # type: ignore[attr-defined]
+    total = graph.deg[link][c][:, None]  # type: ignore[attr-defined]
+    return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0).mean(axis=1)
 
 
 def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str, np.ndarray]:

@@ -17,6 +17,7 @@ from covenant_hub.matching.sparse import PatchedMatrix
 
 KINDS = ("signatory", "candidate", "supporter", "coordinator", "office")
 MEMBER_LINKS = tuple(LINK_OF_KIND.values())
+COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
 
 
 class GraphIndex:
@@ -37,11 +38,13 @@ class GraphIndex:
         self.country = np.full(cap, -1, dtype=np.int32)
         self.kind = np.full(cap, -1, dtype=np.int32)
         self.recency = np.zeros(cap)
+        self.commit = np.zeros((cap, len(COMMITMENTS)))
         self.adj = {k: PatchedMatrix(sparse.csr_matrix((cap, cap))) for k in LINK_KINDS}
         self.deg = {k: np.zeros(cap) for k in LINK_KINDS}
         # Per network org: how many members it has in each country, and their log populations.
         self.member_countries: dict[str, dict[int, Counter[int]]] = {k: {} for k in MEMBER_LINKS}
         self.member_logpop = {k: np.zeros((cap, 2)) for k in MEMBER_LINKS}
+        self.member_commit = {k: np.zeros((cap, len(COMMITMENTS))) for k in MEMBER_LINKS}
 
     @property
     def n(self) -> int:
@@ -99,6 +102,7 @@ class GraphIndex:
         self.country[row] = self.country_code(org.country)
         self.kind[row] = KINDS.index(org.kind) if org.kind in KINDS else -1
         self.recency[row] = self._recency(org.joined)
+        self.commit[row] = [float(c in org.commitments) for c in COMMITMENTS]
         self._each_membership(row, +1)
         return row
 
@@ -144,8 +148,10 @@ class GraphIndex:
         for kind in LINK_KINDS:
             self.adj[kind].grow(capacity, capacity)
             self.deg[kind] = np.concatenate([self.deg[kind], np.zeros(extra)])
+        self.commit = np.vstack([self.commit, np.zeros((extra, len(COMMITMENTS)))])
         for kind in MEMBER_LINKS:
             self.member_logpop[kind] = np.vstack([self.member_logpop[kind], np.zeros((extra, 2))])
+            self.member_commit[kind] = np.vstack([self.member_commit[kind], np.zeros((extra, len(COMMITMENTS)))])
         self.capacity = capacity
 
     def _each_membership(self, row: int, sign: int) -> None:
@@ -159,6 +165,7 @@ class GraphIndex:
             member, target = target, member
         counts = self.member_countries[kind].setdefault(target, Counter())
         counts[int(self.country[member])] += sign
+        self.member_commit[kind][target] += sign * self.commit[member]
         if not np.isnan(self.logpop[member]):
             self.member_logpop[kind][target] += sign * np.array([self.logpop[member], 1.0])
 

@@ -88,6 +88,18 @@ class MatchModel:
         self._set_masks(row, org)
         self._refresh_text(org.id)
 
+    def remove_org(self, org_id: int) -> None:
+        """Withdraw a deleted organisation: its links go and it is never a candidate again."""
+        row = self.graph.pos.get(org_id)
+        if row is None:
+            return
+        for kind, matrix in self.graph.adj.items():
+            for other in matrix.row(row)[0].tolist():
+                ids = (org_id, self.graph.ids[other])
+                self.graph.set_link(LinkRecord(*ids, kind), False)
+                self.graph.set_link(LinkRecord(*ids[::-1], kind), False)
+        self.graph.kind[row] = -1
+
     def set_link(self, link: LinkRecord, present: bool = True) -> None:
         """Add or remove one link."""
         self.graph.set_link(link, present)

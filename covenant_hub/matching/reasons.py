@@ -202,6 +202,9 @@ def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str,
 
 BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] = {
     "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose, "vote_recent": _neighbours_chose,
+    "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose, "nearest_member_far": _neighbours_chose,
+    "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
+    "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,
     "vote_rank": _neighbours_chose, "members_near": _your_members, "via_partner": _via_partner,
     "same_country": _country, "country_share": _members_in_region, "country_members": _members_in_region,

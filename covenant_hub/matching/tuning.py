@@ -64,17 +64,23 @@ def objective(queries: list[Query], w: np.ndarray) -> tuple[float, float]:
     return mrr / n, hits / n
 
 
-def coordinate_ascent(names: list[str], queries: list[Query], start: dict[str, float]) -> tuple[dict[str, float], float]:
-    """Try each grid value for each weight in turn; keep what raises MRR + Hits@1."""
+def joint(windows: list[list[Query]], w: np.ndarray) -> float:
+    """MRR + Hits@1 averaged over the windows, so weights must hold across periods."""
+    return float(np.mean([sum(objective(queries, w)) for queries in windows]))
+
+
+def coordinate_ascent(names: list[str], windows: list[list[Query]],
+                      start: dict[str, float]) -> tuple[dict[str, float], float]:
+    """Try each grid value for each weight in turn; keep what raises the joint objective."""
     w = np.array([start.get(n, 0.0) for n in names])
-    best = sum(objective(queries, w))
+    best = joint(windows, w)
     for _ in range(ROUNDS):
         improved = False
         for i in range(len(names)):
             for value in GRID:
                 trial = w.copy()
                 trial[i] = value
-                gain = sum(objective(queries, trial))
+                gain = joint(windows, trial)
                 if gain > best + 1e-9:
                     best, w, improved = gain, trial, True
         if not improved:
@@ -82,19 +88,27 @@ def coordinate_ascent(names: list[str], queries: list[Query], start: dict[str, f
     return {n: float(v) for n, v in zip(names, w, strict=True)}, best
 
 
-def tune(snapshot: Snapshot, since: date, until: date, weights: dict[str, Any],
+def tune(snapshot: Snapshot, windows: list[tuple[date, date]], weights: dict[str, Any],
          kinds: tuple[str, ...] = ("supporter", "coordinator"),
          progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> dict[str, Any]:
-    """New weights for the network profiles, with a note of the window they were fitted on."""
+    """New weights for the network profiles, with a note of the windows they were fitted on."""
     tuned = copy.deepcopy(weights)
-    notes = {}
+    notes: dict[str, Any] = {}
     for kind in kinds:
         start = weights["profiles"]["network"][kind]
-        names, queries = collect(snapshot, since, until, kind, weights, progress)
-        fitted, value = coordinate_ascent(names, queries, start)
+        collected = [collect(snapshot, since, until, kind, weights, progress) for since, until in windows]
+        names = collected[0][0]
+        fitted, _ = coordinate_ascent(names, [queries for _, queries in collected], start)
         tuned["profiles"]["network"][kind] = fitted
-        mrr, hits = objective(queries, np.array([fitted[n] for n in names]))
-        notes[kind] = {"queries": len(queries), "mrr": round(mrr, 4), "hits_at_1": round(hits, 4)}
-    tuned["tuned"] = {"since": since.isoformat(), "until": until.isoformat(), "objective": "MRR + Hits@1",
-                      "fit": notes}
+        vector = np.array([fitted[n] for n in names])
+        notes[kind] = [_fit_note(since, until, queries, vector)
+                       for (since, until), (_, queries) in zip(windows, collected, strict=True)]
+    tuned["tuned"] = {"windows": [[a.isoformat(), b.isoformat()] for a, b in windows],
+                      "objective": "mean over windows of MRR + Hits@1", "fit": notes}
     return tuned
+
+
+def _fit_note(since: date, until: date, queries: list[Query], vector: np.ndarray) -> dict[str, Any]:
+    mrr, hits = objective(queries, vector)
+    return {"since": since.isoformat(), "until": until.isoformat(), "queries": len(queries),
+            "mrr": round(float(mrr), 4), "hits_at_1": round(float(hits), 4)}

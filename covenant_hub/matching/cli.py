@@ -1,0 +1,204 @@
+"""`flask match ...`: rebuild, recommend, evaluate and tune the match model."""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from covenant_hub.extensions import db
+from covenant_hub.matching import service
+from covenant_hub.matching.evaluation import evaluate
+from covenant_hub.matching.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
+from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
+from covenant_hub.matching.reasons import render_reason
+from covenant_hub.matching.records import Snapshot
+from covenant_hub.matching.snapshot import load_snapshot
+from covenant_hub.matching.tuning import tune
+from covenant_hub.orgs.models import Organisation
+
+match_cli = AppGroup("match", help="Build, query and evaluate the match model.")
+KIND = click.Choice(RECOMMENDABLE)
+NETWORK_KIND = click.Choice(("supporter", "coordinator"))
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def register_matching(app: Flask) -> None:
+    """Hold the model in `app.extensions` and add the `flask match` commands."""
+    service.init_app(app)
+    app.cli.add_command(match_cli)
+
+
+def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any]]:
+    """A wrapper that shows a progress bar over the queries of an evaluation or tuning run."""
+    def wrap(items: Iterable[Any]) -> Iterator[Any]:
+        if quiet:
+            yield from items
+            return
+        with click.progressbar(list(items), label=label, file=click.get_text_stream("stderr")) as bar:
+            yield from bar
+    return wrap
+
+
+def _progress(items: list[Any], label: str, quiet: bool) -> Any:
+    if quiet:
+        return _Plain(items)
+    return click.progressbar(items, label=label, file=click.get_text_stream("stderr"))
+
+
+class _Plain:
+    """A no-op stand-in for click's progress bar (used with --json)."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def __enter__(self) -> list[Any]:
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@match_cli.command("rebuild")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def rebuild_command(as_json: bool) -> None:
+    """Build the model from the database and make it this process's model."""
+    started = time.perf_counter()
+    steps = ["snapshot", "model"]
+    result: dict[str, Any] = {}
+    with _progress(steps, _("Rebuilding the match model"), as_json) as bar:
+        for step in bar:
+            if step == "snapshot":
+                result["snapshot"] = load_snapshot(db.session)
+            else:
+                result["model"] = MatchModel.build(result["snapshot"], load_weights())
+    model: MatchModel = result["model"]
+    service.set_model(model)
+    snapshot: Snapshot = result["snapshot"]
+    summary = {"orgs": len(snapshot.orgs), "links": len(snapshot.links), "practices": len(snapshot.practices),
+               "build_s": round(model.build_seconds, 3), "total_s": round(time.perf_counter() - started, 3)}
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(_("Match model rebuilt: %(orgs)s organisations, %(links)s links, %(practices)s practices "
+                     "in %(total_s)s s.", **summary))
+
+
+def _lookup(model: MatchModel, token: str) -> int | None:
+    """A database id from an external id (or, failing that, a numeric database id)."""
+    org_id = db.session.scalar(db.select(Organisation.id).where(Organisation.external_id == token))
+    if org_id is None and token.isdigit() and int(token) in model.orgs:
+        org_id = int(token)
+    return org_id
+
+
+def _results(model: MatchModel, token: str, kind: str, top: int) -> list[dict[str, Any]]:
+    org_id = _lookup(model, token)
+    if org_id is None:
+        raise UnknownOrganisation(token)
+    return [m.as_json() for m in recommend(model, org_id, kind, top)]
+
+
+@match_cli.command("recommend")
+@click.argument("org_id", required=False)
+@click.option("--kind", type=KIND, required=True, help="What to recommend.")
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of organisation ids, one a line; prints one JSON line each.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def recommend_command(org_id: str | None, kind: str, top: int, batch: Path | None, as_json: bool) -> None:
+    """Recommend organisations of KIND for ORG_ID (an external id)."""
+    model = service.get_model()
+    if batch is not None:
+        _batch(model, batch, kind, top)
+        return
+    if not org_id:
+        raise click.UsageError(_("Give an organisation id or --batch FILE."))
+    try:
+        results = _results(model, org_id, kind, top)
+    except UnknownOrganisation:
+        raise click.ClickException(_("No organisation with the id %(id)s.", id=org_id)) from None
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False))
+        return
+    for number, item in enumerate(results, start=1):
+        reasons = "; ".join(render_reason(r) for r in item["reasons"])
+        click.echo(f"{number:>2}. {item['name']} ({item['id']}) {item['score']:.3f} - {reasons}")
+
+
+def _batch(model: MatchModel, batch: Path, kind: str, top: int) -> None:
+    tokens = [line.strip() for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for token in tokens:
+        try:
+            line: dict[str, Any] = {"org": token, "results": _results(model, token, kind, top)}
+        except UnknownOrganisation:
+            line = {"org": token, "results": [], "error": _("No organisation with the id %(id)s.", id=token)}
+        click.echo(json.dumps(line, ensure_ascii=False))
+
+
+@match_cli.command("evaluate")
+@click.option("--since", type=DATE, required=True, help="First adhesion date of the hidden window.")
+@click.option("--until", type=DATE, required=True, help="End (exclusive) of the hidden window.")
+@click.option("--kind", type=NETWORK_KIND, required=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random baseline.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, as_json: bool) -> None:
+    """Hide the KIND links of organisations that joined in [since, until) and score the engine
+    and the baselines on finding them again."""
+    if since >= until:
+        raise click.BadParameter(_("--since must be before --until."))
+    snapshot = load_snapshot(db.session)
+    scores = evaluate(snapshot, since.date(), until.date(), kind, load_weights(), seed,
+                      progress=_per_item(_("Evaluating"), as_json))
+    rows = [score.as_json() for score in scores]
+    if as_json:
+        click.echo(json.dumps({"kind": kind, "since": since.date().isoformat(),
+                               "until": until.date().isoformat(), "methods": rows}))
+        return
+    click.echo(_format_table(rows))
+
+
+def _format_table(rows: list[dict[str, Any]]) -> str:
+    header = f"{'method':<20}{'Hits@1':>8}{'Hits@10':>9}{'MRR':>8}{'nDCG@10':>9}{'coverage':>10}{'queries':>9}"
+    lines = [header]
+    for r in rows:
+        lines.append(f"{r['name']:<20}{r['hits_at_1']:>8.3f}{r['hits_at_10']:>9.3f}{r['mrr']:>8.3f}"
+                     f"{r['ndcg_at_10']:>9.3f}{r['coverage']:>10.3f}{r['queries']:>9}")
+    return "\n".join(lines)
+
+
+def _window(text: str) -> tuple[date, date]:
+    try:
+        since, until = (date.fromisoformat(part) for part in text.split(":"))
+    except ValueError:
+        raise click.BadParameter(_("A window is SINCE:UNTIL, for example 2016-01-01:2019-01-01.")) from None
+    return since, until
+
+
+@match_cli.command("tune")
+@click.option("--window", "windows", multiple=True, default=("2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
+              show_default=True, help="SINCE:UNTIL of a hidden window; repeat for several.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=WEIGHTS_PATH,
+              show_default=True, help="Where to write the tuned weights.")
+@click.option("--json", "as_json", is_flag=True, help="Print the fit summary as JSON.")
+def tune_command(windows: tuple[str, ...], output: Path, as_json: bool) -> None:
+    """Fit the supporter and coordinator weights on time windows of the current database.
+
+    Run it on data imported with `import-gcom --before 2019-01-01` only: later adhesions are
+    the held-out period."""
+    parsed = [_window(text) for text in windows]
+    snapshot = load_snapshot(db.session)
+    tuned = tune(snapshot, parsed, load_weights(), progress=_per_item(_("Tuning"), as_json))
+    save_weights(tuned, output)
+    if as_json:
+        click.echo(json.dumps(tuned["tuned"]))
+    else:
+        click.echo(_("Weights written to %(path)s.", path=str(output)))
+        click.echo(json.dumps(tuned["tuned"], indent=2))

@@ -1,0 +1,64 @@
+"""Read the engine's records from the database (SQLAlchemy only; the caller owns the session)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from covenant_hub.matching.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
+from covenant_hub.orgs.models import Organisation, OrgLink
+
+ORG_COLUMNS = ("id", "external_id", "kind", "name", "country", "population", "lat", "lon", "languages",
+               "sectors", "commitments", "joined", "status", "description", "needs", "offers")
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    """Every organisation, link and published practice, read with plain column queries."""
+    columns = [getattr(Organisation, name) for name in ORG_COLUMNS]
+    orgs = [_org(dict(zip(ORG_COLUMNS, row, strict=True))) for row in session.execute(select(*columns))]
+    links = [LinkRecord(*row) for row in session.execute(
+        select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since))]
+    return Snapshot(orgs=orgs, links=links, practices=load_practices(session))
+
+
+def load_practices(session: Session) -> list[PracticeRecord]:
+    """Published practices, when the library domain is installed."""
+    practice = practice_model()
+    if practice is None:
+        return []
+    rows = session.execute(select(practice.id, practice.org_id, practice.title, practice.summary,
+                                  practice.sectors, practice.language).where(practice.state == "published"))
+    return [PracticeRecord(id=r[0], org_id=r[1], title=r[2] or "", summary=r[3] or "",
+                           sectors=tuple(r[4] or ()), language=r[5] or "") for r in rows]
+
+
+def practice_model() -> Any:
+    try:
+        from covenant_hub.library.models import Practice
+    except ImportError:  # the library domain is optional for the engine
+        return None
+    return Practice
+
+
+def org_record(org: Organisation) -> OrgRecord:
+    """One ORM organisation as an engine record (for incremental refreshes)."""
+    return _org({name: getattr(org, name) for name in ORG_COLUMNS})
+
+
+def link_record(link: OrgLink) -> LinkRecord:
+    return LinkRecord(link.source_id, link.target_id, link.kind, link.since)
+
+
+def practice_record(practice: Any) -> PracticeRecord:
+    return PracticeRecord(id=practice.id, org_id=practice.org_id, title=practice.title or "",
+                          summary=practice.summary or "", sectors=tuple(practice.sectors or ()),
+                          language=practice.language or "")
+
+
+def _org(values: dict[str, Any]) -> OrgRecord:
+    for name in ("languages", "sectors", "commitments"):
+        values[name] = tuple(values[name] or ())
+    for name in ("description", "needs", "offers"):
+        values[name] = values[name] or ""
+    return OrgRecord(**values)
