@@ -30,7 +30,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Compiled catalogs are build output: made from the committed .po files.
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 # For developers: refresh messages.pot and the three catalogs after changing strings.
 extract-messages: install
