@@ -1,0 +1,102 @@
+"""`flask match ...` on a tiny database."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from flask import Flask
+
+from covenant_hub.matching import service
+from tests.factories import make_link, make_org
+
+BISHKEK = (42.87, 74.59)
+OSH = (40.51, 72.80)
+
+
+def _tiny_network() -> dict[str, object]:
+    s = make_org(kind="supporter", name="Bishkek network", external_id="sup-bishkek", country="kg")
+    t = make_org(kind="supporter", name="Osh network", external_id="sup-osh", country="kg")
+    for i in range(3):
+        make_link(make_org(lat=BISHKEK[0] + 0.02 * (i + 1), lon=BISHKEK[1], joined=date(2012, 1, 1)), s)
+        make_link(make_org(lat=OSH[0] + 0.02 * (i + 1), lon=OSH[1], joined=date(2012, 1, 1)), t)
+    new = make_org(external_id="city-new", name="Newcomer", lat=BISHKEK[0] + 0.01, lon=BISHKEK[1],
+                   joined=date(2017, 1, 1))
+    make_link(new, s)
+    return {"s": s, "t": t, "new": new}
+
+
+def test_recommend_prints_json_with_external_ids(match_app: Flask) -> None:
+    orgs = _tiny_network()
+    make_org(external_id="city-lonely", lat=BISHKEK[0] - 0.01, lon=BISHKEK[1])
+    result = match_app.test_cli_runner().invoke(
+        args=["match", "recommend", "city-lonely", "--kind", "supporter", "--top", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert [item["id"] for item in items] == ["sup-bishkek", "sup-osh"]
+    assert set(items[0]) >= {"id", "name", "score", "reasons"}
+    assert items[0]["name"] == orgs["s"].name
+    assert all(reason["code"] for reason in items[0]["reasons"])
+
+
+def test_recommend_in_plain_text_renders_reasons(match_app: Flask) -> None:
+    _tiny_network()
+    result = match_app.test_cli_runner().invoke(args=["match", "recommend", "sup-bishkek", "--kind", "signatory"])
+    assert result.exit_code == 0, result.output
+    assert "of your members are in its country" in result.output
+
+
+def test_batch_prints_one_line_per_organisation(match_app: Flask, tmp_path: Path) -> None:
+    _tiny_network()
+    batch = tmp_path / "ids.txt"
+    batch.write_text("city-new\n\nnobody-here\nsup-osh\n", encoding="utf-8")
+    result = match_app.test_cli_runner().invoke(
+        args=["match", "recommend", "--batch", str(batch), "--kind", "coordinator", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["org"] for line in lines] == ["city-new", "nobody-here", "sup-osh"]
+    assert lines[0]["results"] == [] and "error" not in lines[0]
+    assert "error" in lines[1]
+
+
+def test_unknown_organisation_is_a_clear_error(match_app: Flask) -> None:
+    result = match_app.test_cli_runner().invoke(args=["match", "recommend", "missing", "--kind", "supporter"])
+    assert result.exit_code == 1
+    assert "No organisation with the id missing" in result.output
+
+
+def test_evaluate_hides_the_window_and_reports_every_method(match_app: Flask) -> None:
+    _tiny_network()
+    result = match_app.test_cli_runner().invoke(args=[
+        "match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    methods = {m["name"]: m for m in report["methods"]}
+    assert list(methods) == ["engine", "random", "popular", "popular_in_country", "nearest_neighbours"]
+    assert methods["engine"]["queries"] == 1
+    assert methods["engine"]["hits_at_1"] == 1.0
+
+
+def test_evaluate_refuses_an_empty_window(match_app: Flask) -> None:
+    result = match_app.test_cli_runner().invoke(args=[
+        "match", "evaluate", "--since", "2019-01-01", "--until", "2016-01-01", "--kind", "supporter"])
+    assert result.exit_code == 2
+    assert "--since must be before --until" in result.output
+
+
+def test_rebuild_reports_counts(match_app: Flask) -> None:
+    _tiny_network()
+    result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.splitlines()[-1])
+    assert summary["orgs"] == 9 and summary["links"] == 7
+
+
+def test_committed_changes_refresh_the_cached_model(match_app: Flask) -> None:
+    orgs = _tiny_network()
+    model = service.get_model()
+    city = make_org(external_id="city-late", lat=OSH[0], lon=OSH[1])
+    assert city.id in model.orgs
+    make_link(city, orgs["t"])
+    row = model.graph.pos[city.id]
+    assert model.graph.pos[orgs["t"].id] in model.graph.neighbours(row, "supported_by")
