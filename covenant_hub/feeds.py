@@ -1,0 +1,58 @@
+"""RSS 2.0 and Atom feeds for any list of items (groups, news, agenda, supporters), via feedgen."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+from flask import Response
+
+FEED_FORMATS = ("rss", "atom")
+FEED_MIMETYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry: plain-text summary; `link` must be absolute."""
+
+    id: str
+    title: str
+    link: str
+    summary: str
+    published: datetime
+    author: str | None = None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def build_feed(*, feed_id: str, title: str, link: str, self_link: str, description: str,
+               language: str, items: Iterable[FeedItem], fmt: str) -> bytes:
+    """Serialise `items` (newest first) as RSS 2.0 or Atom; feedgen escapes every field."""
+    generator = FeedGenerator()
+    generator.id(feed_id)
+    generator.title(title)
+    generator.link(href=link, rel="alternate")
+    generator.link(href=self_link, rel="self")
+    generator.description(description or title)
+    generator.language(language)
+    entries = list(items)
+    generator.updated(_aware(entries[0].published) if entries else datetime.now(timezone.utc))
+    for item in reversed(entries):  # feedgen prepends: add oldest first to keep newest on top
+        entry = generator.add_entry()
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.link(href=item.link)
+        entry.summary(item.summary or item.title)
+        entry.published(_aware(item.published))
+        entry.updated(_aware(item.published))
+        if item.author:
+            entry.author({"name": item.author})
+    return generator.atom_str(pretty=True) if fmt == "atom" else generator.rss_str(pretty=True)
+
+
+def feed_response(body: bytes, fmt: str) -> Response:
+    """Serve a built feed with its media type."""
+    return Response(body, mimetype=FEED_MIMETYPES[fmt])
