@@ -1,6 +1,8 @@
 """Forms of the library pages; every state-changing form carries a CSRF token."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -12,11 +14,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from covenant_hub.library.labels import LANGUAGE_CHOICES, sector_choices
 from covenant_hub.library.models import RESULT_FIELDS
 from covenant_hub.library.services import PracticeInput
+
+
+def as_choices(pairs: list[tuple[Any, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _result_field(label: str) -> FloatField:
@@ -28,7 +36,7 @@ class PracticeForm(FlaskForm):
 
     org_id = SelectField(_l("Organisation"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    language = SelectField(_l("Language of the text"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language of the text"), choices=[])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     body = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=100_000)])
     sectors = SelectMultipleField(_l("Sectors"), choices=[])
@@ -42,7 +50,12 @@ class PracticeForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.sectors.choices = sector_choices()
+        self.sectors.choices = as_choices(sector_choices())
+        languages = list(LANGUAGE_CHOICES)
+        current = getattr(kwargs.get("obj"), "language", None)
+        if current and current not in dict(languages):  # an imported practice in another language
+            languages.append((current, current))
+        self.language.choices = as_choices(languages)
 
     def to_input(self) -> PracticeInput:
         """The form's values as the service's input (tags split on commas)."""

@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions, queries
-from covenant_hub.library.forms import ActionForm, AttachmentForm, SendBackForm, SignatoryForm
+from covenant_hub.library.forms import (
+    ActionForm,
+    AttachmentForm,
+    SendBackForm,
+    SignatoryForm,
+    as_choices,
+)
 from covenant_hub.library.models import Practice
 from covenant_hub.library.related import related_practices
 from covenant_hub.orgs.models import Organisation
@@ -42,7 +48,7 @@ def signatory_form_for(user: Any, practice: Practice) -> SignatoryForm | None:
     if not orgs:
         return None
     form = SignatoryForm()
-    form.org.choices = [(org.id, org.name) for org in orgs]
+    form.org.choices = as_choices([(org.id, org.name) for org in orgs])
     return form
 
 

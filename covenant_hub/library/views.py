@@ -21,8 +21,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import db
+from covenant_hub.i18n import current_language
 from covenant_hub.library import attachments, permissions, queries, services
-from covenant_hub.library.forms import ActionForm, AttachmentForm, PracticeForm, SendBackForm
+from covenant_hub.library.forms import (
+    ActionForm,
+    AttachmentForm,
+    PracticeForm,
+    SendBackForm,
+    as_choices,
+)
 from covenant_hub.library.models import Attachment, Practice
 from covenant_hub.library.page import practice_page_context, signatory_form_for
 from covenant_hub.markup import render_markdown
@@ -80,9 +87,11 @@ def new_practice() -> str | Response:
         source = _practice_or_404(request.values.get("translation_of", type=int))
     form = PracticeForm(obj=None)
     orgs = [m.organisation for m in current_user.memberships]
-    form.org_id.choices = [(org.id, org.name) for org in orgs]
-    if request.method == "GET" and source is not None:
-        _prefill_translation(form, source)
+    form.org_id.choices = as_choices([(org.id, org.name) for org in orgs])
+    if request.method == "GET":
+        form.language.data = current_language()
+        if source is not None:
+            _prefill_translation(form, source)
     if form.validate_on_submit():
         org = db.session.get(Organisation, form.org_id.data) or abort(400)
         data = form.to_input()

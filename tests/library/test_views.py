@@ -189,3 +189,20 @@ def test_published_practices_of_an_organisation(world):
     draft_of(world, title="Draft")
     make_practice(world.other, title="Someone else's")
     assert published_practices_of(world.owner.id) == [newer, older]
+
+
+def test_new_form_defaults_to_the_interface_language(world, client):
+    login(client, world.users["member"])
+    page = client.get("/practices/new?lang=ru").text
+    assert '<option selected value="ru">' in page or '<option value="ru" selected>' in page
+
+
+def test_a_practice_in_another_language_can_still_be_edited(world, client):
+    practice = draft_of(world, language="lv", title="Ielu apgaismojums")
+    login(client, world.users["owner_admin"])
+    assert 'value="lv"' in client.get(f"/practices/{practice.id}/edit").text
+    response = client.post(f"/practices/{practice.id}/edit",
+                           data={"title": "Ielu apgaismojums LED", "language": "lv"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Practice, practice.id).title == "Ielu apgaismojums LED"
