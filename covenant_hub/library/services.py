@@ -26,6 +26,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "send_back": (("submitted",), "draft"),
     "archive": (("published",), "archived"),
 }
+MAX_SUMMARY_CHARS = 2000
+MAX_BODY_CHARS = 100_000
 MAX_TAGS = 20
 MAX_TAG_CHARS = 40
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -70,6 +72,10 @@ def validate_input(data: PracticeInput) -> PracticeInput:
     title = " ".join((data.title or "").split())
     if not title or len(title) > 300:
         raise LibraryError(_("A title of 1 to 300 characters is required."))
+    if len(data.summary or "") > MAX_SUMMARY_CHARS or len(data.body or "") > MAX_BODY_CHARS:
+        raise LibraryError(_("The summary may have at most %(summary)d characters and the "
+                             "description at most %(body)d.",
+                             summary=MAX_SUMMARY_CHARS, body=MAX_BODY_CHARS))
     if not LANGUAGE_CODE.match(data.language or ""):
         raise LibraryError(_("Choose the language the practice is written in."))
     unknown = [sector for sector in data.sectors if sector not in SECTORS]

@@ -85,6 +85,8 @@ def test_invalid_transition_over_http_is_flashed(world, client):
     ({"title": "  "}, "title"),
     ({"title": "x" * 301}, "title"),
     ({"language": "kyrgyz"}, "language"),
+    ({"body": "x" * 100_001}, "description"),
+    ({"summary": "x" * 2001}, "summary"),
     ({"sectors": ["space_travel"]}, "sector"),
     ({"results": {"co2_t_per_year": -5.0}}, "negative"),
     ({"tags": ["t"] * 0 + [f"tag{i}" for i in range(21)]}, "tags"),
