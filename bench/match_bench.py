@@ -56,7 +56,8 @@ def synthetic(cities: int, supporters: int, coordinators: int, seed: int) -> Sna
         text = rng.random() < 0.1
         orgs.append(OrgRecord(
             id=number, external_id=f"city-{number}", kind="signatory" if rng.random() < 0.95 else "candidate",
-            name=f"City {number}", country=f"c{cluster}", population=int(rng.lognormal(9, 1.5)), lat=lat, lon=lon,
+            name=f"City {number}", country=f"c{cluster}", population=int(rng.lognormal(9, 1.5)),
+            lat=lat, lon=lon,
             commitments=tuple(c for c in ("2020", "2030", "adaptation") if rng.random() < 0.5),
             joined=date(2008, 1, 1) + timedelta(days=int(rng.integers(5500))),
             needs=_text(rng, 8) if text else "", offers=_text(rng, 8) if text else ""))
@@ -118,8 +119,8 @@ def main() -> None:
         snapshot = snapshot_from_gcom(read_gcom(args.gcom))
     else:
         snapshot = synthetic(args.cities, 162, 191, args.seed)
-    print(f"{len(snapshot.orgs)} organisations, {len(snapshot.links)} links, {len(snapshot.practices)} practices",
-          file=sys.stderr)
+    orgs, links, done = len(snapshot.orgs), len(snapshot.links), len(snapshot.practices)
+    print(f"{orgs} organisations, {links} links, {done} practices", file=sys.stderr)
     print(json.dumps(measure(snapshot, args.samples, args.seed)))
 
 

@@ -166,7 +166,8 @@ def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, as_
 
 
 def _format_table(rows: list[dict[str, Any]]) -> str:
-    header = f"{'method':<20}{'Hits@1':>8}{'Hits@10':>9}{'MRR':>8}{'nDCG@10':>9}{'coverage':>10}{'queries':>9}"
+    header = (f"{'method':<20}{'Hits@1':>8}{'Hits@10':>9}{'MRR':>8}{'nDCG@10':>9}"
+              f"{'coverage':>10}{'queries':>9}")
     lines = [header]
     for r in rows:
         lines.append(f"{r['name']:<20}{r['hits_at_1']:>8.3f}{r['hits_at_10']:>9.3f}{r['mrr']:>8.3f}"
@@ -183,7 +184,8 @@ def _window(text: str) -> tuple[date, date]:
 
 
 @match_cli.command("tune")
-@click.option("--window", "windows", multiple=True, default=("2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
+@click.option("--window", "windows", multiple=True,
+              default=("2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
               show_default=True, help="SINCE:UNTIL of a hidden window; repeat for several.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=WEIGHTS_PATH,
               show_default=True, help="Where to write the tuned weights.")

@@ -70,7 +70,8 @@ def time_split(snapshot: Snapshot, since: date, until: date, kind: str) -> Split
             continue
         kept.append(li)
     orgs = [o for o in snapshot.orgs if o.id not in future]
-    past = Snapshot(orgs=orgs, links=kept, practices=[p for p in snapshot.practices if p.org_id not in future])
+    practices = [p for p in snapshot.practices if p.org_id not in future]
+    past = Snapshot(orgs=orgs, links=kept, practices=practices)
     return Split(snapshot=_rederive_places(past), answers=answers)
 
 

@@ -28,6 +28,9 @@ PROFILE_FEATURES = {
     "peer": ("country_overlap", "geo", "ppr", "text", "language", "sectors", "popularity"),
 }
 NEAREST_KNOWN = 50
+# name, kernel scale (km), how many nearest cities vote, and how votes are weighted
+VOTES = (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
+         ("vote_recent", 25.0, NEAREST_KNOWN, True), ("vote_alike", 25.0, NEAREST_KNOWN, None))
 RANK_DEPTH = 20
 RECENT = 0.75  # "recent" cities: the newest quarter of those that already have a network
 
@@ -58,7 +61,8 @@ def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> R
     distance = haversine_km(graph.lat[row], graph.lon[row], graph.lat[:n], graph.lon[:n])
     settings = model.weights["ppr"]
     seed = similar_seed(model, row, distance)
-    ppr = graph.personalised_pagerank(seed, settings["kind_weights"], settings["restart"], settings["iterations"])
+    ppr = graph.personalised_pagerank(seed, settings["kind_weights"], settings["restart"],
+                                      settings["iterations"])
     return Request(row=row, kind=kind, candidates=candidates, distance=distance, ppr=ppr[:n])
 
 
@@ -117,11 +121,12 @@ def _common(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     """Features every profile may use."""
     graph, c, row = model.graph, req.candidates, req.row
     same = (graph.country[c] == graph.country[row]) & (graph.country[row] >= 0)
+    languages = model.masks["languages"]
     return {
         "geo": decay(req.distance[c], 100.0),
         "same_country": same.astype(float),
         "ppr": _scaled(req.ppr[c]),
-        "language": (np.bitwise_and(model.masks["languages"][c], model.masks["languages"][row]) > 0).astype(float),
+        "language": (np.bitwise_and(languages[c], languages[row]) > 0).astype(float),
         "sectors": _bit_jaccard(model.masks["sectors"], row, c),
         "commitments": _bit_jaccard(model.masks["commitments"], row, c),
     }
@@ -158,9 +163,7 @@ def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> d
     """How the nearest cities that already have one chose: kernel votes and first-seen rank."""
     graph, c = model.graph, req.candidates
     out = {}
-    for name, scale, depth, recent in (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
-                                       ("vote_recent", 25.0, NEAREST_KNOWN, True),
-                                       ("vote_alike", 25.0, NEAREST_KNOWN, None)):
+    for name, scale, depth, recent in VOTES:
         weights = np.zeros(graph.capacity)
         chosen = nearest[:depth]
         weights[chosen] = decay(req.distance[chosen], scale) * _vote_weight(graph, req.row, chosen, recent)

@@ -141,8 +141,9 @@ class GraphIndex:
 
     def _grow(self, capacity: int) -> None:
         extra = capacity - self.capacity
-        for name, fill in (("lat", np.nan), ("lon", np.nan), ("logpop", np.nan), ("country", -1), ("kind", -1),
-                           ("recency", 0.0)):
+        fills = (("lat", np.nan), ("lon", np.nan), ("logpop", np.nan), ("country", -1), ("kind", -1),
+                 ("recency", 0.0))
+        for name, fill in fills:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(extra, fill, dtype=old.dtype)]))
         for kind in LINK_KINDS:
@@ -151,7 +152,8 @@ class GraphIndex:
         self.commit = np.vstack([self.commit, np.zeros((extra, len(COMMITMENTS)))])
         for kind in MEMBER_LINKS:
             self.member_logpop[kind] = np.vstack([self.member_logpop[kind], np.zeros((extra, 2))])
-            self.member_commit[kind] = np.vstack([self.member_commit[kind], np.zeros((extra, len(COMMITMENTS)))])
+            self.member_commit[kind] = np.vstack([self.member_commit[kind],
+                                                  np.zeros((extra, len(COMMITMENTS)))])
         self.capacity = capacity
 
     def _each_membership(self, row: int, sign: int) -> None:

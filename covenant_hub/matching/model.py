@@ -29,7 +29,8 @@ def load_weights(path: str | Path | None = None) -> dict[str, Any]:
 
 
 def save_weights(weights: dict[str, Any], path: str | Path | None = None) -> None:
-    Path(path or WEIGHTS_PATH).write_text(json.dumps(weights, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    text = json.dumps(weights, indent=2, sort_keys=True) + "\n"
+    Path(path or WEIGHTS_PATH).write_text(text, encoding="utf-8")
 
 
 class MatchModel:
@@ -117,7 +118,8 @@ class MatchModel:
 
     def _refresh_text(self, org_id: int) -> None:
         org = self.orgs[org_id]
-        self.text.set_texts(self.graph.pos[org_id], need_text(org), offer_text(org, self.practices.get(org_id, [])))
+        done = self.practices.get(org_id, [])
+        self.text.set_texts(self.graph.pos[org_id], need_text(org), offer_text(org, done))
 
     def _grow(self, capacity: int) -> None:
         extra = capacity - len(self.practice_count)

@@ -109,8 +109,8 @@ def diversify(scores: np.ndarray, groups: np.ndarray, top: int, lam: float) -> n
     """
     if not len(scores):
         return np.zeros(0, dtype=int)
-    spread = scores.max() - scores.min()
-    relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
+    top_score = scores.max()
+    relevance = scores / top_score if top_score > 0 else np.ones_like(scores)
     picked: list[int] = []
     taken: dict[int, int] = {}
     available = np.ones(len(scores), dtype=bool)
@@ -135,5 +135,6 @@ def recommend(model: MatchModel, org_id: int, kind: str, top: int = 10) -> list[
         row = int(scored.request.candidates[position])
         org = model.orgs[model.graph.ids[row]]
         reasons = reasons_for(model, scored, int(position))
-        results.append(Match(org.id, org.external_id, org.name, org.kind, float(scored.scores[position]), reasons))
+        score = float(scored.scores[position])
+        results.append(Match(org.id, org.external_id, org.name, org.kind, score, reasons))
     return results

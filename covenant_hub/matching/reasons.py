@@ -49,19 +49,27 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
 }
 
 
-def render_reason(reason: dict[str, Any], gettext: Callable[[str], str] = N_,
-                  ngettext: Callable[[str, str, int], str] | None = None) -> str:
-    """One reason as a sentence in the current language (pass flask_babel's functions)."""
+def _format(message: str, **params: Any) -> str:
+    return message % params if params else message
+
+
+def _nformat(singular: str, plural: str, num: int, **params: Any) -> str:
+    return (singular if num == 1 else plural) % {"num": num, **params}
+
+
+def render_reason(reason: dict[str, Any], gettext: Callable[..., str] = _format,
+                  ngettext: Callable[..., str] = _nformat) -> str:
+    """One reason as a sentence. Pass flask_babel's `gettext` and `ngettext`: like them, the
+    defaults take the message, then the parameters as keywords, and format the result."""
     message = MESSAGES.get(reason["code"], reason["code"])
     params = dict(reason.get("params", {}))
     for key, value in params.items():
         if isinstance(value, list):
             params[key] = ", ".join(str(v) for v in value)
     if isinstance(message, tuple):
-        count = int(params.get("num", 0))
-        text = ngettext(*message, count) if ngettext else message[0 if count == 1 else 1]
-        return text % params
-    return gettext(message) % params
+        count = int(params.pop("num", 0))
+        return ngettext(message[0], message[1], count, **params)
+    return gettext(message, **params)
 
 
 def reasons_for(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
@@ -81,7 +89,7 @@ def reasons_for(model: MatchModel, scored: Scored, position: int) -> list[dict[s
                 reasons.append(reason)
     distance = _distance(scored, position)
     if distance is not None and not any(r["code"] == "distance_km" for r in reasons):
-        reasons.append(_reason("distance_km", km=distance))
+        return reasons[: MAX_REASONS - 1] + [_reason("distance_km", km=distance)]
     return reasons[:MAX_REASONS] or [_reason("network_proximity")]
 
 
@@ -201,8 +209,9 @@ def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str,
 
 
 BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] = {
-    "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose, "vote_recent": _neighbours_chose,
-    "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose, "nearest_member_far": _neighbours_chose,
+    "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose,
+    "vote_recent": _neighbours_chose, "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose,
+    "nearest_member_far": _neighbours_chose,
     "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
     "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,

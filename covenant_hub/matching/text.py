@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from covenant_hub.matching.records import OrgRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
 
-TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # noqa: S105 - a regular expression, not a secret
 
 
 def need_text(org: OrgRecord) -> str:

@@ -29,8 +29,11 @@ class Query:
     relevant: np.ndarray  # positions of the right answers
 
 
+Progress = Callable[[Iterable[int]], Iterable[int]]
+
+
 def collect(snapshot: Snapshot, since: date, until: date, kind: str, weights: dict[str, Any],
-            progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> tuple[list[str], list[Query]]:
+            progress: Progress | None = None) -> tuple[list[str], list[Query]]:
     """Feature matrices of every hidden query of the split."""
     split = time_split(snapshot, since, until, kind)
     model = MatchModel.build(split.snapshot, weights)

@@ -41,7 +41,8 @@ def test_recommend_prints_json_with_external_ids(match_app: Flask) -> None:
 
 def test_recommend_in_plain_text_renders_reasons(match_app: Flask) -> None:
     _tiny_network()
-    result = match_app.test_cli_runner().invoke(args=["match", "recommend", "sup-bishkek", "--kind", "signatory"])
+    args = ["match", "recommend", "sup-bishkek", "--kind", "signatory"]
+    result = match_app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     assert "of your members are in its country" in result.output
 
@@ -68,7 +69,8 @@ def test_unknown_organisation_is_a_clear_error(match_app: Flask) -> None:
 def test_evaluate_hides_the_window_and_reports_every_method(match_app: Flask) -> None:
     _tiny_network()
     result = match_app.test_cli_runner().invoke(args=[
-        "match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter", "--json"])
+        "match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter",
+        "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     methods = {m["name"]: m for m in report["methods"]}

@@ -12,7 +12,7 @@ from covenant_hub.matching.model import MatchModel, load_weights
 from covenant_hub.matching.ranker import recommend
 from covenant_hub.matching.records import LinkRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
-from tests.matching.builders import OSH, Toy, two_clusters
+from tests.matching.builders import OSH, two_clusters
 
 
 def _same_recommendations(a: MatchModel, b: MatchModel, org_ids: list[int]) -> None:
