@@ -1,0 +1,83 @@
+"""Error pages are friendly, in the visitor's language, never a stack trace; JSON under /api/."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_org, make_user
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute", MAX_CONTENT_LENGTH=1024,
+                      PROPAGATE_EXCEPTIONS=False)
+    return app_config
+
+
+@pytest.fixture
+def failing_app(app):
+    def explode():
+        raise RuntimeError("secret internal detail")
+
+    app.add_url_rule("/boom", "boom", explode)
+    app.add_url_rule("/api/v1/boom", "api_boom", explode)
+    app.testing = False  # let the 500 handler run instead of re-raising into the test
+    return app
+
+
+def _ky(client, method, path, **kwargs):
+    return client.open(path, method=method, headers={"Accept-Language": "ky"}, **kwargs)
+
+
+def test_404_page_in_kyrgyz(client):
+    response = _ky(client, "GET", "/no/such/page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert '<html lang="ky">' in html and "We could not find that page." not in html
+
+
+def test_400_page(client):
+    response = _ky(client, "POST", "/language", data={"lang": "xx"})
+    assert response.status_code == 400 and '<html lang="ky">' in response.get_data(as_text=True)
+
+
+def test_403_page_on_another_organisation(client):
+    own, other = make_org(), make_org()
+    user = make_user(org=own, org_role="org_admin", language="ru")
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    response = client.get(f"/orgs/{other.external_id}/edit", headers={"Accept-Language": "en"})
+    assert response.status_code == 403
+    assert '<html lang="ru">' in response.get_data(as_text=True)
+
+
+def test_413_page(client):
+    response = _ky(client, "POST", "/language", data={"lang": "ky", "next": "x" * 5000})
+    assert response.status_code == 413 and '<html lang="ky">' in response.get_data(as_text=True)
+
+
+def test_429_page_after_too_many_logins(client):
+    codes = [_ky(client, "POST", "/account/login", data={"email": "a@b.kg", "password": "x"}).status_code
+             for _ in range(3)]
+    assert codes[-1] == 429
+    last = _ky(client, "POST", "/account/login", data={"email": "a@b.kg", "password": "x"})
+    assert '<html lang="ky">' in last.get_data(as_text=True)
+
+
+def test_500_page_hides_the_exception(failing_app):
+    client = failing_app.test_client()
+    response = _ky(client, "GET", "/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internal detail" not in html and "Traceback" not in html
+    assert '<html lang="ky">' in html
+    assert response.headers["Content-Security-Policy"]
+
+
+def test_api_errors_are_json(failing_app):
+    client = failing_app.test_client()
+    missing = client.get("/api/v1/no-such-endpoint")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == 404
+    broken = client.get("/api/v1/boom")
+    assert broken.status_code == 500
+    assert broken.get_json()["error"]["code"] == 500
+    assert "secret internal detail" not in broken.get_data(as_text=True)
