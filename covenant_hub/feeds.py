@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Response
@@ -25,7 +25,7 @@ class FeedItem:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_feed(*, feed_id: str, title: str, link: str, self_link: str, description: str,
@@ -39,7 +39,7 @@ def build_feed(*, feed_id: str, title: str, link: str, self_link: str, descripti
     generator.description(description or title)
     generator.language(language)
     entries = list(items)
-    generator.updated(_aware(entries[0].published) if entries else datetime.now(timezone.utc))
+    generator.updated(_aware(entries[0].published) if entries else datetime.now(UTC))
     for item in reversed(entries):  # feedgen prepends: add oldest first to keep newest on top
         entry = generator.add_entry()
         entry.id(item.id)

@@ -1,5 +1,5 @@
 """Feeds parse as XML, keep newest first and escape what they carry."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import pytest
@@ -8,9 +8,9 @@ from covenant_hub.feeds import FeedItem, build_feed
 
 ITEMS = [
     FeedItem(id="urn:x:2", title="Newer <script>alert(1)</script>", link="http://h/2", summary="b & c",
-             published=datetime(2024, 3, 2, tzinfo=timezone.utc), author="Айгүл"),
+             published=datetime(2024, 3, 2, tzinfo=UTC), author="Айгүл"),
     FeedItem(id="urn:x:1", title="Older", link="http://h/1", summary="a",
-             published=datetime(2024, 3, 1, tzinfo=timezone.utc)),
+             published=datetime(2024, 3, 1, tzinfo=UTC)),
 ]
 
 
