@@ -1,96 +1,80 @@
-"""Facet counts over a result set, and the docsets behind filters.
+"""Facet counts over a result set, vectorised.
 
-Whoosh's own facets re-read columns or vectors for every search. Here each segment's
-docnum -> values table is built once from the postings (cheap for small vocabularies like
-type, sector, country) and cached by segment id, which never changes for a segment's
-content: after a refresh only new segments are read.
+For each facet field the (document, value) pairs are read once per searcher from the posting
+lists (the decoded lists are cached per segment, so a refresh after a small commit only reads
+the new segment). Counting is then one ``bincount`` over the pairs whose document matched,
+which handles multi-valued fields such as sectors the same way as single-valued ones.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from covenant_hub.search.schema import FACET_FIELDS
 
-_MAX_SEGMENTS = 256
-_lock = threading.Lock()
-_segment_tables: dict[tuple[str, str], dict[int, tuple[str, ...]]] = {}
+if TYPE_CHECKING:
+    from covenant_hub.search.vector import VectorSearcher
+
+TOP_VALUES = 20
 
 
-def _segment_id(reader: Any) -> str | None:
-    segment = getattr(reader, "segment", None)
-    if segment is None:
-        return None
-    seg = segment() if callable(segment) else segment
-    return f"{seg.indexname}:{seg.segment_id()}"
+@dataclass(frozen=True)
+class FacetPairs:
+    """Every (document, value code) pair of one field, and the values the codes stand for."""
+
+    values: list[str]
+    docs: np.ndarray
+    codes: np.ndarray
 
 
-def _read_table(reader: Any, fieldname: str) -> dict[int, tuple[str, ...]]:
-    """docnum -> values of one field in one segment, read from its postings."""
-    values: dict[int, list[str]] = {}
-    if fieldname not in reader.schema or not reader.indexed_field_names().__contains__(fieldname):
-        return {}
-    for raw in reader.lexicon(fieldname):
-        term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        for docnum in reader.postings(fieldname, raw).all_ids():
-            values.setdefault(docnum, []).append(term)
-    return {docnum: tuple(terms) for docnum, terms in values.items()}
+class FacetTables:
+    """Per-searcher cache of facet pairs."""
 
+    def __init__(self, vector: VectorSearcher) -> None:
+        self.vector = vector
+        self._pairs: dict[str, FacetPairs] = {}
+        self._lock = threading.Lock()
 
-def _table(reader: Any, fieldname: str) -> dict[int, tuple[str, ...]]:
-    segid = _segment_id(reader)
-    if segid is None:
-        return _read_table(reader, fieldname)
-    key = (segid, fieldname)
-    with _lock:
-        found = _segment_tables.get(key)
-    if found is None:
-        found = _read_table(reader, fieldname)
-        with _lock:
-            if len(_segment_tables) > _MAX_SEGMENTS * len(FACET_FIELDS):
-                _segment_tables.clear()
-            _segment_tables[key] = found
-    return found
+    def pairs(self, fieldname: str) -> FacetPairs:
+        with self._lock:
+            found = self._pairs.get(fieldname)
+        if found is None:
+            found = self._read(fieldname)
+            with self._lock:
+                self._pairs[fieldname] = found
+        return found
 
+    def _read(self, fieldname: str) -> FacetPairs:
+        reader = self.vector.searcher.reader()
+        values: list[str] = []
+        doc_parts: list[np.ndarray] = []
+        code_parts: list[np.ndarray] = []
+        if fieldname in reader.schema:
+            for raw in reader.lexicon(fieldname):
+                value = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                ids, _ = self.vector.postings(fieldname, value)
+                doc_parts.append(ids)
+                code_parts.append(np.full(len(ids), len(values), dtype=np.int32))
+                values.append(value)
+        if not doc_parts:
+            return FacetPairs([], np.zeros(0, np.int64), np.zeros(0, np.int32))
+        return FacetPairs(values, np.concatenate(doc_parts).astype(np.int64), np.concatenate(code_parts))
 
-def leaves(searcher: Any) -> list[tuple[Any, int]]:
-    """(segment reader, docnum offset) pairs of a searcher."""
-    return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
-
-
-def count_facets(
-    searcher: Any, docnums: Iterable[int], fieldnames: Iterable[str] = FACET_FIELDS, top: int = 20
-) -> dict[str, list[tuple[str, int]]]:
-    """For each facet field, its most frequent values among ``docnums`` (global numbers)."""
-    segments = sorted(leaves(searcher), key=lambda pair: pair[1])
-    by_segment: list[list[int]] = [[] for _ in segments]
-    starts = [offset for _, offset in segments]
-    for docnum in sorted(docnums):
-        index = _segment_index(starts, docnum)
-        by_segment[index].append(docnum - starts[index])
-    result: dict[str, list[tuple[str, int]]] = {}
-    for fieldname in fieldnames:
-        counter: Counter[str] = Counter()
-        for (reader, _), local in zip(segments, by_segment, strict=True):
-            if not local:
+    def count(
+        self, matched: np.ndarray, fieldnames: tuple[str, ...] = FACET_FIELDS, top: int = TOP_VALUES
+    ) -> dict[str, list[tuple[str, int]]]:
+        """For each field, its most frequent values among the matched documents (a bool mask)."""
+        result: dict[str, list[tuple[str, int]]] = {}
+        for fieldname in fieldnames:
+            pairs = self.pairs(fieldname)
+            if not pairs.values:
+                result[fieldname] = []
                 continue
-            table = _table(reader, fieldname)
-            for docnum in local:
-                counter.update(table.get(docnum, ()))
-        result[fieldname] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    return result
-
-
-def _segment_index(starts: list[int], docnum: int) -> int:
-    """Binary search for the segment holding a global docnum."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= docnum:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+            counts = np.bincount(pairs.codes[matched[pairs.docs]], minlength=len(pairs.values))
+            nonzero = [(pairs.values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+            result[fieldname] = sorted(nonzero, key=lambda kv: (-kv[1], kv[0]))[:top]
+        return result

@@ -27,6 +27,7 @@ TEXT = "text"
 GRAM_BOOST = 0.3
 GRAM_DF_LIMIT = 2000  # the n-gram recall clause is added only for rarer words
 MAX_PREFIX_TERMS = 64
+PREFIX_STEM_SLACK = 3  # letters a stemmer may cut off the end of a typed prefix
 MAX_QUERY_CHARS = 500
 _EXPLICIT = re.compile(r'\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b|["*?:()\[\]{}^]')
 
@@ -224,8 +225,16 @@ class Rewriter:
         return languages
 
     def _prefix_terms(self, fieldname: str, prefix: str) -> list[query.Query]:
-        """A prefix as an OR of at most MAX_PREFIX_TERMS exact terms, scored alike."""
-        terms = self.expand_prefix(fieldname, prefix)[:MAX_PREFIX_TERMS]
+        """A prefix as an OR of at most MAX_PREFIX_TERMS exact terms, scored alike.
+
+        Terms are stems, which may be shorter than what was typed ("renovat*" must reach the
+        stem "renov" of "renovation"), so stems that the prefix extends by a few letters count.
+        """
+        short = prefix[: max(3, len(prefix) - PREFIX_STEM_SLACK)]
+        terms = [
+            term for term in self.expand_prefix(fieldname, short)
+            if term.startswith(prefix) or (prefix.startswith(term) and len(term) >= len(short))
+        ][:MAX_PREFIX_TERMS]  # fmt: skip
         for term in terms:
             self._note(fieldname, term)
         if not terms:

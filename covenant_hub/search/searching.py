@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -19,7 +18,7 @@ import numpy as np
 from whoosh import query
 
 from covenant_hub.search.analysis import GENERIC, LANGUAGES
-from covenant_hub.search.facets import count_facets
+from covenant_hub.search.facets import FacetTables
 from covenant_hub.search.highlight import mark_all, snippet
 from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_words, words_query
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
@@ -66,6 +65,7 @@ class SearcherState:
         self.languages = tuple(lang for lang in LANGUAGES if lang in present)
         self.visible_count = int(self.reader.doc_count())
         self.vector = VectorSearcher(searcher)
+        self.facets = FacetTables(self.vector)
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
@@ -161,7 +161,7 @@ class _Run:
     top: list[tuple[int, float]]
     total: int
     estimate: bool
-    matched: Iterable[int] | None
+    matched: np.ndarray | None  # bool mask over docnums, when counted exactly
 
 
 def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: set[int]) -> _Run:
@@ -170,7 +170,7 @@ def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: 
     if q.sort != "date" and state.vector.supports(built):
         node = state.vector.evaluate(built)
         top, total, estimate, matched = state.vector.top(node, state.allowed_mask(q), limit, exact)
-        return _Run(top, total, estimate, matched.tolist() if matched is not None else None)
+        return _Run(top, total, estimate, matched)
     everything = len(allowed) == state.visible_count
     kwargs: dict[str, Any] = {"limit": limit, "filter": None if everything else allowed}
     if q.sort == "date" or isinstance(built, query.Every):
@@ -180,9 +180,15 @@ def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: 
     scored = results.scored_length()
     if exact:
         matched = allowed.intersection(state.searcher.docs_for_query(built))
-        return _Run(top, len(matched), False, matched)
+        return _Run(top, len(matched), False, _as_mask(state, np.fromiter(matched, np.int64, len(matched))))
     # Counting every match would undo the top-N pruning: report "at least" instead.
     return _Run(top, scored, scored >= limit, None)
+
+
+def _as_mask(state: SearcherState, docnums: np.ndarray) -> np.ndarray:
+    mask = np.zeros(state.vector.n, dtype=bool)
+    mask[docnums] = True
+    return mask
 
 
 def _build(text: str, rewriter: Rewriter) -> tuple[query.Query | None, bool]:
@@ -247,7 +253,7 @@ def _assemble(
         return SearchResults([], 0, q.page, q.page_size, suggestion=suggestion, fallback=True)
     start = (q.page - 1) * q.page_size
     hits = [_hit(state, docnum, score, q, rewriter) for docnum, score in run.top[start : start + q.page_size]]
-    facets = count_facets(state.searcher, run.matched) if q.facets and run.matched is not None else {}
+    facets = state.facets.count(run.matched) if q.facets and run.matched is not None else {}
     return SearchResults(
         hits, run.total, q.page, q.page_size, facets=facets, suggestion=suggestion, fallback=fallback,
         relaxed=relaxed, total_is_estimate=run.estimate,

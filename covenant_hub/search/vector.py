@@ -5,18 +5,18 @@ words slow (tens of milliseconds at 100,000 documents). Most searches are ANDs a
 terms, phrases and prefixes, so for those we read each posting list once per segment, block by
 block, into numpy arrays (cached: segments never change), and combine whole arrays: a dense
 match mask and a BM25 score per document (the same formula and parameters as Whoosh's BM25F).
-Phrases are checked against positions lazily, only for the best-scoring candidates until a page
-is full. Anything else (ranges, match-all, date sort) goes through Whoosh's own searcher.
+Phrases compare whole position arrays (decoded once per term and segment, then cached).
+Anything else (ranges, match-all, date sort) goes through Whoosh's own searcher.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from math import log
+from pickle import loads  # noqa: S403 - Whoosh's own posting values
 from typing import Any
 
 import numpy as np
@@ -28,10 +28,10 @@ from covenant_hub.search.schema import FILTER_FIELDS
 
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-_CACHE_BYTES = 96 * 1024 * 1024
+_CACHE_BYTES = 160 * 1024 * 1024
+SELECTIVE_SHARE = 4  # decode only some postings when fewer than 1 in 4 are needed
 _SUPPORTED = (query.Term, query.Phrase, query.And, query.Or, query.Not, query.AndNot, query.AndMaybe)
 
-Verify = Callable[[int], bool]
 Ranked = tuple[list[tuple[int, float]], int, bool, "np.ndarray | None"]
 
 
@@ -100,13 +100,66 @@ def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(id_parts), np.concatenate(weight_parts)
 
 
+def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Every (docnum, position) of a posting list: the pickled deltas, decoded once."""
+    docs: list[int] = []
+    lengths: list[int] = []
+    deltas: list[int] = []
+    if not hasattr(matcher, "_read_ids"):
+        while matcher.is_active():
+            found = list(matcher.value_as("positions"))
+            docs.append(matcher.id())
+            lengths.append(len(found))
+            deltas.extend(np.diff(found, prepend=0).tolist())
+            matcher.next()
+    else:
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_values()
+            docs.extend(matcher._ids)
+            decoded = [loads(value[4:]) for value in matcher._values]  # noqa: S301 - the index's own data
+            lengths.extend(map(len, decoded))
+            deltas.extend(chain.from_iterable(decoded))
+            matcher._next_block()
+    if not docs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    counts = np.asarray(lengths, dtype=np.int64)
+    flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    ends = np.cumsum(counts)
+    restart = np.repeat(np.concatenate(([0], flat[ends[:-1] - 1])), counts)
+    return np.repeat(np.asarray(docs, dtype=np.int64), counts), flat - restart
+
+
+def _decode_some(matcher: Any, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the postings at the ``wanted`` (ascending) indexes, reading only their blocks."""
+    docs: list[int] = []
+    positions: list[int] = []
+    base = k = 0
+    total = len(wanted)
+    while matcher.is_active() and k < total:
+        size = matcher._blocklength
+        if wanted[k] < base + size:
+            matcher._read_ids()
+            matcher._read_values()
+            while k < total and wanted[k] < base + size:
+                j = int(wanted[k]) - base
+                at = 0
+                for delta in loads(matcher._values[j][4:]):  # noqa: S301 - the index's own data
+                    at += delta
+                    docs.append(matcher._ids[j])
+                    positions.append(at)
+                k += 1
+        base += size
+        matcher._next_block()
+    return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
+
+
 @dataclass
 class Node:
-    """A query's matches as a dense mask and scores; ``verify`` re-checks phrase candidates."""
+    """A query's matches as a dense mask, and a score per document."""
 
     mask: np.ndarray
     score: np.ndarray
-    verify: Verify | None = None
 
 
 class VectorSearcher:
@@ -137,15 +190,11 @@ class VectorSearcher:
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Global docnums and term frequencies of a term across all segments."""
         id_parts, weight_parts = [], []
-        for reader, offset, segkey in self.leaves:
-            key = (segkey, fieldname, text)
-            found = _POSTINGS.get(key)
-            if found is None:
-                found = self._read_segment(reader, fieldname, text)
-                _POSTINGS.put(key, found)
-            if len(found[0]):
-                id_parts.append(found[0] + offset if offset else found[0])
-                weight_parts.append(found[1])
+        for segment, (_, offset, _) in enumerate(self.leaves):
+            ids, weights = self.segment_postings(segment, fieldname, text)
+            if len(ids):
+                id_parts.append(ids + offset if offset else ids)
+                weight_parts.append(weights)
         if not id_parts:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         if len(id_parts) == 1:
@@ -186,17 +235,16 @@ class VectorSearcher:
         if isinstance(q, query.Phrase):
             return self._phrase(q)
         if isinstance(q, query.ConstantScoreQuery):
-            node = self.evaluate(q.child)
-            return Node(node.mask, node.mask.astype(np.float32) * np.float32(q.score))
+            return self._any_term(q)
         if isinstance(q, query.Not):
-            inner = self._exact(self.evaluate(q.query))
+            inner = self.evaluate(q.query)
             return Node(~inner.mask, np.zeros(self.n, np.float32))
         if isinstance(q, query.AndNot):
-            a, b = self.evaluate(q.a), self._exact(self.evaluate(q.b))
-            return Node(a.mask & ~b.mask, a.score, a.verify)
+            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            return Node(a.mask & ~b.mask, a.score)
         if isinstance(q, query.AndMaybe):
-            a, b = self.evaluate(q.a), self._exact(self.evaluate(q.b))
-            return Node(a.mask, a.score + np.where(b.mask, b.score, 0), a.verify)
+            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            return Node(a.mask, a.score + np.where(b.mask, b.score, 0))
         children = [self.evaluate(c) for c in q.subqueries]
         return _and(children) if isinstance(q, query.And) else _or(children)
 
@@ -215,66 +263,102 @@ class VectorSearcher:
         score[ids] = (boost * idf) * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg))
         return Node(mask, score)
 
+    def _any_term(self, q: query.ConstantScoreQuery) -> Node:
+        """A prefix's terms as one mask with a constant score: no per-term scoring work."""
+        mask = np.zeros(self.n, dtype=bool)
+        for term in q.child.subqueries:
+            ids, _ = self.postings(term.fieldname, str(term.text))
+            mask[ids] = True
+        return Node(mask, mask.astype(np.float32) * np.float32(q.score))
+
     def _phrase(self, q: query.Phrase) -> Node:
         words = [str(w) for w in q.words]
         node = _and([self._term(q.fieldname, w, q.boost) for w in words])
-        if len(words) < 2:
+        if len(words) < 2 or not node.mask.any():
             return node
-        return Node(node.mask, node.score, lambda doc: self._adjacent(q.fieldname, words, doc))
-
-    def _adjacent(self, fieldname: str, words: list[str], doc: int) -> bool:
-        """Whether ``words`` occur one after another in ``doc`` (read from positions)."""
-        index = bisect_right(self.starts, doc) - 1
-        reader, offset, _ = self.leaves[index]
-        local = doc - offset
-        starts: set[int] | None = None
-        for i, word in enumerate(words):
-            matcher = reader.postings(fieldname, word)
-            matcher.skip_to(local)
-            if not matcher.is_active() or matcher.id() != local:
-                return False
-            shifted = {p - i for p in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return False
-        return True
-
-    def _exact(self, node: Node) -> Node:
-        """Resolve pending phrase checks on every candidate (used under NOT)."""
-        if node.verify is None:
-            return node
-        mask = node.mask.copy()
-        for doc in np.flatnonzero(mask):
-            if not node.verify(int(doc)):
-                mask[doc] = False
+        mask = self._adjacent(q.fieldname, words, node.mask)
+        node.score[~mask] = 0
         return Node(mask, node.score)
+
+    def segment_postings(self, segment: int, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        reader, _, segkey = self.leaves[segment]
+        key = (segkey, fieldname, text)
+        found = _POSTINGS.get(key)
+        if found is None:
+            found = self._read_segment(reader, fieldname, text)
+            _POSTINGS.put(key, found)
+        return found
+
+    def positions(
+        self, segment: int, fieldname: str, text: str, local: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(local docnum, position) arrays of a term in one segment, for the docs in ``local``.
+
+        A term whose positions are needed for many of its documents is decoded whole and
+        cached; for a few documents only their blocks are read (cheaper, not cached).
+        """
+        reader, _, segkey = self.leaves[segment]
+        key = (segkey, fieldname, "\x00pos:" + text)
+        found = _POSTINGS.get(key)
+        if found is not None:
+            return found
+        ids, _ = self.segment_postings(segment, fieldname, text)
+        wanted = np.flatnonzero(local[ids]) if len(ids) else ids
+        try:
+            matcher = _unwrap(reader.postings(fieldname, text))
+            if len(wanted) * SELECTIVE_SHARE < len(ids) and hasattr(matcher, "_read_ids"):
+                return _decode_some(matcher, wanted)
+            found = _decode_positions(matcher)
+        except Exception:  # noqa: BLE001 - absent term
+            found = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        _POSTINGS.put(key, found)
+        return found
+
+    def _adjacent(self, fieldname: str, words: list[str], candidates: np.ndarray) -> np.ndarray:
+        """The candidates (a mask) where ``words`` occur one after another, all at once.
+
+        Each word's positions become keys ``doc << 32 | (position - place in the phrase)``;
+        a document matches when every word has a common key. Rarer words go first, and each
+        narrows the documents whose positions the next word must read.
+        """
+        out = np.zeros(self.n, dtype=bool)
+        for segment, (_, offset, _) in enumerate(self.leaves):
+            local = candidates[offset : offset + self._segment_size(segment)].copy()
+            if not local.any():
+                continue
+            keys = self._phrase_keys(segment, fieldname, words, local)
+            if len(keys):
+                out[offset + (keys >> 32)] = True
+        return out
+
+    def _phrase_keys(self, segment: int, fieldname: str, words: list[str], local: np.ndarray) -> np.ndarray:
+        order = sorted(
+            range(len(words)), key=lambda i: len(self.segment_postings(segment, fieldname, words[i])[0])
+        )
+        keys: np.ndarray | None = None
+        for i in order:
+            docs, pos = self.positions(segment, fieldname, words[i], local)
+            keep = local[docs]
+            these = (docs[keep] << 32) | (pos[keep] - i + (1 << 20))
+            keys = these if keys is None else np.intersect1d(keys, these, assume_unique=True)
+            if not len(keys):
+                return keys
+            local[:] = False
+            local[keys >> 32] = True
+        return keys if keys is not None else np.zeros(0, np.int64)
+
+    def _segment_size(self, segment: int) -> int:
+        following = self.starts[segment + 1] if segment + 1 < len(self.starts) else self.n
+        return following - self.starts[segment]
 
     # -- results -------------------------------------------------------------------------------
 
     def top(self, node: Node, allowed: np.ndarray, limit: int, exact: bool) -> Ranked:
-        """The best (docnum, score) pairs, the total, whether it is a lower bound, all matches."""
+        """The best (docnum, score) pairs, the total, and the matches when ``exact`` is asked."""
         mask = node.mask & allowed
         candidates = np.flatnonzero(mask)
-        scores = node.score[candidates]
-        if node.verify is None and not exact:
-            best = _best(candidates, scores, limit)
-            return best, len(candidates), False, None
-        if exact:
-            if node.verify is not None:
-                keep = np.fromiter(
-                    (node.verify(int(d)) for d in candidates), dtype=bool, count=len(candidates)
-                )
-                candidates, scores = candidates[keep], scores[keep]
-            return _best(candidates, scores, limit), len(candidates), False, candidates
-        order = np.lexsort((candidates, -scores))
-        found: list[tuple[int, float]] = []
-        for i in order:
-            doc = int(candidates[i])
-            if node.verify(doc):
-                found.append((doc, float(scores[i])))
-                if len(found) >= limit:
-                    return found, len(found), True, None
-        return found, len(found), False, None
+        best = _best(candidates, node.score[candidates], limit)
+        return best, len(candidates), False, mask if exact else None
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
@@ -295,7 +379,7 @@ def _and(children: list[Node]) -> Node:
         mask &= child.mask
         score += child.score
     score[~mask] = 0
-    return Node(mask, score, _all_verified(children))
+    return Node(mask, score)
 
 
 def _or(children: list[Node]) -> Node:
@@ -304,17 +388,4 @@ def _or(children: list[Node]) -> Node:
     for child in children[1:]:
         mask |= child.mask
         score += child.score
-    return Node(mask, score, _any_verified(children))
-
-
-def _all_verified(children: list[Node]) -> Verify | None:
-    checks = [c.verify for c in children if c.verify is not None]
-    if not checks:
-        return None
-    return lambda doc: all(check(doc) for check in checks)
-
-
-def _any_verified(children: list[Node]) -> Verify | None:
-    if all(c.verify is None for c in children):
-        return None
-    return lambda doc: any(c.mask[doc] and (c.verify is None or c.verify(doc)) for c in children)
+    return Node(mask, score)
