@@ -6,12 +6,12 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium db serve lint bench clean
+.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
 
 run: install translations db
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
-test: install-dev translations chromium
+test: install-dev translations chromium postgresql
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 $(BIN)/activate:
@@ -49,6 +49,16 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' and retry."; exit 1; \
+	fi
+
+# tests/postgres starts a throwaway cluster from Debian's server binaries (versioned path).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's postgresql for the PostgreSQL tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+	  echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql' and retry."; exit 1; \
 	fi
 
 lint: install-dev
