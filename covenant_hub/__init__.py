@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub.api import register_api
     from covenant_hub.library import register_library
     from covenant_hub.orgs import register_orgs
+    from covenant_hub.programme import register_programme
     from covenant_hub.site import register_site
 
     database.register_database(app)
@@ -37,4 +38,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_library(app)
     register_site(app)
     register_api(app)
+    register_programme(app)
     return app

@@ -2,3 +2,7 @@
 from covenant_hub.accounts.models import User  # noqa: F401
 from covenant_hub.orgs.models import Membership, Organisation, OrgLink  # noqa: F401
 from covenant_hub.library.models import Attachment, Practice, PracticeSignatory  # noqa: F401
+from covenant_hub.programme import models as _programme_models  # noqa: F401
+from covenant_hub.events.models import Event, NewsItem, NewsletterDelivery, NewsletterIssue, NewsletterSubscription  # noqa: F401
+from covenant_hub.accounts.notifications import Notification  # noqa: F401
+from covenant_hub.forum import models as _forum_models  # noqa: F401

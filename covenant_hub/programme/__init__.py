@@ -1,1 +1,27 @@
-"""programme domain: filled in by its issue."""
+"""The Covenant Supporter programme: expression of interest, eligibility review, agreement,
+activation, services, commitments log, official feedback, suspension, audit trail."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def register_programme(app: Flask) -> None:
+    """Mount /programme, the CLI, and the helpers the orgs templates' include hooks call."""
+    from flask_login import current_user
+
+    from covenant_hub.programme import labels, publicity
+    from covenant_hub.programme.cli import programme_cli
+    from covenant_hub.programme.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(programme_cli)
+
+    @app.context_processor
+    def _programme_hooks() -> dict[str, Any]:
+        return {
+            "programme_profile": lambda org: publicity.profile_section(current_user, org),
+            "programme_service_types": publicity.service_types_of,
+            "programme_labels": labels,
+        }

@@ -1,0 +1,70 @@
+"""Signed agreement PDFs: recognised by their first bytes, stored outside static/ under random
+names, only ever served as downloads to the applicant and staff."""
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from covenant_hub.programme.audit import ProgrammeError
+from covenant_hub.programme.models import SupporterApplication
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def agreements_dir() -> Path:
+    """AGREEMENTS_DIR, or an `agreements` folder next to the library's attachments."""
+    configured = current_app.config.get("AGREEMENTS_DIR")
+    folder = Path(configured) if configured else (
+        Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+        / "agreements")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def is_pdf(head: bytes) -> bool:
+    """The type comes from the content: the uploader chooses the name and the Content-Type."""
+    return head.startswith(b"%PDF-")
+
+
+def display_name(name: str) -> str:
+    """Keep letters of any script, drop paths and markup, always end in .pdf."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"[^\w\- ]+", "_", stem, flags=re.UNICODE).strip(" ._-")[:120] or "agreement"
+    return f"{stem}.pdf"
+
+
+def store(application: SupporterApplication, upload: tuple[str, IO[bytes]]) -> Path:
+    """Check and write the file; set the application's file fields; return the path written."""
+    filename, stream = upload
+    limit = int(current_app.config.get("AGREEMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ProgrammeError(_("The file is larger than %(size)s MB.", size=round(limit / 1_048_576, 1)))
+    if not is_pdf(data[:8]):
+        raise ProgrammeError(_("The signed agreement must be a PDF file."))
+    stored_name = f"{uuid.uuid4().hex}.pdf"
+    path = agreements_dir() / stored_name
+    path.write_bytes(data)
+    application.agreement_stored_name = stored_name
+    application.agreement_file_name = display_name(filename)
+    application.agreement_size = len(data)
+    return path
+
+
+def discard(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def stored_path(application: SupporterApplication) -> Path | None:
+    """Where the bytes are; stored names are ours (hex + .pdf), never user input."""
+    if not application.agreement_stored_name:
+        return None
+    return agreements_dir() / Path(application.agreement_stored_name).name

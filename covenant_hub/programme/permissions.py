@@ -1,0 +1,144 @@
+"""Who may do what in the supporter programme: yes/no functions for views, services, templates.
+
+Roles: the applicant is the user who filed an application; a supporter's people are its
+memberships (plain members and org admins); a member organisation is a signatory or candidate
+linked `supported_by` the supporter; staff review, admins sign and suspend.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from covenant_hub.extensions import db
+from covenant_hub.orgs.models import Membership, Organisation, OrgLink
+from covenant_hub.programme.models import SupporterApplication
+
+
+def _is_user(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_staff(user: Any) -> bool:
+    return _is_user(user) and bool(getattr(user, "is_staff", False))
+
+
+def is_admin(user: Any) -> bool:
+    return _is_user(user) and bool(getattr(user, "is_admin", False))
+
+
+def org_role(user: Any, org: Organisation | None) -> str | None:
+    """The user's role in `org` ("member", "org_admin") or None."""
+    if not _is_user(user) or org is None:
+        return None
+    return db.session.scalar(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org.id)
+    )
+
+
+def is_supporter(org: Organisation | None) -> bool:
+    return org is not None and org.kind == "supporter"
+
+
+def is_supported_by(member: Organisation, supporter: Organisation) -> bool:
+    """The member organisation is linked `supported_by` the supporter."""
+    return db.session.scalar(select(OrgLink.id).where(
+        OrgLink.source_id == member.id, OrgLink.target_id == supporter.id,
+        OrgLink.kind == "supported_by")) is not None
+
+
+# --- applications -------------------------------------------------------------------------
+
+def can_apply(user: Any) -> bool:
+    """Any confirmed account may file an expression of interest."""
+    return _is_user(user) and bool(getattr(user, "is_confirmed", True))
+
+
+def is_applicant(user: Any, application: SupporterApplication) -> bool:
+    return _is_user(user) and application.user_id == user.id
+
+
+def can_view_application(user: Any, application: SupporterApplication) -> bool:
+    """The filer follows their own application; staff see every application."""
+    return is_applicant(user, application) or is_staff(user)
+
+
+def can_review_application(user: Any) -> bool:
+    """Eligibility (accept, reject, ask for more) is decided by CoMO staff."""
+    return is_staff(user)
+
+
+def can_answer_application(user: Any, application: SupporterApplication) -> bool:
+    """Only the filer answers staff's questions."""
+    return is_applicant(user, application)
+
+
+def can_complete_agreement(user: Any, application: SupporterApplication) -> bool:
+    """The network (its filer) fills in the agreement form."""
+    return is_applicant(user, application)
+
+
+def can_record_agreement(user: Any) -> bool:
+    """Only the Commission (admins) records a signed agreement."""
+    return is_admin(user)
+
+
+def can_see_agreement_file(user: Any, application: SupporterApplication) -> bool:
+    return can_view_application(user, application)
+
+
+# --- live supporters ----------------------------------------------------------------------
+
+def can_manage_services(user: Any, org: Organisation) -> bool:
+    """The supporter's org admins (and staff) decide what it offers."""
+    if not is_supporter(org):
+        return False
+    return is_staff(user) or org_role(user, org) == "org_admin"
+
+
+def can_log_activity(user: Any, org: Organisation) -> bool:
+    """Anyone working for the supporter (member or org admin), and staff, log its activities."""
+    if not is_supporter(org):
+        return False
+    return is_staff(user) or org_role(user, org) is not None
+
+
+def can_view_dashboard(user: Any, org: Organisation) -> bool:
+    """The dashboard is internal: the supporter's own people and staff."""
+    return can_log_activity(user, org)
+
+
+def can_view_rankings(user: Any) -> bool:
+    return is_staff(user)
+
+
+def can_view_audit(user: Any) -> bool:
+    return is_staff(user)
+
+
+def can_suspend_supporter(user: Any, org: Organisation) -> bool:
+    """Suspension is the Commission's decision."""
+    return is_admin(user) and is_supporter(org)
+
+
+def can_reinstate_supporter(user: Any, org: Organisation) -> bool:
+    return is_admin(user) and is_supporter(org)
+
+
+# --- official feedback --------------------------------------------------------------------
+
+def can_give_feedback(user: Any, supporter: Organisation, member: Organisation | None = None) -> bool:
+    """The supporter's org admins review its own members (and only them)."""
+    if not is_supporter(supporter) or org_role(user, supporter) != "org_admin":
+        return False
+    return member is None or is_supported_by(member, supporter)
+
+
+def can_view_feedback(user: Any, member: Organisation) -> bool:
+    """The member's own people and staff see every feedback it received."""
+    return is_staff(user) or org_role(user, member) is not None
+
+
+def can_set_feedback_consent(user: Any, member: Organisation) -> bool:
+    """Making feedback public is the member's own decision, taken by its org admins."""
+    return org_role(user, member) == "org_admin"
