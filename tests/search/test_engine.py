@@ -163,3 +163,16 @@ def test_searcher_sees_commits_from_another_index_object(search_index: SearchInd
 def test_keys_and_counts(search_index: SearchIndex) -> None:
     assert len(search_index.keys()) == 8 == search_index.doc_count()
     assert search_index.keys("event") == {"event:e1"}
+
+
+def test_phrases_combine_with_or_and_not(search_index: SearchIndex) -> None:
+    assert set(keys(find(search_index, '"street lighting" OR heating'))) == {"practice:p3", "post:t1"}
+    member = ("public", "group:7")
+    assert keys(find(search_index, 'budget NOT "street lighting"', audiences=member)) == []
+    assert keys(find(search_index, 'budget NOT "lighting street"', audiences=member)) == ["post:g1"]
+
+
+def test_facets_follow_the_date_sorted_path_too(search_index: SearchIndex) -> None:
+    results = find(search_index, "lighting OR heating", sort="date")
+    assert keys(results) == ["post:t1", "practice:p3"]
+    assert dict(results.facets["type"]) == {"practice": 1, "post": 1}

@@ -30,8 +30,13 @@ def relevance_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     ix = SearchIndex(Path(tmp_path_factory.mktemp("relevance")) / "index")
     docs = [
         SearchDocument(
-            key=d["key"], type=d["type"], ext_id=d["key"].split(":", 1)[1], title=d["title"], body=d["body"],
-            language=d["lang"], sectors=tuple(d["sectors"]),
+            key=d["key"],
+            type=d["type"],
+            ext_id=d["key"].split(":", 1)[1],
+            title=d["title"],
+            body=d["body"],
+            language=d["lang"],
+            sectors=tuple(d["sectors"]),
         )  # fmt: skip
         for d in load("relevance_corpus.json")
     ]
