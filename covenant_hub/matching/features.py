@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 PROFILE_FEATURES = {
     "network": ("vote_near", "vote_far", "vote_recent", "vote_alike", "vote_rank",
                 "nearest_member", "nearest_member_far", "knn5", "knn15", "vote_rank_recent", "knn5_recent",
+                "cohort_vote",
                 "recent_popularity", "commitment_share", "country_share", "country_members", "same_country",
                 "geo", "ppr", "via_partner", "popularity", "text", "population", "language", "sectors"),
     "city": ("text", "shared_partners", "geo", "same_country", "population", "commitments",
@@ -32,6 +33,7 @@ NEAREST_KNOWN = 50
 VOTES = (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
          ("vote_recent", 25.0, NEAREST_KNOWN, True), ("vote_alike", 25.0, NEAREST_KNOWN, None))
 RANK_DEPTH = 20
+COHORT_KM, COHORT_SIZE = 50.0, 10
 RECENT = 0.75  # "recent" cities: the newest quarter of those that already have a network
 
 
@@ -148,6 +150,7 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
                      if k in ("vote_rank", "knn5")})
     features.update(_country(model, link, row, c))
     features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
+    features["cohort_vote"] = _cohort_vote(model, req, link, known)
     degree = graph.deg[link][c]
     features["popularity"] = _scaled(np.log1p(degree))
     features["recent_popularity"] = _scaled(np.log1p(graph.adj[link].matvec(graph.recency)[c]))
@@ -191,6 +194,24 @@ def _first_seen(graph: object, req: Request, link: str, nearest: np.ndarray) -> 
     c = req.candidates
     return {"vote_rank": rank[c], "nearest_member": decay(closest[c], 5.0),
             "nearest_member_far": decay(closest[c], 25.0), "knn5": share5[c] / 5, "knn15": share15[c] / 15}
+
+
+def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) -> np.ndarray:
+    """Pooled near-neighbour votes of the cities that joined the same day within 50 km:
+    a batch signed up together usually shares its coordinator."""
+    graph = model.graph
+    mates = graph.cohort(req.row)
+    mates = mates[req.distance[mates] <= COHORT_KM][:COHORT_SIZE] if len(mates) else mates
+    votes = np.zeros(graph.capacity)
+    for mate in mates:
+        distance = haversine_km(graph.lat[mate], graph.lon[mate], graph.lat[known], graph.lon[known])
+        nearest = np.argsort(np.nan_to_num(distance, nan=np.inf), kind="stable")[:10]
+        weights = np.zeros(graph.capacity)
+        weights[known[nearest]] = decay(distance[nearest], 10.0)
+        total = weights.sum()
+        if total > 0:
+            votes += graph.adj[link].matvec(weights) / total
+    return votes[req.candidates] / len(mates) if len(mates) else np.zeros(len(req.candidates))
 
 
 def _vote_weight(graph: object, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:

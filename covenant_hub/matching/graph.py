@@ -38,6 +38,9 @@ class GraphIndex:
         self.country = np.full(cap, -1, dtype=np.int32)
         self.kind = np.full(cap, -1, dtype=np.int32)
         self.recency = np.zeros(cap)
+        # Who joined on which day: cities that sign up together often share a coordinator.
+        self.cohorts: dict[date, set[int]] = {}
+        self.joined: dict[int, date] = {}
         self.commit = np.zeros((cap, len(COMMITMENTS)))
         self.adj = {k: PatchedMatrix(sparse.csr_matrix((cap, cap))) for k in LINK_KINDS}
         self.deg = {k: np.zeros(cap) for k in LINK_KINDS}
@@ -102,9 +105,24 @@ class GraphIndex:
         self.country[row] = self.country_code(org.country)
         self.kind[row] = KINDS.index(org.kind) if org.kind in KINDS else -1
         self.recency[row] = self._recency(org.joined)
+        self._set_cohort(row, org.joined)
         self.commit[row] = [float(c in org.commitments) for c in COMMITMENTS]
         self._each_membership(row, +1)
         return row
+
+    def _set_cohort(self, row: int, joined: date | None) -> None:
+        old = self.joined.pop(row, None)
+        if old is not None:
+            self.cohorts[old].discard(row)
+        if joined is not None:
+            self.joined[row] = joined
+            self.cohorts.setdefault(joined, set()).add(row)
+
+    def cohort(self, row: int) -> np.ndarray:
+        """Other organisations that joined on the same day as `row`."""
+        joined = self.joined.get(row)
+        mates = self.cohorts.get(joined, set()) if joined else set()
+        return np.array(sorted(mates - {row}), dtype=np.int64)
 
     def _recency(self, joined: date | None) -> float:
         if joined is None or self.reference is None:

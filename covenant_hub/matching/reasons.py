@@ -30,6 +30,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "shared_partner": N_("Both work with %(name)s"),
     "supports_neighbours": (N_("Works with %(num)d city within %(km)d km of you"),
                             N_("Works with %(num)d cities within %(km)d km of you")),
+    "joined_with_neighbours": (N_("%(num)d nearby city joined the Covenant the same day as you, "
+                                  "and its neighbours work with it"),
+                               N_("%(num)d nearby cities joined the Covenant the same day as you, "
+                                  "and their neighbours work with it")),
     "partner_members": N_("Works with cities that share your partner %(name)s"),
     "same_country": N_("In the same country (%(country)s)"),
     "distance_km": N_("%(km)d km away"),
@@ -128,6 +132,13 @@ def _neighbours_chose(model: MatchModel, scored: Scored, position: int) -> list[
     return [_reason("supports_neighbours", num=near, km=int(NEAR_KM))] if near else []
 
 
+def _cohort(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, _ = _rows(scored, position)
+    mates = model.graph.cohort(mine)
+    near = int(np.sum(scored.request.distance[mates] <= NEAR_KM)) if len(mates) else 0
+    return [_reason("joined_with_neighbours", num=near)] if near else []
+
+
 def _via_partner(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
     mine, theirs = _rows(scored, position)
     link = LINK_OF_KIND[scored.request.kind]
@@ -211,7 +222,7 @@ def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str,
 BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] = {
     "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose,
     "vote_recent": _neighbours_chose, "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose,
-    "nearest_member_far": _neighbours_chose,
+    "nearest_member_far": _neighbours_chose, "cohort_vote": _cohort,
     "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
     "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,
