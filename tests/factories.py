@@ -88,3 +88,71 @@ def make_practice(org: Organisation | None = None, **fields: Any):
     db.session.add(practice)
     db.session.commit()
     return practice
+
+
+def make_supporter_application(user: User | None = None, state: str = "submitted", **fields: Any):
+    """A supporter application filed by `user` (a new confirmed user when not given)."""
+    from covenant_hub.programme.models import COMMITMENTS, SupporterApplication
+
+    number = next(_sequence)
+    filer = user or make_user()
+    values: dict[str, Any] = {
+        "user_id": filer.id, "network_name": f"Network {number}", "country": "kg",
+        "network_kind": "national_association", "member_count": 25, "languages": ["ky", "ru"],
+        "regions": "Chui, Issyk-Kul", "motivation": "We support our members.",
+        "contact_name": filer.name, "contact_email": filer.email, "state": state,
+    }
+    if state in ("agreement_completed", "live"):
+        values["acknowledged"] = list(COMMITMENTS)
+    values.update(fields)
+    application = SupporterApplication(**values)
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def make_group(**fields: Any):
+    """A public, open forum unless told otherwise."""
+    from covenant_hub.forum.models import Group
+
+    number = next(_sequence)
+    values: dict[str, Any] = {"external_id": f"group-{number}", "kind": "forum", "title": f"Group {number}",
+                              "description": "", "language": "en", "visibility": "public", "join_policy": "open"}
+    values.update(fields)
+    group = Group(**values)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def make_thread(group, author=None, posts: int = 1, **fields: Any):
+    """A thread with `posts` posts by `author` (or an imported author name), one minute apart."""
+    from datetime import timedelta
+
+    from covenant_hub.forum.models import Post, Thread
+
+    number = next(_sequence)
+    start = utcnow() - timedelta(minutes=posts + 1)
+    values: dict[str, Any] = {"external_id": f"thread-{number}", "group_id": group.id, "title": f"Thread {number}",
+                              "language": "en", "author_id": author.id if author else None,
+                              "post_count": posts, "created_at": start, "last_post_at": start + timedelta(minutes=posts)}
+    values.update(fields)
+    thread = Thread(**values)
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add_all([Post(thread_id=thread.id, author_id=author.id if author else None,
+                             author_name=None if author else "Guest", body=f"Post {i} of thread {number}",
+                             created_at=start + timedelta(minutes=i)) for i in range(1, posts + 1)])
+    db.session.commit()
+    return thread
+
+
+def make_group_member(group, user, status: str = "member", moderator: bool = False):
+    """Put a user in a group (and make them a moderator of it)."""
+    from covenant_hub.forum.models import GroupMember, GroupModerator
+
+    db.session.add(GroupMember(group_id=group.id, user_id=user.id, status=status))
+    if moderator:
+        db.session.add(GroupModerator(group_id=group.id, user_id=user.id))
+    db.session.commit()
+    return user
