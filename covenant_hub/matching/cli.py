@@ -18,7 +18,6 @@ from covenant_hub.matching import service
 from covenant_hub.matching.evaluation import evaluate
 from covenant_hub.matching.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
 from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
-from covenant_hub.matching.reasons import render_reason
 from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import load_snapshot
 from covenant_hub.matching.tuning import tune
@@ -129,7 +128,7 @@ def recommend_command(org_id: str | None, kind: str, top: int, batch: Path | Non
         click.echo(json.dumps(results, ensure_ascii=False))
         return
     for number, item in enumerate(results, start=1):
-        reasons = "; ".join(render_reason(r) for r in item["reasons"])
+        reasons = "; ".join(service.render_reasons(item["reasons"]))
         click.echo(f"{number:>2}. {item['name']} ({item['id']}) {item['score']:.3f} - {reasons}")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from covenant_hub.extensions import db
 from covenant_hub.matching.model import MatchModel, load_weights
 from covenant_hub.matching.ranker import Match, recommend
+from covenant_hub.matching.reasons import render_reason
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -39,6 +40,7 @@ class MatchingState:
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = MatchingState()
     if not event.contains(db.session, "after_flush", _collect_changes):
+        event.listen(db.session, "before_flush", _collect_deletions)
         event.listen(db.session, "after_flush", _collect_changes)
         event.listen(db.session, "after_commit", _apply_changes)
         event.listen(db.session, "after_rollback", _forget_changes)
@@ -73,18 +75,34 @@ def recommendations(org: Organisation, kind: str, top: int = 10) -> list[Match]:
     return recommend(get_model(), org.id, kind, top)
 
 
+def render_reasons(reasons: list[dict[str, Any]]) -> list[str]:
+    """Reasons as sentences in the current request's language (Flask-Babel)."""
+    from flask_babel import gettext, ngettext
+
+    return [render_reason(reason, gettext, ngettext) for reason in reasons]
+
+
+def _collect_deletions(session: Session, _context: Any, _instances: Any) -> None:
+    """Deleted rows are read before the flush, while they can still be loaded."""
+    _collect(session, session.deleted, present=False)
+
+
 def _collect_changes(session: Session, _context: Any) -> None:
-    """Turn what this flush wrote into engine records now, while the objects are loaded."""
+    """New and changed rows are read after the flush, once they have their ids."""
+    _collect(session, [*session.new, *session.dirty], present=True)
+
+
+def _collect(session: Session, objects: Any, present: bool) -> None:
+    """Turn ORM objects into engine records now; they are applied after the commit."""
     changes = session.info.setdefault("matching_changes", [])
     practice = practice_model()
-    for present, objects in ((True, session.new), (True, session.dirty), (False, session.deleted)):
-        for obj in objects:
-            if isinstance(obj, Organisation):
-                changes.append(("org", org_record(obj), present))
-            elif isinstance(obj, OrgLink):
-                changes.append(("link", link_record(obj), present))
-            elif practice is not None and isinstance(obj, practice):
-                changes.append(("practice", practice_record(obj), present and obj.state == "published"))
+    for obj in objects:
+        if isinstance(obj, Organisation):
+            changes.append(("org", org_record(obj), present))
+        elif isinstance(obj, OrgLink):
+            changes.append(("link", link_record(obj), present))
+        elif practice is not None and isinstance(obj, practice):
+            changes.append(("practice", practice_record(obj), present and obj.state == "published"))
 
 
 def _apply_changes(session: Session) -> None:

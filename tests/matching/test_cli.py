@@ -7,7 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from covenant_hub.extensions import db
 from covenant_hub.matching import service
+from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.factories import make_link, make_org
 
 BISHKEK = (42.87, 74.59)
@@ -99,6 +101,21 @@ def test_committed_changes_refresh_the_cached_model(match_app: Flask) -> None:
     model = service.get_model()
     city = make_org(external_id="city-late", lat=OSH[0], lon=OSH[1])
     assert city.id in model.orgs
-    make_link(city, orgs["t"])
-    row = model.graph.pos[city.id]
-    assert model.graph.pos[orgs["t"].id] in model.graph.neighbours(row, "supported_by")
+    link = make_link(city, orgs["t"])
+    row, target = model.graph.pos[city.id], model.graph.pos[orgs["t"].id]
+    assert target in model.graph.neighbours(row, "supported_by")
+    db.session.delete(db.session.get(OrgLink, link.id))
+    db.session.commit()
+    assert target not in model.graph.neighbours(row, "supported_by")
+    db.session.delete(db.session.get(Organisation, orgs["s"].id))
+    db.session.commit()
+    ids = [m.org_id for m in service.recommendations(city, "supporter")]
+    assert ids == [orgs["t"].id]
+
+
+def test_reasons_render_through_flask_babel(match_app: Flask) -> None:
+    reasons = [{"code": "supports_neighbours", "params": {"num": 2, "km": 50}},
+               {"code": "shared_supporter", "params": {"name": "Climate Alliance"}}]
+    with match_app.test_request_context("/"):
+        assert service.render_reasons(reasons) == [
+            "Works with 2 cities within 50 km of you", "Both supported by Climate Alliance"]
