@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub import database, errors, i18n, ratelimit, security
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
+    from covenant_hub.events import register_events
     from covenant_hub.library import register_library
     from covenant_hub.orgs import register_orgs
     from covenant_hub.programme import register_programme
@@ -38,5 +39,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_library(app)
     register_site(app)
     register_api(app)
+    register_events(app)
     register_programme(app)
     return app

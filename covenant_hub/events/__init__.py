@@ -1,1 +1,29 @@
-"""events domain: filled in by its issue."""
+"""Agenda (events, master classes, webinars), news, feeds, iCalendar, sitemap and newsletter."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_events(app: Flask) -> None:
+    """Mount the pages, the `flask newsletter` commands, the interchange files and the labels."""
+    from covenant_hub.events import agenda_views, feed_views, labels, news_views, newsletter_views  # noqa: F401
+    from covenant_hub.events.blueprint import bp
+    from covenant_hub.events.cli import register_cli
+
+    app.config.setdefault("RATELIMIT_NEWSLETTER", "5 per minute")
+    app.register_blueprint(bp)
+    register_cli(app)
+    _register_interchange()
+
+    @app.context_processor
+    def _event_labels() -> dict[str, object]:
+        return {"event_labels": labels}
+
+
+def _register_interchange() -> None:
+    """events.jsonl and news.jsonl join the orgs domain's import/export registry."""
+    from covenant_hub.events.interchange import EventsFile, NewsFile
+    from covenant_hub.orgs.interchange import register_handler
+
+    register_handler(EventsFile())
+    register_handler(NewsFile())

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from covenant_hub.events.queries import home_sections
 from covenant_hub.extensions import db
 from covenant_hub.orgs.services import directory_counts
 
@@ -16,13 +17,25 @@ bp = Blueprint("site", __name__)
 @bp.route("/")
 def home() -> str:
     """Landing page with the counts a visitor first wants to see."""
-    return render_template("site/home.html", counts=directory_counts())
+    return render_template("site/home.html", counts=directory_counts(), **home_sections())
 
 
 @bp.route("/about/data")
 def about_data() -> str:
     """Where the signatory data comes from and under which licence."""
     return render_template("site/about_data.html")
+
+
+@bp.route("/legal")
+def legal_notice() -> str:
+    """Who runs the site and who answers for its content."""
+    return render_template("site/legal.html")
+
+
+@bp.route("/acknowledgements")
+def acknowledgements() -> str:
+    """Data sources (JRC, CC BY 4.0) and the software the site is built with."""
+    return render_template("site/acknowledgements.html")
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,54 @@
+"""`flask newsletter build|send`: compose the month's issue in every language, then mail it."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from covenant_hub.events import issues
+
+newsletter_cli = AppGroup("newsletter", help="Compose and send the monthly newsletter.")
+
+
+@newsletter_cli.command("build")
+@click.option("--month", required=True, help="The month of the issue, YYYY-MM.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def build_command(month: str, as_json: bool) -> None:
+    """Compose (or recompose, until it is sent) the issue of MONTH in each language."""
+    try:
+        results = issues.build_month(month)
+    except issues.IssueError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps([result.as_dict() for result in results]))
+        return
+    for result in results:
+        click.echo(f"{result.month} {result.language}: {result.items} items ({result.status})")
+
+
+@newsletter_cli.command("send")
+@click.option("--month", required=True, help="The month of the issue, YYYY-MM.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def send_command(month: str, as_json: bool) -> None:
+    """Mail the built issue of MONTH to every confirmed subscriber not yet served."""
+    try:
+        pending = issues.pending_deliveries(month)
+    except issues.IssueError as error:
+        raise click.ClickException(str(error)) from error
+    sent = 0
+    # With --json the bar goes to stderr so that stdout stays one JSON document.
+    stream = click.get_text_stream("stderr") if as_json else None
+    with click.progressbar(pending, label="Sending", file=stream) as bar:
+        for issue, row in bar:
+            issues.deliver(issue, row)
+            sent += 1
+    if as_json:
+        click.echo(json.dumps({"month": month, "sent": sent}))
+    else:
+        click.echo(f"{month}: {sent} messages sent.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(newsletter_cli)

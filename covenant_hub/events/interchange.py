@@ -1,0 +1,181 @@
+"""events.jsonl and news.jsonl in the interchange format, as handlers of the orgs registry.
+
+Imported events and news are published (the format carries no workflow state); a second
+import of the same file updates them by id. Two optional fields extend the format's event
+record: `kind` (`event`, `masterclass`, `webinar`; default `event`) and `timezone` (an IANA
+zone the event is shown in; default UTC). Export writes published rows only, so export then
+import gives back the same records.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from covenant_hub.clock import utcnow
+from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem, as_utc
+from covenant_hub.extensions import db
+from covenant_hub.orgs import bulk
+from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
+
+
+def zone(value: Any) -> str:
+    """An IANA time zone name such as Asia/Bishkek."""
+    name = f.string(64)(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise f.FieldError(f"unknown time zone {name!r}") from error
+    return name
+
+
+def _time_text(moment: datetime | None) -> str | None:
+    moment = as_utc(moment)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+class _OrgReferences(FileHandler):
+    """Shared check: the organisation a record points at exists in the file set or the DB."""
+
+    org_field: ClassVar[str] = "org"
+
+    def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
+        reference = values.get(self.org_field)
+        if reference is None or reference in context.known.get("organisations", set()):
+            return
+        if "organisations" not in context.db_ids:
+            context.db_ids["organisations"] = set(bulk.org_ids_by_external_id())
+        if reference not in context.db_ids["organisations"]:
+            yield self.org_field, f"unknown organisation {reference!r}"
+
+    def _existing(self, model: Any, lines: list[ParsedLine]) -> dict[str, Any]:
+        db.session.flush()  # organisations of this import get their primary keys
+        ids = [line.values["id"] for line in lines]
+        return {row.external_id: row for row in db.session.scalars(
+            select(model).where(model.external_id.in_(ids)))}
+
+
+class EventsFile(_OrgReferences):
+    filename = "events.jsonl"
+    order = 60
+    org_field = "organiser"
+    fields: ClassVar[dict[str, f.Field]] = {
+        "id": f.Field(f.string(120), required=True),
+        "title": f.Field(f.string(300), required=True),
+        "starts": f.Field(f.a_time, required=True),
+        "ends": f.Field(f.a_time, required=True),
+        "place": f.Field(f.string(300)),
+        "online": f.Field(f.boolean),
+        "organiser": f.Field(f.string(120)),
+        "description": f.Field(f.text),
+        "language": f.Field(f.language, required=True),
+        "url": f.Field(f.url),
+        "kind": f.Field(f.choice(EVENT_KINDS)),
+        "timezone": f.Field(zone),
+    }
+
+    def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
+        yield from super().check(values, context)
+        if values["ends"] <= values["starts"]:
+            yield "ends", "must be after starts"
+
+    def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
+        existing = self._existing(Event, lines)
+        org_ids = bulk.org_ids_by_external_id()
+        created = updated = 0
+        for line in lines:
+            values = line.values
+            event = existing.get(values["id"])
+            if event is None:
+                event = Event(external_id=values["id"], published_at=utcnow())
+                db.session.add(event)
+                created += 1
+            else:
+                updated += 1
+            _fill_event(event, values, org_ids.get(values.get("organiser", "")))
+            event.is_sample = event.is_sample or context.options.mark_sample
+        return created, updated
+
+    def export(self) -> Iterable[dict[str, Any]]:
+        query = select(Event).where(Event.state == "published").order_by(Event.external_id)
+        for event in db.session.scalars(query):
+            yield event_record(event)
+
+
+def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None) -> None:
+    event.title = values["title"]
+    event.starts_at = values["starts"].astimezone(UTC)
+    event.ends_at = values["ends"].astimezone(UTC)
+    event.timezone = values.get("timezone", "UTC")
+    event.kind = values.get("kind", "event")
+    event.place = values.get("place")
+    event.online = values.get("online", False)
+    event.organiser_id = organiser_id
+    event.description = values.get("description", "")
+    event.language = values["language"]
+    event.url = values.get("url")
+    event.state = "published"
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """One line of events.jsonl; empty optional fields are left out."""
+    record: dict[str, Any] = {
+        "id": event.external_id, "title": event.title,
+        "starts": _time_text(event.starts_at), "ends": _time_text(event.ends_at),
+        "place": event.place, "online": event.online,
+        "organiser": event.organiser.external_id if event.organiser is not None else None,
+        "description": event.description or None, "language": event.language, "url": event.url,
+        "kind": event.kind, "timezone": event.timezone,
+    }
+    return {key: value for key, value in record.items() if value is not None}
+
+
+class NewsFile(_OrgReferences):
+    filename = "news.jsonl"
+    order = 61
+    fields: ClassVar[dict[str, f.Field]] = {
+        "id": f.Field(f.string(120), required=True),
+        "title": f.Field(f.string(300), required=True),
+        "published": f.Field(f.a_time, required=True),
+        "language": f.Field(f.language, required=True),
+        "summary": f.Field(f.text),
+        "body": f.Field(f.text),
+        "org": f.Field(f.string(120)),
+    }
+
+    def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
+        existing = self._existing(NewsItem, lines)
+        org_ids = bulk.org_ids_by_external_id()
+        created = updated = 0
+        for line in lines:
+            values = line.values
+            item = existing.get(values["id"])
+            if item is None:
+                item = NewsItem(external_id=values["id"])
+                db.session.add(item)
+                created += 1
+            else:
+                updated += 1
+            item.title = values["title"]
+            item.published_at = values["published"].astimezone(UTC)
+            item.language = values["language"]
+            item.summary = values.get("summary", "")
+            item.body = values.get("body", "")
+            item.org_id = org_ids.get(values.get("org", ""))
+            item.state = "published"
+            item.is_sample = item.is_sample or context.options.mark_sample
+        return created, updated
+
+    def export(self) -> Iterable[dict[str, Any]]:
+        query = select(NewsItem).where(NewsItem.state == "published").order_by(NewsItem.external_id)
+        for item in db.session.scalars(query):
+            record = {
+                "id": item.external_id, "title": item.title, "published": _time_text(item.published_at),
+                "language": item.language, "summary": item.summary or None, "body": item.body or None,
+                "org": item.organisation.external_id if item.organisation is not None else None,
+            }
+            yield {key: value for key, value in record.items() if value is not None}

@@ -1,0 +1,217 @@
+"""The monthly newsletter: compose one issue per language, then send each to its subscribers.
+
+Issue YYYY-MM holds what was published during that month (practices and news in the
+issue's language, supporters who joined), and the events of the two following months in
+any language (a Kyrgyz reader may well attend a Russian-language webinar).
+Sending records a delivery row per subscriber and commits each one, so a second run, or a
+run after a crash, sends only what was not sent yet.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from covenant_hub.accounts.tokens import external_url
+from covenant_hub.clock import utcnow
+from covenant_hub.events import labels
+from covenant_hub.events.models import (
+    Event,
+    NewsItem,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsletterSubscription,
+)
+from covenant_hub.events.newsletter import unsubscribe_link
+from covenant_hub.extensions import db
+from covenant_hub.library.models import Practice
+from covenant_hub.mail import send_mail
+from covenant_hub.orgs.models import Organisation
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+UNSUBSCRIBE_MARK = "%%UNSUBSCRIBE_URL%%"
+SECTION_LIMIT = 20
+
+
+class IssueError(Exception):
+    """A refused build or send, with a message for the operator."""
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        match = MONTH_RE.match(text or "")
+        if not match:
+            raise IssueError(_("The month must be written YYYY-MM, for example 2026-11."))
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def shift(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=UTC)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass
+class IssueContent:
+    practices: list[Practice] = field(default_factory=list)
+    news: list[NewsItem] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    supporters: list[Organisation] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.practices) + len(self.news) + len(self.events) + len(self.supporters)
+
+
+def collect(month: Month, language: str) -> IssueContent:
+    """The rows one language edition of the month's issue is made of."""
+    end = month.shift(1)
+    practices = select(Practice).where(
+        Practice.state == "published", Practice.language == language,
+        Practice.published >= month.first_day, Practice.published < end.first_day,
+    ).order_by(Practice.published, Practice.id).limit(SECTION_LIMIT)
+    news = select(NewsItem).where(
+        NewsItem.state == "published", NewsItem.language == language,
+        NewsItem.published_at >= month.start, NewsItem.published_at < end.start,
+    ).order_by(NewsItem.published_at).limit(SECTION_LIMIT)
+    events = select(Event).where(
+        Event.state == "published", Event.starts_at >= end.start, Event.starts_at < month.shift(3).start,
+    ).order_by(Event.starts_at).limit(SECTION_LIMIT)
+    supporters = select(Organisation).where(
+        Organisation.kind == "supporter", Organisation.joined >= month.first_day,
+        Organisation.joined < end.first_day,
+    ).order_by(Organisation.name).limit(SECTION_LIMIT)
+    return IssueContent(list(db.session.scalars(practices)), list(db.session.scalars(news)),
+                        list(db.session.scalars(events)), list(db.session.scalars(supporters)))
+
+
+def _links(content: IssueContent) -> dict[str, str]:
+    links = {f"practice-{p.id}": external_url("library.show_practice", practice_id=p.id)
+             for p in content.practices}
+    links.update({f"news-{n.id}": external_url("events.show_news", news_id=n.id) for n in content.news})
+    links.update({f"event-{e.id}": external_url("events.show_event", event_id=e.id) for e in content.events})
+    links.update({f"org-{o.id}": external_url("orgs.view_profile", external_id=o.external_id)
+                  for o in content.supporters})
+    return links
+
+
+def compose(month: Month, language: str) -> tuple[str, str, str, int]:
+    """(subject, html, text, item count) of one language edition, rendered in that language."""
+    content = collect(month, language)
+    with force_locale(language):
+        context = {
+            "content": content, "links": _links(content), "language": language,
+            "month_title": labels.month_title(month.year, month.month, language),
+            "unsubscribe_url": UNSUBSCRIBE_MARK, "labels": labels,
+            "site_url": external_url("site.home"),
+        }
+        subject = _("Covenant Hub newsletter, %(month)s", month=context["month_title"])
+        html = render_template("events/newsletter/issue.html", subject=subject, **context)
+        text = render_template("events/newsletter/issue_text.html", subject=subject, **context)
+    return subject, html, text, content.count
+
+
+def _deliveries(issue: NewsletterIssue) -> int:
+    return len(db.session.scalars(select(NewsletterDelivery.id).where(
+        NewsletterDelivery.issue_id == issue.id)).all())
+
+
+@dataclass
+class BuildResult:
+    month: str
+    language: str
+    items: int
+    status: str  # "created", "updated" or "kept" (already sent: never rewritten)
+
+    def as_dict(self) -> dict[str, object]:
+        return vars(self).copy()
+
+
+def build_month(month_text: str) -> list[BuildResult]:
+    """Compose every language edition of the month; editions already (partly) sent are kept."""
+    month = Month.parse(month_text)
+    results = []
+    for language in current_app.config["LANGUAGES"]:
+        issue = db.session.scalar(select(NewsletterIssue).where(
+            NewsletterIssue.month == str(month), NewsletterIssue.language == language))
+        if issue is not None and _deliveries(issue):
+            results.append(BuildResult(str(month), language, issue.item_count, "kept"))
+            continue
+        status = "updated" if issue is not None else "created"
+        if issue is None:
+            issue = NewsletterIssue(month=str(month), language=language)
+            db.session.add(issue)
+        issue.subject, issue.html, issue.text, issue.item_count = compose(month, language)
+        issue.built_at = utcnow()
+        results.append(BuildResult(str(month), language, issue.item_count, status))
+    db.session.commit()
+    return results
+
+
+def pending_deliveries(month_text: str) -> list[tuple[NewsletterIssue, NewsletterSubscription]]:
+    """(issue, subscriber) pairs still to send: active subscribers with no delivery yet."""
+    month = Month.parse(month_text)
+    issues = db.session.scalars(select(NewsletterIssue).where(
+        NewsletterIssue.month == str(month)).order_by(NewsletterIssue.language)).all()
+    if not issues:
+        raise IssueError(_("No issue for %(month)s: build it first.", month=str(month)))
+    pairs = []
+    for issue in issues:
+        done = set(db.session.scalars(select(NewsletterDelivery.subscription_id).where(
+            NewsletterDelivery.issue_id == issue.id)))
+        subscribers = db.session.scalars(select(NewsletterSubscription).where(
+            NewsletterSubscription.language == issue.language,
+            NewsletterSubscription.status == "active").order_by(NewsletterSubscription.id))
+        pairs.extend((issue, row) for row in subscribers if row.id not in done)
+    return pairs
+
+
+def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
+    """Send one issue to one subscriber with the one-click unsubscribe headers, then record it."""
+    link = unsubscribe_link(row)
+    headers = {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Content-Language": issue.language,
+    }
+    send_mail(row.email, issue.subject, issue.text.replace(UNSUBSCRIBE_MARK, link),
+              issue.html.replace(UNSUBSCRIBE_MARK, link), headers=headers)
+    db.session.add(NewsletterDelivery(issue_id=issue.id, subscription_id=row.id))
+    issue.sent_at = issue.sent_at or utcnow()
+    db.session.commit()
+
+
+def send_month(month_text: str, on_sent: Callable[[], None] | None = None) -> int:
+    """Send what is pending for the month; returns how many messages went out."""
+    sent = 0
+    for issue, row in pending_deliveries(month_text):
+        deliver(issue, row)
+        sent += 1
+        if on_sent is not None:
+            on_sent()
+    return sent
+
+
+def preview_html(issue: NewsletterIssue) -> str:
+    """The stored HTML with a harmless placeholder where each reader's link will go."""
+    return issue.html.replace(UNSUBSCRIBE_MARK, "#unsubscribe")

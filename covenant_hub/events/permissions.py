@@ -1,0 +1,85 @@
+"""Who may write and publish news and events, and who previews the newsletter.
+
+The rules: staff and admins write for the whole site (no organisation) or for any
+organisation; an org admin of an active supporter writes for that supporter only. Whoever
+may edit an item may publish it (supporters speak for themselves; staff can still unpublish
+by editing). Drafts are seen by their editors only; published items are public.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from covenant_hub.extensions import db
+from covenant_hub.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from covenant_hub.events.models import Event, NewsItem
+
+WRITING_KINDS = ("supporter",)
+BLOCKED_STATUSES = ("suspended",)
+
+
+def _logged_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _is_staff(user: Any) -> bool:
+    return _logged_in(user) and user.is_staff
+
+
+def writable_orgs(user: Any) -> list[Organisation]:
+    """Supporters this user administers and that are not suspended: whom they may write for."""
+    if not _logged_in(user):
+        return []
+    ids = [m.org_id for m in user.memberships if m.role == "org_admin"]
+    if not ids:
+        return []
+    orgs = db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids))).all()
+    return [org for org in orgs
+            if org.kind in WRITING_KINDS and org.status not in BLOCKED_STATUSES]
+
+
+def can_write_for(user: Any, org_id: int | None) -> bool:
+    """Staff write for anyone (None: the site itself); a supporter's admin for that supporter."""
+    if _is_staff(user):
+        return True
+    return org_id is not None and org_id in {org.id for org in writable_orgs(user)}
+
+
+def can_create_news(user: Any) -> bool:
+    """Whether the "write news" button is shown at all."""
+    return _is_staff(user) or bool(writable_orgs(user))
+
+
+def can_edit_news(user: Any, item: NewsItem) -> bool:
+    return can_write_for(user, item.org_id)
+
+
+def can_publish_news(user: Any, item: NewsItem) -> bool:
+    return can_edit_news(user, item)
+
+
+def can_view_news(user: Any, item: NewsItem) -> bool:
+    """Published items are public; drafts only for the people who may edit them."""
+    return item.state == "published" or can_edit_news(user, item)
+
+
+def can_create_event(user: Any) -> bool:
+    return _is_staff(user) or bool(writable_orgs(user))
+
+
+def can_edit_event(user: Any, event: Event) -> bool:
+    return can_write_for(user, event.organiser_id)
+
+
+def can_publish_event(user: Any, event: Event) -> bool:
+    return can_edit_event(user, event)
+
+
+def can_view_event(user: Any, event: Event) -> bool:
+    return event.state == "published" or can_edit_event(user, event)
+
+
+def can_preview_newsletter(user: Any) -> bool:
+    """Composed issues are unsent mail: staff only."""
+    return _is_staff(user)
