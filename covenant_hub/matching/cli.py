@@ -66,8 +66,10 @@ class _Plain:
 
 
 @match_cli.command("rebuild")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the built model (with its weights) to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def rebuild_command(as_json: bool) -> None:
+def rebuild_command(save: Path | None, as_json: bool) -> None:
     """Build the model from the database and make it this process's model."""
     started = time.perf_counter()
     steps = ["snapshot", "model"]
@@ -80,6 +82,8 @@ def rebuild_command(as_json: bool) -> None:
                 result["model"] = MatchModel.build(result["snapshot"], load_weights())
     model: MatchModel = result["model"]
     service.set_model(model)
+    if save is not None:
+        model.save(save)
     snapshot: Snapshot = result["snapshot"]
     summary = {"orgs": len(snapshot.orgs), "links": len(snapshot.links), "practices": len(snapshot.practices),
                "build_s": round(model.build_seconds, 3), "total_s": round(time.perf_counter() - started, 3)}

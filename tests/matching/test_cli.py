@@ -9,6 +9,7 @@ from flask import Flask
 
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
+from covenant_hub.matching.model import MatchModel
 from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.factories import make_link, make_org
 
@@ -88,12 +89,14 @@ def test_evaluate_refuses_an_empty_window(match_app: Flask) -> None:
     assert "--since must be before --until" in result.output
 
 
-def test_rebuild_reports_counts(match_app: Flask) -> None:
+def test_rebuild_reports_counts_and_saves(match_app: Flask, tmp_path: Path) -> None:
     _tiny_network()
-    result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json"])
+    saved = tmp_path / "model.pkl"
+    result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json", "--save", str(saved)])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.splitlines()[-1])
     assert summary["orgs"] == 9 and summary["links"] == 7
+    assert len(MatchModel.load(saved).orgs) == 9
 
 
 def test_committed_changes_refresh_the_cached_model(match_app: Flask) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,3 +86,14 @@ def test_patched_matrix_matches_dense_arithmetic() -> None:
     matrix.compact()
     assert not matrix.patches
     assert matrix.tocsr().toarray() == pytest.approx(dense)
+
+
+def test_saved_model_loads_with_its_weights(tmp_path: Path) -> None:
+    toy, named = two_clusters()
+    model = toy.model()
+    model.weights["diversity"]["lambda"] = 0.5
+    model.save(tmp_path / "model.pkl")
+    loaded = MatchModel.load(tmp_path / "model.pkl")
+    assert loaded.weights["diversity"]["lambda"] == 0.5
+    expected = [(r.org_id, r.score) for r in recommend(model, named["new"].id, "supporter")]
+    assert [(r.org_id, r.score) for r in recommend(loaded, named["new"].id, "supporter")] == expected
