@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
     from covenant_hub.events import register_events
+    from covenant_hub.forum import register_forum
     from covenant_hub.library import register_library
     from covenant_hub.orgs import register_orgs
     from covenant_hub.programme import register_programme
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_accounts(app)
     register_orgs(app)
     register_library(app)
+    register_forum(app)
     register_site(app)
     register_api(app)
     register_events(app)

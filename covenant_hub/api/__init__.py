@@ -10,5 +10,6 @@ def register_api(app: Flask) -> None:
     """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
     from covenant_hub.api import orgs  # noqa: F401  (registers routes on bp)
     from covenant_hub.api import practices  # noqa: F401
+    from covenant_hub.api import groups  # noqa: F401  (groups and threads)
 
     app.register_blueprint(bp)

@@ -154,5 +154,9 @@ def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
 
 
 def threads_for_practice(practice: Practice) -> list[Any]:
-    """Discussion threads about a practice. Hook for the forum domain, which fills it in."""
-    return []
+    """Discussion threads about a practice that the current reader may see (forum domain)."""
+    from flask_login import current_user
+
+    from covenant_hub.forum.queries import threads_about_practice
+
+    return threads_about_practice(current_user, practice.id)

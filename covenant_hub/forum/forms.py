@@ -1,0 +1,93 @@
+"""Forms of the forum pages; every one carries a CSRF token through Flask-WTF."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from covenant_hub.forum.moderation import MAX_REASON, MAX_SUSPENSION_DAYS
+from covenant_hub.forum.services import MAX_BODY, MAX_TITLE
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [("forum", str(_l("Forum"))), ("masterclass", str(_l("Master class"))),
+            ("discussion", str(_l("Discussion group")))]
+
+
+def watch_choices() -> list[tuple[str, str]]:
+    return [("muted", str(_l("Muted: no notifications"))),
+            ("normal", str(_l("Normal: mentions and replies to my threads"))),
+            ("watching", str(_l("Watching: every new post")))]
+
+
+class ActionForm(FlaskForm):
+    """A button-only form: just the CSRF token."""
+
+
+class GroupForm(FlaskForm):
+    title = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    kind = SelectField(_l("Kind"), choices=[])
+    language = SelectField(_l("Language"), choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")])
+    visibility = SelectField(_l("Who can read"), choices=[])
+    join_policy = SelectField(_l("How to join"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = kind_choices()
+        self.visibility.choices = [("public", str(_l("Everyone"))), ("members", str(_l("Members only")))]
+        self.join_policy.choices = [("open", str(_l("Anyone may join"))),
+                                    ("request", str(_l("On request, approved by moderators")))]
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
+    body = TextAreaField(_l("Message (Markdown)"), validators=[DataRequired(), Length(max=MAX_BODY)])
+    group_id = SelectField(_l("Group"), coerce=int, choices=[], validate_choice=False)
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply (Markdown)"), validators=[DataRequired(), Length(max=MAX_BODY)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+
+
+class MoveForm(FlaskForm):
+    group_id = SelectField(_l("Move to group"), coerce=int, choices=[], validate_choice=False)
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+
+
+class MergeForm(FlaskForm):
+    other_id = IntegerField(_l("Number of the thread to merge into this one"),
+                            validators=[DataRequired(), NumberRange(min=1)])
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+
+
+class SplitForm(FlaskForm):
+    title = StringField(_l("Title of the new thread"), validators=[DataRequired(), Length(max=MAX_TITLE)])
+    reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+
+
+class SuspendForm(FlaskForm):
+    email = StringField(_l("E-mail of the account"), validators=[DataRequired(), Email(), Length(max=254)])
+    days = IntegerField(_l("Days"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SUSPENSION_DAYS)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON)])
+
+
+class WatchForm(FlaskForm):
+    level = SelectField(_l("Notifications"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.level.choices = watch_choices()
+
+
+class ModeratorForm(FlaskForm):
+    email = StringField(_l("E-mail of the new moderator"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class FlagForm(FlaskForm):
+    reason = StringField(_l("What is wrong with this post?"), validators=[Optional(), Length(max=MAX_REASON)])
