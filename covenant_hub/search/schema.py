@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from covenant_hub.search.analysis import KYRGYZ, LANGUAGES, EdgeGramAnalyzer, LanguageAnalyzer
 from covenant_hub.search.detection import detect_language
@@ -64,7 +64,10 @@ def build_schema() -> fields.Schema:
         year=fields.ID(),
         group=fields.ID(),
         audience=fields.KEYWORD(commas=True),
-        date=fields.NUMERIC(numtype=int, bits=32, sortable=True, stored=True, signed=False),
+        # A column, not NUMERIC: numeric fields index eight range-tier terms per value, and we
+        # only ever sort by date (ranges go through "year").
+        date=fields.COLUMN(columns.NumericColumn("I", default=0)),
+        day=fields.STORED(),
     )
     for lang in LANGUAGES:
         schema.add(text_field(lang), fields.TEXT(analyzer=LanguageAnalyzer(lang), phrase=True))
@@ -100,6 +103,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "lang": lang,
         "audience": ",".join(doc.audience),
         "date": date_number(doc.date),
+        "day": date_number(doc.date),
         text_field(lang): text,
     }
     optional = {

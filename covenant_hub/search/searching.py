@@ -271,6 +271,6 @@ def _hit(state: SearcherState, docnum: int, score: float, q: SearchQuery, rewrit
         title_html = mark_all(title, lang, terms)
     return SearchHit(
         key=str(stored["key"]), type=str(stored.get("type", "")), ext_id=str(stored.get("ext_id", "")),
-        title=title, score=score, lang=lang, date=int(stored.get("date") or 0),
+        title=title, score=score, lang=lang, date=int(stored.get("day") or 0),
         snippet=snippet_html, title_html=title_html,
     )  # fmt: skip

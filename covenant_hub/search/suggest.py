@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 MIN_WORD = 3
 SAMPLE_DOCS = 3
+SAME_START = 1  # corrections keep the first letter: far fewer candidates to walk
 
 
 def suggest(state: SearcherState, text: str, rewriter: Rewriter) -> str | None:
@@ -49,7 +50,8 @@ def _correct(state: SearcherState, word: str, rewriter: Rewriter) -> str | None:
         if not stem or fieldname not in state.reader.schema:
             continue
         maxdist = 1 if len(stem) <= 4 else 2
-        for fixed in state.searcher.corrector(fieldname).suggest(stem, limit=1, maxdist=maxdist):
+        corrector = state.searcher.corrector(fieldname)
+        for fixed in corrector.suggest(stem, limit=1, maxdist=maxdist, prefix=SAME_START):
             surface = _surface(state, lang, fieldname, fixed)
             if surface:
                 rank = (_distance(word, surface), -state.doc_frequency(fieldname, fixed), surface)
