@@ -39,5 +39,13 @@ def load_demo_data(force: bool = False) -> str:
     sample = import_folder(SAMPLE_DIR, ImportOptions(mark_sample=True))
     if not sample.ok:
         raise DemoDataError("; ".join(str(error) for error in sample.errors))
+    programme = load_programme_demo()
     seconds = time.perf_counter() - started
-    return f"Demo data loaded in {seconds:.1f} s. {gcom.summary()}. Sample: {sample.summary()}."
+    return f"Demo data loaded in {seconds:.1f} s. {gcom.summary()}. Sample: {sample.summary()}. {programme}"
+
+
+def load_programme_demo() -> str:
+    """Supporter applications, services, activities and feedback on the sample supporters."""
+    from covenant_hub.programme.demo import seed_programme_demo
+
+    return seed_programme_demo()
