@@ -16,12 +16,14 @@ from typing import Any
 
 from whoosh import index
 
+from covenant_hub.search.schema import build_schema, schema_signature
+
 INDEX_NAME = "MAIN"
 
 
 @dataclass(frozen=True)
 class Health:
-    """``problem`` is one of: missing, toc_missing, toc_garbled, segment_missing, segment_corrupt."""
+    """``problem``: missing, toc_missing, toc_garbled, schema_outdated, segment_missing, segment_corrupt."""
 
     ok: bool
     problem: str | None = None
@@ -43,6 +45,8 @@ def check_health(index_dir: str | os.PathLike[str]) -> Health:
     except Exception as exc:  # noqa: BLE001 - any failure to read the TOC means rebuild
         return Health(False, "toc_garbled", repr(exc))
     try:
+        if schema_signature(ix.schema) != schema_signature(build_schema()):
+            return Health(False, "schema_outdated", "built by an older version of the schema")
         return _check_segments(ix, path, names)
     finally:
         ix.close()

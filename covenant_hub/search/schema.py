@@ -75,6 +75,20 @@ def build_schema() -> fields.Schema:
     return schema
 
 
+def schema_signature(schema: fields.Schema) -> list[tuple[str, ...]]:
+    """What must match for an index on disk to be searchable with this code's schema."""
+    out = []
+    for name in sorted(schema.names()):
+        field_type = schema[name]
+        analyzer = getattr(field_type, "analyzer", None)
+        out.append((
+            name, type(field_type).__name__, type(getattr(field_type, "format", None)).__name__,
+            f"{type(analyzer).__name__}:{getattr(analyzer, 'lang', '')}" if analyzer is not None else "",
+            type(getattr(field_type, "column_type", None)).__name__,
+        ))  # fmt: skip
+    return out
+
+
 def date_number(day: dt.date | None) -> int:
     """Dates sort as yyyymmdd integers (0 = undated, sorts last when newest first)."""
     return day.year * 10000 + day.month * 100 + day.day if day else 0

@@ -122,3 +122,17 @@ def test_lock_timeout_raises_index_locked(tmp_path: Path) -> None:
     finally:
         writer.cancel()
     assert ix.index(sample_docs()[:1]) == 1
+
+
+def test_index_built_with_another_schema_is_outdated_and_rebuilt(tmp_path: Path) -> None:
+    from whoosh import fields, index
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    old = index.create_in(str(folder), fields.Schema(key=fields.ID(stored=True)), indexname="MAIN")
+    with old.writer() as writer:
+        writer.add_document(key="post:old")
+    assert check_health(folder).problem == "schema_outdated"
+    ix = SearchIndex(folder)
+    ix.rebuild(iter(sample_docs()), procs=1)
+    assert check_health(folder).ok and "post:old" not in ix.keys()
