@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -236,8 +236,6 @@ def _safe_execute(state: SearcherState, built: query.Query, q: SearchQuery, allo
 
 
 def _clamped(q: SearchQuery) -> SearchQuery:
-    from dataclasses import replace
-
     page_size = min(max(1, q.page_size), MAX_PAGE_SIZE)
     return replace(q, page=min(max(1, q.page), 1000), page_size=page_size)
 
