@@ -14,6 +14,7 @@ from covenant_hub.matching.geo import decay, haversine_km
 from covenant_hub.matching.records import CITY_KINDS, LINK_KINDS, LINK_OF_KIND
 
 if TYPE_CHECKING:
+    from covenant_hub.matching.graph import GraphIndex
     from covenant_hub.matching.model import MatchModel
 
 PROFILE_FEATURES = {
@@ -176,15 +177,15 @@ def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> d
     return out
 
 
-def _first_seen(graph: object, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
+def _first_seen(graph: GraphIndex, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
     """The nearest-neighbour view: rank and distance at which each network first appears
     among the nearest cities, and its share of the 5 and 15 nearest."""
-    cap = graph.capacity  # type: ignore[attr-defined]
+    cap = graph.capacity
     rank, closest = np.zeros(cap), np.full(cap, np.inf)
     share5, share15 = np.zeros(cap), np.zeros(cap)
     seen = 0
     for order, city in enumerate(nearest[:RANK_DEPTH]):
-        for target in graph.neighbours(int(city), link):  # type: ignore[attr-defined]
+        for target in graph.neighbours(int(city), link):
             if rank[target] == 0:
                 seen += 1
                 rank[target] = 1.0 / seen
@@ -214,23 +215,23 @@ def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) 
     return votes[req.candidates] / len(mates) if len(mates) else np.zeros(len(req.candidates))
 
 
-def _vote_weight(graph: object, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:
+def _vote_weight(graph: GraphIndex, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:
     """1 for a plain vote; recency for a recent vote; same commitments for an alike vote."""
     if recent:
-        return graph.recency[chosen]  # type: ignore[attr-defined]
+        return graph.recency[chosen]
     if recent is None:
-        commit = graph.commit  # type: ignore[attr-defined]
+        commit = graph.commit
         return np.all(commit[chosen] == commit[row], axis=1).astype(float)
     return 1.0
 
 
-def _commitment_share(graph: object, link: str, row: int, c: np.ndarray) -> np.ndarray:
+def _commitment_share(graph: GraphIndex, link: str, row: int, c: np.ndarray) -> np.ndarray:
     """Mean share of a network's members that made each of the requester's commitments."""
-    mine = graph.commit[row] > 0  # type: ignore[attr-defined]
+    mine = graph.commit[row] > 0
     if not mine.any():
         return np.zeros(len(c))
-    counts = graph.member_commit[link][c][:, mine]  # type: ignore[attr-defined]
-    total = graph.deg[link][c][:, None]  # type: ignore[attr-defined]
+    counts = graph.member_commit[link][c][:, mine]
+    total = graph.deg[link][c][:, None]
     return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0).mean(axis=1)
 
 
