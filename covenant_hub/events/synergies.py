@@ -59,12 +59,12 @@ def related_practices(event: Event) -> list[Practice]:
     if words:
         query = (select(Practice).where(Practice.state == "published",
                                         or_(*[Practice.title.ilike(f"%{w}%") for w in words]))
-                 .order_by(Practice.published.desc()).limit(40))
+                 .order_by(Practice.published.desc().nulls_last()).limit(40))
         candidates = list(db.session.scalars(query))
     if len(candidates) < SHOWN and event.organiser is not None and event.organiser.country:
         query = (select(Practice).join(Organisation, Practice.org_id == Organisation.id)
                  .where(Practice.state == "published", Organisation.country == event.organiser.country)
-                 .order_by(Practice.published.desc()).limit(20))
+                 .order_by(Practice.published.desc().nulls_last()).limit(20))
         seen = {p.id for p in candidates}
         candidates += [p for p in db.session.scalars(query) if p.id not in seen]
     candidates.sort(key=lambda p: -_score(p, words, sectors))

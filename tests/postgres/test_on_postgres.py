@@ -6,6 +6,7 @@ NULL ordering, strict transactions, time zones and sequences after bulk inserts.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,15 @@ def test_library_practice_list_and_api(app, client, dataset):
     assert client.get(f"/practices/{led.id}").status_code == 200
     body = client.get("/api/v1/practices?sector=transport").get_json()
     assert body["total"] == 2
+
+
+def test_event_synergies_list_dated_practices_before_undated(app):
+    """PostgreSQL sorts NULLs first in DESC order, SQLite last: the query must say which."""
+    from covenant_hub.events.synergies import related_practices
+    from tests.factories import make_event, make_org, make_practice
+
+    town = make_org(country="kg")
+    undated = make_practice(town, title="Solar lamps", published=None)
+    dated = make_practice(town, title="Solar roofs", published=date(2024, 5, 1))
+    event = make_event(town, title="Solar street lighting")
+    assert [p.id for p in related_practices(event)] == [dated.id, undated.id]
