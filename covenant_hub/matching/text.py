@@ -7,14 +7,41 @@ organisation's text with the fitted vocabulary (new words wait for the next rebu
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
+import Stemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from covenant_hub.matching.records import OrgRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
 
-TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # noqa: S105 - a regular expression, not a secret
+TOKEN = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_STEMMERS: dict[str, Stemmer.Stemmer] = {}
+
+
+def analyse(text: str) -> list[str]:
+    """Words of three letters or more, stemmed by script: the Russian Snowball stemmer for
+    Cyrillic (it also strips the commonest Kyrgyz endings), English for Latin script; accents
+    are dropped so "énergie" and "energie" meet."""
+    words = TOKEN.findall(text.lower())
+    out = []
+    for word in words:
+        if CYRILLIC.search(word):
+            out.append(_stemmer("russian").stemWord(word))
+        else:
+            plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
+            out.append(_stemmer("english").stemWord(plain))
+    return out
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    if language not in _STEMMERS:
+        _STEMMERS[language] = Stemmer.Stemmer(language)
+    return _STEMMERS[language]
 
 
 def need_text(org: OrgRecord) -> str:
@@ -91,8 +118,8 @@ def _fit(texts: list[str]) -> TfidfVectorizer | None:
     """A vectoriser over all profiles, or None when no profile has a usable word."""
     if not any(t.strip() for t in texts):
         return None
-    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, strip_accents="unicode",
-                                 sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 50 else 1.0)
+    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, min_df=1,
+                                 max_df=0.5 if len(texts) > 50 else 1.0)
     try:
         vectorizer.fit(texts)
     except ValueError:  # every word pruned: nothing to compare

@@ -136,3 +136,15 @@ def test_text_profiles_may_all_be_empty() -> None:
     model = toy.model()
     assert model.text.vectorizer is None
     assert len(recommend(model, a.id, "signatory")) == 1
+
+
+def test_text_matches_across_inflections_in_russian_and_english() -> None:
+    toy = Toy()
+    asker = toy.org(needs="Модернизация уличного освещения")
+    doer = toy.org(dlat=0.3, offers="Опыт: освещение улиц светодиодами")
+    toy.org(dlat=0.2, offers="district heating")
+    english = toy.org(dlat=0.25, needs="lights along streets")
+    toy.org(dlat=0.35, offers="Street lighting retrofit")
+    model = toy.model()
+    assert recommend(model, asker.id, "signatory", top=1)[0].org_id == doer.id
+    assert recommend(model, english.id, "signatory", top=1)[0].name == toy.orgs[-1].name
