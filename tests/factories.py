@@ -156,3 +156,55 @@ def make_group_member(group, user, status: str = "member", moderator: bool = Fal
         db.session.add(GroupModerator(group_id=group.id, user_id=user.id))
     db.session.commit()
     return user
+
+
+def make_event(organiser: Organisation | None = None, **fields: Any):
+    """A published event tomorrow, 10:00-12:00 in Bishkek (UTC+6), organised by `organiser`."""
+    from datetime import timedelta
+
+    from covenant_hub.events.models import Event
+
+    number = next(_sequence)
+    starts = (utcnow() + timedelta(days=1)).replace(hour=4, minute=0, second=0, microsecond=0)
+    values: dict[str, Any] = {
+        "external_id": f"event-{number}",
+        "kind": "event",
+        "title": f"Event {number}",
+        "description": "An *agenda* item.",
+        "language": "en",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "timezone": "Asia/Bishkek",
+        "place": "Bishkek",
+        "online": False,
+        "organiser_id": organiser.id if organiser is not None else None,
+        "state": "published",
+        "published_at": utcnow(),
+    }
+    values.update(fields)
+    event = Event(**values)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def make_news(org: Organisation | None = None, **fields: Any):
+    """A published news item (by the site itself unless `org` is given)."""
+    from covenant_hub.events.models import NewsItem
+
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "external_id": f"news-{number}",
+        "title": f"News {number}",
+        "summary": f"Summary of news {number}",
+        "body": "Some **news**.",
+        "language": "en",
+        "org_id": org.id if org is not None else None,
+        "state": "published",
+        "published_at": utcnow(),
+    }
+    values.update(fields)
+    item = NewsItem(**values)
+    db.session.add(item)
+    db.session.commit()
+    return item

@@ -158,10 +158,11 @@ def build_month(month_text: str) -> list[BuildResult]:
             results.append(BuildResult(str(month), language, issue.item_count, "kept"))
             continue
         status = "updated" if issue is not None else "created"
+        subject, html, text, count = compose(month, language)  # before adding: queries autoflush
         if issue is None:
             issue = NewsletterIssue(month=str(month), language=language)
             db.session.add(issue)
-        issue.subject, issue.html, issue.text, issue.item_count = compose(month, language)
+        issue.subject, issue.html, issue.text, issue.item_count = subject, html, text, count
         issue.built_at = utcnow()
         results.append(BuildResult(str(month), language, issue.item_count, status))
     db.session.commit()
