@@ -21,6 +21,12 @@ def register_database(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
             "connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Times come back in the session's zone: pin it to UTC, as SQLite stores them, so
+        # code and exports never depend on the server's configured zone.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
+            "connect_args", {"options": "-c timezone=UTC"}
+        )
     # Import every domain's models so metadata and Alembic see all tables.
     from covenant_hub import models  # noqa: F401
 

@@ -29,8 +29,10 @@ from tests.conftest import build_test_config
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SERVICE_USER = "postgres"
 SUPERUSER = "covenant"
-FAST_SETTINGS = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                 "-c max_connections=40 -c shared_buffers=32MB")
+# Speed over durability; and a server clock zone other than UTC, as many real servers have,
+# so that code assuming the database hands back UTC times is caught here.
+SERVER_SETTINGS = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=40 -c shared_buffers=32MB -c timezone=Asia/Bishkek")
 _numbers = count(1)
 
 
@@ -109,7 +111,7 @@ def _start(cluster: Cluster) -> None:
     for _attempt in range(3):
         cluster.port = free_port()
         options = (f"-p {cluster.port} -k {cluster.base} -c listen_addresses=127.0.0.1 "
-                   f"{FAST_SETTINGS}")
+                   f"{SERVER_SETTINGS}")
         command = [*cluster.as_user, str(cluster.bin_dir / "pg_ctl"), "-D", str(cluster.data),
                    "-l", str(cluster.base / "server.log"), "-w", "-t", "30", "-o", options, "start"]
         if subprocess.run(command, cwd=cluster.base, capture_output=True, check=False).returncode == 0:

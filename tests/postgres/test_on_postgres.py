@@ -6,7 +6,7 @@ NULL ordering, strict transactions, time zones and sequences after bulk inserts.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -268,3 +268,17 @@ def test_event_synergies_list_dated_practices_before_undated(app):
     dated = make_practice(town, title="Solar roofs", published=date(2024, 5, 1))
     event = make_event(town, title="Solar street lighting")
     assert [p.id for p in related_practices(event)] == [dated.id, undated.id]
+
+
+def test_times_come_back_in_utc_whatever_the_server_zone(app, tmp_path):
+    """The test server runs in Asia/Bishkek (UTC+6); stored times must still read and export as UTC."""
+    from covenant_hub.orgs.interchange import export_folder as export
+    from tests.factories import make_group, make_thread
+
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    thread = make_thread(make_group(), created_at=moment)
+    db.session.expire_all()
+    export(tmp_path / "out")
+    exported = (tmp_path / "out" / "threads.jsonl").read_text(encoding="utf-8")
+    assert '"created": "2026-03-01T09:30:00Z"' in exported
+    assert thread.created_at.utcoffset() == timedelta(0) and thread.created_at == moment
