@@ -4,6 +4,7 @@ in the navigation, and an e-mail in the recipient's own language.
 Other domains call `notify()` after they commit; the message is stored as a kind plus the
 names it needs, and worded at display time, so each reader sees it in the language they use.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,14 +75,24 @@ def notify(items: list[NotificationInput], send_email: bool = True) -> list[Noti
     """Store the notifications, commit, then mail each recipient in their language."""
     from covenant_hub.accounts.models import User
 
-    rows = [Notification(user_id=i.user_id, kind=i.kind, actor_name=i.actor_name[:120],
-                         subject=i.subject[:300], link=i.link[:500]) for i in items]
+    rows = [
+        Notification(
+            user_id=i.user_id,
+            kind=i.kind,
+            actor_name=i.actor_name[:120],
+            subject=i.subject[:300],
+            link=i.link[:500],
+        )
+        for i in items
+    ]
     if not rows:
         return []
     db.session.add_all(rows)
     db.session.commit()
     if send_email:
-        users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))}
+        users = {
+            u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))
+        }
         for row in rows:
             user = users.get(row.user_id)
             if user is not None and user.is_active:
@@ -100,11 +111,13 @@ def _mail(user: object, row: Notification) -> None:
     language = getattr(user, "language", None) or "en"
     with force_locale(language):
         sentence = describe(row.kind, row.actor_name, row.subject)
-        text = "\n\n".join([
-            sentence,
-            _("Open it: %(url)s", url=_base_url() + row.link),
-            _("You get this e-mail because of your watching settings on Covenant Hub."),
-        ])
+        text = "\n\n".join(
+            [
+                sentence,
+                _("Open it: %(url)s", url=_base_url() + row.link),
+                _("You get this e-mail because of your watching settings on Covenant Hub."),
+            ]
+        )
         subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
     try:
         send_mail(user.email, subject, text, headers={"Content-Language": language})
@@ -114,20 +127,30 @@ def _mail(user: object, row: Notification) -> None:
 
 def unread_count(user_id: int) -> int:
     """How many notifications the user has not opened yet (the navigation badge)."""
-    query = select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
     return int(db.session.scalar(query) or 0)
 
 
 def notifications_of(user_id: int, limit: int = PER_PAGE) -> list[Notification]:
-    query = (select(Notification).where(Notification.user_id == user_id)
-             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
 def mark_all_read(user_id: int) -> int:
-    result = db.session.execute(update(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     db.session.commit()
     return int(result.rowcount or 0)
 
@@ -135,11 +158,12 @@ def mark_all_read(user_id: int) -> int:
 bp = Blueprint("notifications", __name__, url_prefix="/account/notifications")
 
 
-@bp.route("/")
+@bp.route("")
 @login_required
 def list_notifications() -> str:
-    return render_template("accounts/notifications.html", items=notifications_of(current_user.id),
-                           describe=describe)
+    return render_template(
+        "accounts/notifications.html", items=notifications_of(current_user.id), describe=describe
+    )
 
 
 @bp.route("/read", methods=["POST"])
@@ -159,4 +183,5 @@ def register_notifications(app: Flask) -> None:
             if not getattr(current_user, "is_authenticated", False):
                 return 0
             return unread_count(current_user.id)
+
         return {"unread_notifications": badge}

@@ -4,6 +4,7 @@ Anonymous callers see public groups; a logged-in session also sees its members-o
 Threads list their visible posts only when asked for one group's or one thread's detail
 (`?group=` filters, `/threads/<id>` gives the posts).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,7 +24,10 @@ from covenant_hub.markup import render_markdown
 
 def _page_args() -> tuple[int, int] | None:
     config = current_app.config
-    page_raw, size_raw = request.args.get("page", "1"), request.args.get("per_page", str(config["API_PAGE_SIZE"]))
+    page_raw, size_raw = (
+        request.args.get("page", "1"),
+        request.args.get("per_page", str(config["API_PAGE_SIZE"])),
+    )
     if not page_raw.isdigit() or not size_raw.isdigit():
         return None
     page, size = int(page_raw), int(size_raw)
@@ -34,24 +38,44 @@ def _page_args() -> tuple[int, int] | None:
 
 def _paged(query: Any, page: int, size: int, render: Any) -> Any:
     pagination = db.paginate(query, page=page, per_page=size, error_out=False)
-    return jsonify({"total": pagination.total, "page": page, "per_page": size, "pages": pagination.pages,
-                    "items": [render(item) for item in pagination.items]})
+    return jsonify(
+        {
+            "total": pagination.total,
+            "page": page,
+            "per_page": size,
+            "pages": pagination.pages,
+            "items": [render(item) for item in pagination.items],
+        }
+    )
 
 
 def _group(group: Group) -> dict[str, Any]:
-    return {"id": group.external_id, "kind": group.kind, "title": group.title,
-            "description": group.description, "language": group.language,
-            "visibility": group.visibility, "join_policy": group.join_policy,
-            "url": url_for("forum.show_group", group_id=group.id, _external=True)}
+    return {
+        "id": group.external_id,
+        "kind": group.kind,
+        "title": group.title,
+        "description": group.description,
+        "language": group.language,
+        "visibility": group.visibility,
+        "join_policy": group.join_policy,
+        "url": url_for("forum.show_group", group_id=group.id, _external=True),
+    }
 
 
 def _thread(thread: Thread) -> dict[str, Any]:
-    return {"id": thread.external_id, "group": thread.group.external_id, "title": thread.title,
-            "language": thread.language, "created": thread.created_at.isoformat(),
-            "last_post": thread.last_post_at.isoformat(), "posts": thread.post_count,
-            "pinned": thread.is_pinned, "locked": thread.is_locked,
-            "practice": thread.practice.external_id if thread.practice else None,
-            "url": url_for("forum.show_thread", thread_id=thread.id, _external=True)}
+    return {
+        "id": thread.external_id,
+        "group": thread.group.external_id,
+        "title": thread.title,
+        "language": thread.language,
+        "created": thread.created_at.isoformat(),
+        "last_post": thread.last_post_at.isoformat(),
+        "posts": thread.post_count,
+        "pinned": thread.is_pinned,
+        "locked": thread.is_locked,
+        "practice": thread.practice.external_id if thread.practice else None,
+        "url": url_for("forum.show_thread", thread_id=thread.id, _external=True),
+    }
 
 
 @bp.route("/groups")
@@ -72,10 +96,13 @@ def list_threads_api() -> Any:
     args = _page_args()
     if args is None:
         return error_response(400, "Invalid parameter 'page' or 'per_page'")
-    query = (select(Thread).join(Group, Group.id == Thread.group_id)
-             .options(joinedload(Thread.group), joinedload(Thread.practice))
-             .where(perm.visible_group_filter(current_user))
-             .order_by(Thread.last_post_at.desc(), Thread.id.desc()))
+    query = (
+        select(Thread)
+        .join(Group, Group.id == Thread.group_id)
+        .options(joinedload(Thread.group), joinedload(Thread.practice))
+        .where(perm.visible_group_filter(current_user))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+    )
     if request.args.get("group"):
         query = query.where(Group.external_id == request.args["group"])
     return _paged(query, *args, _thread)
@@ -87,9 +114,21 @@ def show_thread_api(external_id: str) -> Any:
     thread = db.session.scalar(select(Thread).where(Thread.external_id == external_id))
     if thread is None or not perm.can_view_group(current_user, thread.group):
         abort(404)
-    posts = db.session.scalars(select(Post).options(joinedload(Post.author)).where(
-        Post.thread_id == thread.id, Post.state == "visible").order_by(Post.created_at, Post.id))
+    posts = db.session.scalars(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id, Post.state == "visible")
+        .order_by(Post.created_at, Post.id)
+    )
     record = _thread(thread)
-    record["items"] = [{"id": p.id, "author": p.display_name, "created": p.created_at.isoformat(),
-                        "body": p.body, "html": str(render_markdown(p.body))} for p in posts]
+    record["items"] = [
+        {
+            "id": p.id,
+            "author": p.display_name,
+            "created": p.created_at.isoformat(),
+            "body": p.body,
+            "html": str(render_markdown(p.body)),
+        }
+        for p in posts
+    ]
     return jsonify(record)

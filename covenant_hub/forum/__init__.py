@@ -1,4 +1,5 @@
 """Discussion groups: forums, master classes and discussion groups, with moderation."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """`flask forum ...`: list groups and make a moderator from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,17 @@ forum_cli = AppGroup("forum", help="Discussion groups.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_groups(as_json: bool) -> None:
     """Print every group with its id, kind and visibility."""
-    rows = [{"id": g.id, "external_id": g.external_id, "kind": g.kind, "title": g.title,
-             "visibility": g.visibility, "join_policy": g.join_policy}
-            for g in db.session.scalars(select(Group).order_by(Group.id))]
+    rows = [
+        {
+            "id": g.id,
+            "external_id": g.external_id,
+            "kind": g.kind,
+            "title": g.title,
+            "visibility": g.visibility,
+            "join_policy": g.join_policy,
+        }
+        for g in db.session.scalars(select(Group).order_by(Group.id))
+    ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

@@ -1,4 +1,5 @@
 """RSS 2.0 and Atom for a public group: its latest visible posts, through covenant_hub.feeds."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -15,9 +16,13 @@ SUMMARY_CHARS = 500
 def group_feed(group: Group, fmt: str) -> Response:
     items = [
         FeedItem(
-            id=url_for("forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}", _external=True),
+            id=url_for(
+                "forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}", _external=True
+            ),
             title=post.thread.title,
-            link=url_for("forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}", _external=True),
+            link=url_for(
+                "forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}", _external=True
+            ),
             summary=post.body[:SUMMARY_CHARS],
             published=post.created_at,
             author=post.display_name,
@@ -29,6 +34,9 @@ def group_feed(group: Group, fmt: str) -> Response:
         title=_("%(group)s – Covenant Hub", group=group.title),
         link=url_for("forum.show_group", group_id=group.id, _external=True),
         self_link=url_for("forum.group_feed", group_id=group.id, fmt=fmt, _external=True),
-        description=group.description or group.title, language=group.language, items=items, fmt=fmt,
+        description=group.description or group.title,
+        language=group.language,
+        items=items,
+        fmt=fmt,
     )
     return feed_response(body, fmt)

@@ -1,4 +1,5 @@
 """Forms of the forum pages; every one carries a CSRF token through Flask-WTF."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,14 +12,19 @@ from covenant_hub.forum.services import MAX_BODY, MAX_TITLE
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [("forum", str(_l("Forum"))), ("masterclass", str(_l("Master class"))),
-            ("discussion", str(_l("Discussion group")))]
+    return [
+        ("forum", str(_l("Forum"))),
+        ("masterclass", str(_l("Master class"))),
+        ("discussion", str(_l("Discussion group"))),
+    ]
 
 
 def watch_choices() -> list[tuple[str, str]]:
-    return [("muted", str(_l("Muted: no notifications"))),
-            ("normal", str(_l("Normal: mentions and replies to my threads"))),
-            ("watching", str(_l("Watching: every new post")))]
+    return [
+        ("muted", str(_l("Muted: no notifications"))),
+        ("normal", str(_l("Normal: mentions and replies to my threads"))),
+        ("watching", str(_l("Watching: every new post"))),
+    ]
 
 
 class ActionForm(FlaskForm):
@@ -37,8 +43,10 @@ class GroupForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = kind_choices()
         self.visibility.choices = [("public", str(_l("Everyone"))), ("members", str(_l("Members only")))]
-        self.join_policy.choices = [("open", str(_l("Anyone may join"))),
-                                    ("request", str(_l("On request, approved by moderators")))]
+        self.join_policy.choices = [
+            ("open", str(_l("Anyone may join"))),
+            ("request", str(_l("On request, approved by moderators"))),
+        ]
 
 
 class ThreadForm(FlaskForm):
@@ -61,8 +69,9 @@ class MoveForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    other_id = IntegerField(_l("Number of the thread to merge into this one"),
-                            validators=[DataRequired(), NumberRange(min=1)])
+    other_id = IntegerField(
+        _l("Number of the thread to merge into this one"), validators=[DataRequired(), NumberRange(min=1)]
+    )
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
@@ -86,7 +95,9 @@ class WatchForm(FlaskForm):
 
 
 class ModeratorForm(FlaskForm):
-    email = StringField(_l("E-mail of the new moderator"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = StringField(
+        _l("E-mail of the new moderator"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
 
 
 class FlagForm(FlaskForm):

@@ -4,6 +4,7 @@ Threads may carry an optional `practice` (a practices.jsonl id): our extension o
 so that sample threads can discuss sample practices. A second import of the same file
 replaces a thread's posts by the file's, so export followed by import gives the same thread.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -38,9 +39,13 @@ def posts(value: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict) or set(item) - {"author", "created", "body"} or "body" not in item:
             raise f.FieldError(f"post {number}: expected author, created and body")
         try:
-            parsed.append({"author": author(item.get("author", {"name": "?"})),
-                           "created": f.a_time(item["created"]) if item.get("created") else None,
-                           "body": f.text(item["body"])})
+            parsed.append(
+                {
+                    "author": author(item.get("author", {"name": "?"})),
+                    "created": f.a_time(item["created"]) if item.get("created") else None,
+                    "body": f.text(item["body"]),
+                }
+            )
         except f.FieldError as error:
             raise f.FieldError(f"post {number}: {error}") from error
     return parsed
@@ -67,8 +72,9 @@ class GroupsFile(FileHandler):
     }
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
-        if values.get("owner") and values["owner"] not in _known(context, "organisations",
-                                                                 lambda: bulk.org_ids_by_external_id()):
+        if values.get("owner") and values["owner"] not in _known(
+            context, "organisations", lambda: bulk.org_ids_by_external_id()
+        ):
             yield "owner", f"unknown organisation {values['owner']!r}"
 
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
@@ -96,9 +102,15 @@ class GroupsFile(FileHandler):
     def export(self) -> Iterable[dict[str, Any]]:
         query = select(Group).options(joinedload(Group.owner)).order_by(Group.external_id)
         for group in db.session.scalars(query):
-            record = {"id": group.external_id, "kind": group.kind, "title": group.title,
-                      "description": group.description or None, "language": group.language,
-                      "visibility": group.visibility, "owner": group.owner.external_id if group.owner else None}
+            record = {
+                "id": group.external_id,
+                "kind": group.kind,
+                "title": group.title,
+                "description": group.description or None,
+                "language": group.language,
+                "visibility": group.visibility,
+                "owner": group.owner.external_id if group.owner else None,
+            }
             yield {k: v for k, v in record.items() if v is not None}
 
 
@@ -123,7 +135,8 @@ class ThreadsFile(FileHandler):
         from covenant_hub.library.models import Practice
 
         if values.get("practice") and values["practice"] not in _known(
-                context, "practices", lambda: db.session.scalars(select(Practice.external_id))):
+            context, "practices", lambda: db.session.scalars(select(Practice.external_id))
+        ):
             yield "practice", f"unknown practice {values['practice']!r}"
         for post in values["posts"]:
             org = post["author"].get("org")
@@ -152,21 +165,32 @@ class ThreadsFile(FileHandler):
             _fill_thread(thread, v, group_ids, practice_ids, context.options.mark_sample)
             db.session.flush()
             for item in v["posts"]:
-                db.session.add(Post(thread_id=thread.id, author_name=item["author"]["name"],
-                                    author_org_id=org_ids.get(item["author"].get("org", "")),
-                                    body=item["body"], created_at=item["created"] or thread.created_at))
+                db.session.add(
+                    Post(
+                        thread_id=thread.id,
+                        author_name=item["author"]["name"],
+                        author_org_id=org_ids.get(item["author"].get("org", "")),
+                        body=item["body"],
+                        created_at=item["created"] or thread.created_at,
+                    )
+                )
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = select(Thread).options(joinedload(Thread.group), joinedload(Thread.practice)).order_by(Thread.external_id)
+        query = (
+            select(Thread)
+            .options(joinedload(Thread.group), joinedload(Thread.practice))
+            .order_by(Thread.external_id)
+        )
         for thread in db.session.scalars(query).unique():
             record = thread_record(thread)
             if record.get("posts"):  # a thread whose posts are all hidden has nothing to publish
                 yield record
 
 
-def _fill_thread(thread: Thread, v: dict[str, Any], group_ids: dict[str, int], practice_ids: dict[str, int],
-                 sample: bool) -> None:
+def _fill_thread(
+    thread: Thread, v: dict[str, Any], group_ids: dict[str, int], practice_ids: dict[str, int], sample: bool
+) -> None:
     posts_in = v["posts"]
     thread.group_id = group_ids[v["group"]]
     thread.title = v["title"]
@@ -191,14 +215,24 @@ def _author_record(post: Post) -> dict[str, str]:
 
 def thread_record(thread: Thread) -> dict[str, Any]:
     """One line of threads.jsonl (visible posts only: hidden ones are not published content)."""
-    items = list(db.session.scalars(select(Post).options(joinedload(Post.author), joinedload(Post.author_org))
-                                    .where(Post.thread_id == thread.id, Post.state == "visible")
-                                    .order_by(Post.created_at, Post.id)))
+    items = list(
+        db.session.scalars(
+            select(Post)
+            .options(joinedload(Post.author), joinedload(Post.author_org))
+            .where(Post.thread_id == thread.id, Post.state == "visible")
+            .order_by(Post.created_at, Post.id)
+        )
+    )
     record: dict[str, Any] = {
-        "id": thread.external_id, "group": thread.group.external_id, "title": thread.title,
-        "language": thread.language, "created": _time(thread.created_at),
+        "id": thread.external_id,
+        "group": thread.group.external_id,
+        "title": thread.title,
+        "language": thread.language,
+        "created": _time(thread.created_at),
         "author": _author_record(items[0]) if items else None,
-        "posts": [{"author": _author_record(p), "created": _time(p.created_at), "body": p.body} for p in items],
+        "posts": [
+            {"author": _author_record(p), "created": _time(p.created_at), "body": p.body} for p in items
+        ],
         "practice": thread.practice.external_id if thread.practice else None,
     }
     return {k: v for k, v in record.items() if v not in (None, [])}

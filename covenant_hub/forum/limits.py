@@ -4,6 +4,7 @@ Spam accounts post many links quickly right after registering; the limits (confi
 FORUM_NEW_ACCOUNT_MAX_LINKS and FORUM_NEW_ACCOUNT_POSTS_PER_HOUR) stop that without bothering
 anyone who has been here a day. Staff are never limited.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,11 +45,27 @@ def check_new_account_limits(user: Any, body: str) -> None:
     config = current_app.config
     max_links = int(config["FORUM_NEW_ACCOUNT_MAX_LINKS"])
     if count_links(body) > max_links:
-        raise ForumError(_("During their first day, new accounts may put at most %(count)d links "
-                           "in a post. Please remove some links and try again.", count=max_links))
+        raise ForumError(
+            _(
+                "During their first day, new accounts may put at most %(count)d links "
+                "in a post. Please remove some links and try again.",
+                count=max_links,
+            )
+        )
     per_hour = int(config["FORUM_NEW_ACCOUNT_POSTS_PER_HOUR"])
-    recent = db.session.scalar(select(func.count()).select_from(Post).where(
-        Post.author_id == user.id, Post.created_at >= utcnow() - timedelta(hours=1))) or 0
+    recent = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.author_id == user.id, Post.created_at >= utcnow() - timedelta(hours=1))
+        )
+        or 0
+    )
     if recent >= per_hour:
-        raise ForumError(_("During their first day, new accounts may write at most %(count)d posts "
-                           "per hour. Please try again a little later.", count=per_hour))
+        raise ForumError(
+            _(
+                "During their first day, new accounts may write at most %(count)d posts "
+                "per hour. Please try again a little later.",
+                count=per_hour,
+            )
+        )

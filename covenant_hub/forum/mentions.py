@@ -5,6 +5,7 @@ where underscores stand for spaces; names match a user's display name, first exa
 case-insensitively. Quoted lines (starting with `>`) are skipped, so quoting a post does not
 mention its people again.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,6 +41,7 @@ def mentioned_users(body: str) -> list[User]:
     if not names:
         return []
     lowered = [name.lower() for name in names]
-    query = select(User).where(User.disabled_at.is_(None),
-                               or_(User.name.in_(names), func.lower(User.name).in_(lowered)))
+    query = select(User).where(
+        User.disabled_at.is_(None), or_(User.name.in_(names), func.lower(User.name).in_(lowered))
+    )
     return list(db.session.scalars(query))

@@ -1,4 +1,5 @@
 """Discussion groups, their members and moderators, threads, posts and the moderation records."""
+
 from __future__ import annotations
 
 import secrets
@@ -48,8 +49,9 @@ class GroupMember(db.Model):
     __tablename__ = "forum_group_members"
 
     group_id: Mapped[int] = mapped_column(ForeignKey("forum_groups.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default="member")
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
@@ -62,8 +64,9 @@ class GroupModerator(db.Model):
     __tablename__ = "forum_group_moderators"
 
     group_id: Mapped[int] = mapped_column(ForeignKey("forum_groups.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
     user = relationship("User")
 
@@ -159,8 +162,10 @@ class Watch(db.Model):
     """A user's watching level for a group or a thread (`target` as in Draft)."""
 
     __tablename__ = "forum_watches"
-    __table_args__ = (UniqueConstraint("user_id", "target", name="uq_forum_watches_user_target"),
-                      Index("ix_forum_watches_target", "target"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "target", name="uq_forum_watches_user_target"),
+        Index("ix_forum_watches_target", "target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -3,6 +3,7 @@
 Every action is checked with `permissions`, written with a ModerationLog row (who, when,
 what, on which record, why) in the same transaction, and refused with nothing written.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,11 +25,25 @@ MAX_REASON = 2000
 MAX_SUSPENSION_DAYS = 3650
 
 
-def log_action(actor: Any, group: Group | None, action: str, target_type: str, target_id: int | None,
-               reason: str, **details: Any) -> ModerationLog:
+def log_action(
+    actor: Any,
+    group: Group | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    reason: str,
+    **details: Any,
+) -> ModerationLog:
     """Add a log row to the current transaction (the caller commits)."""
-    row = ModerationLog(actor_id=actor.id, group_id=group.id if group else None, action=action,
-                        target_type=target_type, target_id=target_id, reason=reason or "", details=details)
+    row = ModerationLog(
+        actor_id=actor.id,
+        group_id=group.id if group else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason or "",
+        details=details,
+    )
     db.session.add(row)
     return row
 
@@ -57,7 +72,9 @@ def set_pinned(user: Any, thread: Thread, pinned: bool) -> None:
 def set_locked(user: Any, thread: Thread, locked: bool, reason: str = "") -> None:
     _require(user, thread.group)
     thread.is_locked = locked
-    log_action(user, thread.group, "lock" if locked else "unlock", "thread", thread.id, _reason(reason, False))
+    log_action(
+        user, thread.group, "lock" if locked else "unlock", "thread", thread.id, _reason(reason, False)
+    )
     db.session.commit()
 
 
@@ -68,15 +85,24 @@ def move_thread(user: Any, thread: Thread, target: Group, reason: str = "") -> N
         raise ForumError(_("The thread is already in this group."))
     source = thread.group
     thread.group_id = target.id
-    log_action(user, source, "move", "thread", thread.id, _reason(reason, False),
-               from_group=source.id, to_group=target.id)
+    log_action(
+        user,
+        source,
+        "move",
+        "thread",
+        thread.id,
+        _reason(reason, False),
+        from_group=source.id,
+        to_group=target.id,
+    )
     db.session.commit()
 
 
 def recount(thread: Thread) -> None:
     """Post count and last activity from the posts themselves."""
-    count, last = db.session.execute(select(func.count(Post.id), func.max(Post.created_at))
-                                     .where(Post.thread_id == thread.id)).one()
+    count, last = db.session.execute(
+        select(func.count(Post.id), func.max(Post.created_at)).where(Post.thread_id == thread.id)
+    ).one()
     thread.post_count = int(count or 0)
     if last is not None:
         thread.last_post_at = last
@@ -89,8 +115,16 @@ def merge_threads(user: Any, source: Thread, target: Thread, reason: str = "") -
     _require(user, source.group)
     _require(user, target.group)
     db.session.execute(update(Post).where(Post.thread_id == source.id).values(thread_id=target.id))
-    log_action(user, target.group, "merge", "thread", target.id, _reason(reason, False),
-               merged_thread=source.id, merged_title=source.title)
+    log_action(
+        user,
+        target.group,
+        "merge",
+        "thread",
+        target.id,
+        _reason(reason, False),
+        merged_thread=source.id,
+        merged_title=source.title,
+    )
     db.session.delete(source)
     db.session.flush()
     recount(target)
@@ -102,14 +136,25 @@ def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reas
     """Move the chosen posts into a new thread in the same group; the earliest opens it."""
     _require(user, thread.group)
     title = clean_title(title)
-    posts = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id, Post.id.in_(post_ids or []))
-                                    .order_by(Post.created_at, Post.id)))
+    posts = list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.thread_id == thread.id, Post.id.in_(post_ids or []))
+            .order_by(Post.created_at, Post.id)
+        )
+    )
     if not posts:
         raise ForumError(_("Choose the posts to move into the new thread."))
     if len(posts) >= (thread.post_count or 0):
         raise ForumError(_("Leave at least one post in the original thread."))
-    new = Thread(external_id=new_external_id("thread"), group_id=thread.group_id, title=title,
-                 language=thread.language, author_id=posts[0].author_id, created_at=posts[0].created_at)
+    new = Thread(
+        external_id=new_external_id("thread"),
+        group_id=thread.group_id,
+        title=title,
+        language=thread.language,
+        author_id=posts[0].author_id,
+        created_at=posts[0].created_at,
+    )
     db.session.add(new)
     db.session.flush()
     for post in posts:
@@ -117,8 +162,16 @@ def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reas
     db.session.flush()
     recount(new)
     recount(thread)
-    log_action(user, thread.group, "split", "thread", thread.id, _reason(reason, False),
-               new_thread=new.id, posts=[p.id for p in posts])
+    log_action(
+        user,
+        thread.group,
+        "split",
+        "thread",
+        thread.id,
+        _reason(reason, False),
+        new_thread=new.id,
+        posts=[p.id for p in posts],
+    )
     db.session.commit()
     return new
 
@@ -139,8 +192,9 @@ def set_post_state(user: Any, post: Post, state: str, reason: str = "") -> None:
 
 
 def _resolve_flags(post: Post) -> None:
-    db.session.execute(update(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
-                       .values(resolved_at=utcnow()))
+    db.session.execute(
+        update(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None)).values(resolved_at=utcnow())
+    )
 
 
 def flag_post(user: Any, post: Post, reason: str = "") -> bool:
@@ -148,14 +202,24 @@ def flag_post(user: Any, post: Post, reason: str = "") -> bool:
     Returns True when this flag hid the post."""
     if not perm.can_flag_post(user, post):
         raise NotAllowed(_("You cannot report this post."))
-    if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == user.id,
-                                               Flag.resolved_at.is_(None))) is not None:
+    if (
+        db.session.scalar(
+            select(Flag.id).where(
+                Flag.post_id == post.id, Flag.user_id == user.id, Flag.resolved_at.is_(None)
+            )
+        )
+        is not None
+    ):
         raise ForumError(_("You have already reported this post."))
     db.session.execute(Flag.__table__.delete().where(Flag.post_id == post.id, Flag.user_id == user.id))
     db.session.add(Flag(post_id=post.id, user_id=user.id, reason=_reason(reason, False)))
     db.session.flush()
-    count = db.session.scalar(select(func.count()).select_from(Flag).where(
-        Flag.post_id == post.id, Flag.resolved_at.is_(None))) or 0
+    count = (
+        db.session.scalar(
+            select(func.count()).select_from(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+        )
+        or 0
+    )
     held = count >= int(current_app.config["FORUM_FLAG_THRESHOLD"])
     if held:
         post.state = "flagged"
@@ -176,10 +240,14 @@ def dismiss_flags(user: Any, post: Post, reason: str = "") -> None:
 def flag_queue(user: Any) -> list[tuple[Post, int]]:
     """Posts with open flags in the groups this user moderates, most reported first."""
     group_ids = perm.moderated_group_ids(user)
-    query = (select(Post, func.count(Flag.id)).join(Flag, Flag.post_id == Post.id)
-             .join(Thread, Thread.id == Post.thread_id)
-             .where(Flag.resolved_at.is_(None)).group_by(Post.id)
-             .order_by(func.count(Flag.id).desc(), Post.id))
+    query = (
+        select(Post, func.count(Flag.id))
+        .join(Flag, Flag.post_id == Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Post.id)
+        .order_by(func.count(Flag.id).desc(), Post.id)
+    )
     if group_ids is not None:
         query = query.where(Thread.group_id.in_(group_ids or {-1}))
     return [(post, count) for post, count in db.session.execute(query).all()]
@@ -196,8 +264,13 @@ def suspend(user: Any, target: User, group: Group | None, days: int, reason: str
     if not isinstance(days, int) or not 1 <= days <= MAX_SUSPENSION_DAYS:
         raise ForumError(_("Choose a number of days from 1 to %(max)d.", max=MAX_SUSPENSION_DAYS))
     reason = _reason(reason)
-    row = Suspension(user_id=target.id, group_id=group.id if group else None,
-                     until=utcnow() + timedelta(days=days), reason=reason, by_id=user.id)
+    row = Suspension(
+        user_id=target.id,
+        group_id=group.id if group else None,
+        until=utcnow() + timedelta(days=days),
+        reason=reason,
+        by_id=user.id,
+    )
     db.session.add(row)
     db.session.flush()
     log_action(user, group, "suspend" if group else "suspend_site", "user", target.id, reason, days=days)
@@ -222,7 +295,9 @@ def log_entries(user: Any, group: Group | None, limit: int = 200) -> list[Modera
         raise NotAllowed(_("Only staff see the whole log."))
     if group is not None:
         _require(user, group)
-    query = select(ModerationLog).order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc()).limit(limit)
+    query = (
+        select(ModerationLog).order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc()).limit(limit)
+    )
     if group is not None:
         query = query.where(ModerationLog.group_id == group.id)
     return list(db.session.scalars(query))

@@ -1,4 +1,5 @@
 """Moderator pages and buttons: thread actions, post actions, requests, flags, suspensions, log."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -123,8 +124,9 @@ def keep_post(post_id: int) -> Response:
         abort(403)
     if run(moderation.dismiss_flags, post, ReasonForm().reason.data or "") is None:
         flash(_("Done."), DONE)
-    return redirect(request.form.get("next") == "flags" and url_for("forum.flag_queue")
-                    or thread_url(post.thread_id))
+    return redirect(
+        request.form.get("next") == "flags" and url_for("forum.flag_queue") or thread_url(post.thread_id)
+    )
 
 
 @bp.route("/g/<int:group_id>/moderation")
@@ -133,10 +135,16 @@ def moderate_group(group_id: int) -> str:
     group, access = group_or_404(group_id)
     if not perm.may_moderate(access):
         abort(403)
-    return render_template("forum/moderation.html", group=group, requests=queries.pending_requests(group),
-                           log=moderation.log_entries(current_user, group), action_form=ActionForm(),
-                           suspend_form=SuspendForm(), moderator_form=ModeratorForm(),
-                           can_manage=perm.can_manage_groups(current_user))
+    return render_template(
+        "forum/moderation.html",
+        group=group,
+        requests=queries.pending_requests(group),
+        log=moderation.log_entries(current_user, group),
+        action_form=ActionForm(),
+        suspend_form=SuspendForm(),
+        moderator_form=ModeratorForm(),
+        can_manage=perm.can_manage_groups(current_user),
+    )
 
 
 @bp.route("/g/<int:group_id>/requests/<int:user_id>", methods=["POST"])
@@ -192,8 +200,9 @@ def site_suspensions() -> str | Response:
         _suspend_from(form, None)
         return redirect(url_for("forum.site_suspensions"))
     rows = db.session.scalars(select(Suspension).order_by(Suspension.created_at.desc()).limit(200))
-    return render_template("forum/suspensions.html", form=form, suspensions=list(rows),
-                           action_form=ActionForm())
+    return render_template(
+        "forum/suspensions.html", form=form, suspensions=list(rows), action_form=ActionForm()
+    )
 
 
 @bp.route("/suspensions/<int:suspension_id>/lift", methods=["POST"])
@@ -210,8 +219,12 @@ def lift_suspension(suspension_id: int) -> Response:
 def flag_queue() -> str:
     if perm.moderated_group_ids(current_user) == set():
         abort(403)
-    return render_template("forum/flags.html", queue=moderation.flag_queue(current_user),
-                           action_form=ActionForm(), reason_form=ReasonForm())
+    return render_template(
+        "forum/flags.html",
+        queue=moderation.flag_queue(current_user),
+        action_form=ActionForm(),
+        reason_form=ReasonForm(),
+    )
 
 
 @bp.route("/log")

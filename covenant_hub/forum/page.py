@@ -1,4 +1,5 @@
 """What the group and thread pages show, gathered here so the views stay a few lines."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,9 +31,14 @@ def group_page_context(user: Any, group: Group, access: perm.Access, page: int) 
     if access.logged_in:
         watch.level.data = level_of(user.id, None, group)
     return {
-        "group": group, "access": access, "pagination": pagination, "threads": pagination.items,
-        "watch_form": watch, "action_form": ActionForm(),
-        "can_post": perm.may_post(access), "can_join": perm.may_join(access),
+        "group": group,
+        "access": access,
+        "pagination": pagination,
+        "threads": pagination.items,
+        "watch_form": watch,
+        "action_form": ActionForm(),
+        "can_post": perm.may_post(access),
+        "can_join": perm.may_join(access),
         "can_moderate": perm.may_moderate(access),
     }
 
@@ -61,17 +67,26 @@ def thread_page_context(user: Any, thread: Thread, access: perm.Access, page: in
     if access.logged_in:
         watch.level.data = level_of(user.id, thread, thread.group)
     return {
-        "thread": thread, "group": thread.group, "access": access, "pagination": pagination,
-        "posts": posts, "flags": queries.open_flag_counts([p.id for p in posts]) if moderates else {},
+        "thread": thread,
+        "group": thread.group,
+        "access": access,
+        "pagination": pagination,
+        "posts": posts,
+        "flags": queries.open_flag_counts([p.id for p in posts]) if moderates else {},
         "can": {
-            "reply": perm.may_reply(access, thread), "moderate": moderates,
+            "reply": perm.may_reply(access, thread),
+            "moderate": moderates,
             "edit": {p.id: perm.may_edit(access, p) for p in posts},
             "history": {p.id: perm.may_see_history(access, p) for p in posts},
             "flag": {p.id: perm.may_flag(access, p) for p in posts},
             "body": {p.id: perm.may_see_post_body(access, p) for p in posts},
         },
-        "reply_form": reply_form, "draft_target": thread_target(thread.id), "watch_form": watch,
-        "action_form": ActionForm(), "reason_form": ReasonForm(), "flag_form": FlagForm(),
+        "reply_form": reply_form,
+        "draft_target": thread_target(thread.id),
+        "watch_form": watch,
+        "action_form": ActionForm(),
+        "reason_form": ReasonForm(),
+        "flag_form": FlagForm(),
         "move_form": _move_form(user, thread) if moderates else None,
         "merge_form": MergeForm() if moderates else None,
         "split_form": SplitForm() if moderates else None,

@@ -11,6 +11,7 @@ post), no suspension, and an unlocked thread. Moderators of a group, staff and a
 lock, move, merge, split, hide, delete, restore, decide flags and suspend in that group;
 site-wide suspensions, new groups and choosing moderators are for staff and admins.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,8 +64,9 @@ def active_suspension_until(user_id: int, group_id: int | None) -> datetime | No
     scope = Suspension.group_id.is_(None)
     if group_id is not None:
         scope = or_(scope, Suspension.group_id == group_id)
-    ends = db.session.scalars(select(Suspension.until).where(
-        Suspension.user_id == user_id, scope, Suspension.until > utcnow()))
+    ends = db.session.scalars(
+        select(Suspension.until).where(Suspension.user_id == user_id, scope, Suspension.until > utcnow())
+    )
     return max(ends, default=None)
 
 
@@ -74,17 +76,31 @@ def access_for(user: Any, group: Group) -> Access:
     open_join = group.join_policy == "open"
     if not logged_in(user):
         return Access(user_id=None, public=public, open_join=open_join)
-    status = db.session.scalar(select(GroupMember.status).where(
-        GroupMember.group_id == group.id, GroupMember.user_id == user.id))
-    moderator = db.session.scalar(select(GroupModerator.user_id).where(
-        GroupModerator.group_id == group.id, GroupModerator.user_id == user.id)) is not None
-    return Access(user_id=user.id, staff=is_staff(user), member=status == "member",
-                  pending=status == "pending", moderator=moderator,
-                  suspended_until=active_suspension_until(user.id, group.id),
-                  public=public, open_join=open_join)
+    status = db.session.scalar(
+        select(GroupMember.status).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
+    )
+    moderator = (
+        db.session.scalar(
+            select(GroupModerator.user_id).where(
+                GroupModerator.group_id == group.id, GroupModerator.user_id == user.id
+            )
+        )
+        is not None
+    )
+    return Access(
+        user_id=user.id,
+        staff=is_staff(user),
+        member=status == "member",
+        pending=status == "pending",
+        moderator=moderator,
+        suspended_until=active_suspension_until(user.id, group.id),
+        public=public,
+        open_join=open_join,
+    )
 
 
 # Pure checks over an Access -------------------------------------------------------------------
+
 
 def may_view(a: Access) -> bool:
     return a.public or a.member or a.moderates
@@ -130,6 +146,7 @@ def may_see_post_body(a: Access, post: Post) -> bool:
 
 
 # Wrappers taking (user, group) for plain code, templates and tests --------------------------
+
 
 def can_view_group(user: Any, group: Group) -> bool:
     return may_view(access_for(user, group))

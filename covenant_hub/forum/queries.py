@@ -3,6 +3,7 @@
 The thread page loads its posts with their authors in one query and the open-flag counts in
 one more, so its number of queries does not depend on the number of posts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,53 +30,86 @@ class ThreadLink:
 
 
 def visible_groups(user: Any) -> list[Group]:
-    return list(db.session.scalars(select(Group).where(perm.visible_group_filter(user))
-                                   .order_by(Group.kind, Group.title)))
+    return list(
+        db.session.scalars(
+            select(Group).where(perm.visible_group_filter(user)).order_by(Group.kind, Group.title)
+        )
+    )
 
 
 def all_groups_with_counts() -> list[tuple[Group, int]]:
     """Every group (members-only ones are listed so people can ask to join) with thread counts."""
-    counts = (select(Thread.group_id, func.count(Thread.id).label("n")).group_by(Thread.group_id).subquery())
-    query = (select(Group, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.group_id == Group.id)
-             .order_by(Group.kind, Group.title))
+    counts = select(Thread.group_id, func.count(Thread.id).label("n")).group_by(Thread.group_id).subquery()
+    query = (
+        select(Group, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.group_id == Group.id)
+        .order_by(Group.kind, Group.title)
+    )
     return [(group, int(n)) for group, n in db.session.execute(query).all()]
 
 
 def group_threads(group: Group, page: int, per_page: int) -> Any:
     """Pinned first, then by latest activity."""
-    query = (select(Thread).where(Thread.group_id == group.id).options(joinedload(Thread.author))
-             .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()))
+    query = (
+        select(Thread)
+        .where(Thread.group_id == group.id)
+        .options(joinedload(Thread.author))
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def thread_posts(thread: Thread, page: int, per_page: int) -> Any:
-    query = (select(Post).where(Post.thread_id == thread.id)
-             .options(joinedload(Post.author), joinedload(Post.author_org))
-             .order_by(Post.created_at, Post.id))
+    query = (
+        select(Post)
+        .where(Post.thread_id == thread.id)
+        .options(joinedload(Post.author), joinedload(Post.author_org))
+        .order_by(Post.created_at, Post.id)
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def open_flag_counts(post_ids: list[int]) -> dict[int, int]:
     if not post_ids:
         return {}
-    rows = db.session.execute(select(Flag.post_id, func.count()).where(
-        Flag.post_id.in_(post_ids), Flag.resolved_at.is_(None)).group_by(Flag.post_id)).all()
+    rows = db.session.execute(
+        select(Flag.post_id, func.count())
+        .where(Flag.post_id.in_(post_ids), Flag.resolved_at.is_(None))
+        .group_by(Flag.post_id)
+    ).all()
     return {post_id: int(count) for post_id, count in rows}
 
 
 def pending_requests(group: Group) -> list[GroupMember]:
-    return list(db.session.scalars(select(GroupMember).options(joinedload(GroupMember.user)).where(
-        GroupMember.group_id == group.id, GroupMember.status == "pending").order_by(GroupMember.created_at)))
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .options(joinedload(GroupMember.user))
+            .where(GroupMember.group_id == group.id, GroupMember.status == "pending")
+            .order_by(GroupMember.created_at)
+        )
+    )
 
 
 def threads_about_practice(user: Any, practice_id: int) -> list[ThreadLink]:
     """Threads on a practice in groups the user may read, latest activity first."""
-    query = (select(Thread, Group.title).join(Group, Group.id == Thread.group_id)
-             .where(Thread.practice_id == practice_id, perm.visible_group_filter(user))
-             .order_by(Thread.last_post_at.desc()).limit(50))
-    return [ThreadLink(id=t.id, title=t.title, url=url_for("forum.show_thread", thread_id=t.id),
-                       post_count=t.post_count, group_title=title)
-            for t, title in db.session.execute(query).all()]
+    query = (
+        select(Thread, Group.title)
+        .join(Group, Group.id == Thread.group_id)
+        .where(Thread.practice_id == practice_id, perm.visible_group_filter(user))
+        .order_by(Thread.last_post_at.desc())
+        .limit(50)
+    )
+    return [
+        ThreadLink(
+            id=t.id,
+            title=t.title,
+            url=url_for("forum.show_thread", thread_id=t.id),
+            post_count=t.post_count,
+            group_title=title,
+        )
+        for t, title in db.session.execute(query).all()
+    ]
 
 
 def postable_groups(user: Any) -> list[Group]:
@@ -85,8 +119,12 @@ def postable_groups(user: Any) -> list[Group]:
 
 def recent_posts(group: Group, limit: int = 30) -> list[Post]:
     """Latest visible posts of a group, for its feeds."""
-    query = (select(Post).join(Thread, Thread.id == Post.thread_id)
-             .options(joinedload(Post.author), joinedload(Post.thread))
-             .where(Thread.group_id == group.id, Post.state == "visible")
-             .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit))
+    query = (
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .options(joinedload(Post.author), joinedload(Post.thread))
+        .where(Thread.group_id == group.id, Post.state == "visible")
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))

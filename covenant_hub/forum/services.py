@@ -2,6 +2,7 @@
 history, keep drafts. Each function checks the permission, writes, commits, and raises
 `ForumError`/`NotAllowed` with nothing written when it refuses.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,13 +69,23 @@ def create_group(user: Any, data: GroupInput) -> Group:
     """Staff open a group; they become its first moderator."""
     if not perm.can_manage_groups(user):
         raise NotAllowed(_("Only staff may create groups."))
-    if data.kind not in GROUP_KINDS or data.visibility not in VISIBILITIES or data.join_policy not in JOIN_POLICIES:
+    if (
+        data.kind not in GROUP_KINDS
+        or data.visibility not in VISIBILITIES
+        or data.join_policy not in JOIN_POLICIES
+    ):
         raise ForumError(_("Choose a kind, a visibility and a way to join."))
     if not LANGUAGE_CODE.match(data.language or ""):
         raise ForumError(_("Choose the language of the group."))
-    group = Group(external_id=new_external_id("group"), title=clean_title(data.title),
-                  description=(data.description or "")[:4000], kind=data.kind, language=data.language,
-                  visibility=data.visibility, join_policy=data.join_policy)
+    group = Group(
+        external_id=new_external_id("group"),
+        title=clean_title(data.title),
+        description=(data.description or "")[:4000],
+        kind=data.kind,
+        language=data.language,
+        visibility=data.visibility,
+        join_policy=data.join_policy,
+    )
     db.session.add(group)
     db.session.flush()
     db.session.add(GroupModerator(group_id=group.id, user_id=user.id))
@@ -93,7 +104,9 @@ def join_group(user: Any, group: Group) -> str:
 
 
 def leave_group(user: Any, group: Group) -> None:
-    db.session.execute(delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id))
+    db.session.execute(
+        delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
+    )
     db.session.commit()
 
 
@@ -159,8 +172,14 @@ def _publish(user: Any, thread: Thread, group: Group, body: str) -> Post:
     return post
 
 
-def create_thread(user: Any, group: Group, title: str, body: str, practice_id: int | None = None,
-                  language: str | None = None) -> Thread:
+def create_thread(
+    user: Any,
+    group: Group,
+    title: str,
+    body: str,
+    practice_id: int | None = None,
+    language: str | None = None,
+) -> Thread:
     """Open a thread with its first post (optionally about a practice)."""
     access = perm.access_for(user, group)
     if not perm.may_post(access):
@@ -169,8 +188,15 @@ def create_thread(user: Any, group: Group, title: str, body: str, practice_id: i
     check_new_account_limits(user, body)
     _admit_if_open(user, group, access)
     language = language if language and LANGUAGE_CODE.match(language) else group.language
-    thread = Thread(external_id=new_external_id("thread"), group_id=group.id, title=title,
-                    language=language, practice_id=practice_id, author_id=user.id, post_count=0)
+    thread = Thread(
+        external_id=new_external_id("thread"),
+        group_id=group.id,
+        title=title,
+        language=language,
+        practice_id=practice_id,
+        author_id=user.id,
+        post_count=0,
+    )
     db.session.add(thread)
     db.session.flush()
     _drop_draft(user, group_target(group.id))
@@ -208,8 +234,13 @@ def edit_post(user: Any, post: Post, body: str) -> Post:
 
 
 def revisions_of(post: Post) -> list[PostRevision]:
-    return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
-                                   .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())))
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+        )
+    )
 
 
 def draft_for(user: Any, target: str) -> Draft | None:

@@ -1,4 +1,5 @@
 """Forum pages for readers and writers: groups, threads, replies, edits, drafts, feeds."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -61,8 +62,9 @@ def thread_url(thread_id: int) -> str:
 def list_groups() -> str:
     rows = queries.all_groups_with_counts()
     visible = {g.id for g in queries.visible_groups(current_user)}
-    return render_template("forum/groups.html", rows=rows, visible=visible,
-                           can_create=perm.can_manage_groups(current_user))
+    return render_template(
+        "forum/groups.html", rows=rows, visible=visible, can_create=perm.can_manage_groups(current_user)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -72,8 +74,12 @@ def new_group() -> str | Response:
         abort(403)
     form = GroupForm()
     if form.validate_on_submit():
-        data = services.GroupInput(**{name: getattr(form, name).data for name in (
-            "title", "description", "kind", "language", "visibility", "join_policy")})
+        data = services.GroupInput(
+            **{
+                name: getattr(form, name).data
+                for name in ("title", "description", "kind", "language", "visibility", "join_policy")
+            }
+        )
         group = run(services.create_group, data)
         if group is not None:
             return redirect(url_for("forum.show_group", group_id=group.id))
@@ -85,8 +91,13 @@ def show_group(group_id: int) -> str:
     group = db.session.get(Group, group_id) or abort(404)
     access = perm.access_for(current_user, group)
     if not perm.may_view(access):  # members-only: say what it is and offer to join, no threads
-        return render_template("forum/group_closed.html", group=group, access=access,
-                               can_join=perm.may_join(access), action_form=ActionForm())
+        return render_template(
+            "forum/group_closed.html",
+            group=group,
+            access=access,
+            can_join=perm.may_join(access),
+            action_form=ActionForm(),
+        )
     number = max(request.args.get("page", 1, type=int) or 1, 1)
     return render_template("forum/group.html", **page.group_page_context(current_user, group, access, number))
 
@@ -133,7 +144,7 @@ def new_thread(group_id: int) -> str | Response:
 @bp.route("/ask/<int:practice_id>", methods=["GET", "POST"])
 @login_required
 def ask_owner(practice_id: int) -> str | Response:
-    """"Ask the owner": a new thread about a practice, in a group the user may write in."""
+    """ "Ask the owner": a new thread about a practice, in a group the user may write in."""
     from covenant_hub.library.models import Practice
 
     practice = db.session.get(Practice, practice_id)
@@ -154,12 +165,18 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
         _prefill(form, groups[0], practice)
     if form.validate_on_submit():
         group = next((g for g in groups if g.id == form.group_id.data), None) or abort(400)
-        thread = run(services.create_thread, group, form.title.data, form.body.data,
-                     practice.id if practice else None)
+        thread = run(
+            services.create_thread, group, form.title.data, form.body.data, practice.id if practice else None
+        )
         if thread is not None:
             return redirect(thread_url(thread.id))
-    return render_template("forum/thread_form.html", form=form, practice=practice, groups=groups,
-                           draft_target=f"g:{groups[0].id}")
+    return render_template(
+        "forum/thread_form.html",
+        form=form,
+        practice=practice,
+        groups=groups,
+        draft_target=f"g:{groups[0].id}",
+    )
 
 
 def _practice(practice_id: int | None) -> Any:
@@ -193,7 +210,9 @@ def group_feed(group_id: int, fmt: str) -> Response:
 def show_thread(thread_id: int) -> str:
     thread, access = thread_or_404(thread_id)
     number = max(request.args.get("page", 1, type=int) or 1, 1)
-    return render_template("forum/thread.html", **page.thread_page_context(current_user, thread, access, number))
+    return render_template(
+        "forum/thread.html", **page.thread_page_context(current_user, thread, access, number)
+    )
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
@@ -258,8 +277,9 @@ def save_draft() -> Any:
     """Autosave from static/js/forum.js (JSON or form data, token in X-CSRFToken)."""
     data = request.get_json(silent=True) or request.form
     try:
-        draft = services.save_draft(current_user, str(data.get("target", "")), str(data.get("title", "")),
-                                    str(data.get("body", "")))
+        draft = services.save_draft(
+            current_user, str(data.get("target", "")), str(data.get("title", "")), str(data.get("body", ""))
+        )
     except NotAllowed:
         db.session.rollback()
         return jsonify({"error": _("You cannot write here.")}), 403

@@ -4,6 +4,7 @@ Levels, per thread or per group (a thread setting wins over the group's; nothing
 `normal`): `watching` hears about every post; `normal` hears about @mentions and replies to
 threads they started; `muted` hears nothing. People who may not read the group hear nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,8 +30,11 @@ def group_target(group_id: int) -> str:
 def level_of(user_id: int, thread: Thread | None, group: Group) -> str:
     """The level in force for one user (thread setting, else group, else normal)."""
     targets = [group_target(group.id)] + ([thread_target(thread.id)] if thread else [])
-    rows = dict(db.session.execute(select(Watch.target, Watch.level).where(
-        Watch.user_id == user_id, Watch.target.in_(targets))).all())
+    rows = dict(
+        db.session.execute(
+            select(Watch.target, Watch.level).where(Watch.user_id == user_id, Watch.target.in_(targets))
+        ).all()
+    )
     if thread is not None and thread_target(thread.id) in rows:
         return rows[thread_target(thread.id)]
     return rows.get(group_target(group.id), "normal")
@@ -52,10 +56,13 @@ def set_level(user: Any, target: str, level: str) -> None:
 
 def _levels(thread: Thread, group: Group) -> dict[int, str]:
     """Effective levels of everyone who set one on this thread or its group."""
-    rows = db.session.execute(select(Watch.user_id, Watch.target, Watch.level).where(
-        Watch.target.in_([group_target(group.id), thread_target(thread.id)]))).all()
+    rows = db.session.execute(
+        select(Watch.user_id, Watch.target, Watch.level).where(
+            Watch.target.in_([group_target(group.id), thread_target(thread.id)])
+        )
+    ).all()
     levels: dict[int, str] = {}
-    for user_id, target, level in sorted(rows, key=lambda row: row[1].startswith("t:")):
+    for user_id, _target, level in sorted(rows, key=lambda row: row[1].startswith("t:")):
         levels[user_id] = level  # thread rows come last and win
     return levels
 
@@ -64,11 +71,25 @@ def _readers(group: Group, user_ids: set[int]) -> set[int]:
     """Which of these users may read the group."""
     if group.visibility == "public" or not user_ids:
         return set(user_ids)
-    members = set(db.session.scalars(select(GroupMember.user_id).where(
-        GroupMember.group_id == group.id, GroupMember.status == "member", GroupMember.user_id.in_(user_ids))))
-    mods = set(db.session.scalars(select(GroupModerator.user_id).where(
-        GroupModerator.group_id == group.id, GroupModerator.user_id.in_(user_ids))))
-    staff = set(db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.role.in_(("staff", "admin")))))
+    members = set(
+        db.session.scalars(
+            select(GroupMember.user_id).where(
+                GroupMember.group_id == group.id,
+                GroupMember.status == "member",
+                GroupMember.user_id.in_(user_ids),
+            )
+        )
+    )
+    mods = set(
+        db.session.scalars(
+            select(GroupModerator.user_id).where(
+                GroupModerator.group_id == group.id, GroupModerator.user_id.in_(user_ids)
+            )
+        )
+    )
+    staff = set(
+        db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.role.in_(("staff", "admin"))))
+    )
     return members | mods | staff
 
 
@@ -82,8 +103,9 @@ def _kind(user_id: int, level: str, mentioned: set[int], thread: Thread, is_open
     return "watching" if level == "watching" else None
 
 
-def notifications_for(post: Post, thread: Thread, group: Group, actor: Any,
-                      mentioned: list[User] | None = None) -> list[NotificationInput]:
+def notifications_for(
+    post: Post, thread: Thread, group: Group, actor: Any, mentioned: list[User] | None = None
+) -> list[NotificationInput]:
     """One notification per person concerned by a new post, mention first, then reply, watching."""
     mentioned_ids = {u.id for u in (mentioned if mentioned is not None else mentioned_users(post.body))}
     levels = _levels(thread, group)
@@ -97,6 +119,9 @@ def notifications_for(post: Post, thread: Thread, group: Group, actor: Any,
     for user_id in sorted(_readers(group, candidates)):
         kind = _kind(user_id, levels.get(user_id, "normal"), mentioned_ids, thread, is_opening)
         if kind:
-            items.append(NotificationInput(user_id=user_id, kind=kind, actor_name=actor.name,
-                                           subject=thread.title, link=link))
+            items.append(
+                NotificationInput(
+                    user_id=user_id, kind=kind, actor_name=actor.name, subject=thread.title, link=link
+                )
+            )
     return items

@@ -1,5 +1,6 @@
 """A small forum world: a public open group, a members-only group joined on request, another
 group with its own moderator, and one user per role of the permission matrix."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Each case checks what changed in the database, not only the status code, so an action that
 answers 200 but writes nothing (or 403 after writing) fails.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -69,6 +70,7 @@ def _toggle(flag: str) -> Callable[..., bool]:
         client.post(f"/forum/t/{thread.id}/{flag}")
         db.session.expire_all()
         return getattr(db.session.get(Thread, thread.id), "is_pinned" if flag == "pin" else "is_locked")
+
     return run
 
 
@@ -98,6 +100,7 @@ def _state(action: str, start: str, expected: str) -> Callable[..., bool]:
         client.post(f"/forum/p/{post.id}/{action}", data={"reason": "Off topic"})
         db.session.expire_all()
         return db.session.get(Post, post.id).state == expected
+
     return run
 
 
@@ -109,16 +112,27 @@ def _flag(client, world, thread) -> bool:
 
 def _suspend(client, world, thread) -> bool:
     target = world.users["author"]
-    client.post(f"/forum/g/{world.closed.id}/suspend",
-                data={"email": target.email, "days": "3", "reason": "Rude"})
+    client.post(
+        f"/forum/g/{world.closed.id}/suspend", data={"email": target.email, "days": "3", "reason": "Rude"}
+    )
     return _count(Suspension, Suspension.user_id == target.id) == 1
 
 
 ACTIONS: dict[str, Callable[..., bool]] = {
-    "view": _view, "join": _join, "post": _post, "edit": _edit, "pin": _toggle("pin"),
-    "lock": _toggle("lock"), "move": _move, "merge": _merge, "split": _split,
-    "hide": _state("hide", "visible", "hidden"), "delete": _state("delete", "visible", "deleted"),
-    "restore": _state("restore", "hidden", "visible"), "flag": _flag, "suspend": _suspend,
+    "view": _view,
+    "join": _join,
+    "post": _post,
+    "edit": _edit,
+    "pin": _toggle("pin"),
+    "lock": _toggle("lock"),
+    "move": _move,
+    "merge": _merge,
+    "split": _split,
+    "hide": _state("hide", "visible", "hidden"),
+    "delete": _state("delete", "visible", "deleted"),
+    "restore": _state("restore", "hidden", "visible"),
+    "flag": _flag,
+    "suspend": _suspend,
 }
 MODERATION = {"pin", "lock", "move", "merge", "split", "hide", "delete", "restore", "suspend"}
 

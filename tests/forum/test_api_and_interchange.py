@@ -1,0 +1,67 @@
+"""The read-only API (paging, what the caller may see) and groups/threads.jsonl round trips."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from covenant_hub.extensions import db
+from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
+from tests.factories import make_org, make_thread
+from tests.forum.conftest import login
+
+
+def test_groups_api_shows_public_groups_to_anonymous_callers(client, world) -> None:
+    data = client.get("/api/v1/groups").json
+    titles = {item["title"] for item in data["items"]}
+    assert titles == {"Energy forum", "Other group"} and data["total"] == 2
+    login(client, world.users["member"])
+    assert "Mayors club" in {item["title"] for item in client.get("/api/v1/groups").json["items"]}
+
+
+def test_threads_api_pages_and_hides_closed_groups(client, world, closed_thread) -> None:
+    for number in range(5):
+        make_thread(world.public, world.users["author"], title=f"Open {number}")
+    first = client.get("/api/v1/threads?per_page=2&page=1").json
+    assert first["total"] == 5 and first["pages"] == 3 and len(first["items"]) == 2
+    assert all(item["group"] == world.public.external_id for item in first["items"])
+    assert client.get("/api/v1/threads?per_page=0").status_code == 400
+    assert client.get(f"/api/v1/threads/{closed_thread.external_id}").status_code == 404
+    login(client, world.users["member"])
+    detail = client.get(f"/api/v1/threads/{closed_thread.external_id}").json
+    assert len(detail["items"]) == 3 and detail["title"] == "Street lights in Karakol"
+
+
+def test_export_then_import_gives_the_same_groups_and_threads(app, tmp_path, world) -> None:
+    org = make_org(external_id="bishkek")
+    thread = make_thread(world.public, world.users["author"], posts=3, title="Жылуулук")
+    db.session.get(
+        Post, db.session.scalars(select(Post.id).where(Post.thread_id == thread.id)).first()
+    ).author_org_id = org.id
+    db.session.commit()
+    report = export_folder(tmp_path / "out")
+    assert report is None or report
+    lines = [json.loads(line) for line in (tmp_path / "out" / "threads.jsonl").read_text().splitlines()]
+    record = next(line for line in lines if line["id"] == thread.external_id)
+    assert record["title"] == "Жылуулук" and len(record["posts"]) == 3
+    db.session.execute(Post.__table__.delete())
+    db.session.execute(Thread.__table__.delete())
+    db.session.commit()
+    result = import_folder(tmp_path / "out", ImportOptions())
+    assert result.ok, [str(e) for e in result.errors]
+    again = db.session.scalar(select(Thread).where(Thread.external_id == thread.external_id))
+    assert again.title == "Жылуулук" and again.post_count == 3
+    assert db.session.scalar(select(func.count()).select_from(Group)) == 3
+
+
+def test_bad_thread_lines_are_rejected_with_line_and_field(app, tmp_path, world) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "threads.jsonl").write_text(
+        json.dumps({"id": "t1", "group": "nowhere", "title": "x", "posts": [{"body": "hi"}]}) + "\n"
+    )
+    result = import_folder(folder, ImportOptions())
+    assert not result.ok and "threads.jsonl:1: group" in str(result.errors[0])
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
