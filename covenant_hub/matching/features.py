@@ -64,8 +64,7 @@ def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> R
     distance = haversine_km(graph.lat[row], graph.lon[row], graph.lat[:n], graph.lon[:n])
     settings = model.weights["ppr"]
     seed = similar_seed(model, row, distance)
-    ppr = graph.personalised_pagerank(seed, settings["kind_weights"], settings["restart"],
-                                      settings["iterations"])
+    ppr = graph.personalised_pagerank(seed, settings["restart"], settings["iterations"])
     return Request(row=row, kind=kind, candidates=candidates, distance=distance, ppr=ppr[:n])
 
 
@@ -74,7 +73,7 @@ def similar_seed(model: MatchModel, row: int, distance: np.ndarray, size: int = 
     similar population): a new city with no edges still gets a meaningful walk."""
     graph = model.graph
     n = graph.n
-    linked = sum(graph.deg[k][:n] for k in LINK_KINDS) > 0
+    linked = graph.walk_deg[:n] > 0
     seed = {row: 1.0} if linked[row] else {}
     is_city = np.isin(graph.kind[:n], model.city_kind_codes)
     pool = np.flatnonzero(linked & is_city)
@@ -84,10 +83,20 @@ def similar_seed(model: MatchModel, row: int, distance: np.ndarray, size: int = 
     similarity = decay(distance[pool], 30.0) + 0.3 * (graph.country[pool] == graph.country[row])
     if not np.isnan(graph.logpop[row]):
         similarity *= np.exp(-np.nan_to_num(np.abs(graph.logpop[pool] - graph.logpop[row]), nan=1.0))
-    best = pool[np.argsort(-similarity, kind="stable")[:size]]
-    for city in best:
-        seed[int(city)] = float(similarity[pool == city][0])
+    for index in smallest(-similarity, size):
+        seed[int(pool[index])] = float(similarity[index])
     return seed
+
+
+def smallest(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k smallest values in order (ties by index): O(n), not a full sort."""
+    if len(values) > k:
+        part = np.argpartition(values, k - 1)[:k]
+        cut = values[part].max()
+        part = np.flatnonzero(values <= cut)  # keep every tie at the cut, so order is stable
+    else:
+        part = np.arange(len(values))
+    return part[np.lexsort((part, values[part]))][:k]
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -100,11 +109,10 @@ def _bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndar
     theirs = masks[candidates]
     union = np.bitwise_or(theirs, mine)
     inter = np.bitwise_and(theirs, mine)
-    count = np.vectorize(lambda v: int(v).bit_count(), otypes=[float])
     if not mine:
         return np.zeros(len(candidates))
-    u = count(union)
-    return np.divide(count(inter), u, out=np.zeros(len(candidates)), where=u > 0)
+    u = np.bitwise_count(union).astype(float)
+    return np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0)
 
 
 def _text(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
@@ -142,11 +150,11 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     n = graph.n
     known = np.flatnonzero((graph.deg[link][:n] > 0) & np.isfinite(req.distance))
     known = known[known != row]
-    nearest = known[np.argsort(req.distance[known], kind="stable")[:NEAREST_KNOWN]]
+    nearest = known[smallest(req.distance[known], NEAREST_KNOWN)]
     features = _common(model, req)
     features.update(_votes(model, req, link, nearest))
     recent = known[graph.recency[known] >= np.quantile(graph.recency[known], RECENT)] if len(known) else known
-    recent = recent[np.argsort(req.distance[recent], kind="stable")[:RANK_DEPTH]]
+    recent = recent[smallest(req.distance[recent], RANK_DEPTH)]
     features.update({f"{k}_recent": v for k, v in _first_seen(graph, req, link, recent).items()
                      if k in ("vote_rank", "knn5")})
     features.update(_country(model, link, row, c))
@@ -206,7 +214,7 @@ def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) 
     votes = np.zeros(graph.capacity)
     for mate in mates:
         distance = haversine_km(graph.lat[mate], graph.lon[mate], graph.lat[known], graph.lon[known])
-        nearest = np.argsort(np.nan_to_num(distance, nan=np.inf), kind="stable")[:10]
+        nearest = smallest(np.nan_to_num(distance, nan=np.inf), 10)
         weights = np.zeros(graph.capacity)
         weights[known[nearest]] = decay(distance[nearest], 10.0)
         total = weights.sum()

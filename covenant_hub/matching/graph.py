@@ -23,8 +23,11 @@ COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
 class GraphIndex:
     """Rows are organisations; `pos[org_id]` gives the row. Capacity grows by doubling."""
 
-    def __init__(self, capacity: int, reference: date | None = None, recency_days: float = 730.0) -> None:
+    def __init__(self, capacity: int, reference: date | None = None, recency_days: float = 730.0,
+                 walk_weights: dict[str, float] | None = None) -> None:
         self.capacity = max(capacity, 16)
+        # The random walk of personalised PageRank runs on one weighted sum of the link kinds.
+        self.walk_weights = walk_weights or dict.fromkeys(LINK_KINDS, 1.0)
         # Recency of each member: exp(-(reference - joined) / recency_days), fixed at build.
         self.reference = reference
         self.recency_days = recency_days
@@ -44,6 +47,8 @@ class GraphIndex:
         self.commit = np.zeros((cap, len(COMMITMENTS)))
         self.adj = {k: PatchedMatrix(sparse.csr_matrix((cap, cap))) for k in LINK_KINDS}
         self.deg = {k: np.zeros(cap) for k in LINK_KINDS}
+        self.walk = PatchedMatrix(sparse.csr_matrix((cap, cap)))
+        self.walk_deg = np.zeros(cap)
         # Per network org: how many members it has in each country, and their log populations.
         self.member_countries: dict[str, dict[int, Counter[int]]] = {k: {} for k in MEMBER_LINKS}
         self.member_logpop = {k: np.zeros((cap, 2)) for k in MEMBER_LINKS}
@@ -66,9 +71,10 @@ class GraphIndex:
 
     # -- building -----------------------------------------------------------------------
     @classmethod
-    def build(cls, snapshot: Snapshot, recency_days: float = 730.0) -> GraphIndex:
+    def build(cls, snapshot: Snapshot, recency_days: float = 730.0,
+              walk_weights: dict[str, float] | None = None) -> GraphIndex:
         dates = [o.joined for o in snapshot.orgs if o.joined]
-        graph = cls(int(len(snapshot.orgs) * 1.25) + 16, max(dates, default=None), recency_days)
+        graph = cls(int(len(snapshot.orgs) * 1.25) + 16, max(dates, default=None), recency_days, walk_weights)
         for org in snapshot.orgs:
             graph.put_org(org)
         graph._load_links(snapshot.links)
@@ -90,6 +96,9 @@ class GraphIndex:
             for source, target in pairs:
                 if kind in MEMBER_LINKS:
                     self._member_stats(kind, source, target, +1)
+        walk = sum(self.walk_weights.get(k, 0.0) * self.adj[k].base for k in LINK_KINDS)
+        self.walk = PatchedMatrix(sparse.csr_matrix(walk))
+        self.walk_deg = sum(self.walk_weights.get(k, 0.0) * self.deg[k] for k in LINK_KINDS)
 
     # -- incremental changes --------------------------------------------------------------
     def put_org(self, org: OrgRecord) -> int:
@@ -146,8 +155,21 @@ class GraphIndex:
                 cols, vals = cols[keep], vals[keep]
             matrix.set_row(x, cols, vals)
             self.deg[link.kind][x] += 1 if present else -1
+            self._walk_step(x, y, self.walk_weights.get(link.kind, 0.0) * (1 if present else -1))
         if link.kind in MEMBER_LINKS:
             self._member_stats(link.kind, a, b, +1 if present else -1)
+
+    def _walk_step(self, x: int, y: int, change: float) -> None:
+        """Keep the walk matrix equal to the weighted sum of the kinds, one entry at a time."""
+        cols, vals = self.walk.row(x)
+        hit = cols == y
+        if hit.any():
+            vals = vals.copy()
+            vals[hit] += change
+        else:
+            cols, vals = np.append(cols, y), np.append(vals, change)
+        self.walk.set_row(x, cols, np.where(np.abs(vals) < 1e-12, 0.0, vals))
+        self.walk_deg[x] += change
 
     def _append(self, org_id: int) -> int:
         row = self.n
@@ -164,6 +186,8 @@ class GraphIndex:
         for name, fill in fills:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(extra, fill, dtype=old.dtype)]))
+        self.walk.grow(capacity, capacity)
+        self.walk_deg = np.concatenate([self.walk_deg, np.zeros(extra)])
         for kind in LINK_KINDS:
             self.adj[kind].grow(capacity, capacity)
             self.deg[kind] = np.concatenate([self.deg[kind], np.zeros(extra)])
@@ -190,8 +214,7 @@ class GraphIndex:
             self.member_logpop[kind][target] += sign * np.array([self.logpop[member], 1.0])
 
     # -- request path ---------------------------------------------------------------------
-    def personalised_pagerank(self, seed: dict[int, float], kind_weights: dict[str, float],
-                              restart: float, iterations: int) -> np.ndarray:
+    def personalised_pagerank(self, seed: dict[int, float], restart: float, iterations: int) -> np.ndarray:
         """PPR by sparse power iteration over the weighted sum of the link kinds."""
         s = np.zeros(self.capacity)
         for row, weight in seed.items():
@@ -199,13 +222,13 @@ class GraphIndex:
         if s.sum() <= 0:
             return s
         s /= s.sum()
-        degree = sum(w * self.deg[k] for k, w in kind_weights.items())
+        degree = self.walk_deg
         inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        dangling = degree <= 0
         x = s.copy()
         for _ in range(iterations):
-            spread = x * inverse
-            walked = sum(w * self.adj[k].matvec(spread) for k, w in kind_weights.items() if w)
-            lost = x[degree <= 0].sum()  # dangling mass goes back to the seed
+            walked = self.walk.matvec(x * inverse)
+            lost = x[dangling].sum()  # dangling mass goes back to the seed
             x = restart * s + (1 - restart) * (walked + lost * s)
         return x
 

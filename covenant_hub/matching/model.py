@@ -54,7 +54,7 @@ class MatchModel:
         """A fresh model; `vectorizer` reuses a fitted vocabulary (tests compare with it)."""
         started = time.perf_counter()
         weights = weights or load_weights()
-        graph = GraphIndex.build(snapshot, weights.get("recency_days", 730.0))
+        graph = GraphIndex.build(snapshot, weights.get("recency_days", 730.0), weights["ppr"]["kind_weights"])
         model = cls(graph, TextIndex(None, graph.capacity, 1), weights)
         model.orgs = {org.id: org for org in snapshot.orgs}
         for practice in snapshot.practices:

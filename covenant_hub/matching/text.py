@@ -58,6 +58,7 @@ class TextIndex:
 
     def __init__(self, vectorizer: TfidfVectorizer | None, capacity: int, width: int) -> None:
         self.vectorizer = vectorizer
+        self.terms: np.ndarray | None = None  # column -> word, filled on first use
         self.needs = PatchedMatrix(sparse.csr_matrix((capacity, width)))
         self.offers = PatchedMatrix(sparse.csr_matrix((capacity, width)))
 
@@ -110,8 +111,9 @@ class TextIndex:
         cols, vals = self.offers.row(row)
         weights = dict(zip(query.indices, query.data, strict=True))
         scored = sorted(((vals[i] * weights[c], c) for i, c in enumerate(cols) if c in weights), reverse=True)
-        names = self.vectorizer.get_feature_names_out()
-        return [str(names[c]) for _, c in scored[:limit]]
+        if self.terms is None:
+            self.terms = self.vectorizer.get_feature_names_out()
+        return [str(self.terms[c]) for _, c in scored[:limit]]
 
 
 def _fit(texts: list[str]) -> TfidfVectorizer | None:

@@ -111,7 +111,7 @@ def test_personalised_pagerank_keeps_its_mass_near_the_seed() -> None:
     model = toy.model()
     graph = model.graph
     seed = graph.pos[named["s"].id]
-    ppr = graph.personalised_pagerank({seed: 1.0}, {"supported_by": 1.0}, 0.3, 30)
+    ppr = graph.personalised_pagerank({seed: 1.0}, 0.3, 30)
     assert ppr.sum() == pytest.approx(1.0)
     assert ppr[seed] > ppr[graph.pos[named["t"].id]]
 
