@@ -6,7 +6,14 @@ from flask import Flask
 
 def register_events(app: Flask) -> None:
     """Mount the pages, the `flask newsletter` commands, the interchange files and the labels."""
-    from covenant_hub.events import agenda_views, feed_views, labels, news_views, newsletter_views  # noqa: F401
+    from covenant_hub.events import (  # noqa: F401 - the view modules add their routes to bp
+        agenda_views,
+        feed_views,
+        labels,
+        news_views,
+        newsletter_views,
+        queries,
+    )
     from covenant_hub.events.blueprint import bp
     from covenant_hub.events.cli import register_cli
 
@@ -17,7 +24,7 @@ def register_events(app: Flask) -> None:
 
     @app.context_processor
     def _event_labels() -> dict[str, object]:
-        return {"event_labels": labels}
+        return {"event_labels": labels, "organiser_events": queries.events_by_organiser}
 
 
 def _register_interchange() -> None:

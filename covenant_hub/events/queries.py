@@ -145,6 +145,13 @@ def events_in_countries(countries: list[str] | set[str], limit: int = 20,
     return list(db.session.scalars(query).unique())
 
 
+def events_by_organiser(org_id: int, limit: int = 5) -> list[Event]:
+    """An organisation's next published events (for its profile page)."""
+    query = (published_events().where(Event.organiser_id == org_id, Event.ends_at >= utcnow())
+             .order_by(Event.starts_at).limit(limit))
+    return list(db.session.scalars(query).unique())
+
+
 def published_news(limit: int = 50, offset: int = 0, language: str = "",
                    org_id: int | None = None) -> list[NewsItem]:
     query = (select(NewsItem).options(joinedload(NewsItem.organisation))

@@ -180,3 +180,16 @@ def test_events_in_countries(world):
     assert events_in_countries(["KG"]) == [kg]
     assert {e.title for e in events_in_countries({"kg", "kz"})} == {"KG", "KZ"}
     assert events_in_countries([]) == []
+
+
+def test_profile_partial_shows_a_supporters_events_and_feeds(world, app):
+    from flask import render_template
+
+    make_event(world.supporter, title="Our next event")
+    make_event(world.other_supporter, title="Someone else's")
+    with app.test_request_context("/"):
+        html = render_template("events/_profile_feed.html", org=world.supporter)
+        empty = render_template("events/_profile_feed.html", org=world.signatory)
+    assert "Our next event" in html and "Someone else" not in html
+    assert f"/feeds/supporters/{world.supporter.external_id}.rss" in html
+    assert empty.strip() == ""
