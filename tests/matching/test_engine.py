@@ -148,3 +148,22 @@ def test_text_matches_across_inflections_in_russian_and_english() -> None:
     model = toy.model()
     assert recommend(model, asker.id, "signatory", top=1)[0].org_id == doer.id
     assert recommend(model, english.id, "signatory", top=1)[0].name == toy.orgs[-1].name
+
+
+def test_cities_that_joined_the_same_day_pull_towards_one_coordinator() -> None:
+    """Two coordinators at equal distance; the newcomer's same-day neighbours sit by one."""
+    from datetime import date
+
+    toy = Toy()
+    west = toy.org("coordinator", name="West", lon=BISHKEK[1] - 0.5)
+    east = toy.org("coordinator", name="East", lon=BISHKEK[1] + 0.5)
+    for side, coordinator in ((-1, west), (1, east)):
+        for i in range(3):
+            toy.link(toy.org(lon=BISHKEK[1] + side * (0.4 + 0.05 * i)), coordinator, "coordinated_by")
+    day = date(2017, 5, 5)
+    newcomer = toy.org(joined=day)
+    for i in range(3):
+        toy.org(lon=BISHKEK[1] + 0.3 + 0.02 * i, joined=day)
+    results = recommend(toy.model(), newcomer.id, "coordinator", top=2)
+    assert results[0].org_id == east.id
+    assert "joined_with_neighbours" in {r["code"] for r in results[0].reasons}

@@ -97,3 +97,17 @@ def test_saved_model_loads_with_its_weights(tmp_path: Path) -> None:
     assert loaded.weights["diversity"]["lambda"] == 0.5
     expected = [(r.org_id, r.score) for r in recommend(model, named["new"].id, "supporter")]
     assert [(r.org_id, r.score) for r in recommend(loaded, named["new"].id, "supporter")] == expected
+
+
+def test_walk_matrix_stays_the_weighted_sum_of_link_kinds() -> None:
+    toy, named = two_clusters()
+    model = toy.model()
+    graph = model.graph
+    graph.walk_weights["twinned_with"] = 0.5
+    other = toy.orgs[3]
+    model.set_link(LinkRecord(named["new"].id, other.id, "twinned_with"))
+    model.set_link(LinkRecord(named["new"].id, named["s"].id, "supported_by"))
+    model.set_link(LinkRecord(toy.orgs[2].id, named["s"].id, "supported_by"), present=False)
+    expected = sum(w * graph.adj[k].tocsr() for k, w in graph.walk_weights.items())
+    assert graph.walk.tocsr().toarray() == pytest.approx(expected.toarray())
+    assert graph.walk_deg == pytest.approx(np.asarray(expected.sum(axis=1)).ravel())
