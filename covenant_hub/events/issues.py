@@ -39,6 +39,25 @@ UNSUBSCRIBE_MARK = "%%UNSUBSCRIBE_URL%%"
 SECTION_LIMIT = 20
 
 
+class UnfoldedHeader(str):
+    """A header value written on one line as it is.
+
+    The email package folds a header longer than 78 characters, and an unbreakable URL gets
+    turned into an RFC 2047 encoded-word, which mail clients do not decode in List-Unsubscribe:
+    the one-click link would be lost. RFC 5322 allows lines up to 998 characters.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> UnfoldedHeader:
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy: object) -> str:
+        return f"{self.name}: {self}{getattr(policy, 'linesep', chr(10))}"
+
+
 class IssueError(Exception):
     """A refused build or send, with a message for the operator."""
 
@@ -191,7 +210,7 @@ def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
     """Send one issue to one subscriber with the one-click unsubscribe headers, then record it."""
     link = unsubscribe_link(row)
     headers = {
-        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe": UnfoldedHeader("List-Unsubscribe", f"<{link}>"),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Content-Language": issue.language,
     }

@@ -170,6 +170,9 @@ def test_send_goes_once_with_one_click_headers(november, outbox):
     link = f"/newsletter/unsubscribe/{ky.unsubscribe_token}"
     assert mail["List-Unsubscribe"].startswith("<http") and link in mail["List-Unsubscribe"]
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire too: one line, not an RFC 2047 encoded-word that clients would not decode.
+    raw = b"".join(path.read_bytes() for path in outbox.glob("*.eml"))
+    assert re.search(rb"\nList-Unsubscribe: <https?://[^\s>]+" + link.encode() + rb">\r?\n", raw)
     assert link in _text(mail) and "%%UNSUBSCRIBE" not in _text(mail)
     assert "Кабар ноябрда" in _text(mail)
     assert {r.status for r in issues.build_month("2026-11")} == {"kept", "updated"}  # en had no readers
