@@ -35,6 +35,7 @@ VOTES = (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False
          ("vote_recent", 25.0, NEAREST_KNOWN, True), ("vote_alike", 25.0, NEAREST_KNOWN, None))
 RANK_DEPTH = 20
 COHORT_KM, COHORT_SIZE = 50.0, 10
+REACH_MEMBERS = 24
 RECENT = 0.75  # "recent" cities: the newest quarter of those that already have a network
 
 
@@ -313,13 +314,21 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     graph, c, row = model.graph, req.candidates, req.row
     features = _common(model, req)
     near = np.zeros(len(c))
-    for member in member_rows(model, row):
+    members = member_rows(model, row)
+    # An even spread of at most REACH_MEMBERS members keeps the cost per request bounded.
+    if len(members) > REACH_MEMBERS:
+        members = members[np.linspace(0, len(members) - 1, REACH_MEMBERS).astype(int)]
+    for member in np.unique(members):
         distance = haversine_km(graph.lat[member], graph.lon[member], graph.lat[c], graph.lon[c])
         near += decay(distance, 25.0)
     features["members_near"] = _scaled(near)
     counts = _member_countries(model, row)
     total = sum(counts.values())
-    share = np.array([counts.get(int(k), 0) for k in graph.country[c]], dtype=float)
+    by_country = np.zeros(len(graph.countries) + 1)  # the last slot stands for "no country"
+    for country, count in counts.items():
+        if country >= 0:
+            by_country[country] = count
+    share = by_country[graph.country[c]]
     features["country_share"] = share / total if total else share
     link = LINK_OF_KIND.get(model.orgs[graph.ids[row]].kind, "supported_by")
     features["unserved"] = (graph.deg[link][c] == 0).astype(float)
