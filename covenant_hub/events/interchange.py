@@ -5,11 +5,15 @@ import of the same file updates them by id. Two optional fields extend the forma
 record: `kind` (`event`, `masterclass`, `webinar`; default `event`) and `timezone` (an IANA
 zone the event is shown in; default UTC). Export writes published rows only, so export then
 import gives back the same records.
+
+The demo loader imports the sample files with `mark_sample`; their dates were written around
+DEMO_ANCHOR and are moved by whole weeks (weekdays kept), so the demo has the same mix of
+upcoming and past events whenever it is loaded.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +25,15 @@ from covenant_hub.extensions import db
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
+
+DEMO_ANCHOR = date(2026, 11, 27)  # the day the sample events and news were written for
+
+
+def demo_shift(options: Any) -> timedelta:
+    """How far to move sample dates: whole weeks from the anchor to today; none for real data."""
+    if not getattr(options, "mark_sample", False):
+        return timedelta(0)
+    return timedelta(weeks=round((utcnow().date() - DEMO_ANCHOR).days / 7))
 
 
 def zone(value: Any) -> str:
@@ -86,6 +99,7 @@ class EventsFile(_OrgReferences):
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
         existing = self._existing(Event, lines)
         org_ids = bulk.org_ids_by_external_id()
+        shift = demo_shift(context.options)
         created = updated = 0
         for line in lines:
             values = line.values
@@ -96,7 +110,7 @@ class EventsFile(_OrgReferences):
                 created += 1
             else:
                 updated += 1
-            _fill_event(event, values, org_ids.get(values.get("organiser", "")))
+            _fill_event(event, values, org_ids.get(values.get("organiser", "")), shift)
             event.is_sample = event.is_sample or context.options.mark_sample
         return created, updated
 
@@ -106,10 +120,11 @@ class EventsFile(_OrgReferences):
             yield event_record(event)
 
 
-def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None) -> None:
+def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None,
+                shift: timedelta) -> None:
     event.title = values["title"]
-    event.starts_at = values["starts"].astimezone(UTC)
-    event.ends_at = values["ends"].astimezone(UTC)
+    event.starts_at = values["starts"].astimezone(UTC) + shift
+    event.ends_at = values["ends"].astimezone(UTC) + shift
     event.timezone = values.get("timezone", "UTC")
     event.kind = values.get("kind", "event")
     event.place = values.get("place")
@@ -150,6 +165,7 @@ class NewsFile(_OrgReferences):
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
         existing = self._existing(NewsItem, lines)
         org_ids = bulk.org_ids_by_external_id()
+        shift, now = demo_shift(context.options), utcnow()
         created = updated = 0
         for line in lines:
             values = line.values
@@ -161,7 +177,7 @@ class NewsFile(_OrgReferences):
             else:
                 updated += 1
             item.title = values["title"]
-            item.published_at = values["published"].astimezone(UTC)
+            item.published_at = min(values["published"].astimezone(UTC) + shift, now)
             item.language = values["language"]
             item.summary = values.get("summary", "")
             item.body = values.get("body", "")

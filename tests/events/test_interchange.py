@@ -66,3 +66,21 @@ def test_export_then_import_gives_the_same_records(app, tmp_path):
         assert len(exported) == len(original)
         for record in exported:
             assert record == original[record["id"]], record["id"]
+
+
+def test_demo_dates_follow_the_day_the_demo_is_loaded(app, tmp_path, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from covenant_hub.events import interchange
+
+    later = datetime(2027, 9, 1, 12, tzinfo=UTC)  # 40 weeks and 2 days after the anchor
+    monkeypatch.setattr(interchange, "utcnow", lambda: later)
+    import_folder(_demo_copy(tmp_path), ImportOptions(mark_sample=True))
+    records = {json.loads(line)["id"]: json.loads(line)
+               for line in (DEMO / "events.jsonl").read_text().splitlines()}
+    for event in db.session.scalars(select(Event)):
+        written = datetime.fromisoformat(records[event.external_id]["starts"].replace("Z", "+00:00"))
+        assert event.starts_utc - written == timedelta(weeks=40)
+        assert event.starts_utc.weekday() == written.weekday()
+    assert any(event.starts_utc > later for event in db.session.scalars(select(Event)))
+    assert all(item.published_utc <= later for item in db.session.scalars(select(NewsItem)))
