@@ -25,7 +25,7 @@ def _news_or_404(news_id: int) -> NewsItem:
 def list_news() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     language = request.args.get("language", "")
-    language = language if language in ("ky", "ru", "en") or len(language) == 2 else ""
+    language = language if len(language) == 2 and language.isalpha() else ""
     items = queries.published_news(NEWS_PER_PAGE + 1, (page - 1) * NEWS_PER_PAGE, language)
     return render_template("events/news_list.html", items=items[:NEWS_PER_PAGE], page=page,
                            has_next=len(items) > NEWS_PER_PAGE, language=language,

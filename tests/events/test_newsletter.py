@@ -225,3 +225,26 @@ def test_staff_preview(november, client, world):
     assert client.get("/newsletter/issues/2026-12/ru.txt").status_code == 404
     login(client, world.user("supporter_admin"))
     assert client.get("/newsletter/issues/2026-11/ky.html").status_code == 403
+
+
+def test_subscribing_is_rate_limited(app_config):
+    from covenant_hub import create_app
+
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_NEWSLETTER": "2 per minute"})
+    with app.app_context():
+        client = app.test_client()
+        forms = [{"email": f"r{n}@example.org", "language": "en"} for n in range(3)]
+        codes = [client.post("/newsletter/", data=form).status_code for form in forms]
+        assert codes == [302, 302, 429]
+        assert client.get("/newsletter/").status_code == 200  # only POSTs count
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_editor_forms_offer_the_markdown_preview(client, world):
+    from tests.events.conftest import login
+
+    login(client, world.user("staff"))
+    for path in ("/news/new", "/events/new"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'data-preview-url="/practices/preview"' in page and "markdown-preview.js" in page
