@@ -193,3 +193,17 @@ def test_profile_partial_shows_a_supporters_events_and_feeds(world, app):
     assert "Our next event" in html and "Someone else" not in html
     assert f"/feeds/supporters/{world.supporter.external_id}.rss" in html
     assert empty.strip() == ""
+
+
+def test_synergies_suggest_public_groups_with_links(world, client):
+    forum = pytest.importorskip("covenant_hub.forum.models")
+    group = forum.Group(external_id="g-light", title="Street lighting peers", language="en",
+                        visibility="public")
+    hidden = forum.Group(external_id="g-secret", title="Street lighting board", language="en",
+                         visibility="members")
+    db.session.add_all([group, hidden])
+    db.session.commit()
+    event = make_event(world.supporter, title="Street lighting masterclass")
+    synergies = client.get(f"/events/{event.id}").get_data(as_text=True).split('class="synergies"')[1]
+    assert f'href="/forum/g/{group.id}">Street lighting peers' in synergies
+    assert "Street lighting board" not in synergies
