@@ -167,9 +167,10 @@ class _Run:
 def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: set[int]) -> _Run:
     limit = q.page * q.page_size
     exact = q.facets or q.exact_total
-    if q.sort != "date" and state.vector.supports(built):
+    if state.vector.supports(built):
         node = state.vector.evaluate(built)
-        top, total, estimate, matched = state.vector.top(node, state.allowed_mask(q), limit, exact)
+        by_date = q.sort == "date"
+        top, total, estimate, matched = state.vector.top(node, state.allowed_mask(q), limit, exact, by_date)
         return _Run(top, total, estimate, matched)
     everything = len(allowed) == state.visible_count
     kwargs: dict[str, Any] = {"limit": limit, "filter": None if everything else allowed}

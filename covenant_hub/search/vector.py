@@ -6,17 +6,15 @@ terms, phrases and prefixes, so for those we read each posting list once per seg
 block, into numpy arrays (cached: segments never change), and combine whole arrays: a dense
 match mask and a BM25 score per document (the same formula and parameters as Whoosh's BM25F).
 Phrases compare whole position arrays (decoded once per term and segment, then cached).
-Anything else (ranges, match-all, date sort) goes through Whoosh's own searcher.
+Sorting by date reads the date column into an array. Anything else (ranges, match-all) goes
+through Whoosh's own searcher.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from itertools import chain
 from math import log
-from pickle import loads  # noqa: S403 - Whoosh's own posting values
 from typing import Any
 
 import numpy as np
@@ -24,134 +22,15 @@ from whoosh import query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from covenant_hub.search.postings import POSTINGS, decode, decode_positions, decode_some, segment_key, unwrap
 from covenant_hub.search.schema import FILTER_FIELDS
 
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-_CACHE_BYTES = 160 * 1024 * 1024
 SELECTIVE_SHARE = 4  # decode only some postings when fewer than 1 in 4 are needed
 _SUPPORTED = (query.Term, query.Phrase, query.And, query.Or, query.Not, query.AndNot, query.AndMaybe)
 
 Ranked = tuple[list[tuple[int, float]], int, bool, "np.ndarray | None"]
-
-
-class _PostingCache:
-    """LRU of decoded posting lists keyed by (segment, field, term), bounded in bytes."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.used = 0
-        self.lock = threading.Lock()
-        self.items: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-
-    def get(self, key: tuple[str, str, str]) -> tuple[np.ndarray, np.ndarray] | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
-        size = value[0].nbytes + value[1].nbytes
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.used += size
-            while self.used > self.budget and self.items:
-                _, (ids, weights) = self.items.popitem(last=False)
-                self.used -= ids.nbytes + weights.nbytes
-
-
-_POSTINGS = _PostingCache(_CACHE_BYTES)
-
-
-def _segment_key(reader: Any) -> str:
-    segment = reader.segment()
-    return f"{segment.indexname}:{segment.segment_id()}"
-
-
-def _unwrap(matcher: Any) -> Any:
-    """Deleted documents are masked later, so read the raw leaf matcher."""
-    while hasattr(matcher, "child") and not hasattr(matcher, "_read_ids"):
-        matcher = matcher.child
-    return matcher
-
-
-def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All (docnum, term frequency) pairs of a posting list, a block at a time."""
-    if not hasattr(matcher, "_read_ids"):  # tiny lists inlined in the term dictionary
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
-    id_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        id_parts.append(np.asarray(matcher._ids, dtype=np.int32))
-        weight_parts.append(np.asarray(matcher._weights, dtype=np.float32))
-        matcher._next_block()
-    if not id_parts:
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
-    return np.concatenate(id_parts), np.concatenate(weight_parts)
-
-
-def _decode_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Every (docnum, position) of a posting list: the pickled deltas, decoded once."""
-    docs: list[int] = []
-    lengths: list[int] = []
-    deltas: list[int] = []
-    if not hasattr(matcher, "_read_ids"):
-        while matcher.is_active():
-            found = list(matcher.value_as("positions"))
-            docs.append(matcher.id())
-            lengths.append(len(found))
-            deltas.extend(np.diff(found, prepend=0).tolist())
-            matcher.next()
-    else:
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_values()
-            docs.extend(matcher._ids)
-            decoded = [loads(value[4:]) for value in matcher._values]  # noqa: S301 - the index's own data
-            lengths.extend(map(len, decoded))
-            deltas.extend(chain.from_iterable(decoded))
-            matcher._next_block()
-    if not docs:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    counts = np.asarray(lengths, dtype=np.int64)
-    flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    ends = np.cumsum(counts)
-    restart = np.repeat(np.concatenate(([0], flat[ends[:-1] - 1])), counts)
-    return np.repeat(np.asarray(docs, dtype=np.int64), counts), flat - restart
-
-
-def _decode_some(matcher: Any, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the postings at the ``wanted`` (ascending) indexes, reading only their blocks."""
-    docs: list[int] = []
-    positions: list[int] = []
-    base = k = 0
-    total = len(wanted)
-    while matcher.is_active() and k < total:
-        size = matcher._blocklength
-        if wanted[k] < base + size:
-            matcher._read_ids()
-            matcher._read_values()
-            while k < total and wanted[k] < base + size:
-                j = int(wanted[k]) - base
-                at = 0
-                for delta in loads(matcher._values[j][4:]):  # noqa: S301 - the index's own data
-                    at += delta
-                    docs.append(matcher._ids[j])
-                    positions.append(at)
-                k += 1
-        base += size
-        matcher._next_block()
-    return np.asarray(docs, dtype=np.int64), np.asarray(positions, dtype=np.int64)
 
 
 @dataclass
@@ -169,7 +48,7 @@ class VectorSearcher:
         self.searcher = searcher
         self.n = int(searcher.doc_count_all())
         pairs = sorted(((sub.reader(), off) for sub, off in searcher.leaf_searchers()), key=lambda p: p[1])
-        self.leaves = [(reader, offset, _segment_key(reader)) for reader, offset in pairs]
+        self.leaves = [(reader, offset, segment_key(reader)) for reader, offset in pairs]
         self.starts = [offset for _, offset, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -206,7 +85,7 @@ class VectorSearcher:
         try:
             if not reader.__contains__((fieldname, text)):
                 return np.zeros(0, np.int32), np.zeros(0, np.float32)
-            return _decode(_unwrap(reader.postings(fieldname, text)))
+            return decode(unwrap(reader.postings(fieldname, text)))
         except Exception:  # noqa: BLE001 - a term the field cannot encode is simply absent
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
 
@@ -225,6 +104,24 @@ class VectorSearcher:
             out[offset : offset + len(raw)] = _LENGTHS[raw]
         with self._lock:
             self._lengths[fieldname] = out
+        return out
+
+    def dates(self) -> np.ndarray:
+        """Every document's yyyymmdd date (0 when undated), for sorting newest first."""
+        with self._lock:
+            found = self._lengths.get("\x00date")
+        if found is not None:
+            return found
+        out = np.zeros(self.n, dtype=np.int64)
+        for reader, offset, _ in self.leaves:
+            if not reader.has_column("date"):
+                continue
+            column = reader.column_reader("date", translate=False)
+            raw = column._dbfile.get(column._basepos, column._count * 4)
+            values = np.frombuffer(raw, dtype=">u4")
+            out[offset : offset + len(values)] = values
+        with self._lock:
+            self._lengths["\x00date"] = out
         return out
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -283,10 +180,10 @@ class VectorSearcher:
     def segment_postings(self, segment: int, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         reader, _, segkey = self.leaves[segment]
         key = (segkey, fieldname, text)
-        found = _POSTINGS.get(key)
+        found = POSTINGS.get(key)
         if found is None:
             found = self._read_segment(reader, fieldname, text)
-            _POSTINGS.put(key, found)
+            POSTINGS.put(key, found)
         return found
 
     def positions(
@@ -299,19 +196,19 @@ class VectorSearcher:
         """
         reader, _, segkey = self.leaves[segment]
         key = (segkey, fieldname, "\x00pos:" + text)
-        found = _POSTINGS.get(key)
+        found = POSTINGS.get(key)
         if found is not None:
             return found
         ids, _ = self.segment_postings(segment, fieldname, text)
         wanted = np.flatnonzero(local[ids]) if len(ids) else ids
         try:
-            matcher = _unwrap(reader.postings(fieldname, text))
+            matcher = unwrap(reader.postings(fieldname, text))
             if len(wanted) * SELECTIVE_SHARE < len(ids) and hasattr(matcher, "_read_ids"):
-                return _decode_some(matcher, wanted)
-            found = _decode_positions(matcher)
+                return decode_some(matcher, wanted)
+            found = decode_positions(matcher)
         except Exception:  # noqa: BLE001 - absent term
             found = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        _POSTINGS.put(key, found)
+        POSTINGS.put(key, found)
         return found
 
     def _adjacent(self, fieldname: str, words: list[str], candidates: np.ndarray) -> np.ndarray:
@@ -353,11 +250,16 @@ class VectorSearcher:
 
     # -- results -------------------------------------------------------------------------------
 
-    def top(self, node: Node, allowed: np.ndarray, limit: int, exact: bool) -> Ranked:
+    def top(self, node: Node, allowed: np.ndarray, limit: int, exact: bool, by_date: bool = False) -> Ranked:
         """The best (docnum, score) pairs, the total, and the matches when ``exact`` is asked."""
         mask = node.mask & allowed
         candidates = np.flatnonzero(mask)
-        best = _best(candidates, node.score[candidates], limit)
+        scores = node.score[candidates]
+        if by_date:
+            order = np.lexsort((candidates, -scores, -self.dates()[candidates]))[:limit]
+            best = [(int(candidates[i]), float(scores[i])) for i in order]
+        else:
+            best = _best(candidates, scores, limit)
         return best, len(candidates), False, mask if exact else None
 
 

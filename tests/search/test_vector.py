@@ -84,3 +84,27 @@ def test_unsupported_shapes_go_to_whoosh(state: SearcherState) -> None:
     assert not state.vector.supports(query.Every())
     assert not state.vector.supports(query.TermRange("year", "2020", "2024"))
     assert not state.vector.supports(query.And([query.Term("type", "post"), query.Every()]))
+
+
+def test_date_order_on_the_vector_path_matches_whoosh(tmp_path: Path) -> None:
+    import datetime as dt
+
+    docs = [
+        SearchDocument(
+            f"news:{i}",
+            "news",
+            str(i),
+            f"Solar news {i}",
+            "solar " * (i % 4 + 1),
+            "en",
+            date=dt.date(2020 + i % 5, 1 + i % 12, 1 + i % 28),
+        )  # fmt: skip
+        for i in range(40)
+    ]
+    ix = SearchIndex(tmp_path / "index")
+    ix.index(docs)
+    from covenant_hub.search.results import SearchQuery
+
+    hits = ix.search(SearchQuery("solar", sort="date", page_size=40)).hits
+    ours = [hit.date for hit in hits]
+    assert ours == sorted((int(d.date.strftime("%Y%m%d")) for d in docs if d.date), reverse=True)
