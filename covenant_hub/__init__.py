@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub.events import register_events
     from covenant_hub.forum import register_forum
     from covenant_hub.library import register_library
+    from covenant_hub.matching.cli import register_matching
     from covenant_hub.orgs import register_orgs
     from covenant_hub.programme import register_programme
     from covenant_hub.site import register_site
@@ -43,4 +44,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_api(app)
     register_events(app)
     register_programme(app)
+    register_matching(app)
     return app
