@@ -1,8 +1,6 @@
 """Agenda pages: upcoming and past lists, month view, event page, editor, iCalendar."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -27,11 +25,15 @@ def _event_or_404(event_id: int) -> Event:
     return event
 
 
+def _countries() -> list[tuple[str, str]]:
+    """Organisers' countries named in the page's language, for the country filter."""
+    return sorted(((code, country_name(code)) for code in queries.organiser_countries()),
+                  key=lambda pair: pair[1])
+
+
 def _list_page(template_events: list[Event], filters: queries.EventFilters, past: bool) -> str:
-    countries = [(code, country_name(code)) for code in queries.organiser_countries()]
     return render_template("events/list.html", events=template_events, filters=filters, past=past,
-                           countries=countries, languages=queries.event_languages(),
-                           can_create=permissions.can_create_event(current_user))
+                           countries=_countries(), can_create=permissions.can_create_event(current_user))
 
 
 @bp.route("/events/")
@@ -58,7 +60,7 @@ def month_view(year: int | None = None, month: int | None = None) -> str:
     filters = queries.EventFilters.from_args(request.args)
     grid = queries.month_grid(year, month, filters)
     return render_template("events/month.html", grid=grid, filters=filters, today=today,
-                           title=labels.month_title(year, month), first_of_month=date(year, month, 1))
+                           countries=_countries(), title=labels.month_title(year, month))
 
 
 @bp.route("/events/<int:event_id>")

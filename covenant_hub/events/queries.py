@@ -87,11 +87,6 @@ def organiser_countries() -> list[str]:
     return sorted(db.session.scalars(query))
 
 
-def event_languages() -> list[str]:
-    query = select(Event.language).where(Event.state == "published").distinct()
-    return sorted(db.session.scalars(query))
-
-
 @dataclass
 class MonthGrid:
     """A calendar month as weeks of days (Monday first), each day with its events."""

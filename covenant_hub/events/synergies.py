@@ -46,9 +46,11 @@ def keywords(text: str) -> list[str]:
     return prefixes[:MAX_WORDS]
 
 
-def _score(practice: Practice, words: list[str], sectors: set[str]) -> int:
+def _score(practice: Practice, words: list[str], sectors: set[str], language: str) -> int:
+    """Shared title words weigh most, then shared sectors, then being readable in the same language."""
     title = practice.title.lower()
-    return sum(2 for word in words if word in title) + len(sectors & set(practice.sectors or []))
+    shared_words = sum(2 for word in words if word in title)
+    return shared_words + len(sectors & set(practice.sectors or [])) + (practice.language == language)
 
 
 def related_practices(event: Event) -> list[Practice]:
@@ -67,7 +69,7 @@ def related_practices(event: Event) -> list[Practice]:
                  .order_by(Practice.published.desc().nulls_last()).limit(20))
         seen = {p.id for p in candidates}
         candidates += [p for p in db.session.scalars(query) if p.id not in seen]
-    candidates.sort(key=lambda p: -_score(p, words, sectors))
+    candidates.sort(key=lambda p: -_score(p, words, sectors, event.language))
     return candidates[:SHOWN]
 
 
