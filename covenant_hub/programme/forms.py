@@ -48,7 +48,8 @@ class ApplicationForm(FlaskForm):
                                validators=[DataRequired(), Length(max=4000)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    org_id = SelectField(_l("Apply for"), choices=[])
+    # Shown only to org admins; the service checks the choice, so no choice validation here.
+    org_id = SelectField(_l("Apply for"), choices=[], validate_choice=False)
 
     def __init__(self, *args: Any, countries: list[tuple[str, str]] | None = None,
                  own_orgs: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:

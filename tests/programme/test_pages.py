@@ -40,7 +40,7 @@ def test_apply_files_an_application(client, app):
     response = client.post("/programme/apply", data={
         "network_name": "Нарын тармагы", "network_kind": "regional_network", "country": "kg",
         "member_count": "12", "languages": "ky, ru", "regions": "Нарын", "motivation": "Жардам берүү",
-        "contact_name": "Nurlan", "contact_email": "nurlan@example.kg", "org_id": "",
+        "contact_name": "Nurlan", "contact_email": "nurlan@example.kg",
     })
     assert response.status_code == 302
     application = db.session.scalar(select(SupporterApplication).where(SupporterApplication.user_id == user.id))
