@@ -1,5 +1,6 @@
 """The Covenant Supporter programme: expression of interest, eligibility review, agreement,
 activation, services, commitments log, official feedback, suspension, audit trail."""
+
 from __future__ import annotations
 
 from typing import Any

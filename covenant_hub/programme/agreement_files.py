@@ -1,5 +1,6 @@
 """Signed agreement PDFs: recognised by their first bytes, stored outside static/ under random
 names, only ever served as downloads to the applicant and staff."""
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,14 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 def agreements_dir() -> Path:
     """AGREEMENTS_DIR, or an `agreements` folder next to the library's attachments."""
     configured = current_app.config.get("AGREEMENTS_DIR")
-    folder = Path(configured) if configured else (
-        Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
-        / "agreements")
+    folder = (
+        Path(configured)
+        if configured
+        else (
+            Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+            / "agreements"
+        )
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -4,6 +4,7 @@ Each step takes the acting user, checks the permission and the application's sta
 the rows, writes the audit row, commits, then notifies. A refused step raises `ProgrammeError`
 (or `NotAllowed`) with a translated message and changes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,21 +31,45 @@ from covenant_hub.programme.models import (
 
 # step -> (states it may start from, state it leads to, refusal when the state is wrong)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Any]] = {
-    "accept": (("submitted",), "accepted",
-               _l("Only an application waiting for review can be accepted; this one is: %(state)s.")),
-    "reject": (("submitted", "info_requested"), "rejected",
-               _l("Only an application under review can be rejected; this one is: %(state)s.")),
-    "request_info": (("submitted",), "info_requested",
-                     _l("More information can only be asked while an application waits for "
-                        "review; this one is: %(state)s.")),
-    "answer": (("info_requested",), "submitted",
-               _l("There is no open question to answer on this application; it is: %(state)s.")),
-    "complete_agreement": (("accepted",), "agreement_completed",
-                           _l("The agreement form can only be completed after staff found the "
-                              "network eligible; the application is: %(state)s.")),
-    "record_agreement": (("agreement_completed",), "live",
-                         _l("A signed agreement can only be recorded once the network has "
-                            "completed the agreement form; the application is: %(state)s.")),
+    "accept": (
+        ("submitted",),
+        "accepted",
+        _l("Only an application waiting for review can be accepted; this one is: %(state)s."),
+    ),
+    "reject": (
+        ("submitted", "info_requested"),
+        "rejected",
+        _l("Only an application under review can be rejected; this one is: %(state)s."),
+    ),
+    "request_info": (
+        ("submitted",),
+        "info_requested",
+        _l(
+            "More information can only be asked while an application waits for "
+            "review; this one is: %(state)s."
+        ),
+    ),
+    "answer": (
+        ("info_requested",),
+        "submitted",
+        _l("There is no open question to answer on this application; it is: %(state)s."),
+    ),
+    "complete_agreement": (
+        ("accepted",),
+        "agreement_completed",
+        _l(
+            "The agreement form can only be completed after staff found the "
+            "network eligible; the application is: %(state)s."
+        ),
+    ),
+    "record_agreement": (
+        ("agreement_completed",),
+        "live",
+        _l(
+            "A signed agreement can only be recorded once the network has "
+            "completed the agreement form; the application is: %(state)s."
+        ),
+    ),
 }
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 COUNTRY_CODE = re.compile(r"^[a-z]{2}$")
@@ -84,7 +109,9 @@ def _required_text(value: str | None, message: str, limit: int = MAX_TEXT) -> st
 
 def _validate(actor: Any, data: ApplicationInput) -> ApplicationInput:
     """Refuse what the database should never hold; return tidied input."""
-    data.network_name = _required_text(data.network_name, _("Give the network's name (at most 300 characters)."), 300)
+    data.network_name = _required_text(
+        data.network_name, _("Give the network's name (at most 300 characters)."), 300
+    )
     data.contact_name = _required_text(data.contact_name, _("Give a contact person's name."), 200)
     data.contact_email = (data.contact_email or "").strip()
     if not EMAIL.match(data.contact_email) or len(data.contact_email) > 254:
@@ -99,7 +126,9 @@ def _validate(actor: Any, data: ApplicationInput) -> ApplicationInput:
     if not data.languages or not all(LANGUAGE_CODE.match(code) for code in data.languages):
         raise ProgrammeError(_("List the network's languages as two-letter codes, such as ky, ru, en."))
     data.regions = _required_text(data.regions, _("Say which regions the network covers."))
-    data.motivation = _required_text(data.motivation, _("Tell us why the network wants to become a supporter."))
+    data.motivation = _required_text(
+        data.motivation, _("Tell us why the network wants to become a supporter.")
+    )
     if data.org_id is not None:
         org = db.session.get(Organisation, data.org_id)
         if org is None or permissions.org_role(actor, org) != "org_admin":
@@ -108,8 +137,11 @@ def _validate(actor: Any, data: ApplicationInput) -> ApplicationInput:
 
 
 def open_application_of(user: Any) -> SupporterApplication | None:
-    return db.session.scalar(select(SupporterApplication).where(
-        SupporterApplication.user_id == user.id, SupporterApplication.state.in_(OPEN_STATES)))
+    return db.session.scalar(
+        select(SupporterApplication).where(
+            SupporterApplication.user_id == user.id, SupporterApplication.state.in_(OPEN_STATES)
+        )
+    )
 
 
 def submit_application(actor: Any, data: ApplicationInput) -> SupporterApplication:
@@ -118,13 +150,23 @@ def submit_application(actor: Any, data: ApplicationInput) -> SupporterApplicati
         raise NotAllowed(_("Log in with a confirmed account to apply."))
     data = _validate(actor, data)
     if open_application_of(actor) is not None:
-        raise ProgrammeError(_("You already have an application in progress; follow it on your "
-                               "applications page."))
+        raise ProgrammeError(
+            _("You already have an application in progress; follow it on your applications page.")
+        )
     application = SupporterApplication(
-        user_id=actor.id, org_id=data.org_id, network_name=data.network_name, country=data.country,
-        network_kind=data.network_kind, member_count=data.member_count, languages=data.languages,
-        regions=data.regions, motivation=data.motivation, contact_name=data.contact_name,
-        contact_email=data.contact_email, state="submitted")
+        user_id=actor.id,
+        org_id=data.org_id,
+        network_name=data.network_name,
+        country=data.country,
+        network_kind=data.network_kind,
+        member_count=data.member_count,
+        languages=data.languages,
+        regions=data.regions,
+        motivation=data.motivation,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        state="submitted",
+    )
     db.session.add(application)
     db.session.flush()
     audit.record(actor, "application_submitted", application=application, network=data.network_name)
@@ -196,8 +238,13 @@ def complete_agreement(actor: Any, application: SupporterApplication, acknowledg
     messages.agreement_completed(application)
 
 
-def record_agreement(actor: Any, application: SupporterApplication, signed_on: date | None,
-                     signatory_name: str, upload: tuple[str, IO[bytes]] | None = None) -> Organisation:
+def record_agreement(
+    actor: Any,
+    application: SupporterApplication,
+    signed_on: date | None,
+    signatory_name: str,
+    upload: tuple[str, IO[bytes]] | None = None,
+) -> Organisation:
     """An admin records the signature; the supporter goes live with its applicant as org admin."""
     if not permissions.can_record_agreement(actor):
         raise NotAllowed(_("Only an administrator can record a signed agreement."))
@@ -208,9 +255,15 @@ def record_agreement(actor: Any, application: SupporterApplication, signed_on: d
     stored = agreement_files.store(application, upload) if upload is not None else None
     application.signed_on, application.signatory_name = signed_on, signatory_name
     org = _activate(application)
-    audit.record(actor, "agreement_recorded", org=org, application=application,
-                 signed_on=signed_on.isoformat(), signatory=signatory_name,
-                 file=application.agreement_file_name)
+    audit.record(
+        actor,
+        "agreement_recorded",
+        org=org,
+        application=application,
+        signed_on=signed_on.isoformat(),
+        signatory=signatory_name,
+        file=application.agreement_file_name,
+    )
     audit.record(actor, "supporter_live", org=org, application=application)
     try:
         db.session.commit()
@@ -234,9 +287,15 @@ def _activate(application: SupporterApplication) -> Organisation:
     """Create the supporter organisation (or turn the applicant's own into one)."""
     org = application.organisation
     if org is None:
-        org = Organisation(external_id=_unique_external_id(application), name=application.network_name,
-                           country=application.country, languages=list(application.languages),
-                           sectors=[], commitments=[], is_sample=application.is_sample)
+        org = Organisation(
+            external_id=_unique_external_id(application),
+            name=application.network_name,
+            country=application.country,
+            languages=list(application.languages),
+            sectors=[],
+            commitments=[],
+            is_sample=application.is_sample,
+        )
         db.session.add(org)
     org.kind, org.status, org.joined = "supporter", "active", application.signed_on
     db.session.flush()
@@ -258,5 +317,10 @@ def applications_for_staff(state: str | None = None) -> list[SupporterApplicatio
 
 
 def applications_of(user: Any) -> list[SupporterApplication]:
-    return list(db.session.scalars(select(SupporterApplication).where(
-        SupporterApplication.user_id == user.id).order_by(SupporterApplication.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(SupporterApplication)
+            .where(SupporterApplication.user_id == user.id)
+            .order_by(SupporterApplication.created_at.desc())
+        )
+    )

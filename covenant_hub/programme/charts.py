@@ -2,6 +2,7 @@
 
 The template draws what these functions compute; labels stay text so Jinja escapes them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,14 @@ def _scale(maximum: int) -> int:
     return maximum
 
 
-def grouped_bars(labels: list[str], series: list[list[int]], series_labels: list[str],
-                 width: int = 640, height: int = 220, label_space: int = 40) -> Chart:
+def grouped_bars(
+    labels: list[str],
+    series: list[list[int]],
+    series_labels: list[str],
+    width: int = 640,
+    height: int = 220,
+    label_space: int = 40,
+) -> Chart:
     """One group per label, one bar per series in each group."""
     top = _scale(max([max(values, default=0) for values in series] + [1]))
     plot_height = height - label_space - 10
@@ -56,7 +63,15 @@ def grouped_bars(labels: list[str], series: list[list[int]], series_labels: list
         for number, values in enumerate(series):
             value = values[index]
             bar_height = plot_height * value / top
-            bars.append(Bar(round(left + number * bar_width, 1), round(10 + plot_height - bar_height, 1),
-                            round(bar_width - 1, 1), round(bar_height, 1), value, number))
+            bars.append(
+                Bar(
+                    round(left + number * bar_width, 1),
+                    round(10 + plot_height - bar_height, 1),
+                    round(bar_width - 1, 1),
+                    round(bar_height, 1),
+                    value,
+                    number,
+                )
+            )
         groups.append(Group(label, round(index * group_width + group_width / 2, 1), bars))
     return Chart(width, height, 10 + plot_height, top, groups, series_labels)

@@ -1,4 +1,5 @@
 """A supporter's commitment figures (12 and 24 months, per month) and the staff ranking."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,17 +52,24 @@ class Summary:
 def summarise(org: Organisation, today: date) -> Summary:
     """Counts per commitment over 12 and 24 months and per month over 24 months."""
     start_24, start_12 = months_before(today, 24), months_before(today, 12)
-    rows = db.session.execute(select(CommitmentActivity.commitment, CommitmentActivity.happened_on).where(
-        CommitmentActivity.org_id == org.id, CommitmentActivity.happened_on > start_24,
-        CommitmentActivity.happened_on <= today)).all()
+    rows = db.session.execute(
+        select(CommitmentActivity.commitment, CommitmentActivity.happened_on).where(
+            CommitmentActivity.org_id == org.id,
+            CommitmentActivity.happened_on > start_24,
+            CommitmentActivity.happened_on <= today,
+        )
+    ).all()
     c12 = Counter(c for c, day in rows if day > start_12)
     c24 = Counter(c for c, _day in rows)
     per_month = Counter(day.strftime("%Y-%m") for _c, day in rows)
-    keys = [months_before(date(today.year, today.month, 1), back).strftime("%Y-%m") for back in range(23, -1, -1)]
+    keys = [
+        months_before(date(today.year, today.month, 1), back).strftime("%Y-%m") for back in range(23, -1, -1)
+    ]
     return Summary(
         figures=[CommitmentFigure(code, c12[code], c24[code]) for code in COMMITMENTS],
         months=[(key, per_month[key]) for key in keys],
-        total_12=sum(c12.values()), total_24=len(rows),
+        total_12=sum(c12.values()),
+        total_24=len(rows),
     )
 
 
@@ -78,9 +86,15 @@ def ranking(today: date) -> list[RankingRow]:
     start_24, start_12 = months_before(today, 24), months_before(today, 12)
     supporters = list(db.session.scalars(select(Organisation).where(Organisation.kind == "supporter")))
     rows = db.session.execute(
-        select(CommitmentActivity.org_id, CommitmentActivity.commitment, CommitmentActivity.happened_on,
-               func.count()).where(CommitmentActivity.happened_on > start_24, CommitmentActivity.happened_on <= today)
-        .group_by(CommitmentActivity.org_id, CommitmentActivity.commitment, CommitmentActivity.happened_on)).all()
+        select(
+            CommitmentActivity.org_id,
+            CommitmentActivity.commitment,
+            CommitmentActivity.happened_on,
+            func.count(),
+        )
+        .where(CommitmentActivity.happened_on > start_24, CommitmentActivity.happened_on <= today)
+        .group_by(CommitmentActivity.org_id, CommitmentActivity.commitment, CommitmentActivity.happened_on)
+    ).all()
     c12: Counter[int] = Counter()
     c24: Counter[int] = Counter()
     covered: dict[int, set[str]] = {}

@@ -4,6 +4,7 @@ history and the matching audit rows. Dates are relative to today so dashboards l
 
 Demo applications have no applicant account (demo data creates no users); staff pages show them.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -25,39 +26,95 @@ from covenant_hub.programme.models import (
 )
 
 PENDING = [
-    dict(network_name="Нарын облусунун жергиликтүү өз алдынча башкаруу органдарынын ассоциациясы",
-         country="kg", network_kind="regional_network", member_count=61, languages=["ky", "ru"],
-         regions="Нарын облусу", motivation="Айылдык аймактарга Мэрлер келишимине кошулууга жардам бергибиз келет.",
-         contact_name="Жылдыз Токтогулова", contact_email="naryn-network@example.kg", state="submitted"),
-    dict(network_name="Ассоциация муниципалитетов Таджикистана", country="tj", network_kind="national_association",
-         member_count=68, languages=["tg", "ru"], regions="Согдийская и Хатлонская области",
-         motivation="Хотим помогать городам готовить планы действий по устойчивой энергетике и климату.",
-         contact_name="Фаррух Рахимов", contact_email="amt@example.tj", state="info_requested",
-         info_request="Сколько ваших членов — органы местного самоуправления?"),
-    dict(network_name="Caspian Local Energy Network", country="kz", network_kind="energy_agency", member_count=18,
-         languages=["en", "ru", "kk"], regions="Atyrau and Mangystau regions",
-         motivation="We run energy audits for coastal towns and want to bring them into the Covenant.",
-         contact_name="Aliya Seitkali", contact_email="clen@example.kz", state="accepted",
-         review_notes="Eligible: an energy agency working with local authorities."),
-    dict(network_name="Ош шаарларынын экологиялык клубу", country="kg", network_kind="other", member_count=4,
-         languages=["ky"], regions="Ош шаары", motivation="Экологиялык иш-чараларды өткөрөбүз.",
-         contact_name="Бакыт Осмонов", contact_email="osh-eco@example.kg", state="rejected",
-         rejection_reason="Тармак жергиликтүү бийликтерди бириктирбейт: мүчөлөрү жеке адамдар."),
-    dict(network_name="Союз энергоменеджеров Казахстана", country="kz", network_kind="ngo", member_count=140,
-         languages=["ru", "kk"], regions="Алматинская область, Астана", state="agreement_completed",
-         motivation="Обучаем муниципальных энергоменеджеров и хотим официально поддерживать города.",
-         contact_name="Ерлан Жумабаев", contact_email="energy-managers@example.kz", acknowledged=list(COMMITMENTS)),
+    dict(
+        network_name="Нарын облусунун жергиликтүү өз алдынча башкаруу органдарынын ассоциациясы",
+        country="kg",
+        network_kind="regional_network",
+        member_count=61,
+        languages=["ky", "ru"],
+        regions="Нарын облусу",
+        motivation="Айылдык аймактарга Мэрлер келишимине кошулууга жардам бергибиз келет.",
+        contact_name="Жылдыз Токтогулова",
+        contact_email="naryn-network@example.kg",
+        state="submitted",
+    ),
+    dict(
+        network_name="Ассоциация муниципалитетов Таджикистана",
+        country="tj",
+        network_kind="national_association",
+        member_count=68,
+        languages=["tg", "ru"],
+        regions="Согдийская и Хатлонская области",
+        motivation="Хотим помогать городам готовить планы действий по устойчивой энергетике и климату.",
+        contact_name="Фаррух Рахимов",
+        contact_email="amt@example.tj",
+        state="info_requested",
+        info_request="Сколько ваших членов — органы местного самоуправления?",
+    ),
+    dict(
+        network_name="Caspian Local Energy Network",
+        country="kz",
+        network_kind="energy_agency",
+        member_count=18,
+        languages=["en", "ru", "kk"],
+        regions="Atyrau and Mangystau regions",
+        motivation="We run energy audits for coastal towns and want to bring them into the Covenant.",
+        contact_name="Aliya Seitkali",
+        contact_email="clen@example.kz",
+        state="accepted",
+        review_notes="Eligible: an energy agency working with local authorities.",
+    ),
+    dict(
+        network_name="Ош шаарларынын экологиялык клубу",
+        country="kg",
+        network_kind="other",
+        member_count=4,
+        languages=["ky"],
+        regions="Ош шаары",
+        motivation="Экологиялык иш-чараларды өткөрөбүз.",
+        contact_name="Бакыт Осмонов",
+        contact_email="osh-eco@example.kg",
+        state="rejected",
+        rejection_reason="Тармак жергиликтүү бийликтерди бириктирбейт: мүчөлөрү жеке адамдар.",
+    ),
+    dict(
+        network_name="Союз энергоменеджеров Казахстана",
+        country="kz",
+        network_kind="ngo",
+        member_count=140,
+        languages=["ru", "kk"],
+        regions="Алматинская область, Астана",
+        state="agreement_completed",
+        motivation="Обучаем муниципальных энергоменеджеров и хотим официально поддерживать города.",
+        contact_name="Ерлан Жумабаев",
+        contact_email="energy-managers@example.kz",
+        acknowledged=list(COMMITMENTS),
+    ),
 ]
 SERVICES = {
     "sample-kg-cities-union": [
-        ("technical_assistance", ["ky", "ru"], "Бүт Кыргызстан", "SECAP даярдоо боюнча кеңеш жана шаарлардын планын текшерүү."),
-        ("training", ["ky", "ru"], "Чүй, Ысык-Көл, Ош", "Муниципалдык кызматкерлер үчүн энергия башкаруу семинарлары."),
+        (
+            "technical_assistance",
+            ["ky", "ru"],
+            "Бүт Кыргызстан",
+            "SECAP даярдоо боюнча кеңеш жана шаарлардын планын текшерүү.",
+        ),
+        (
+            "training",
+            ["ky", "ru"],
+            "Чүй, Ысык-Көл, Ош",
+            "Муниципалдык кызматкерлер үчүн энергия башкаруу семинарлары.",
+        ),
         ("translation", ["ky", "ru", "en"], "", "Мэрлер келишиминин документтерин кыргыз тилине которуу."),
     ],
     "sample-ca-climate-network": [
         ("peer_exchange", ["en", "ru"], "Central Asia", "Study visits between member cities on adaptation."),
-        ("funding_advice", ["en", "ru"], "Kazakhstan, Kyrgyzstan, Tajikistan, Uzbekistan",
-         "Help preparing applications to climate funds."),
+        (
+            "funding_advice",
+            ["en", "ru"],
+            "Kazakhstan, Kyrgyzstan, Tajikistan, Uzbekistan",
+            "Help preparing applications to climate funds.",
+        ),
         ("events", ["en", "ru", "ky"], "Central Asia", "An annual regional forum of climate cities."),
     ],
     "sample-kg-energy-centre": [
@@ -73,7 +130,12 @@ ACTIVITY_PLAN = {
         (3, "intermediary", "press", "Мэрлер келишими тууралуу радиодо маек."),
         (5, "synergies", "event", "Улуттук энергия үнөмдөө жумалыгына катышуу."),
         (6, "feedback", "feedback", "Бишкектин SECAP отчетуна расмий пикир."),
-        (8, "recognise", "promotion", "Союздун стратегиясына Мэрлер келишими негизги багыт катары киргизилди."),
+        (
+            8,
+            "recognise",
+            "promotion",
+            "Союздун стратегиясына Мэрлер келишими негизги багыт катары киргизилди.",
+        ),
         (14, "promote", "event", "Жаңы талапкер шаарлар үчүн семинар."),
         (20, "exchange", "exchange", "Токмок менен Талас ортосунда онлайн алмашуу."),
     ],
@@ -94,19 +156,39 @@ ACTIVITY_PLAN = {
     ],
 }
 FEEDBACK = [
-    ("sample-kg-cities-union", "sample-bishkek", 5, "ky", True,
-     "Бишкек мониторинг отчетун өз убагында берди жана көчө жарыгын жаңылоо долбоору үлгү болду."),
-    ("sample-kg-cities-union", "sample-osh", 3, "ru", False,
-     "План Оша хорошо подготовлен, но мероприятия по адаптации пока не начаты."),
-    ("sample-ca-climate-network", "sample-almaty", 4, "en", True,
-     "Almaty's heat-island mapping is a model for the region; the monitoring report came late."),
+    (
+        "sample-kg-cities-union",
+        "sample-bishkek",
+        5,
+        "ky",
+        True,
+        "Бишкек мониторинг отчетун өз убагында берди жана көчө жарыгын жаңылоо долбоору үлгү болду.",
+    ),
+    (
+        "sample-kg-cities-union",
+        "sample-osh",
+        3,
+        "ru",
+        False,
+        "План Оша хорошо подготовлен, но мероприятия по адаптации пока не начаты.",
+    ),
+    (
+        "sample-ca-climate-network",
+        "sample-almaty",
+        4,
+        "en",
+        True,
+        "Almaty's heat-island mapping is a model for the region; the monitoring report came late.",
+    ),
 ]
 
 
 def _orgs() -> dict[str, Organisation]:
     ids = set(SERVICES) | {member for _s, member, *_rest in FEEDBACK}
-    return {org.external_id: org for org in db.session.scalars(
-        select(Organisation).where(Organisation.external_id.in_(ids)))}
+    return {
+        org.external_id: org
+        for org in db.session.scalars(select(Organisation).where(Organisation.external_id.in_(ids)))
+    }
 
 
 def seed_programme_demo(today: date | None = None) -> str:
@@ -126,8 +208,16 @@ def seed_programme_demo(today: date | None = None) -> str:
         _seed_supporter(orgs[external_id], rows, ACTIVITY_PLAN[external_id], today)
     for supporter_id, member_id, rating, language, public, text in FEEDBACK:
         supporter, member = orgs[supporter_id], orgs[member_id]
-        db.session.add(MemberFeedback(supporter_id=supporter.id, member_id=member.id, rating=rating, text=text,
-                                      language=language, created_at=utcnow() - timedelta(days=40)))
+        db.session.add(
+            MemberFeedback(
+                supporter_id=supporter.id,
+                member_id=member.id,
+                rating=rating,
+                text=text,
+                language=language,
+                created_at=utcnow() - timedelta(days=40),
+            )
+        )
         db.session.add(FeedbackConsent(org_id=member.id, public=public))
     db.session.commit()
     return f"Programme demo: {len(PENDING) + len(SERVICES)} applications, {len(FEEDBACK)} feedbacks."
@@ -137,17 +227,49 @@ def _seed_supporter(org: Organisation, services: list, plan: list, today: date) 
     """A live application for the sample supporter, its services and its activity log."""
     signed_on = org.joined or months_before(today, 30)
     application = SupporterApplication(
-        is_sample=True, org_id=org.id, network_name=org.name, country=org.country, network_kind="national_association",
-        member_count=20, languages=list(org.languages or []), regions=org.city or "", motivation=org.description or "",
-        contact_name=org.name, contact_email="contact@example.org", state="live", acknowledged=list(COMMITMENTS),
-        signed_on=signed_on, signatory_name="—")
+        is_sample=True,
+        org_id=org.id,
+        network_name=org.name,
+        country=org.country,
+        network_kind="national_association",
+        member_count=20,
+        languages=list(org.languages or []),
+        regions=org.city or "",
+        motivation=org.description or "",
+        contact_name=org.name,
+        contact_email="contact@example.org",
+        state="live",
+        acknowledged=list(COMMITMENTS),
+        signed_on=signed_on,
+        signatory_name="—",
+    )
     db.session.add(application)
     db.session.flush()
-    audit.record(None, "agreement_recorded", org=org, application=application, signed_on=signed_on.isoformat(),
-                 sample=True)
+    audit.record(
+        None,
+        "agreement_recorded",
+        org=org,
+        application=application,
+        signed_on=signed_on.isoformat(),
+        sample=True,
+    )
     for service_type, languages, regions, description in services:
-        db.session.add(SupporterService(org_id=org.id, service_type=service_type, languages=languages,
-                                        regions=regions, description=description))
+        db.session.add(
+            SupporterService(
+                org_id=org.id,
+                service_type=service_type,
+                languages=languages,
+                regions=regions,
+                description=description,
+            )
+        )
     for months_ago, commitment, kind, description in plan:
-        db.session.add(CommitmentActivity(org_id=org.id, commitment=commitment, kind=kind, description=description,
-                                          happened_on=months_before(today, months_ago)))
+        db.session.add(
+            CommitmentActivity(
+                org_id=org.id,
+                commitment=commitment,
+                kind=kind,
+                description=description,
+                happened_on=months_before(today, months_ago),
+            )
+        )

@@ -1,4 +1,5 @@
 """Forms of the programme pages; every state-changing form carries a CSRF token."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,32 +40,47 @@ class ApplicationForm(FlaskForm):
     network_name = StringField(_l("Name of the network"), validators=[DataRequired(), Length(max=300)])
     country = SelectField(_l("Country (leave empty for a multi-country network)"), choices=[])
     network_kind = SelectField(_l("Kind of network"), choices=[], validators=[DataRequired()])
-    member_count = IntegerField(_l("Number of members"),
-                                validators=[DataRequired(), NumberRange(min=1, max=1_000_000)])
-    languages = StringField(_l("Languages (two-letter codes separated by commas, e.g. ky, ru, en)"),
-                            validators=[DataRequired(), Length(max=200)])
+    member_count = IntegerField(
+        _l("Number of members"), validators=[DataRequired(), NumberRange(min=1, max=1_000_000)]
+    )
+    languages = StringField(
+        _l("Languages (two-letter codes separated by commas, e.g. ky, ru, en)"),
+        validators=[DataRequired(), Length(max=200)],
+    )
     regions = TextAreaField(_l("Regions covered"), validators=[DataRequired(), Length(max=4000)])
-    motivation = TextAreaField(_l("Why does the network want to become a Covenant Supporter?"),
-                               validators=[DataRequired(), Length(max=4000)])
+    motivation = TextAreaField(
+        _l("Why does the network want to become a Covenant Supporter?"),
+        validators=[DataRequired(), Length(max=4000)],
+    )
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     # Shown only to org admins; the service checks the choice, so no choice validation here.
     org_id = SelectField(_l("Apply for"), choices=[], validate_choice=False)
 
-    def __init__(self, *args: Any, countries: list[tuple[str, str]] | None = None,
-                 own_orgs: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        countries: list[tuple[str, str]] | None = None,
+        own_orgs: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.country.choices = as_choices(countries or [], blank="—")
         self.network_kind.choices = as_choices(labels.choices(labels.NETWORK_KIND_LABELS), blank="—")
-        self.org_id.choices = as_choices([(str(i), name) for i, name in own_orgs or []],
-                                         blank=str(_l("A new organisation")))
+        self.org_id.choices = as_choices(
+            [(str(i), name) for i, name in own_orgs or []], blank=str(_l("A new organisation"))
+        )
 
     def to_input(self) -> ApplicationInput:
         return ApplicationInput(
-            network_name=self.network_name.data or "", network_kind=self.network_kind.data or "",
-            member_count=self.member_count.data or 0, contact_name=self.contact_name.data or "",
-            contact_email=self.contact_email.data or "", country=self.country.data or None,
-            languages=split_codes(self.languages.data), regions=self.regions.data or "",
+            network_name=self.network_name.data or "",
+            network_kind=self.network_kind.data or "",
+            member_count=self.member_count.data or 0,
+            contact_name=self.contact_name.data or "",
+            contact_email=self.contact_email.data or "",
+            country=self.country.data or None,
+            languages=split_codes(self.languages.data),
+            regions=self.regions.data or "",
             motivation=self.motivation.data or "",
             org_id=int(self.org_id.data) if (self.org_id.data or "").isdigit() else None,
         )
@@ -107,7 +123,9 @@ class RecordAgreementForm(FlaskForm):
 
 class ServiceForm(FlaskForm):
     service_type = SelectField(_l("Type of service"), choices=[])
-    languages = StringField(_l("Languages (two-letter codes separated by commas)"), validators=[Length(max=200)])
+    languages = StringField(
+        _l("Languages (two-letter codes separated by commas)"), validators=[Length(max=200)]
+    )
     regions = StringField(_l("Regions"), validators=[Length(max=1000)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
 
@@ -116,8 +134,12 @@ class ServiceForm(FlaskForm):
         self.service_type.choices = as_choices(labels.choices(labels.SERVICE_TYPE_LABELS), blank="—")
 
     def to_input(self) -> ServiceInput:
-        return ServiceInput(service_type=self.service_type.data or "", description=self.description.data or "",
-                            languages=split_codes(self.languages.data), regions=self.regions.data or "")
+        return ServiceInput(
+            service_type=self.service_type.data or "",
+            description=self.description.data or "",
+            languages=split_codes(self.languages.data),
+            regions=self.regions.data or "",
+        )
 
 
 class ActivityForm(FlaskForm):
@@ -132,8 +154,12 @@ class ActivityForm(FlaskForm):
         self.kind.choices = as_choices(labels.choices(labels.ACTIVITY_KIND_LABELS), blank="—")
 
     def to_input(self) -> ActivityInput:
-        return ActivityInput(commitment=self.commitment.data or "", kind=self.kind.data or "",
-                             happened_on=self.happened_on.data, description=self.description.data or "")
+        return ActivityInput(
+            commitment=self.commitment.data or "",
+            kind=self.kind.data or "",
+            happened_on=self.happened_on.data,
+            description=self.description.data or "",
+        )
 
 
 class SuspendForm(FlaskForm):
@@ -149,7 +175,9 @@ class FeedbackForm(FlaskForm):
     def __init__(self, *args: Any, members: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.member.choices = as_choices(members or [], blank="—")
-        self.rating.choices = as_choices([(str(k), str(v)) for k, v in labels.RATING_LABELS.items()], blank="—")
+        self.rating.choices = as_choices(
+            [(str(k), str(v)) for k, v in labels.RATING_LABELS.items()], blank="—"
+        )
 
     def rating_value(self) -> int | None:
         return int(self.rating.data) if (self.rating.data or "").isdigit() else None

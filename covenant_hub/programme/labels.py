@@ -1,4 +1,5 @@
 """Translated labels for the programme's codes: commitments, activity kinds, services, states."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,8 +8,10 @@ COMMITMENT_LABELS = {
     "promote": _l("Promote the Covenant and support joining members"),
     "recognise": _l("Recognise the Covenant publicly as a main part of its policy"),
     "exchange": _l("Facilitate experience exchange between signatories and candidate cities"),
-    "intermediary": _l("Act as intermediary between its members, the Covenant of Mayors Office "
-                       "and the national or regional press"),
+    "intermediary": _l(
+        "Act as intermediary between its members, the Covenant of Mayors Office "
+        "and the national or regional press"
+    ),
     "synergies": _l("Identify synergies with national or regional events and initiatives"),
     "feedback": _l("Give official feedback on its members' actions and services"),
 }
@@ -67,8 +70,13 @@ AUDIT_LABELS = {
     "feedback_given": _l("Official feedback given"),
     "feedback_consent_changed": _l("Feedback visibility changed"),
 }
-RATING_LABELS = {1: _l("1 – poor"), 2: _l("2 – fair"), 3: _l("3 – good"), 4: _l("4 – very good"),
-                 5: _l("5 – excellent")}
+RATING_LABELS = {
+    1: _l("1 – poor"),
+    2: _l("2 – fair"),
+    3: _l("3 – good"),
+    4: _l("4 – very good"),
+    5: _l("5 – excellent"),
+}
 
 
 def label(labels: dict, code: object) -> str:

@@ -4,6 +4,7 @@ A supporter itself is an `orgs.Organisation` of kind "supporter"; this domain ad
 programme knows about it. Its suspension is the organisation's status plus a `Suspension` row
 that keeps the reason and the dates.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -18,11 +19,16 @@ from covenant_hub.extensions import db
 # The six commitments a supporter signs up to, in the order of the agreement.
 COMMITMENTS = ("promote", "recognise", "exchange", "intermediary", "synergies", "feedback")
 ACTIVITY_KINDS = ("promotion", "event", "exchange", "feedback", "press")
-SERVICE_TYPES = ("technical_assistance", "training", "funding_advice", "translation",
-                 "peer_exchange", "events")
+SERVICE_TYPES = (
+    "technical_assistance",
+    "training",
+    "funding_advice",
+    "translation",
+    "peer_exchange",
+    "events",
+)
 NETWORK_KINDS = ("national_association", "regional_network", "energy_agency", "ngo", "other")
-APPLICATION_STATES = ("submitted", "info_requested", "accepted", "rejected",
-                      "agreement_completed", "live")
+APPLICATION_STATES = ("submitted", "info_requested", "accepted", "rejected", "agreement_completed", "live")
 OPEN_STATES = ("submitted", "info_requested", "accepted", "agreement_completed")
 
 
@@ -62,8 +68,7 @@ class SupporterApplication(db.Model):
     agreement_size: Mapped[int | None]
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     user = relationship("User")
     organisation = relationship("Organisation")
@@ -130,8 +135,7 @@ class FeedbackConsent(db.Model):
 
     __tablename__ = "feedback_consents"
 
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
-                                        primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
     public: Mapped[bool] = mapped_column(default=False)
     changed_by_id: Mapped[int | None] = _fk("users")
     changed_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
@@ -157,8 +161,10 @@ class ProgrammeAudit(db.Model):
     """Who did what, when, to which application or supporter: the programme's trail."""
 
     __tablename__ = "programme_audit"
-    __table_args__ = (Index("ix_programme_audit_org", "org_id"),
-                      Index("ix_programme_audit_application", "application_id"))
+    __table_args__ = (
+        Index("ix_programme_audit_org", "org_id"),
+        Index("ix_programme_audit_application", "application_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

@@ -5,6 +5,7 @@ notifications when it exists (covenant_hub/accounts/notifications.py): today it 
 through covenant_hub.mail.send_mail. Notices are sent after the step's commit, so a failing
 mail server never undoes a decision.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -52,10 +53,14 @@ def deliver(user: User, notice: Notice) -> None:
     language = _language(user)
     with force_locale(language):
         subject = notice.subject()
-        text = "\n\n".join([
-            _("Hello %(name)s,", name=user.name), notice.body(),
-            _("Details: %(link)s", link=_link(notice)), _("Covenant Hub"),
-        ])
+        text = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                notice.body(),
+                _("Details: %(link)s", link=_link(notice)),
+                _("Covenant Hub"),
+            ]
+        )
     send_mail(user.email, subject, text, headers={"Content-Language": language})
 
 
@@ -79,14 +84,20 @@ def admin_users() -> list[User]:
 
 
 def org_users(org: Organisation) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id == org.id)))
+    return list(
+        db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id == org.id)
+        )
+    )
 
 
 def member_org_users(supporter: Organisation) -> list[User]:
     """Everyone in the organisations the supporter supports."""
-    members = select(OrgLink.source_id).where(OrgLink.target_id == supporter.id,
-                                              OrgLink.kind == "supported_by")
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id.in_(members))))
+    members = select(OrgLink.source_id).where(
+        OrgLink.target_id == supporter.id, OrgLink.kind == "supported_by"
+    )
+    return list(
+        db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id).where(Membership.org_id.in_(members))
+        )
+    )

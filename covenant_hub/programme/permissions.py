@@ -4,6 +4,7 @@ Roles: the applicant is the user who filed an application; a supporter's people 
 memberships (plain members and org admins); a member organisation is a signatory or candidate
 linked `supported_by` the supporter; staff review, admins sign and suspend.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,12 +43,20 @@ def is_supporter(org: Organisation | None) -> bool:
 
 def is_supported_by(member: Organisation, supporter: Organisation) -> bool:
     """The member organisation is linked `supported_by` the supporter."""
-    return db.session.scalar(select(OrgLink.id).where(
-        OrgLink.source_id == member.id, OrgLink.target_id == supporter.id,
-        OrgLink.kind == "supported_by")) is not None
+    return (
+        db.session.scalar(
+            select(OrgLink.id).where(
+                OrgLink.source_id == member.id,
+                OrgLink.target_id == supporter.id,
+                OrgLink.kind == "supported_by",
+            )
+        )
+        is not None
+    )
 
 
 # --- applications -------------------------------------------------------------------------
+
 
 def can_apply(user: Any) -> bool:
     """Any confirmed account may file an expression of interest."""
@@ -89,6 +98,7 @@ def can_see_agreement_file(user: Any, application: SupporterApplication) -> bool
 
 # --- live supporters ----------------------------------------------------------------------
 
+
 def can_manage_services(user: Any, org: Organisation) -> bool:
     """The supporter's org admins (and staff) decide what it offers."""
     if not is_supporter(org):
@@ -126,6 +136,7 @@ def can_reinstate_supporter(user: Any, org: Organisation) -> bool:
 
 
 # --- official feedback --------------------------------------------------------------------
+
 
 def can_give_feedback(user: Any, supporter: Organisation, member: Organisation | None = None) -> bool:
     """The supporter's org admins review its own members (and only them)."""

@@ -1,6 +1,7 @@
 """What the public sees of the programme: live supporters and their services, suspensions,
 and members' feedback when they agreed to show it. Used by the programme page and by the
 include hooks in the organisation profile and directory templates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,10 +23,20 @@ class LiveSupporter:
 
 def live_supporters(service_type: str | None = None) -> list[LiveSupporter]:
     """Active supporters with their services (only those offering `service_type`, if given)."""
-    orgs = list(db.session.scalars(select(Organisation).where(
-        Organisation.kind == "supporter", Organisation.status == "active").order_by(Organisation.name)))
-    services = list(db.session.scalars(select(SupporterService).where(
-        SupporterService.org_id.in_([org.id for org in orgs])).order_by(SupporterService.service_type)))
+    orgs = list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == "supporter", Organisation.status == "active")
+            .order_by(Organisation.name)
+        )
+    )
+    services = list(
+        db.session.scalars(
+            select(SupporterService)
+            .where(SupporterService.org_id.in_([org.id for org in orgs]))
+            .order_by(SupporterService.service_type)
+        )
+    )
     by_org: dict[int, list[SupporterService]] = {}
     for service in services:
         by_org.setdefault(service.org_id, []).append(service)
@@ -45,6 +56,7 @@ class ProfileSection:
     feedback_public: bool
     show_feedback_link: bool
     show_dashboard_link: bool
+    can_manage_services: bool
     can_give_feedback: bool
     can_suspend: bool
 
@@ -59,6 +71,7 @@ def profile_section(user: Any, org: Organisation) -> ProfileSection:
         feedback_public=public,
         show_feedback_link=permissions.can_view_feedback(user, org) and org.kind != "supporter",
         show_dashboard_link=permissions.can_view_dashboard(user, org),
+        can_manage_services=permissions.can_manage_services(user, org),
         can_give_feedback=permissions.can_give_feedback(user, org),
         can_suspend=permissions.can_suspend_supporter(user, org),
     )

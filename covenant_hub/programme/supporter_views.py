@@ -1,5 +1,6 @@
 """Programme pages, part two: a live supporter's services, dashboard and activity log,
 suspension, the staff ranking, and official feedback on members."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -53,8 +54,13 @@ def manage_services(external_id: str) -> str | Response:
     if form.validate_on_submit() and run_step(supporters.add_service, org, form.to_input()):
         flash(_("The service is listed on your public profile."), "success")
         return redirect(url_for("programme.manage_services", external_id=org.external_id))
-    return render_template("programme/services.html", org=org, form=form,
-                           services=supporters.services_of(org), action_form=ActionForm())
+    return render_template(
+        "programme/services.html",
+        org=org,
+        form=form,
+        services=supporters.services_of(org),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/services/<int:service_id>/remove", methods=["POST"])
@@ -71,10 +77,15 @@ def _dashboard_charts(summary: dashboard.Summary) -> tuple[charts.Chart, charts.
     by_commitment = charts.grouped_bars(
         [str(labels.COMMITMENT_SHORT_LABELS[f.commitment]) for f in summary.figures],
         [[f.last_12 for f in summary.figures], [f.last_24 for f in summary.figures]],
-        [_("Last 12 months"), _("Last 24 months")])
-    by_month = charts.grouped_bars([key[2:] for key, _count in summary.months],
-                                   [[count for _key, count in summary.months]], [_("Activities")],
-                                   width=720, label_space=30)
+        [_("Last 12 months"), _("Last 24 months")],
+    )
+    by_month = charts.grouped_bars(
+        [key[2:] for key, _count in summary.months],
+        [[count for _key, count in summary.months]],
+        [_("Activities")],
+        width=720,
+        label_space=30,
+    )
     return by_commitment, by_month
 
 
@@ -91,9 +102,16 @@ def show_dashboard(external_id: str) -> str | Response:
         return redirect(url_for("programme.show_dashboard", external_id=org.external_id))
     summary = dashboard.summarise(org, utcnow().date())
     by_commitment, by_month = _dashboard_charts(summary)
-    return render_template("programme/dashboard.html", org=org, form=form, summary=summary,
-                           by_commitment=by_commitment, by_month=by_month,
-                           activities=supporters.recent_activities(org), commitments=COMMITMENTS)
+    return render_template(
+        "programme/dashboard.html",
+        org=org,
+        form=form,
+        summary=summary,
+        by_commitment=by_commitment,
+        by_month=by_month,
+        activities=supporters.recent_activities(org),
+        commitments=COMMITMENTS,
+    )
 
 
 @bp.route("/supporters/ranking")
@@ -111,14 +129,22 @@ def suspend_supporter(external_id: str) -> str | Response:
     if not permissions.can_suspend_supporter(current_user, org):
         abort(403)
     form = SuspendForm()
-    if request.method == "POST" and form.validate_on_submit() and run_step(
-            supporters.suspend_supporter, org, form.reason.data or "", form.suspended_on.data):
+    if (
+        request.method == "POST"
+        and form.validate_on_submit()
+        and run_step(supporters.suspend_supporter, org, form.reason.data or "", form.suspended_on.data)
+    ):
         flash(_("The supporter is suspended; its people, its members and staff were told."), "success")
         return _back_to_profile(org)
     if not form.is_submitted():
         form.suspended_on.data = utcnow().date()
-    return render_template("programme/suspend.html", org=org, form=form, action_form=ActionForm(),
-                           suspension=supporters.open_suspension(org))
+    return render_template(
+        "programme/suspend.html",
+        org=org,
+        form=form,
+        action_form=ActionForm(),
+        suspension=supporters.open_suspension(org),
+    )
 
 
 @bp.route("/supporters/<external_id>/reinstate", methods=["POST"])
@@ -141,8 +167,14 @@ def give_feedback(external_id: str) -> str | Response:
     form = FeedbackForm(members=[(m.external_id, m.name) for m in members])
     if form.validate_on_submit():
         member = org_services.get_org(form.member.data or "") or abort(400)
-        if run_step(supporters.give_feedback, org, member, form.rating_value(), form.text.data or "",
-                    current_language()):
+        if run_step(
+            supporters.give_feedback,
+            org,
+            member,
+            form.rating_value(),
+            form.text.data or "",
+            current_language(),
+        ):
             flash(_("Your feedback was sent to %(name)s.", name=member.name), "success")
             return redirect(url_for("programme.give_feedback", external_id=org.external_id))
     return render_template("programme/give_feedback.html", org=org, form=form, members=members)
@@ -156,10 +188,16 @@ def show_feedback(external_id: str) -> str | Response:
     if not permissions.can_view_feedback(current_user, member):
         abort(403)
     form = ConsentForm()
-    if form.validate_on_submit() and run_step(supporters.set_feedback_consent, member, bool(form.public.data)):
+    if form.validate_on_submit() and run_step(
+        supporters.set_feedback_consent, member, bool(form.public.data)
+    ):
         flash(_("Your choice is saved."), "success")
         return redirect(url_for("programme.show_feedback", external_id=member.external_id))
     form.public.data = supporters.feedback_is_public(member)
-    return render_template("programme/feedback.html", org=member, form=form,
-                           items=supporters.feedback_on(member),
-                           can_consent=permissions.can_set_feedback_consent(current_user, member))
+    return render_template(
+        "programme/feedback.html",
+        org=member,
+        form=form,
+        items=supporters.feedback_on(member),
+        can_consent=permissions.can_set_feedback_consent(current_user, member),
+    )

@@ -3,6 +3,7 @@
 Same contract as applications.py: check permission and state, change, audit, commit, notify;
 a refusal raises `ProgrammeError` (or `NotAllowed`) and changes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,6 +74,7 @@ def _require_active(org: Organisation, message: str) -> None:
 
 # --- services -----------------------------------------------------------------------------
 
+
 def add_service(actor: Any, org: Organisation, data: ServiceInput) -> SupporterService:
     """List one service on the supporter's public profile."""
     if not permissions.can_manage_services(actor, org):
@@ -82,8 +84,13 @@ def add_service(actor: Any, org: Organisation, data: ServiceInput) -> SupporterS
     description = _text(data.description, _("Describe the service (at most 4,000 characters)."))
     if len(services_of(org)) >= MAX_SERVICES:
         raise ProgrammeError(_("A supporter can list at most %(count)d services.", count=MAX_SERVICES))
-    service = SupporterService(org_id=org.id, service_type=data.service_type, description=description,
-                               languages=_languages(data.languages), regions=(data.regions or "").strip()[:MAX_TEXT])
+    service = SupporterService(
+        org_id=org.id,
+        service_type=data.service_type,
+        description=description,
+        languages=_languages(data.languages),
+        regions=(data.regions or "").strip()[:MAX_TEXT],
+    )
     db.session.add(service)
     audit.record(actor, "service_added", org=org, type=data.service_type)
     db.session.commit()
@@ -100,11 +107,17 @@ def remove_service(actor: Any, service: SupporterService) -> None:
 
 
 def services_of(org: Organisation) -> list[SupporterService]:
-    return list(db.session.scalars(select(SupporterService).where(SupporterService.org_id == org.id)
-                                   .order_by(SupporterService.service_type, SupporterService.id)))
+    return list(
+        db.session.scalars(
+            select(SupporterService)
+            .where(SupporterService.org_id == org.id)
+            .order_by(SupporterService.service_type, SupporterService.id)
+        )
+    )
 
 
 # --- commitment log -----------------------------------------------------------------------
+
 
 def log_activity(actor: Any, org: Organisation, data: ActivityInput) -> CommitmentActivity:
     """Record one action taken to keep one commitment."""
@@ -115,26 +128,47 @@ def log_activity(actor: Any, org: Organisation, data: ActivityInput) -> Commitme
     if data.kind not in ACTIVITY_KINDS:
         raise ProgrammeError(_("Choose the kind of activity."))
     today = utcnow().date()
-    if data.happened_on is None or data.happened_on > today or data.happened_on < today - timedelta(days=3650):
+    if (
+        data.happened_on is None
+        or data.happened_on > today
+        or data.happened_on < today - timedelta(days=3650)
+    ):
         raise ProgrammeError(_("Give the date of the activity: not in the future, at most ten years ago."))
     description = _text(data.description, _("Describe the activity (at most 4,000 characters)."))
-    activity = CommitmentActivity(org_id=org.id, commitment=data.commitment, kind=data.kind,
-                                  happened_on=data.happened_on, description=description,
-                                  created_by_id=getattr(actor, "id", None))
+    activity = CommitmentActivity(
+        org_id=org.id,
+        commitment=data.commitment,
+        kind=data.kind,
+        happened_on=data.happened_on,
+        description=description,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(activity)
-    audit.record(actor, "activity_logged", org=org, commitment=data.commitment, kind=data.kind,
-                 date=data.happened_on.isoformat())
+    audit.record(
+        actor,
+        "activity_logged",
+        org=org,
+        commitment=data.commitment,
+        kind=data.kind,
+        date=data.happened_on.isoformat(),
+    )
     db.session.commit()
     return activity
 
 
 def recent_activities(org: Organisation, limit: int = 50) -> list[CommitmentActivity]:
-    return list(db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.org_id == org.id)
-                                   .order_by(CommitmentActivity.happened_on.desc(),
-                                             CommitmentActivity.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(CommitmentActivity)
+            .where(CommitmentActivity.org_id == org.id)
+            .order_by(CommitmentActivity.happened_on.desc(), CommitmentActivity.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- suspension ---------------------------------------------------------------------------
+
 
 def suspend_supporter(actor: Any, org: Organisation, reason: str, on: date | None) -> Suspension:
     """The profile shows the suspension; the supporter, its members and staff are told."""
@@ -157,8 +191,12 @@ def reinstate_supporter(actor: Any, org: Organisation) -> None:
     if not permissions.can_reinstate_supporter(actor, org):
         raise NotAllowed(_("Only an administrator can reinstate a supporter."))
     if org.status != "suspended":
-        raise ProgrammeError(_("Only a suspended supporter can be reinstated; this one is: %(status)s.",
-                               status=STATUS_LABELS.get(org.status or "", org.status)))
+        raise ProgrammeError(
+            _(
+                "Only a suspended supporter can be reinstated; this one is: %(status)s.",
+                status=STATUS_LABELS.get(org.status or "", org.status),
+            )
+        )
     org.status = "active"
     suspension = open_suspension(org)
     if suspension is not None:
@@ -169,23 +207,43 @@ def reinstate_supporter(actor: Any, org: Organisation) -> None:
 
 
 def open_suspension(org: Organisation) -> Suspension | None:
-    return db.session.scalar(select(Suspension).where(
-        Suspension.org_id == org.id, Suspension.reinstated_at.is_(None)).order_by(Suspension.id.desc()))
+    return db.session.scalar(
+        select(Suspension)
+        .where(Suspension.org_id == org.id, Suspension.reinstated_at.is_(None))
+        .order_by(Suspension.id.desc())
+    )
 
 
 # --- official feedback --------------------------------------------------------------------
 
-def give_feedback(actor: Any, supporter: Organisation, member: Organisation, rating: int | None,
-                  text: str, language: str = "en") -> MemberFeedback:
+
+def give_feedback(
+    actor: Any,
+    supporter: Organisation,
+    member: Organisation,
+    rating: int | None,
+    text: str,
+    language: str = "en",
+) -> MemberFeedback:
     """A supporter's official review of one of its own members."""
     if not permissions.can_give_feedback(actor, supporter, member):
-        raise NotAllowed(_("Only a supporter's administrators can give feedback, and only on its own members."))
-    _require_active(supporter, _("A supporter that is not active cannot give feedback; its status is: %(status)s."))
+        raise NotAllowed(
+            _("Only a supporter's administrators can give feedback, and only on its own members.")
+        )
+    _require_active(
+        supporter, _("A supporter that is not active cannot give feedback; its status is: %(status)s.")
+    )
     if rating not in (1, 2, 3, 4, 5):
         raise ProgrammeError(_("Give a rating from 1 to 5."))
     text = _text(text, _("Write the feedback (at most 4,000 characters)."))
-    feedback = MemberFeedback(supporter_id=supporter.id, member_id=member.id, rating=rating, text=text,
-                              language=(language or "en")[:8], author_id=actor.id)
+    feedback = MemberFeedback(
+        supporter_id=supporter.id,
+        member_id=member.id,
+        rating=rating,
+        text=text,
+        language=(language or "en")[:8],
+        author_id=actor.id,
+    )
     db.session.add(feedback)
     audit.record(actor, "feedback_given", org=supporter, member=member.external_id, rating=rating)
     db.session.commit()
@@ -210,14 +268,23 @@ def feedback_is_public(member: Organisation) -> bool:
 
 
 def feedback_on(member: Organisation) -> list[MemberFeedback]:
-    return list(db.session.scalars(
-        select(MemberFeedback).options(joinedload(MemberFeedback.supporter))
-        .where(MemberFeedback.member_id == member.id).order_by(MemberFeedback.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(MemberFeedback)
+            .options(joinedload(MemberFeedback.supporter))
+            .where(MemberFeedback.member_id == member.id)
+            .order_by(MemberFeedback.created_at.desc())
+        )
+    )
 
 
 def members_of(supporter: Organisation) -> list[Organisation]:
     """The organisations linked `supported_by` the supporter, by name."""
-    return list(db.session.scalars(
-        select(Organisation).join(OrgLink, OrgLink.source_id == Organisation.id)
-        .where(OrgLink.target_id == supporter.id, OrgLink.kind == "supported_by")
-        .order_by(Organisation.name)))
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(OrgLink, OrgLink.source_id == Organisation.id)
+            .where(OrgLink.target_id == supporter.id, OrgLink.kind == "supported_by")
+            .order_by(Organisation.name)
+        )
+    )

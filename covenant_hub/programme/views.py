@@ -5,6 +5,7 @@ Applying needs an account: the application is tied to the person who filed it, s
 follow it, answer staff's questions and become the supporter's first org admin. An anonymous
 visitor sees the programme and a link to register or log in that comes back to the form.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import db
+from covenant_hub.orgs import labels as org_labels
 from covenant_hub.orgs.labels import country_name
 from covenant_hub.programme import agreement_files, applications, audit, labels, permissions, publicity
 from covenant_hub.programme.audit import NotAllowed, ProgrammeError
@@ -36,7 +38,12 @@ NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 @bp.context_processor
 def _programme_labels() -> dict[str, Any]:
-    return {"plabels": labels, "pperm": permissions}
+    return {
+        "plabels": labels,
+        "pperm": permissions,
+        "country_name": country_name,
+        "org_status_label": lambda code: org_labels.label(org_labels.STATUS_LABELS, code),
+    }
 
 
 def run_step(step: Callable[..., Any], *args: Any) -> bool:
@@ -59,8 +66,11 @@ def show_programme() -> str:
     service_type = request.args.get("service", "")
     if service_type and service_type not in labels.SERVICE_TYPE_LABELS:
         service_type = ""
-    return render_template("programme/index.html", service_type=service_type,
-                           supporters=publicity.live_supporters(service_type or None))
+    return render_template(
+        "programme/index.html",
+        service_type=service_type,
+        supporters=publicity.live_supporters(service_type or None),
+    )
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -69,7 +79,11 @@ def _country_choices() -> list[tuple[str, str]]:
     from covenant_hub.i18n import current_language
 
     territories = Locale.parse(current_language()).territories
-    codes = [code.lower() for code in territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    codes = [
+        code.lower()
+        for code in territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
@@ -77,7 +91,9 @@ def _country_choices() -> list[tuple[str, str]]:
 @login_required
 def apply() -> str | Response:
     """The expression of interest, for the logged-in person (see the module docstring)."""
-    own = [(m.organisation.id, m.organisation.name) for m in current_user.memberships if m.role == "org_admin"]
+    own = [
+        (m.organisation.id, m.organisation.name) for m in current_user.memberships if m.role == "org_admin"
+    ]
     form = ApplicationForm(countries=_country_choices(), own_orgs=own)
     if request.method == "GET":
         form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
@@ -109,8 +125,9 @@ def list_applications() -> str:
         abort(403)
     state = request.args.get("state", "")
     state = state if state in APPLICATION_STATES else ""
-    return render_template("programme/applications.html", state=state,
-                           items=applications.applications_for_staff(state or None))
+    return render_template(
+        "programme/applications.html", state=state, items=applications.applications_for_staff(state or None)
+    )
 
 
 def _application_or_404(application_id: int) -> SupporterApplication:
@@ -126,14 +143,25 @@ def show_application(application_id: int) -> str:
     application = _application_or_404(application_id)
     trail = audit.trail(application_id=application.id) if permissions.can_view_audit(current_user) else []
     return render_template(
-        "programme/application.html", application=application, trail=trail,
-        notes_form=NotesForm(), reason_form=ReasonForm(), question_form=QuestionForm(),
-        answer_form=AnswerForm(), agreement_form=AgreementForm(), record_form=RecordAgreementForm(),
+        "programme/application.html",
+        application=application,
+        trail=trail,
+        notes_form=NotesForm(),
+        reason_form=ReasonForm(),
+        question_form=QuestionForm(),
+        answer_form=AnswerForm(),
+        agreement_form=AgreementForm(),
+        record_form=RecordAgreementForm(),
     )
 
 
-def _step(application_id: int, form_class: type, step: Callable[..., Any], message: str,
-          *values: Callable[[Any], Any]) -> Response:
+def _step(
+    application_id: int,
+    form_class: type,
+    step: Callable[..., Any],
+    message: str,
+    *values: Callable[[Any], Any],
+) -> Response:
     """POST a workflow step with the form's values; back to the application page either way."""
     application = _application_or_404(application_id)
     form = form_class()
@@ -147,37 +175,61 @@ def _step(application_id: int, form_class: type, step: Callable[..., Any], messa
 @bp.route("/applications/<int:application_id>/accept", methods=["POST"])
 @login_required
 def accept_application(application_id: int) -> Response:
-    return _step(application_id, NotesForm, applications.accept_application,
-                 _("The network is found eligible; the applicant was told."), lambda f: f.notes.data or "")
+    return _step(
+        application_id,
+        NotesForm,
+        applications.accept_application,
+        _("The network is found eligible; the applicant was told."),
+        lambda f: f.notes.data or "",
+    )
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
 @login_required
 def reject_application(application_id: int) -> Response:
-    return _step(application_id, ReasonForm, applications.reject_application,
-                 _("The application is rejected; the applicant was told why."), lambda f: f.reason.data or "")
+    return _step(
+        application_id,
+        ReasonForm,
+        applications.reject_application,
+        _("The application is rejected; the applicant was told why."),
+        lambda f: f.reason.data or "",
+    )
 
 
 @bp.route("/applications/<int:application_id>/request-info", methods=["POST"])
 @login_required
 def request_information(application_id: int) -> Response:
-    return _step(application_id, QuestionForm, applications.request_information,
-                 _("Your question was sent to the applicant."), lambda f: f.question.data or "")
+    return _step(
+        application_id,
+        QuestionForm,
+        applications.request_information,
+        _("Your question was sent to the applicant."),
+        lambda f: f.question.data or "",
+    )
 
 
 @bp.route("/applications/<int:application_id>/answer", methods=["POST"])
 @login_required
 def answer_information(application_id: int) -> Response:
-    return _step(application_id, AnswerForm, applications.answer_information,
-                 _("Thank you: your answer was sent to the reviewers."), lambda f: f.answer.data or "")
+    return _step(
+        application_id,
+        AnswerForm,
+        applications.answer_information,
+        _("Thank you: your answer was sent to the reviewers."),
+        lambda f: f.answer.data or "",
+    )
 
 
 @bp.route("/applications/<int:application_id>/agreement", methods=["POST"])
 @login_required
 def complete_agreement(application_id: int) -> Response:
-    return _step(application_id, AgreementForm, applications.complete_agreement,
-                 _("The agreement form is complete; an administrator will record the signature."),
-                 lambda f: f.acknowledged())
+    return _step(
+        application_id,
+        AgreementForm,
+        applications.complete_agreement,
+        _("The agreement form is complete; an administrator will record the signature."),
+        lambda f: f.acknowledged(),
+    )
 
 
 @bp.route("/applications/<int:application_id>/record", methods=["POST"])
@@ -185,9 +237,15 @@ def complete_agreement(application_id: int) -> Response:
 def record_agreement(application_id: int) -> Response:
     upload = request.files.get("signed_pdf")
     file_value = (upload.filename or "agreement.pdf", upload.stream) if upload and upload.filename else None
-    return _step(application_id, RecordAgreementForm, applications.record_agreement,
-                 _("The signed agreement is recorded: the supporter is live."),
-                 lambda f: f.signed_on.data, lambda f: f.signatory_name.data or "", lambda f: file_value)
+    return _step(
+        application_id,
+        RecordAgreementForm,
+        applications.record_agreement,
+        _("The signed agreement is recorded: the supporter is live."),
+        lambda f: f.signed_on.data,
+        lambda f: f.signatory_name.data or "",
+        lambda f: file_value,
+    )
 
 
 @bp.route("/applications/<int:application_id>/agreement.pdf")
@@ -198,8 +256,12 @@ def download_agreement(application_id: int) -> Response:
     path = agreement_files.stored_path(application)
     if path is None or not path.exists() or not permissions.can_see_agreement_file(current_user, application):
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=application.agreement_file_name or "agreement.pdf")
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=application.agreement_file_name or "agreement.pdf",
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -2,6 +2,7 @@
 Kyrgyz, staff accept it, the network completes the agreement, an admin records it, the supporter
 lists its services and appears in the directory; then the admin suspends it and its profile
 says so."""
+
 from __future__ import annotations
 
 import email
@@ -101,8 +102,10 @@ def test_network_becomes_a_supporter_then_is_suspended(app, live_server, page):
     page.goto(application_url)
     page.fill("#record-form input[name=signed_on]", date.today().isoformat())
     page.fill("#record-form input[name=signatory_name]", "Айнура Касымова")
-    page.set_input_files("#record-form input[name=signed_pdf]",
-                        files=[{"name": "келишим.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#record-form input[name=signed_pdf]",
+        files=[{"name": "келишим.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     page.click("#record-form button[type=submit]")
     expect(page.locator(".flash-success")).to_have_count(1)
     expect(page.locator("a[download]")).to_have_count(1)

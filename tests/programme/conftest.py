@@ -1,5 +1,6 @@
 """A small programme world: a live supporter with a member town, an applicant, and one user
 per role of the permission matrix."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,17 @@ from flask.testing import FlaskClient
 
 from tests.factories import make_link, make_org, make_supporter_application, make_user
 
-ROLES = ("anonymous", "applicant", "member", "member_admin", "supporter_member", "supporter_admin",
-         "other_admin", "staff", "admin")
+ROLES = (
+    "anonymous",
+    "applicant",
+    "member",
+    "member_admin",
+    "supporter_member",
+    "supporter_admin",
+    "other_admin",
+    "staff",
+    "admin",
+)
 
 
 @dataclass

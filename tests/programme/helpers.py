@@ -1,4 +1,5 @@
 """Reading the outbox in programme tests."""
+
 from __future__ import annotations
 
 import email
@@ -7,8 +8,10 @@ from pathlib import Path
 
 
 def mails(outbox: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sorted(outbox.glob("*.eml"))
+    ]
 
 
 def recipients(outbox: Path) -> list[str]:

@@ -1,5 +1,6 @@
 """The application workflow through its services: each step, its notices, its audit rows, and
 a refusal (that changes nothing) for every step taken from the wrong state or by the wrong person."""
+
 from __future__ import annotations
 
 import io
@@ -18,16 +19,29 @@ from tests.programme.helpers import PDF, clear, mails, recipients
 
 
 def _input(**fields) -> a.ApplicationInput:
-    values = dict(network_name="Ассоциация городов", network_kind="national_association", member_count=40,
-                  contact_name="Asel", contact_email="asel@example.kg", country="kg",
-                  languages=["ky", "ru"], regions="Чүй облусу", motivation="Биз мүчөлөргө жардам беребиз.")
+    values = dict(
+        network_name="Ассоциация городов",
+        network_kind="national_association",
+        member_count=40,
+        contact_name="Asel",
+        contact_email="asel@example.kg",
+        country="kg",
+        languages=["ky", "ru"],
+        regions="Чүй облусу",
+        motivation="Биз мүчөлөргө жардам беребиз.",
+    )
     values.update(fields)
     return a.ApplicationInput(**values)
 
 
 def _actions(application) -> list[str]:
-    return list(db.session.scalars(select(ProgrammeAudit.action).where(
-        ProgrammeAudit.application_id == application.id).order_by(ProgrammeAudit.id)))
+    return list(
+        db.session.scalars(
+            select(ProgrammeAudit.action)
+            .where(ProgrammeAudit.application_id == application.id)
+            .order_by(ProgrammeAudit.id)
+        )
+    )
 
 
 def test_full_path_to_a_live_supporter(world, outbox):
@@ -41,13 +55,25 @@ def test_full_path_to_a_live_supporter(world, outbox):
     a.complete_agreement(applicant, application, list(COMMITMENTS))
     assert admin.email in recipients(outbox)
     clear(outbox)
-    org = a.record_agreement(admin, application, date(2026, 3, 1), "Mayor Asanov", ("signed.pdf", io.BytesIO(PDF)))
-    assert (org.kind, org.status, org.joined, org.name) == ("supporter", "active", date(2026, 3, 1), "Ассоциация городов")
+    org = a.record_agreement(
+        admin, application, date(2026, 3, 1), "Mayor Asanov", ("signed.pdf", io.BytesIO(PDF))
+    )
+    assert (org.kind, org.status, org.joined, org.name) == (
+        "supporter",
+        "active",
+        date(2026, 3, 1),
+        "Ассоциация городов",
+    )
     assert db.session.get(Membership, (applicant.id, org.id)).role == "org_admin"
     assert application.state == "live" and application.agreement_file_name == "signed.pdf"
     assert applicant.email in recipients(outbox)
-    assert _actions(application) == ["application_submitted", "application_accepted", "agreement_completed",
-                                     "agreement_recorded", "supporter_live"]
+    assert _actions(application) == [
+        "application_submitted",
+        "application_accepted",
+        "agreement_completed",
+        "agreement_recorded",
+        "supporter_live",
+    ]
 
 
 def test_applicant_mail_is_in_their_language(world, outbox):
@@ -66,7 +92,9 @@ def test_existing_organisation_becomes_the_supporter(world):
     db.session.commit()
     org = a.record_agreement(world.users["admin"], application, date(2026, 1, 5), "Signer")
     assert org.id == own.id and own.kind == "supporter"
-    assert db.session.scalar(select(Organisation).where(Organisation.name == application.network_name)) is None
+    assert (
+        db.session.scalar(select(Organisation).where(Organisation.name == application.network_name)) is None
+    )
 
 
 def test_information_round_trip(world, outbox):
@@ -90,13 +118,24 @@ def test_reject_needs_a_reason_and_tells_the_applicant(world, outbox):
 
 # Each step from each state it may not start from is refused with a message, and changes nothing.
 WRONG_STATES = [
-    ("accept", "accepted"), ("accept", "rejected"), ("accept", "info_requested"), ("accept", "live"),
-    ("reject", "accepted"), ("reject", "live"), ("reject", "rejected"),
-    ("request_info", "info_requested"), ("request_info", "accepted"), ("request_info", "live"),
-    ("answer", "submitted"), ("answer", "accepted"),
-    ("complete_agreement", "submitted"), ("complete_agreement", "agreement_completed"),
+    ("accept", "accepted"),
+    ("accept", "rejected"),
+    ("accept", "info_requested"),
+    ("accept", "live"),
+    ("reject", "accepted"),
+    ("reject", "live"),
+    ("reject", "rejected"),
+    ("request_info", "info_requested"),
+    ("request_info", "accepted"),
+    ("request_info", "live"),
+    ("answer", "submitted"),
+    ("answer", "accepted"),
+    ("complete_agreement", "submitted"),
+    ("complete_agreement", "agreement_completed"),
     ("complete_agreement", "rejected"),
-    ("record_agreement", "accepted"), ("record_agreement", "submitted"), ("record_agreement", "live"),
+    ("record_agreement", "accepted"),
+    ("record_agreement", "submitted"),
+    ("record_agreement", "live"),
 ]
 
 
@@ -107,8 +146,12 @@ def _do(step: str, world, application):
         "reject": lambda: a.reject_application(users["staff"], application, "reason"),
         "request_info": lambda: a.request_information(users["staff"], application, "question?"),
         "answer": lambda: a.answer_information(users["applicant"], application, "answer"),
-        "complete_agreement": lambda: a.complete_agreement(users["applicant"], application, list(COMMITMENTS)),
-        "record_agreement": lambda: a.record_agreement(users["admin"], application, date(2026, 1, 1), "Signer"),
+        "complete_agreement": lambda: a.complete_agreement(
+            users["applicant"], application, list(COMMITMENTS)
+        ),
+        "record_agreement": lambda: a.record_agreement(
+            users["admin"], application, date(2026, 1, 1), "Signer"
+        ),
     }
     return calls[step]()
 
@@ -125,15 +168,30 @@ def test_step_from_wrong_state_is_refused(world, step, state):
     assert _actions(application) == []
 
 
-@pytest.mark.parametrize(("step", "role"), [
-    ("accept", "applicant"), ("reject", "supporter_admin"), ("request_info", "member"),
-    ("answer", "staff"), ("complete_agreement", "admin"), ("record_agreement", "staff"),
-])
+@pytest.mark.parametrize(
+    ("step", "role"),
+    [
+        ("accept", "applicant"),
+        ("reject", "supporter_admin"),
+        ("request_info", "member"),
+        ("answer", "staff"),
+        ("complete_agreement", "admin"),
+        ("record_agreement", "staff"),
+    ],
+)
 def test_step_by_the_wrong_person_is_not_allowed(world, step, role):
-    states = {"answer": "info_requested", "complete_agreement": "accepted", "record_agreement": "agreement_completed"}
+    states = {
+        "answer": "info_requested",
+        "complete_agreement": "accepted",
+        "record_agreement": "agreement_completed",
+    }
     application = make_supporter_application(world.users["applicant"], state=states.get(step, "submitted"))
-    world.users = {**world.users, "staff": world.users[role], "applicant": world.users[role],
-                   "admin": world.users[role]}
+    world.users = {
+        **world.users,
+        "staff": world.users[role],
+        "applicant": world.users[role],
+        "admin": world.users[role],
+    }
     with pytest.raises(NotAllowed):
         _do(step, world, application)
 
@@ -145,12 +203,15 @@ def test_agreement_needs_every_commitment(world):
     assert application.state == "accepted"
 
 
-@pytest.mark.parametrize(("signed_on", "name", "content"), [
-    (None, "Signer", None),
-    (date.today() + timedelta(days=3), "Signer", None),
-    (date(2026, 1, 1), " ", None),
-    (date(2026, 1, 1), "Signer", b"<html>not a pdf</html>"),
-])
+@pytest.mark.parametrize(
+    ("signed_on", "name", "content"),
+    [
+        (None, "Signer", None),
+        (date.today() + timedelta(days=3), "Signer", None),
+        (date(2026, 1, 1), " ", None),
+        (date(2026, 1, 1), "Signer", b"<html>not a pdf</html>"),
+    ],
+)
 def test_record_agreement_refuses_bad_input(world, signed_on, name, content):
     application = make_supporter_application(world.users["applicant"], state="agreement_completed")
     upload = ("x.pdf", io.BytesIO(content)) if content else None
@@ -158,14 +219,25 @@ def test_record_agreement_refuses_bad_input(world, signed_on, name, content):
         a.record_agreement(world.users["admin"], application, signed_on, name, upload)
     db.session.rollback()
     assert db.session.get(type(application), application.id).state == "agreement_completed"
-    assert db.session.scalar(select(Organisation).where(Organisation.name == application.network_name)) is None
+    assert (
+        db.session.scalar(select(Organisation).where(Organisation.name == application.network_name)) is None
+    )
 
 
-@pytest.mark.parametrize("fields", [
-    {"network_name": ""}, {"contact_email": "not-an-address"}, {"network_kind": "club"},
-    {"member_count": 0}, {"languages": ["kyrgyz"]}, {"languages": []}, {"regions": " "},
-    {"motivation": ""}, {"country": "kgz"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"network_name": ""},
+        {"contact_email": "not-an-address"},
+        {"network_kind": "club"},
+        {"member_count": 0},
+        {"languages": ["kyrgyz"]},
+        {"languages": []},
+        {"regions": " "},
+        {"motivation": ""},
+        {"country": "kgz"},
+    ],
+)
 def test_bad_expression_of_interest_is_refused(world, fields):
     applicant = make_user()
     with pytest.raises(ProgrammeError):

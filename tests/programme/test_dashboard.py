@@ -1,4 +1,5 @@
 """Commitment figures over 12 and 24 months, the ranking, the chart geometry and the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ TODAY = date(2026, 11, 27)
 
 
 def _log(org, commitment: str, day: date, kind: str = "promotion") -> None:
-    db.session.add(CommitmentActivity(org_id=org.id, commitment=commitment, kind=kind, happened_on=day,
-                                      description="x"))
+    db.session.add(
+        CommitmentActivity(org_id=org.id, commitment=commitment, kind=kind, happened_on=day, description="x")
+    )
     db.session.commit()
 
 
@@ -27,7 +29,7 @@ def test_months_before_clamps_to_month_length():
 def test_summary_counts_windows_and_warns(world):
     org = world.supporter
     _log(org, "promote", date(2026, 11, 1))
-    _log(org, "promote", date(2025, 6, 1))    # 12-24 months ago
+    _log(org, "promote", date(2025, 6, 1))  # 12-24 months ago
     _log(org, "exchange", date(2024, 11, 28))  # just inside 24 months
     _log(org, "exchange", date(2024, 11, 27))  # exactly 24 months ago: outside
     _log(org, "intermediary", date(2027, 1, 1))  # future: ignored
@@ -55,7 +57,9 @@ def test_ranking_orders_by_activity(world):
 
 
 def test_grouped_bars_geometry():
-    chart = charts.grouped_bars(["a", "b"], [[0, 4], [2, 8]], ["12", "24"], width=200, height=120, label_space=20)
+    chart = charts.grouped_bars(
+        ["a", "b"], [[0, 4], [2, 8]], ["12", "24"], width=200, height=120, label_space=20
+    )
     assert chart.top == 10
     tallest = chart.groups[1].bars[1]
     assert tallest.value == 8 and tallest.y + tallest.height == chart.baseline

@@ -1,4 +1,5 @@
 """The programme demo data loads on the sample folder, covers every state, and loads once."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -22,11 +23,15 @@ def test_programme_demo_on_the_sample_folder(app, client):
     assert states == set(APPLICATION_STATES)
     assert db.session.scalar(select(func.count()).select_from(CommitmentActivity)) >= 15
     assert db.session.scalar(select(func.count()).select_from(MemberFeedback)) == 3
-    counts = [db.session.scalar(select(func.count()).select_from(model))
-              for model in (SupporterApplication, SupporterService, CommitmentActivity)]
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (SupporterApplication, SupporterService, CommitmentActivity)
+    ]
     assert load_programme_demo() == "Programme demo already loaded."
-    assert counts == [db.session.scalar(select(func.count()).select_from(model))
-                      for model in (SupporterApplication, SupporterService, CommitmentActivity)]
+    assert counts == [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (SupporterApplication, SupporterService, CommitmentActivity)
+    ]
     profile = client.get("/orgs/sample-bishkek").get_data(as_text=True)
     assert "Бишкек мониторинг отчетун" in profile  # consented feedback is public
     assert "План Оша" not in client.get("/orgs/sample-osh").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The programme pages over HTTP: who sees what, each form's effect, refusals as messages."""
+
 from __future__ import annotations
 
 import io
@@ -37,13 +38,24 @@ def test_apply_asks_anonymous_visitors_to_log_in(client, world):
 def test_apply_files_an_application(client, app):
     user = make_user(name="Nurlan")
     login(client, user)
-    response = client.post("/programme/apply", data={
-        "network_name": "Нарын тармагы", "network_kind": "regional_network", "country": "kg",
-        "member_count": "12", "languages": "ky, ru", "regions": "Нарын", "motivation": "Жардам берүү",
-        "contact_name": "Nurlan", "contact_email": "nurlan@example.kg",
-    })
+    response = client.post(
+        "/programme/apply",
+        data={
+            "network_name": "Нарын тармагы",
+            "network_kind": "regional_network",
+            "country": "kg",
+            "member_count": "12",
+            "languages": "ky, ru",
+            "regions": "Нарын",
+            "motivation": "Жардам берүү",
+            "contact_name": "Nurlan",
+            "contact_email": "nurlan@example.kg",
+        },
+    )
     assert response.status_code == 302
-    application = db.session.scalar(select(SupporterApplication).where(SupporterApplication.user_id == user.id))
+    application = db.session.scalar(
+        select(SupporterApplication).where(SupporterApplication.user_id == user.id)
+    )
     assert application.languages == ["ky", "ru"] and application.state == "submitted"
     page = client.get(response.headers["Location"])
     assert "Нарын тармагы" in _text(page)
@@ -51,19 +63,38 @@ def test_apply_files_an_application(client, app):
 
 def test_apply_with_bad_languages_shows_the_message(client, app):
     login(client, make_user())
-    response = client.post("/programme/apply", data={
-        "network_name": "X", "network_kind": "ngo", "country": "", "member_count": "3",
-        "languages": "kyrgyz", "regions": "r", "motivation": "m", "contact_name": "c",
-        "contact_email": "c@example.org", "org_id": ""})
+    response = client.post(
+        "/programme/apply",
+        data={
+            "network_name": "X",
+            "network_kind": "ngo",
+            "country": "",
+            "member_count": "3",
+            "languages": "kyrgyz",
+            "regions": "r",
+            "motivation": "m",
+            "contact_name": "c",
+            "contact_email": "c@example.org",
+            "org_id": "",
+        },
+    )
     assert response.status_code == 200
     assert "two-letter codes" in _text(response)
     assert db.session.scalar(select(SupporterApplication)) is None
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("applicant", 200), ("staff", 200), ("admin", 200),
-    ("member", 404), ("other_admin", 404), ("supporter_admin", 404),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 200),
+        ("staff", 200),
+        ("admin", 200),
+        ("member", 404),
+        ("other_admin", 404),
+        ("supporter_admin", 404),
+    ],
+)
 def test_application_page_visibility(client, world, role, status):
     login(client, world.users[role])
     assert client.get(f"/programme/applications/{world.application.id}").status_code == status
@@ -73,8 +104,9 @@ def test_staff_accept_from_the_page(client, world):
     login(client, world.users["staff"])
     page = _text(client.get(f"/programme/applications/{world.application.id}"))
     assert "accept-form" in page and "reject-form" in page
-    response = client.post(f"/programme/applications/{world.application.id}/accept", data={"notes": "OK"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/programme/applications/{world.application.id}/accept", data={"notes": "OK"}, follow_redirects=True
+    )
     assert world.application.state == "accepted"
     assert "eligible" in _text(response)
 
@@ -83,8 +115,9 @@ def test_invalid_transition_from_the_page_is_a_message(client, world):
     world.application.state = "live"
     db.session.commit()
     login(client, world.users["staff"])
-    response = client.post(f"/programme/applications/{world.application.id}/accept", data={},
-                           follow_redirects=True)
+    response = client.post(
+        f"/programme/applications/{world.application.id}/accept", data={}, follow_redirects=True
+    )
     assert "flash-error" in _text(response)
     assert "Only an application waiting for review can be accepted" in _text(response)
     assert db.session.get(SupporterApplication, world.application.id).state == "live"
@@ -101,8 +134,9 @@ def test_agreement_needs_all_six_boxes_from_the_page(client, world):
     db.session.commit()
     login(client, world.users["applicant"])
     data = {f"ack_{code}": "y" for code in COMMITMENTS[:-1]}
-    response = client.post(f"/programme/applications/{world.application.id}/agreement", data=data,
-                           follow_redirects=True)
+    response = client.post(
+        f"/programme/applications/{world.application.id}/agreement", data=data, follow_redirects=True
+    )
     assert "six commitments" in _text(response)
     data[f"ack_{COMMITMENTS[-1]}"] = "y"
     client.post(f"/programme/applications/{world.application.id}/agreement", data=data)
@@ -110,10 +144,16 @@ def test_agreement_needs_all_six_boxes_from_the_page(client, world):
 
 
 def _record(client, application, content: bytes, filename: str = "signed.pdf"):
-    return client.post(f"/programme/applications/{application.id}/record", data={
-        "signed_on": "2026-02-10", "signatory_name": "Mayor",
-        "signed_pdf": (io.BytesIO(content), filename)}, content_type="multipart/form-data",
-        follow_redirects=True)
+    return client.post(
+        f"/programme/applications/{application.id}/record",
+        data={
+            "signed_on": "2026-02-10",
+            "signatory_name": "Mayor",
+            "signed_pdf": (io.BytesIO(content), filename),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_admin_records_agreement_with_pdf_and_it_downloads(client, world, app):
@@ -141,9 +181,16 @@ def test_non_pdf_agreement_is_refused(client, world):
 
 def test_live_supporter_lists_services_on_profile_and_directory(client, world):
     login(client, world.users["supporter_admin"])
-    response = client.post("/programme/supporters/union/services", data={
-        "service_type": "translation", "languages": "ky, ru", "regions": "Чүй",
-        "description": "Котормо кызматы"}, follow_redirects=True)
+    response = client.post(
+        "/programme/supporters/union/services",
+        data={
+            "service_type": "translation",
+            "languages": "ky, ru",
+            "regions": "Чүй",
+            "description": "Котормо кызматы",
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert db.session.scalar(select(SupporterService)).service_type == "translation"
     profile = _text(client.get("/orgs/union"))
@@ -161,8 +208,11 @@ def test_other_org_admin_cannot_manage_services(client, world):
 
 
 def test_dashboard_charts_and_warnings(client, world):
-    supporters.log_activity(world.users["staff"], world.supporter,
-                            supporters.ActivityInput("promote", "event", date.today(), "Seminar in Osh"))
+    supporters.log_activity(
+        world.users["staff"],
+        world.supporter,
+        supporters.ActivityInput("promote", "event", date.today(), "Seminar in Osh"),
+    )
     login(client, world.users["supporter_member"])
     page = _text(client.get("/programme/supporters/union/dashboard"))
     assert page.count("<svg") == 2 and 'class="chart-bar series-0"' in page
@@ -173,11 +223,25 @@ def test_dashboard_charts_and_warnings(client, world):
 
 def test_log_activity_from_the_page_and_refuse_future_date(client, world):
     login(client, world.users["supporter_admin"])
-    client.post("/programme/supporters/union/dashboard", data={
-        "commitment": "exchange", "kind": "exchange", "happened_on": "2026-01-15", "description": "Visit"})
+    client.post(
+        "/programme/supporters/union/dashboard",
+        data={
+            "commitment": "exchange",
+            "kind": "exchange",
+            "happened_on": "2026-01-15",
+            "description": "Visit",
+        },
+    )
     assert len(supporters.recent_activities(world.supporter)) == 1
-    response = client.post("/programme/supporters/union/dashboard", data={
-        "commitment": "exchange", "kind": "exchange", "happened_on": "2099-01-15", "description": "Later"})
+    response = client.post(
+        "/programme/supporters/union/dashboard",
+        data={
+            "commitment": "exchange",
+            "kind": "exchange",
+            "happened_on": "2099-01-15",
+            "description": "Later",
+        },
+    )
     assert "not in the future" in _text(response)
     assert len(supporters.recent_activities(world.supporter)) == 1
 
@@ -191,16 +255,21 @@ def test_ranking_and_audit_are_for_staff(client, world, role, status):
 
 def test_admin_suspends_and_reinstates_from_the_pages(client, world, outbox):
     login(client, world.users["admin"])
-    client.post("/programme/supporters/union/suspension",
-                data={"reason": "Жылдык отчет берилген жок", "suspended_on": "2026-03-01"})
+    client.post(
+        "/programme/supporters/union/suspension",
+        data={"reason": "Жылдык отчет берилген жок", "suspended_on": "2026-03-01"},
+    )
     assert world.supporter.status == "suspended"
     profile = _text(client.get("/orgs/union"))
     assert "supporter-suspended" in profile and "Жылдык отчет берилген жок" in profile
     told = {m.name for m in (world.users["member"], world.users["supporter_member"], world.users["staff"])}
     sent = " ".join(p.read_text(errors="ignore") for p in outbox.glob("*.eml"))
     assert all(world.users[r].email in sent for r in ("member", "supporter_member", "staff")) and told
-    response = client.post("/programme/supporters/union/suspension",
-                           data={"reason": "again", "suspended_on": "2026-03-02"}, follow_redirects=True)
+    response = client.post(
+        "/programme/supporters/union/suspension",
+        data={"reason": "again", "suspended_on": "2026-03-02"},
+        follow_redirects=True,
+    )
     assert "Only an active supporter can be suspended" in _text(response)
     client.post("/programme/supporters/union/reinstate")
     assert world.supporter.status == "active"
@@ -216,8 +285,10 @@ def test_staff_cannot_suspend(client, world):
 
 def test_feedback_visibility_and_consent(client, world):
     login(client, world.users["supporter_admin"])
-    client.post("/programme/supporters/union/feedback",
-                data={"member": "karakol", "rating": "4", "text": "Жакшы иштеген энергия менеджери"})
+    client.post(
+        "/programme/supporters/union/feedback",
+        data={"member": "karakol", "rating": "4", "text": "Жакшы иштеген энергия менеджери"},
+    )
     assert "Жакшы иштеген" not in _text(client.get("/orgs/karakol"))  # not public yet
     login(client, world.users["member"])
     assert "Жакшы иштеген" in _text(client.get("/programme/feedback/karakol"))
@@ -232,8 +303,9 @@ def test_feedback_visibility_and_consent(client, world):
 
 def test_feedback_on_a_non_member_is_refused(client, world):
     login(client, world.users["supporter_admin"])
-    response = client.post("/programme/supporters/union/feedback",
-                           data={"member": "tartu", "rating": "4", "text": "x"})
+    response = client.post(
+        "/programme/supporters/union/feedback", data={"member": "tartu", "rating": "4", "text": "x"}
+    )
     assert response.status_code in (200, 403)
     assert supporters.feedback_on(world.other) == []
 
@@ -242,8 +314,9 @@ def test_suspended_supporter_cannot_give_feedback(client, world):
     world.supporter.status = "suspended"
     db.session.commit()
     login(client, world.users["supporter_admin"])
-    response = client.post("/programme/supporters/union/feedback",
-                           data={"member": "karakol", "rating": "4", "text": "x"})
+    response = client.post(
+        "/programme/supporters/union/feedback", data={"member": "karakol", "rating": "4", "text": "x"}
+    )
     assert "cannot give feedback" in _text(response)
     assert supporters.feedback_on(world.town) == []
 
@@ -259,9 +332,15 @@ def test_posts_need_a_csrf_token(app_config, world, client, app):
 def test_pages_render_in_kyrgyz_and_russian(client, world):
     login(client, world.users["admin"])
     for lang in ("ky", "ru"):
-        for url in ("/programme/", f"/programme/applications/{world.application.id}",
-                    "/programme/supporters/union/dashboard", "/programme/supporters/ranking", "/programme/audit",
-                    "/programme/applications", "/programme/supporters/union/suspension"):
+        for url in (
+            "/programme/",
+            f"/programme/applications/{world.application.id}",
+            "/programme/supporters/union/dashboard",
+            "/programme/supporters/ranking",
+            "/programme/audit",
+            "/programme/applications",
+            "/programme/supporters/union/suspension",
+        ):
             response = client.get(f"{url}?lang={lang}")
             assert response.status_code == 200, url
             assert re.search(rf'<html lang="{lang}"', _text(response))

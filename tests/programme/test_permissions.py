@@ -1,4 +1,5 @@
 """Every programme permission for every role: the matrix is the specification."""
+
 from __future__ import annotations
 
 import pytest
