@@ -140,6 +140,7 @@ def moderate_group(group_id: int) -> str:
         group=group,
         requests=queries.pending_requests(group),
         log=moderation.log_entries(current_user, group),
+        suspensions=queries.active_suspensions(group),
         action_form=ActionForm(),
         suspend_form=SuspendForm(),
         moderator_form=ModeratorForm(),
@@ -209,9 +210,12 @@ def site_suspensions() -> str | Response:
 @login_required
 def lift_suspension(suspension_id: int) -> Response:
     suspension = db.session.get(Suspension, suspension_id) or abort(404)
+    group_id = suspension.group_id
     if run(moderation.lift_suspension, suspension) is None:
         flash(_("Suspension lifted."), DONE)
-    return redirect(request.referrer or url_for("forum.list_groups"))
+    if group_id is None:
+        return redirect(url_for("forum.site_suspensions"))
+    return redirect(url_for("forum.moderate_group", group_id=group_id))
 
 
 @bp.route("/flags")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
-from covenant_hub.forum.models import Flag, Group, GroupMember, Post, Thread
+from covenant_hub.clock import utcnow
+from covenant_hub.forum.models import Flag, Group, GroupMember, Post, Suspension, Thread
 
 
 @dataclass(frozen=True)
@@ -126,5 +127,16 @@ def recent_posts(group: Group, limit: int = 30) -> list[Post]:
         .where(Thread.group_id == group.id, Post.state == "visible")
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def active_suspensions(group: Group) -> list[Suspension]:
+    """Suspensions in force in one group, ending soonest first."""
+    query = (
+        select(Suspension)
+        .options(joinedload(Suspension.user))
+        .where(Suspension.group_id == group.id, Suspension.until > utcnow())
+        .order_by(Suspension.until)
     )
     return list(db.session.scalars(query))

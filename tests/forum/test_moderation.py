@@ -124,3 +124,23 @@ def test_posting_while_suspended_site_wide_is_refused_with_a_message(client, wor
     assert len(_posts(thread.id)) == 1
     with pytest.raises(NotAllowed):
         services.reply(world.users["member"], thread, "y")
+
+
+def test_group_suspensions_are_listed_and_lifted_from_the_moderation_page(client, world) -> None:
+    row = moderation.suspend(world.users["moderator"], world.users["member"], world.public, 3, "Cool down")
+    login(client, world.users["moderator"])
+    page = client.get(f"/forum/g/{world.public.id}/moderation").text
+    assert "Bakyt Member" in page and "Cool down" in page
+    response = client.post(f"/forum/suspensions/{row.id}/lift")
+    assert response.headers["Location"].endswith(f"/forum/g/{world.public.id}/moderation")
+    assert perm.can_post_in_group(world.users["member"], world.public)
+    login(client, world.users["other_moderator"])
+    assert client.post(f"/forum/suspensions/{row.id}/lift").status_code == 403
+
+
+def test_cli_lists_groups_as_json(runner, world) -> None:
+    import json
+
+    result = runner.invoke(args=["forum", "groups", "--json"])
+    assert result.exit_code == 0
+    assert {row["title"] for row in json.loads(result.output)} == {"Energy forum", "Mayors club", "Other group"}
