@@ -13,9 +13,9 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
-from covenant_hub.clock import utcnow
 from covenant_hub.forum.models import Flag, Group, GroupMember, Post, Suspension, Thread
 
 

@@ -143,4 +143,8 @@ def test_cli_lists_groups_as_json(runner, world) -> None:
 
     result = runner.invoke(args=["forum", "groups", "--json"])
     assert result.exit_code == 0
-    assert {row["title"] for row in json.loads(result.output)} == {"Energy forum", "Mayors club", "Other group"}
+    assert {row["title"] for row in json.loads(result.output)} == {
+        "Energy forum",
+        "Mayors club",
+        "Other group",
+    }
