@@ -14,10 +14,12 @@ def register_programme(app: Flask) -> None:
 
     from covenant_hub.programme import labels, publicity
     from covenant_hub.programme.cli import programme_cli
+    from covenant_hub.programme.notify import register_describers
     from covenant_hub.programme.views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(programme_cli)
+    register_describers()
 
     @app.context_processor
     def _programme_hooks() -> dict[str, Any]:

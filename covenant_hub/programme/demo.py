@@ -155,6 +155,7 @@ ACTIVITY_PLAN = {
         (18, "intermediary", "press", "Статья в республиканской газете."),
     ],
 }
+LIVE_KINDS = {"sample-ca-climate-network": "regional_network", "sample-kg-energy-centre": "energy_agency"}
 FEEDBACK = [
     (
         "sample-kg-cities-union",
@@ -231,7 +232,7 @@ def _seed_supporter(org: Organisation, services: list, plan: list, today: date) 
         org_id=org.id,
         network_name=org.name,
         country=org.country,
-        network_kind="national_association",
+        network_kind=LIVE_KINDS.get(org.external_id, "national_association"),
         member_count=20,
         languages=list(org.languages or []),
         regions=org.city or "",

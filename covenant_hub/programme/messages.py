@@ -20,8 +20,15 @@ def _applicant(application: SupporterApplication) -> list:
     return [application.user] if application.user is not None else []
 
 
-def _application_notice(application: SupporterApplication, subject, body) -> Notice:
-    return Notice(subject, body, "programme.show_application", {"application_id": application.id})
+def _application_notice(application: SupporterApplication, kind: str, subject, body) -> Notice:
+    return Notice(
+        subject,
+        body,
+        "programme.show_application",
+        {"application_id": application.id},
+        kind=kind,
+        name=application.network_name,
+    )
 
 
 def application_submitted(application: SupporterApplication) -> None:
@@ -30,6 +37,7 @@ def application_submitted(application: SupporterApplication) -> None:
         _applicant(application),
         _application_notice(
             application,
+            "prog_received",
             lambda: _("We received the application of %(name)s", name=name),
             lambda: _(
                 "Thank you. Staff of the Covenant of Mayors Office will review the eligibility "
@@ -42,6 +50,7 @@ def application_submitted(application: SupporterApplication) -> None:
         staff_users(),
         _application_notice(
             application,
+            "prog_new_app",
             lambda: _("New supporter application: %(name)s", name=name),
             lambda: _(
                 "%(name)s applied to become a Covenant Supporter. Please review its eligibility.", name=name
@@ -75,8 +84,9 @@ def application_decided(application: SupporterApplication) -> None:
             lambda: _("Staff ask: %(question)s", question=application.info_request or ""),
         ),
     }
+    kinds = {"accepted": "prog_accepted", "rejected": "prog_rejected", "info_requested": "prog_info"}
     subject, body = texts[state]
-    notify(_applicant(application), _application_notice(application, subject, body))
+    notify(_applicant(application), _application_notice(application, kinds[state], subject, body))
 
 
 def application_answered(application: SupporterApplication) -> None:
@@ -85,6 +95,7 @@ def application_answered(application: SupporterApplication) -> None:
         staff_users(),
         _application_notice(
             application,
+            "prog_answered",
             lambda: _("%(name)s answered your question", name=name),
             lambda: _("The application of %(name)s is waiting for review again.", name=name),
         ),
@@ -97,6 +108,7 @@ def agreement_completed(application: SupporterApplication) -> None:
         staff_users() + admin_users(),
         _application_notice(
             application,
+            "prog_agreement",
             lambda: _("%(name)s completed the supporter agreement", name=name),
             lambda: _(
                 "%(name)s acknowledged the six commitments. An administrator can now record "
@@ -118,6 +130,8 @@ def supporter_live(application: SupporterApplication, org: Organisation) -> None
         ),
         "programme.manage_services",
         {"external_id": org.external_id},
+        kind="prog_live",
+        name=name,
     )
     notify(_applicant(application) + staff_users(), notice)
 
@@ -131,6 +145,8 @@ def supporter_suspended(org: Organisation, suspension: Suspension) -> None:
         ),
         "orgs.view_profile",
         {"external_id": org.external_id},
+        kind="prog_suspended",
+        name=name,
     )
     notify(org_users(org) + member_org_users(org) + staff_users(), notice)
 
@@ -142,6 +158,8 @@ def supporter_reinstated(org: Organisation) -> None:
         lambda: _("The suspension of %(name)s has ended.", name=name),
         "orgs.view_profile",
         {"external_id": org.external_id},
+        kind="prog_reinstated",
+        name=name,
     )
     notify(org_users(org) + member_org_users(org) + staff_users(), notice)
 
@@ -153,5 +171,7 @@ def feedback_given(feedback: MemberFeedback) -> None:
         lambda: _("Read the feedback and choose whether it shows on your public profile."),
         "programme.show_feedback",
         {"external_id": feedback.member.external_id},
+        kind="prog_feedback",
+        name=member,
     )
-    notify(org_users(feedback.member), notice)
+    notify(org_users(feedback.member), notice, actor=supporter)

@@ -1,9 +1,9 @@
 """Telling people about programme steps, each in their own language.
 
-Every notice goes through `deliver`, the one hook to switch to the accounts domain's
-notifications when it exists (covenant_hub/accounts/notifications.py): today it sends e-mail
-through covenant_hub.mail.send_mail. Notices are sent after the step's commit, so a failing
-mail server never undoes a decision.
+Every notice is an e-mail (covenant_hub.mail.send_mail, worded in the recipient's language by
+`deliver`) and, where the accounts domain offers it, a row on the person's notifications page
+(accounts.notifications with its DESCRIBERS registry; worded at display time). Notices are sent
+after the step's commit, so a failing mail server never undoes a decision.
 """
 
 from __future__ import annotations
@@ -31,6 +31,60 @@ class Notice:
     body: Callable[[], str]
     endpoint: str
     values: dict[str, object]
+    kind: str = ""  # the in-app notification kind (see DESCRIBERS below), at most 16 characters
+    name: str = ""  # the network or organisation the notice is about
+
+
+# kind -> the sentence on the notifications page, worded in the reader's language.
+DESCRIBERS: dict[str, Callable[[str, str], str]] = {
+    "prog_received": lambda actor, name: _("%(name)s: your application was received", name=name),
+    "prog_new_app": lambda actor, name: _("New supporter application: %(name)s", name=name),
+    "prog_accepted": lambda actor, name: _("%(name)s is eligible: complete the agreement", name=name),
+    "prog_rejected": lambda actor, name: _("%(name)s: the application is not eligible", name=name),
+    "prog_info": lambda actor, name: _("%(name)s: the reviewers ask for more information", name=name),
+    "prog_answered": lambda actor, name: _("%(name)s answered the reviewers' question", name=name),
+    "prog_agreement": lambda actor, name: _("%(name)s completed the supporter agreement", name=name),
+    "prog_live": lambda actor, name: _("%(name)s is now a Covenant Supporter", name=name),
+    "prog_suspended": lambda actor, name: _("%(name)s is suspended as a Covenant Supporter", name=name),
+    "prog_reinstated": lambda actor, name: _("%(name)s is reinstated as a Covenant Supporter", name=name),
+    "prog_feedback": lambda actor, name: _(
+        "%(actor)s gave official feedback on %(name)s", actor=actor, name=name
+    ),
+}
+
+
+def register_describers() -> None:
+    """Teach the accounts notifications page our kinds (when that registry exists)."""
+    try:
+        from covenant_hub.accounts.notifications import DESCRIBERS as registry
+    except ImportError:
+        return
+    registry.update(DESCRIBERS)
+
+
+def _store_in_app(users: list[User], notice: Notice, actor: str = "") -> None:
+    """One notifications-page row per person, without a second e-mail (ours was sent)."""
+    try:
+        from covenant_hub.accounts.notifications import DESCRIBERS as registry
+        from covenant_hub.accounts.notifications import NotificationInput
+        from covenant_hub.accounts.notifications import notify as store
+    except ImportError:
+        return
+    if not notice.kind or notice.kind not in registry:
+        return
+    link = _path(notice)
+    store(
+        [NotificationInput(u.id, notice.kind, actor, notice.name[:300], link) for u in users],
+        send_email=False,
+    )
+
+
+def _path(notice: Notice) -> str:
+    try:
+        return url_for(notice.endpoint, **notice.values)
+    except RuntimeError:
+        with current_app.test_request_context():
+            return url_for(notice.endpoint, **notice.values)
 
 
 def _language(user: User) -> str:
@@ -64,15 +118,16 @@ def deliver(user: User, notice: Notice) -> None:
     send_mail(user.email, subject, text, headers={"Content-Language": language})
 
 
-def notify(users: Iterable[User], notice: Notice) -> int:
-    """Send the notice once to each distinct active user; returns how many were sent."""
-    seen: set[int] = set()
+def notify(users: Iterable[User], notice: Notice, actor: str = "") -> int:
+    """Tell each distinct active user once (e-mail and notifications page); returns how many."""
+    recipients: dict[int, User] = {}
     for user in users:
-        if user is None or user.id in seen or not user.is_active:
-            continue
-        seen.add(user.id)
+        if user is not None and user.is_active and user.id not in recipients:
+            recipients[user.id] = user
+    for user in recipients.values():
         deliver(user, notice)
-    return len(seen)
+    _store_in_app(list(recipients.values()), notice, actor)
+    return len(recipients)
 
 
 def staff_users() -> list[User]:

@@ -260,3 +260,19 @@ def test_anonymous_cannot_apply(app):
 
     with pytest.raises(NotAllowed):
         a.submit_application(AnonymousUserMixin(), _input())
+
+
+def test_steps_also_land_on_the_notifications_page(world, client):
+    """When the accounts notifications exist, the applicant sees the step there, in Kyrgyz."""
+    notifications = pytest.importorskip("covenant_hub.accounts.notifications")
+    if "prog_accepted" not in getattr(notifications, "DESCRIBERS", {}):
+        pytest.skip("the accounts notifications have no describer registry")
+    a.accept_application(world.users["staff"], world.application, "")
+    rows = notifications.notifications_of(world.users["applicant"].id)
+    assert [row.kind for row in rows] == ["prog_accepted"]
+    assert rows[0].link == f"/programme/applications/{world.application.id}"
+    from tests.programme.conftest import login
+
+    login(client, world.users["applicant"])
+    page = client.get("/account/notifications").get_data(as_text=True)
+    assert "Ысык-Көл тармагы" in page
