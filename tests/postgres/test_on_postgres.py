@@ -28,7 +28,7 @@ from tests.accounts.helpers import link_in, read_mails
 from tests.conftest import TEST_PASSWORD, build_test_config
 from tests.factories import make_user
 from tests.orgs.helpers import write_jsonl
-from tests.postgres.conftest import migrate
+from tests.postgres.cluster import migrate
 
 ORGS = [
     {"id": "bishkek", "kind": "signatory", "name": "Бишкек", "country": "kg", "city": "Bishkek",
