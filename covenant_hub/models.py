@@ -6,3 +6,4 @@ from covenant_hub.programme import models as _programme_models  # noqa: F401
 from covenant_hub.events.models import Event, NewsItem, NewsletterDelivery, NewsletterIssue, NewsletterSubscription  # noqa: F401
 from covenant_hub.accounts.notifications import Notification  # noqa: F401
 from covenant_hub.forum import models as _forum_models  # noqa: F401
+from covenant_hub.matching import models as _matching_models  # noqa: F401

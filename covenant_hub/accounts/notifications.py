@@ -7,6 +7,7 @@ names it needs, and worded at display time, so each reader sees it in the langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,8 +63,14 @@ class NotificationInput:
     link: str
 
 
+# Other domains add their own kinds here: kind -> function(actor, subject) -> sentence.
+DESCRIBERS: dict[str, Callable[[str, str], str]] = {}
+
+
 def describe(kind: str, actor: str, subject: str) -> str:
     """The sentence shown for a notification, in the current locale."""
+    if kind in DESCRIBERS:
+        return DESCRIBERS[kind](actor, subject)
     if kind == "mention":
         return _("%(actor)s mentioned you in “%(subject)s”", actor=actor, subject=subject)
     if kind == "reply":

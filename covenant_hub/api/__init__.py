@@ -11,5 +11,6 @@ def register_api(app: Flask) -> None:
     from covenant_hub.api import orgs  # noqa: F401  (registers routes on bp)
     from covenant_hub.api import practices  # noqa: F401
     from covenant_hub.api import groups  # noqa: F401  (groups and threads)
+    from covenant_hub.api import matching  # noqa: F401  (match requests, recommendations)
 
     app.register_blueprint(bp)

@@ -31,8 +31,11 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def register_matching(app: Flask) -> None:
     """Hold the model in `app.extensions` and add the `flask match` commands."""
+    from covenant_hub.matching.views import register_matching_web
+
     service.init_app(app)
     app.cli.add_command(match_cli)
+    register_matching_web(app)
 
 
 def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any]]:

@@ -19,7 +19,7 @@ def load_snapshot(session: Session) -> Snapshot:
     orgs = [_org(dict(zip(ORG_COLUMNS, row, strict=True))) for row in session.execute(select(*columns))]
     links = [LinkRecord(*row) for row in session.execute(
         select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since))]
-    return Snapshot(orgs=orgs, links=links, practices=load_practices(session))
+    return Snapshot(orgs=orgs, links=links, practices=load_practices(session) + load_outcomes(session))
 
 
 def load_practices(session: Session) -> list[PracticeRecord]:
@@ -31,6 +31,23 @@ def load_practices(session: Session) -> list[PracticeRecord]:
                                   practice.sectors, practice.language).where(practice.state == "published"))
     return [PracticeRecord(id=r[0], org_id=r[1], title=r[2] or "", summary=r[3] or "",
                            sectors=tuple(r[4] or ()), language=r[5] or "") for r in rows]
+
+
+def load_outcomes(session: Session) -> list[PracticeRecord]:
+    """Exchange outcomes count as the recording organisation's own work: what it learned, and
+    the title of the practice it replicated. Negative ids keep them apart from practices."""
+    from covenant_hub.matching.models import ExchangeOutcome
+
+    return [outcome_record(outcome) for outcome in session.scalars(select(ExchangeOutcome))]
+
+
+def outcome_record(outcome: Any) -> PracticeRecord:
+    practice = outcome.practice
+    if practice is None:
+        return PracticeRecord(id=-outcome.id, org_id=outcome.org_id, title="", summary=outcome.learned or "")
+    return PracticeRecord(id=-outcome.id, org_id=outcome.org_id, title=practice.title or "",
+                          summary=outcome.learned or "", sectors=tuple(practice.sectors or ()),
+                          language=practice.language or "")
 
 
 def practice_model() -> Any:

@@ -1,0 +1,82 @@
+"""Telling organisations' admins about invitations, answers and outcomes.
+
+Each step stores a notification (worded at display time, in the reader's language, through
+the accounts domain's `DESCRIBERS`) and sends an e-mail worded in the recipient's language.
+Called after the step's commit, so a failing mail server never undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from covenant_hub.accounts.models import User
+from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, notify
+from covenant_hub.extensions import db
+from covenant_hub.mail import send_mail
+from covenant_hub.orgs.models import Membership
+
+SUBJECT_CHARS = 80
+
+
+def _describers() -> dict[str, Callable[[str, str], str]]:
+    return {
+        "match_invite": lambda actor, subject: _(
+            "%(actor)s invites you to an exchange: “%(subject)s”", actor=actor, subject=subject
+        ),
+        "match_accepted": lambda actor, subject: _(
+            "%(actor)s accepted your invitation: “%(subject)s”", actor=actor, subject=subject
+        ),
+        "match_declined": lambda actor, subject: _(
+            "%(actor)s declined your invitation: “%(subject)s”", actor=actor, subject=subject
+        ),
+        "match_outcome": lambda actor, subject: _(
+            "%(actor)s recorded what came of your exchange “%(subject)s”", actor=actor, subject=subject
+        ),
+    }
+
+
+def register_describers() -> None:
+    DESCRIBERS.update(_describers())
+
+
+def org_admins(org_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id, Membership.role == "org_admin")
+        )
+    )
+
+
+def short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+
+
+def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
+    """Notify and mail every admin of an organisation; returns how many were told."""
+    users = [u for u in org_admins(org_id) if u.is_active]
+    notify([NotificationInput(u.id, kind, actor, short(subject), link) for u in users], send_email=False)
+    describe = _describers()[kind]
+    for user in users:
+        with force_locale(user.language or "en"):
+            sentence = describe(actor, short(subject))
+            text = "\n\n".join([sentence, _("Open it: %(url)s", url=_base_url() + link)])
+            mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
+        try:
+            send_mail(user.email, mail_subject, text, headers={"Content-Language": user.language or "en"})
+        except OSError:
+            current_app.logger.exception("Could not send a matchmaking e-mail")
+    return len(users)
+
+
+def _base_url() -> str:
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return str(current_app.config.get("PUBLIC_URL", "")).rstrip("/")

@@ -1,0 +1,105 @@
+"""Who may file, see, invite, answer and follow up on match requests. Yes/no functions.
+
+A request's proposals say what a city is looking for and whom it considers: only that
+organisation's admins and site staff see them. Invitations are answered by the invited
+organisation's admins alone: staff watch the workflow but never speak for an organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from covenant_hub.extensions import db
+from covenant_hub.matching.models import Invitation, MatchRequest
+from covenant_hub.orgs.models import Membership, Organisation
+
+
+def _is_user(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _is_staff(user: Any) -> bool:
+    return _is_user(user) and bool(getattr(user, "is_staff", False))
+
+
+def _role(user: Any, org_id: int) -> str | None:
+    if not _is_user(user):
+        return None
+    return db.session.scalar(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org_id)
+    )
+
+
+def is_org_admin(user: Any, org_id: int) -> bool:
+    return _role(user, org_id) == "org_admin"
+
+
+def admin_org_ids(user: Any) -> list[int]:
+    """The organisations this user administers (for "my invitations" pages)."""
+    if not _is_user(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(Membership.org_id).where(Membership.user_id == user.id, Membership.role == "org_admin")
+        )
+    )
+
+
+def can_file_request(user: Any, org: Organisation | None) -> bool:
+    """An organisation's own admins, and staff helping it."""
+    if org is None:
+        return False
+    return _is_staff(user) or is_org_admin(user, org.id)
+
+
+def can_view_request(user: Any, request: MatchRequest | None) -> bool:
+    """The requester's admins and staff: plain members do not see whom their city considers."""
+    if request is None:
+        return False
+    return _is_staff(user) or is_org_admin(user, request.org_id)
+
+
+def can_invite(user: Any, request: MatchRequest | None) -> bool:
+    return can_view_request(user, request) and request is not None and request.state == "open"
+
+
+def can_refresh_proposals(user: Any, request: MatchRequest | None) -> bool:
+    return can_invite(user, request)
+
+
+def can_view_invitation(user: Any, invitation: Invitation | None) -> bool:
+    """Both sides' admins and staff."""
+    if invitation is None:
+        return False
+    return (
+        _is_staff(user)
+        or is_org_admin(user, invitation.invitee_id)
+        or is_org_admin(user, invitation.request.org_id)
+    )
+
+
+def can_answer_invitation(user: Any, invitation: Invitation | None) -> bool:
+    """Only the invited organisation's admins, and only while it waits for an answer."""
+    if invitation is None or invitation.state != "pending":
+        return False
+    return is_org_admin(user, invitation.invitee_id)
+
+
+def can_record_outcome(user: Any, invitation: Invitation | None) -> bool:
+    """Either side's admins, once the invitation became an exchange."""
+    if invitation is None or invitation.state != "accepted":
+        return False
+    return is_org_admin(user, invitation.invitee_id) or is_org_admin(user, invitation.request.org_id)
+
+
+def can_view_staff_list(user: Any) -> bool:
+    return _is_staff(user)
+
+
+def can_view_recommendations(user: Any, org: Organisation | None) -> bool:
+    """Any member of the organisation, and staff."""
+    if org is None:
+        return False
+    return _is_staff(user) or _role(user, org.id) is not None

@@ -1,0 +1,108 @@
+"""Proposals for one match request: the engine's ranking for the requester, narrowed by what
+the request asks (kinds, languages, distance) and re-weighted by its own words and sectors.
+
+The engine ranks organisations for an organisation; a request adds a need written for the
+occasion. Its text is compared with what candidates offer and have done (the same TF-IDF
+index), and its sectors with theirs, so two requests from one city can differ. Free of Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from covenant_hub.matching.geo import haversine_km
+from covenant_hub.matching.model import MatchModel
+from covenant_hub.matching.ranker import Match, recommend
+from covenant_hub.matching.reasons import MAX_REASONS
+
+DEFAULT_REQUEST_WEIGHTS = {"text": 0.5, "sectors": 0.25, "pool": 60, "per_kind": 5}
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """What a request asks for, as plain values."""
+
+    org_id: int
+    text: str
+    kinds: tuple[str, ...]
+    sectors: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    max_km: int | None = None
+
+
+@dataclass
+class Draft:
+    """One proposal before it is stored."""
+
+    org_id: int
+    external_id: str
+    kind: str
+    score: float
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
+def rank_for_request(model: MatchModel, query: RequestQuery) -> list[Draft]:
+    """The best `per_kind` candidates of every wanted kind, best first within each kind."""
+    settings = {**DEFAULT_REQUEST_WEIGHTS, **model.weights.get("request", {})}
+    text_query = model.text.query(query.text)
+    similarity = model.text.similarity(text_query, "offers")
+    drafts: list[Draft] = []
+    for kind in query.kinds:
+        pool = [
+            m for m in recommend(model, query.org_id, kind, int(settings["pool"])) if _fits(model, query, m)
+        ]
+        top = max((m.score for m in pool), default=0.0)
+        scored = [_draft(model, query, m, top, similarity, text_query, settings) for m in pool]
+        scored.sort(key=lambda d: (-d.score, d.external_id))
+        drafts.extend(scored[: int(settings["per_kind"])])
+    return drafts
+
+
+def distance_km(model: MatchModel, a: int, b: int) -> float | None:
+    one, other = model.orgs[a], model.orgs[b]
+    if None in (one.lat, one.lon, other.lat, other.lon):
+        return None
+    value = haversine_km(one.lat, one.lon, np.array([other.lat]), np.array([other.lon]))[0]
+    return float(value)
+
+
+def _fits(model: MatchModel, query: RequestQuery, match: Match) -> bool:
+    """Hard limits: a candidate known to be too far, or to work in none of the languages, goes."""
+    candidate = model.orgs[match.org_id]
+    if query.languages and candidate.languages and not set(query.languages) & set(candidate.languages):
+        return False
+    if query.max_km:
+        km = distance_km(model, query.org_id, match.org_id)
+        if km is not None and km > query.max_km:
+            return False
+    return True
+
+
+def _draft(
+    model: MatchModel,
+    query: RequestQuery,
+    match: Match,
+    top: float,
+    similarity: Any,
+    text_query: Any,
+    settings: dict[str, Any],
+) -> Draft:
+    row = model.graph.pos[match.org_id]
+    text_score = float(similarity[row]) if similarity is not None else 0.0
+    candidate = model.orgs[match.org_id]
+    shared = [s for s in query.sectors if s in candidate.sectors]
+    sector_score = len(shared) / len(query.sectors) if query.sectors else 0.0
+    base = match.score / top if top > 0 else 0.0
+    score = base + settings["text"] * text_score + settings["sectors"] * sector_score
+    own: list[dict[str, Any]] = []
+    terms = model.text.shared_terms(text_query, row) if text_score > 0 else []
+    if terms:
+        own.append({"code": "text_match", "params": {"terms": terms}})
+    if shared:
+        own.append({"code": "shared_sectors", "params": {"sectors": shared}})
+    codes = {r["code"] for r in own}
+    reasons = own + [r for r in match.reasons if r["code"] not in codes]
+    return Draft(match.org_id, match.external_id, match.kind, round(score, 4), reasons[: MAX_REASONS + 1])
