@@ -226,7 +226,31 @@ def seed_programme_demo(today: date | None = None) -> str:
 
 def _seed_supporter(org: Organisation, services: list, plan: list, today: date) -> None:
     """A live application for the sample supporter, its services and its activity log."""
-    signed_on = org.joined or months_before(today, 30)
+    _live_application(org, org.joined or months_before(today, 30))
+    for service_type, languages, regions, description in services:
+        db.session.add(
+            SupporterService(
+                org_id=org.id,
+                service_type=service_type,
+                languages=languages,
+                regions=regions,
+                description=description,
+            )
+        )
+    for months_ago, commitment, kind, description in plan:
+        db.session.add(
+            CommitmentActivity(
+                org_id=org.id,
+                commitment=commitment,
+                kind=kind,
+                description=description,
+                happened_on=months_before(today, months_ago),
+            )
+        )
+
+
+def _live_application(org: Organisation, signed_on: date) -> None:
+    """The application a sample supporter went live with, and its audit row."""
     application = SupporterApplication(
         is_sample=True,
         org_id=org.id,
@@ -254,23 +278,3 @@ def _seed_supporter(org: Organisation, services: list, plan: list, today: date) 
         signed_on=signed_on.isoformat(),
         sample=True,
     )
-    for service_type, languages, regions, description in services:
-        db.session.add(
-            SupporterService(
-                org_id=org.id,
-                service_type=service_type,
-                languages=languages,
-                regions=regions,
-                description=description,
-            )
-        )
-    for months_ago, commitment, kind, description in plan:
-        db.session.add(
-            CommitmentActivity(
-                org_id=org.id,
-                commitment=commitment,
-                kind=kind,
-                description=description,
-                happened_on=months_before(today, months_ago),
-            )
-        )
