@@ -345,3 +345,35 @@ def test_pages_render_in_kyrgyz_and_russian(client, world):
             assert response.status_code == 200, url
             assert re.search(rf'<html lang="{lang}"', _text(response))
     assert db.session.scalar(select(Organisation).where(Organisation.external_id == "union")) is not None
+
+
+def _count_queries(client, url: str) -> int:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def _record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _record)
+    return len(statements)
+
+
+def test_directory_services_cost_one_query_whatever_the_number_of_supporters(client, world):
+    from tests.factories import make_org
+
+    def add_supporters(count: int) -> None:
+        for _ in range(count):
+            org = make_org(kind="supporter")
+            db.session.add(SupporterService(org_id=org.id, service_type="training", description="x"))
+        db.session.commit()
+
+    add_supporters(2)
+    few = _count_queries(client, "/orgs/?kind=supporter")
+    add_supporters(10)
+    many = _count_queries(client, "/orgs/?kind=supporter")
+    assert many == few
