@@ -103,6 +103,12 @@ def _draft(
         own.append({"code": "text_match", "params": {"terms": terms}})
     if shared:
         own.append({"code": "shared_sectors", "params": {"sectors": shared}})
+    return Draft(match.org_id, match.external_id, match.kind, round(score, 4), _merge(own, match.reasons))
+
+
+def _merge(own: list[dict[str, Any]], engine: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The request's own reasons first, then the engine's; the distance always stays last."""
     codes = {r["code"] for r in own}
-    reasons = own + [r for r in match.reasons if r["code"] not in codes]
-    return Draft(match.org_id, match.external_id, match.kind, round(score, 4), reasons[: MAX_REASONS + 1])
+    distance = [r for r in engine if r["code"] == "distance_km"]
+    rest = [r for r in engine if r["code"] not in codes and r["code"] != "distance_km"]
+    return (own + rest)[: MAX_REASONS + 1 - len(distance)] + distance

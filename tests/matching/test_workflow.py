@@ -1,5 +1,6 @@
 """The match-request workflow through its services and pages: filing, stored proposals,
 invitations, answers, the exchange link, outcomes feeding the model, notifications."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,32 +18,78 @@ BISHKEK = (42.87, 74.59)
 def seed() -> dict:
     """A city near Bishkek; a supporter of three nearby cities, one of which did LED lighting;
     a far supporter; a coordinator."""
-    city = make_org(external_id="kant", name="Kant", lat=BISHKEK[0] + 0.1, lon=BISHKEK[1] + 0.2,
-                    languages=["ru", "ky"], sectors=["public_lighting"], kind="signatory",
-                    needs="Street lighting LED replacement")
-    supporter = make_org(external_id="energy-agency", name="Energy Agency", kind="supporter",
-                         lat=BISHKEK[0], lon=BISHKEK[1], languages=["ru", "en"], sectors=["public_lighting"],
-                         offers="Energy audits and LED street lighting projects")
-    far = make_org(external_id="far-agency", name="Far Agency", kind="supporter", lat=48.85, lon=2.35,
-                   languages=["fr"], offers="Audits")
-    coordinator = make_org(external_id="region", name="Chui Region", kind="coordinator",
-                           lat=BISHKEK[0], lon=BISHKEK[1], languages=["ru"])
+    city = make_org(
+        external_id="kant",
+        name="Kant",
+        lat=BISHKEK[0] + 0.1,
+        lon=BISHKEK[1] + 0.2,
+        languages=["ru", "ky"],
+        sectors=["public_lighting"],
+        kind="signatory",
+        needs="Street lighting LED replacement",
+    )
+    supporter = make_org(
+        external_id="energy-agency",
+        name="Energy Agency",
+        kind="supporter",
+        lat=BISHKEK[0],
+        lon=BISHKEK[1],
+        languages=["ru", "en"],
+        sectors=["public_lighting"],
+        offers="Energy audits and LED street lighting projects",
+    )
+    far = make_org(
+        external_id="far-agency",
+        name="Far Agency",
+        kind="supporter",
+        lat=48.85,
+        lon=2.35,
+        languages=["fr"],
+        offers="Audits",
+    )
+    coordinator = make_org(
+        external_id="region",
+        name="Chui Region",
+        kind="coordinator",
+        lat=BISHKEK[0],
+        lon=BISHKEK[1],
+        languages=["ru"],
+    )
     neighbours = []
     for number in range(3):
-        town = make_org(name=f"Neighbour {number}", lat=BISHKEK[0] + 0.05 * number, lon=BISHKEK[1],
-                        sectors=["public_lighting"], languages=["ru"])
+        town = make_org(
+            name=f"Neighbour {number}",
+            lat=BISHKEK[0] + 0.05 * number,
+            lon=BISHKEK[1],
+            sectors=["public_lighting"],
+            languages=["ru"],
+        )
         make_link(town, supporter, "supported_by")
         make_link(town, coordinator, "coordinated_by")
         neighbours.append(town)
-    make_link(make_org(name="Paris suburb", lat=48.9, lon=2.3, country="fr", languages=["fr"]), far, "supported_by")
-    make_practice(neighbours[0], title="LED street lighting in Neighbour 0", summary="Replaced 2,000 street lamps")
-    return {"city": city, "supporter": supporter, "far": far, "coordinator": coordinator,
-            "neighbours": neighbours}
+    make_link(
+        make_org(name="Paris suburb", lat=48.9, lon=2.3, country="fr", languages=["fr"]), far, "supported_by"
+    )
+    make_practice(
+        neighbours[0], title="LED street lighting in Neighbour 0", summary="Replaced 2,000 street lamps"
+    )
+    return {
+        "city": city,
+        "supporter": supporter,
+        "far": far,
+        "coordinator": coordinator,
+        "neighbours": neighbours,
+    }
 
 
 def request_input(**fields) -> workflow.RequestInput:
-    values = {"text": "We want to replace street lighting with LED lamps", "kinds": ["supporter", "signatory"],
-              "sectors": ["public_lighting"], "languages": ["ru"], "max_km": 300}
+    values = {
+        "text": "We want to replace street lighting with LED lamps",
+        "kinds": ["supporter", "signatory"],
+        "sectors": ["public_lighting"],
+        "languages": ["ru"],
+        "max_km": 300,
+    }
     values.update(fields)
     return workflow.RequestInput(**values)
 
@@ -66,8 +113,16 @@ def test_proposals_stay_until_refreshed(app):
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input(kinds=["supporter"]))
     before = [(p.candidate_id, p.score) for p in request.proposals]
-    make_org(external_id="new-agency", name="New Agency", kind="supporter", lat=BISHKEK[0], lon=BISHKEK[1],
-             languages=["ru"], sectors=["public_lighting"], offers="LED street lighting and lamps")
+    make_org(
+        external_id="new-agency",
+        name="New Agency",
+        kind="supporter",
+        lat=BISHKEK[0],
+        lon=BISHKEK[1],
+        languages=["ru"],
+        sectors=["public_lighting"],
+        offers="LED street lighting and lamps",
+    )
     db.session.expire_all()
     assert [(p.candidate_id, p.score) for p in db.session.get(MatchRequest, request.id).proposals] == before
     workflow.refresh_proposals(request)
@@ -77,8 +132,14 @@ def test_proposals_stay_until_refreshed(app):
 def test_bad_request_changes_nothing(app):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
-    for bad in (request_input(text="  "), request_input(kinds=[]), request_input(kinds=["office"]),
-                request_input(sectors=["moon"]), request_input(languages=["russian"]), request_input(max_km=0)):
+    for bad in (
+        request_input(text="  "),
+        request_input(kinds=[]),
+        request_input(kinds=["office"]),
+        request_input(sectors=["moon"]),
+        request_input(languages=["russian"]),
+        request_input(max_km=0),
+    ):
         try:
             workflow.file_request(orgs["city"], admin, bad)
         except workflow.WorkflowError:
@@ -101,10 +162,14 @@ def test_invite_accept_makes_an_exchange_and_notifies(app, outbox):
     link = db.session.scalar(select(OrgLink).where(OrgLink.kind == "exchange"))
     assert {link.source_id, link.target_id} == {orgs["city"].id, orgs["supporter"].id}
     assert "LED" in link.topic
-    assert db.session.scalar(select(Notification).where(Notification.user_id == admin.id)).kind == "match_accepted"
+    assert (
+        db.session.scalar(select(Notification).where(Notification.user_id == admin.id)).kind
+        == "match_accepted"
+    )
     model = service.get_model()
-    assert orgs["supporter"].id in [model.graph.ids[int(r)] for r in
-                                    model.graph.neighbours(model.graph.pos[orgs["city"].id], "exchange")]
+    assert orgs["supporter"].id in [
+        model.graph.ids[int(r)] for r in model.graph.neighbours(model.graph.pos[orgs["city"].id], "exchange")
+    ]
 
 
 def test_invite_only_proposed_and_answer_once(app):
@@ -137,7 +202,9 @@ def test_outcome_feeds_the_model(app):
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
     workflow.answer(invitation, admin, True, "")
     practice = make_practice(orgs["neighbours"][0], title="Solar water heaters for schools")
-    workflow.record_outcome(invitation, admin, orgs["city"].id, "We learned to tender solar heaters", practice.id)
+    workflow.record_outcome(
+        invitation, admin, orgs["city"].id, "We learned to tender solar heaters", practice.id
+    )
     done = service.get_model().practices[orgs["city"].id]
     assert any("solar heaters" in p.summary for p in done)
     rebuilt = service.build_model()
@@ -165,8 +232,12 @@ def test_pages_do_not_write_on_get(app, client):
     request = workflow.file_request(orgs["city"], admin, request_input())
     client.post("/account/login", data={"email": admin.email, "password": "correct-horse-battery-42"})
     count = db.session.scalar(select(db.func.count()).select_from(MatchRequest))
-    for url in (f"/matching/orgs/{orgs['city'].external_id}/requests/new", f"/matching/requests/{request.id}",
-                "/matching/", f"/matching/orgs/{orgs['city'].external_id}/recommendations"):
+    for url in (
+        f"/matching/orgs/{orgs['city'].external_id}/requests/new",
+        f"/matching/requests/{request.id}",
+        "/matching/",
+        f"/matching/orgs/{orgs['city'].external_id}/recommendations",
+    ):
         assert client.get(url).status_code == 200, url
     assert db.session.scalar(select(db.func.count()).select_from(MatchRequest)) == count
     assert db.session.scalar(select(db.func.count()).select_from(Invitation)) == 0
@@ -178,9 +249,19 @@ def test_file_through_the_form(app, client):
     client.post("/account/login", data={"email": admin.email, "password": "correct-horse-battery-42"})
     url = f"/matching/orgs/{orgs['city'].external_id}/requests/new"
     bad = client.post(url, data={"text": "", "kinds": ["supporter"]})
-    assert bad.status_code == 200 and db.session.scalar(select(db.func.count()).select_from(MatchRequest)) == 0
-    response = client.post(url, data={"text": "LED street lighting", "kinds": ["supporter"], "languages": "ru",
-                                      "max_km": "300", "sectors": ["public_lighting"]})
+    assert (
+        bad.status_code == 200 and db.session.scalar(select(db.func.count()).select_from(MatchRequest)) == 0
+    )
+    response = client.post(
+        url,
+        data={
+            "text": "LED street lighting",
+            "kinds": ["supporter"],
+            "languages": "ru",
+            "max_km": "300",
+            "sectors": ["public_lighting"],
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert "Energy Agency" in page.get_data(as_text=True)
