@@ -1,7 +1,8 @@
 """groups.jsonl and threads.jsonl in the interchange format, as handlers of the orgs registry.
 
 Threads may carry an optional `practice` (a practices.jsonl id): our extension of the format,
-so that sample threads can discuss sample practices. A second import of the same file
+so that sample threads can discuss sample practices; likewise groups may carry `join`
+(`open`, the default, or `request`), which the format does not name. A second import of the same file
 replaces a thread's posts by the file's, so export followed by import gives the same thread.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
-from covenant_hub.forum.models import GROUP_KINDS, VISIBILITIES, Group, Post, Thread
+from covenant_hub.forum.models import GROUP_KINDS, JOIN_POLICIES, VISIBILITIES, Group, Post, Thread
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
@@ -69,6 +70,7 @@ class GroupsFile(FileHandler):
         "language": f.Field(f.language),
         "visibility": f.Field(f.choice(VISIBILITIES)),
         "owner": f.Field(f.string(120)),
+        "join": f.Field(f.choice(JOIN_POLICIES)),
     }
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
@@ -96,6 +98,7 @@ class GroupsFile(FileHandler):
             group.language = v.get("language", "en")
             group.visibility = v.get("visibility", "public")
             group.owner_org_id = org_ids.get(v["owner"]) if v.get("owner") else None
+            group.join_policy = v.get("join", "open")
             group.is_sample = group.is_sample or context.options.mark_sample
         return created, updated
 
@@ -109,6 +112,7 @@ class GroupsFile(FileHandler):
                 "description": group.description or None,
                 "language": group.language,
                 "visibility": group.visibility,
+                "join": group.join_policy if group.join_policy != "open" else None,
                 "owner": group.owner.external_id if group.owner else None,
             }
             yield {k: v for k, v in record.items() if v is not None}

@@ -48,12 +48,15 @@ def test_export_then_import_gives_the_same_groups_and_threads(app, tmp_path, wor
     assert record["title"] == "Жылуулук" and len(record["posts"]) == 3
     db.session.execute(Post.__table__.delete())
     db.session.execute(Thread.__table__.delete())
+    db.session.execute(Group.__table__.update().values(join_policy="open", visibility="public"))
     db.session.commit()
     result = import_folder(tmp_path / "out", ImportOptions())
     assert result.ok, [str(e) for e in result.errors]
     again = db.session.scalar(select(Thread).where(Thread.external_id == thread.external_id))
     assert again.title == "Жылуулук" and again.post_count == 3
     assert db.session.scalar(select(func.count()).select_from(Group)) == 3
+    closed = db.session.scalar(select(Group).where(Group.title == "Mayors club"))
+    assert (closed.visibility, closed.join_policy) == ("members", "request")
 
 
 def test_bad_thread_lines_are_rejected_with_line_and_field(app, tmp_path, world) -> None:
