@@ -24,7 +24,8 @@ def register_events(app: Flask) -> None:
 
     @app.context_processor
     def _event_labels() -> dict[str, object]:
-        return {"event_labels": labels, "organiser_events": queries.events_by_organiser}
+        return {"event_labels": labels, "organiser_events": queries.events_by_organiser,
+                "supporter_events": queries.events_for_supporter}
 
 
 def _register_interchange() -> None:

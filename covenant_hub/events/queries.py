@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from covenant_hub.clock import utcnow
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.models import Organisation, OrgLink
 
 LIST_LIMIT = 200
 
@@ -138,6 +138,17 @@ def events_in_countries(countries: list[str] | set[str], limit: int = 20,
              .where(Organisation.country.in_(codes), Event.ends_at >= (now or utcnow()))
              .order_by(Event.starts_at).limit(limit))
     return list(db.session.scalars(query).unique())
+
+
+def events_for_supporter(org: Organisation, limit: int = 10) -> list[Event]:
+    """Upcoming events in the countries a supporter works in: its own and its members'."""
+    member_countries = db.session.scalars(
+        select(Organisation.country).distinct()
+        .join(OrgLink, OrgLink.source_id == Organisation.id)
+        .where(OrgLink.target_id == org.id, OrgLink.kind == "supported_by")
+    )
+    countries = {code for code in member_countries if code} | ({org.country} if org.country else set())
+    return events_in_countries(countries, limit=limit)
 
 
 def events_by_organiser(org_id: int, limit: int = 5) -> list[Event]:
