@@ -71,10 +71,9 @@ def set_pinned(user: Any, thread: Thread, pinned: bool) -> None:
 
 def set_locked(user: Any, thread: Thread, locked: bool, reason: str = "") -> None:
     _require(user, thread.group)
+    reason = _reason(reason, False)
     thread.is_locked = locked
-    log_action(
-        user, thread.group, "lock" if locked else "unlock", "thread", thread.id, _reason(reason, False)
-    )
+    log_action(user, thread.group, "lock" if locked else "unlock", "thread", thread.id, reason)
     db.session.commit()
 
 
@@ -83,18 +82,10 @@ def move_thread(user: Any, thread: Thread, target: Group, reason: str = "") -> N
         raise NotAllowed(_("You need to moderate both groups to move a thread."))
     if target.id == thread.group_id:
         raise ForumError(_("The thread is already in this group."))
+    reason = _reason(reason, False)
     source = thread.group
     thread.group_id = target.id
-    log_action(
-        user,
-        source,
-        "move",
-        "thread",
-        thread.id,
-        _reason(reason, False),
-        from_group=source.id,
-        to_group=target.id,
-    )
+    log_action(user, source, "move", "thread", thread.id, reason, from_group=source.id, to_group=target.id)
     db.session.commit()
 
 
@@ -114,17 +105,10 @@ def merge_threads(user: Any, source: Thread, target: Thread, reason: str = "") -
         raise ForumError(_("Choose two different threads."))
     _require(user, source.group)
     _require(user, target.group)
+    reason = _reason(reason, False)
     db.session.execute(update(Post).where(Post.thread_id == source.id).values(thread_id=target.id))
-    log_action(
-        user,
-        target.group,
-        "merge",
-        "thread",
-        target.id,
-        _reason(reason, False),
-        merged_thread=source.id,
-        merged_title=source.title,
-    )
+    details = {"merged_thread": source.id, "merged_title": source.title}
+    log_action(user, target.group, "merge", "thread", target.id, reason, **details)
     db.session.delete(source)
     db.session.flush()
     recount(target)
@@ -132,21 +116,26 @@ def merge_threads(user: Any, source: Thread, target: Thread, reason: str = "") -
     return target
 
 
-def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reason: str = "") -> Thread:
-    """Move the chosen posts into a new thread in the same group; the earliest opens it."""
-    _require(user, thread.group)
-    title = clean_title(title)
-    posts = list(
-        db.session.scalars(
-            select(Post)
-            .where(Post.thread_id == thread.id, Post.id.in_(post_ids or []))
-            .order_by(Post.created_at, Post.id)
-        )
+def _chosen_posts(thread: Thread, post_ids: list[int]) -> list[Post]:
+    """The posts to split out, oldest first; refuses none or all of them."""
+    query = (
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.id.in_(post_ids or []))
+        .order_by(Post.created_at, Post.id)
     )
+    posts = list(db.session.scalars(query))
     if not posts:
         raise ForumError(_("Choose the posts to move into the new thread."))
     if len(posts) >= (thread.post_count or 0):
         raise ForumError(_("Leave at least one post in the original thread."))
+    return posts
+
+
+def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reason: str = "") -> Thread:
+    """Move the chosen posts into a new thread in the same group; the earliest opens it."""
+    _require(user, thread.group)
+    title, reason = clean_title(title), _reason(reason, False)
+    posts = _chosen_posts(thread, post_ids)
     new = Thread(
         external_id=new_external_id("thread"),
         group_id=thread.group_id,
@@ -162,16 +151,8 @@ def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reas
     db.session.flush()
     recount(new)
     recount(thread)
-    log_action(
-        user,
-        thread.group,
-        "split",
-        "thread",
-        thread.id,
-        _reason(reason, False),
-        new_thread=new.id,
-        posts=[p.id for p in posts],
-    )
+    moved = [p.id for p in posts]
+    log_action(user, thread.group, "split", "thread", thread.id, reason, new_thread=new.id, posts=moved)
     db.session.commit()
     return new
 
@@ -202,24 +183,18 @@ def flag_post(user: Any, post: Post, reason: str = "") -> bool:
     Returns True when this flag hid the post."""
     if not perm.can_flag_post(user, post):
         raise NotAllowed(_("You cannot report this post."))
-    if (
-        db.session.scalar(
-            select(Flag.id).where(
-                Flag.post_id == post.id, Flag.user_id == user.id, Flag.resolved_at.is_(None)
-            )
-        )
-        is not None
-    ):
+    reason = _reason(reason, False)
+    mine = select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == user.id, Flag.resolved_at.is_(None))
+    if db.session.scalar(mine) is not None:
         raise ForumError(_("You have already reported this post."))
+    # A flag the moderators already resolved is replaced: the same person may report again.
     db.session.execute(Flag.__table__.delete().where(Flag.post_id == post.id, Flag.user_id == user.id))
-    db.session.add(Flag(post_id=post.id, user_id=user.id, reason=_reason(reason, False)))
+    db.session.add(Flag(post_id=post.id, user_id=user.id, reason=reason))
     db.session.flush()
-    count = (
-        db.session.scalar(
-            select(func.count()).select_from(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
-        )
-        or 0
+    open_flags = (
+        select(func.count()).select_from(Flag).where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
     )
+    count = db.session.scalar(open_flags) or 0
     held = count >= int(current_app.config["FORUM_FLAG_THRESHOLD"])
     if held:
         post.state = "flagged"
@@ -230,10 +205,11 @@ def flag_post(user: Any, post: Post, reason: str = "") -> bool:
 def dismiss_flags(user: Any, post: Post, reason: str = "") -> None:
     """The moderator keeps the post: flags resolved, the post shown again."""
     _require(user, post.thread.group)
+    reason = _reason(reason, False)
     post.state = "visible"
     post.state_reason = None
     _resolve_flags(post)
-    log_action(user, post.thread.group, "dismiss_flags", "post", post.id, _reason(reason, False))
+    log_action(user, post.thread.group, "dismiss_flags", "post", post.id, reason)
     db.session.commit()
 
 
