@@ -179,8 +179,10 @@ def create_thread(
     body: str,
     practice_id: int | None = None,
     language: str | None = None,
+    draft_target: str | None = None,
 ) -> Thread:
-    """Open a thread with its first post (optionally about a practice)."""
+    """Open a thread with its first post (optionally about a practice); drops the draft it came
+    from (by default the group's new-thread draft)."""
     access = perm.access_for(user, group)
     if not perm.may_post(access):
         raise NotAllowed(_("You cannot write in this group."))
@@ -199,7 +201,7 @@ def create_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    _drop_draft(user, group_target(group.id))
+    _drop_draft(user, draft_target or group_target(group.id))
     _publish(user, thread, group, body)
     return thread
 

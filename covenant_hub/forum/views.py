@@ -165,8 +165,15 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
         _prefill(form, groups[0], practice)
     if form.validate_on_submit():
         group = next((g for g in groups if g.id == form.group_id.data), None) or abort(400)
+        practice_id = practice.id if practice else None
         thread = run(
-            services.create_thread, group, form.title.data, form.body.data, practice.id if practice else None
+            services.create_thread,
+            group,
+            form.title.data,
+            form.body.data,
+            practice_id,
+            None,
+            f"g:{groups[0].id}",
         )
         if thread is not None:
             return redirect(thread_url(thread.id))

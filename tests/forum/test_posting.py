@@ -15,6 +15,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import services, watching
 from covenant_hub.forum.errors import ForumError
 from covenant_hub.forum.mentions import mentioned_names
+from covenant_hub.forum.queries import postable_groups
 from covenant_hub.forum.models import Draft, Post, PostRevision, Thread
 from tests.factories import make_thread, make_user
 from tests.forum.conftest import login
@@ -163,3 +164,15 @@ def test_open_public_group_admits_on_first_post(world) -> None:
     from covenant_hub.forum.permissions import access_for
 
     assert access_for(world.users["nonmember"], world.public).member
+
+
+def test_ask_form_drops_its_draft_whichever_group_is_chosen(client, world) -> None:
+    from tests.factories import make_practice
+
+    practice = make_practice(title="Biogas")
+    login(client, world.users["member"])
+    groups = [g.id for g in postable_groups(world.users["member"])]
+    assert len(groups) >= 2
+    client.post("/forum/drafts", json={"target": f"g:{groups[0]}", "title": "Draft q", "body": "draft"})
+    client.post(f"/forum/ask/{practice.id}", data={"group_id": groups[-1], "title": "Q", "body": "Body"})
+    assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
