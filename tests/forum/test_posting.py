@@ -15,8 +15,8 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import services, watching
 from covenant_hub.forum.errors import ForumError
 from covenant_hub.forum.mentions import mentioned_names
-from covenant_hub.forum.queries import postable_groups
 from covenant_hub.forum.models import Draft, Post, PostRevision, Thread
+from covenant_hub.forum.queries import postable_groups
 from tests.factories import make_thread, make_user
 from tests.forum.conftest import login
 
