@@ -265,3 +265,57 @@ def test_file_through_the_form(app, client):
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert "Energy Agency" in page.get_data(as_text=True)
+
+
+def _login(client, user) -> None:
+    client.post("/account/login", data={"email": user.email, "password": "correct-horse-battery-42"})
+
+
+def test_answer_and_outcome_through_pages(app, client):
+    orgs = seed()
+    admin = make_user(org=orgs["city"], org_role="org_admin")
+    invitee_admin = make_user(org=orgs["supporter"], org_role="org_admin")
+    request = workflow.file_request(orgs["city"], admin, request_input(text="<b>Lamps</b> please"))
+    [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "<img src=x onerror=alert(1)>")
+    _login(client, invitee_admin)
+    incoming = client.get("/matching/").get_data(as_text=True)
+    assert f"/matching/invitations/{invitation.id}" in incoming
+    page = client.get(f"/matching/invitations/{invitation.id}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x" in page and "&lt;b&gt;Lamps" in page
+    client.post(f"/matching/invitations/{invitation.id}/answer", data={"accept": "1", "message": "Yes"})
+    practice = make_practice(orgs["supporter"], title="Audit handbook")
+    response = client.post(
+        f"/matching/invitations/{invitation.id}/outcome",
+        data={"org": str(orgs["supporter"].id), "learned": "", "practice": str(practice.id)},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/matching/invitations/{invitation.id}").get_data(as_text=True)
+    assert "Audit handbook" in page
+    profile = client.get("/orgs/kant").get_data(as_text=True)
+    assert "Energy Agency" in profile and f"/matching/invitations/{invitation.id}" in profile
+    empty = client.post(
+        f"/matching/invitations/{invitation.id}/outcome",
+        data={"org": str(orgs["supporter"].id), "learned": "", "practice": ""},
+    )
+    assert empty.status_code == 302
+    assert len(db.session.get(Invitation, invitation.id).outcomes) == 1
+
+
+def test_staff_page_lists_every_request_and_exchange(app, client):
+    orgs = seed()
+    admin = make_user(org=orgs["city"], org_role="org_admin")
+    request = workflow.file_request(orgs["city"], admin, request_input(text="Unique need 42"))
+    [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
+    workflow.answer(invitation, None, True, "")
+    _login(client, make_user(role="staff"))
+    page = client.get("/matching/staff").get_data(as_text=True)
+    assert "Unique need 42" in page and "Energy Agency" in page
+
+
+def test_recommendations_page_lists_each_kind_with_reasons(app, client):
+    orgs = seed()
+    _login(client, make_user(org=orgs["city"]))
+    page = client.get("/matching/orgs/kant/recommendations").get_data(as_text=True)
+    assert 'id="recommend-supporter"' in page and "Energy Agency" in page
+    assert "km away" in page
+    assert "/requests/new" not in page  # plain members do not file requests
