@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub.matching.cli import register_matching
     from covenant_hub.orgs import register_orgs
     from covenant_hub.programme import register_programme
+    from covenant_hub.search import register_search
     from covenant_hub.site import register_site
 
     database.register_database(app)
@@ -45,4 +46,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_events(app)
     register_programme(app)
     register_matching(app)
+    register_search(app)
     return app

@@ -7,3 +7,4 @@ from covenant_hub.events.models import Event, NewsItem, NewsletterDelivery, News
 from covenant_hub.accounts.notifications import Notification  # noqa: F401
 from covenant_hub.forum import models as _forum_models  # noqa: F401
 from covenant_hub.matching import models as _matching_models  # noqa: F401
+from covenant_hub.search.outbox import SearchOutbox  # noqa: F401

@@ -12,5 +12,6 @@ def register_api(app: Flask) -> None:
     from covenant_hub.api import practices  # noqa: F401
     from covenant_hub.api import groups  # noqa: F401  (groups and threads)
     from covenant_hub.api import matching  # noqa: F401  (match requests, recommendations)
+    from covenant_hub.api import search  # noqa: F401  (full-text search)
 
     app.register_blueprint(bp)

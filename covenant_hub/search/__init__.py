@@ -19,4 +19,30 @@ Modules: ``analysis`` (analysers per language), ``kyrgyz`` (our Kyrgyz stemmer),
 rewriting into the language fields), ``vector`` (numpy evaluation of common query shapes),
 ``searching`` (filters, paging, hits), ``facets``, ``highlight``, ``suggest`` ("did you mean"),
 ``health`` (corruption checks), ``engine`` (the public interface).
+
+Around the core, the app side: ``outbox`` (rows written in the change's own transaction),
+``documents`` (database rows as SearchDocuments), ``indexer`` (drain, rebuild, check),
+``service`` (the per-process index, health, background writers), ``fallback`` (database search
+while the index is rebuilt), ``views`` and ``cli``; the API lives in ``covenant_hub.api.search``.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register_search(app: Any) -> None:
+    """Mount /search, the `flask search` commands and the per-process search service."""
+    from covenant_hub.search import cli
+    from covenant_hub.search.service import get_service, register_service
+    from covenant_hub.search.views import bp
+
+    app.config.setdefault("SEARCH_POLL_S", 0.5)
+    register_service(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.search_cli)
+
+    @app.before_request
+    def _start_search_drainer() -> None:
+        get_service(app).ensure_drainer()
+

@@ -84,6 +84,16 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------------
 
+    def writer(self, timeout: float | None = None) -> Any:
+        """A Whoosh writer holding the index's lock; raises IndexLocked after ``timeout`` s.
+
+        For callers that must read their input only once they are the single writer (the
+        outbox drain); they commit or cancel it, which releases the lock.
+        """
+        with self._lock:
+            ix = self._open_locked()
+        return ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
+
     def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
         """Add or replace documents (by ``key``) in one commit; raises IndexLocked on timeout."""
         with self._lock:

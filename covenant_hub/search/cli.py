@@ -1,0 +1,129 @@
+"""`flask search ...`: rebuild, check and repair, drain, query (for scripts), and a worker."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, TextIO
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from covenant_hub.search import documents, indexer
+from covenant_hub.search.results import SearchQuery
+from covenant_hub.search.schema import DOC_TYPES
+from covenant_hub.search.service import get_service
+
+search_cli = AppGroup("search", help="Full-text search index.")
+
+
+def _rebuild(procs: int | None) -> int | None:
+    service = get_service(current_app)
+    total = documents.count_records()
+    with click.progressbar(length=total, label="Indexing", file=click.get_text_stream("stderr")) as bar:
+        done = [0]
+
+        def progress(count: int) -> None:
+            bar.update(min(count, total) - done[0])
+            done[0] = min(count, total)
+
+        return indexer.rebuild(service.index, progress=progress, procs=procs)
+
+
+@search_cli.command("reindex")
+@click.option("--procs", type=int, default=None, help="Worker processes (default: the free cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def reindex(procs: int | None, as_json: bool) -> None:
+    """Rebuild the whole index from the database (the outbox backlog it covers is cleared)."""
+    count = _rebuild(procs)
+    if count is None:
+        raise click.ClickException("another process is rebuilding the index")
+    click.echo(json.dumps({"indexed": count}) if as_json else f"Indexed {count} documents.")
+
+
+@search_cli.command("check")
+@click.option("--no-repair", is_flag=True, help="Only report.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def check(no_repair: bool, as_json: bool) -> None:
+    """Compare the ids in the database and in the index, and repair the differences."""
+    service = get_service(current_app)
+    if not service.index.check_health().ok:
+        _rebuild(None)
+    report = indexer.check(service.index, repair=not no_repair)
+    data = {"database": report.database, "index": report.index, "missing": len(report.missing),
+            "extra": len(report.extra), "repaired": report.repaired}  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(f"database {report.database}, index {report.index}, missing {len(report.missing)}, "
+               f"extra {len(report.extra)}{', repaired' if report.repaired else ''}")
+
+
+@search_cli.command("ensure")
+def ensure() -> None:
+    """Make the index usable and current: rebuild when missing or damaged, else drain and check."""
+    service = get_service(current_app)
+    if not service.index.check_health().ok or indexer.incomplete(service.index):
+        count = _rebuild(None)
+        click.echo(f"Search index rebuilt: {count} documents.")
+        return
+    drained = indexer.drain(service.index, timeout=30.0)
+    report = indexer.check(service.index)
+    click.echo(f"Search index up to date ({report.index} documents; {drained.rows} queued changes applied, "
+               f"{len(report.missing) + len(report.extra)} repaired).")
+
+
+@search_cli.command("drain")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def drain(as_json: bool) -> None:
+    """Apply the queued changes now (waiting for the index lock)."""
+    result = indexer.drain(get_service(current_app).index, timeout=30.0)
+    data = {"rows": result.rows, "indexed": result.indexed, "removed": result.removed, "locked": result.locked}
+    click.echo(json.dumps(data) if as_json else f"Applied {result.rows} queued changes.")
+
+
+@search_cli.command("worker")
+@click.option("--interval", type=float, default=0.5, help="Seconds between polls of the outbox.")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this long (for scripts and tests).")
+def worker(interval: float, max_seconds: float | None) -> None:
+    """Drain the outbox forever: an alternative to the web processes' background threads."""
+    service = get_service(current_app)
+    until = None if max_seconds is None else time.monotonic() + max_seconds
+    while until is None or time.monotonic() < until:
+        if service.healthy():
+            service.drain_now()
+        time.sleep(interval)
+
+
+def _run_query(text: str, lang: str | None, type_: str | None, limit: int) -> list[dict[str, Any]]:
+    q = SearchQuery(text=text, lang=lang, types=(type_,) if type_ else (), page_size=limit,
+                    facets=False, highlight=False, suggest=False)  # fmt: skip
+    answer = get_service(current_app).search(q)
+    return [{"type": h.type, "id": h.ext_id, "title": h.title, "score": round(h.score, 4)} for h in answer.results.hits]
+
+
+@search_cli.command("query")
+@click.argument("text", required=False)
+@click.option("--lang", default=None, help="Only documents in this language (ky, ru, en...).")
+@click.option("--type", "type_", type=click.Choice(DOC_TYPES), default=None, help="Only this type.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None, help="One query per line.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def query(text: str | None, lang: str | None, type_: str | None, limit: int, batch: TextIO | None,
+          as_json: bool) -> None:
+    """Search public content as an anonymous visitor would; ids are the interchange ids."""
+    if batch is not None:
+        for line in batch:
+            if line.strip():
+                found = _run_query(line.strip(), lang, type_, limit)
+                click.echo(json.dumps({"query": line.strip(), "results": found}, ensure_ascii=False))
+        return
+    if not text:
+        raise click.UsageError("give a query TEXT or --batch FILE")
+    found = _run_query(text, lang, type_, limit)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False))
+        return
+    for hit in found:
+        click.echo(f"{hit['score']:8.3f}  {hit['type']:<12} {hit['id']:<24} {hit['title']}")

@@ -1,0 +1,163 @@
+"""Draining the outbox into the index, rebuilding it, and repairing it: one writer at a time.
+
+The drain first takes Whoosh's write lock (with a timeout; whoever does not get it skips),
+and only then reads the outbox and the rows it names, so a writer never commits documents
+older than what a previous writer already committed. Outbox rows are deleted only after the
+index commit: a crash in between replays them, and replaying is harmless because documents
+are always rebuilt from the database's current state.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+
+from covenant_hub.extensions import db
+from covenant_hub.search import documents
+from covenant_hub.search.engine import IndexLocked, SearchIndex
+from covenant_hub.search.outbox import SearchOutbox
+from covenant_hub.search.schema import to_fields
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    """``rows`` outbox rows consumed; ``locked`` when another writer had the index."""
+
+    rows: int = 0
+    indexed: int = 0
+    removed: int = 0
+    locked: bool = False
+
+
+def drain_once(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25) -> DrainResult:
+    """Apply up to ``batch`` outbox rows in one index commit, then delete them."""
+    try:
+        writer = ix.writer(timeout=timeout)
+    except IndexLocked:
+        return DrainResult(locked=True)
+    done = False
+    try:
+        rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.key).order_by(SearchOutbox.id).limit(batch)).all()
+        keys = documents.expand({key for _, key in rows})
+        docs = documents.documents_for(keys)
+        db.session.rollback()  # end the read transaction: no database lock while Whoosh writes
+        for key in sorted(keys):
+            if key in docs:
+                writer.update_document(**to_fields(docs[key]))
+            else:
+                writer.delete_by_term("key", key)
+        if rows:
+            writer.commit()
+            done = True
+    finally:
+        if not done:
+            writer.cancel()  # releases the lock on every path that did not commit
+    if rows:
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
+        db.session.commit()
+    return DrainResult(rows=len(rows), indexed=len(docs), removed=len(keys) - len(docs))
+
+
+def drain(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, max_batches: int = 1000) -> DrainResult:
+    """Drain until the outbox is empty (or another writer holds the lock)."""
+    total = DrainResult()
+    for _ in range(max_batches):
+        step = drain_once(ix, batch, timeout)
+        total = DrainResult(total.rows + step.rows, total.indexed + step.indexed,
+                            total.removed + step.removed, step.locked)  # fmt: skip
+        if step.locked or step.rows < batch:
+            break
+    return total
+
+
+def backlog() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+
+# -- rebuilds: one at a time across processes --------------------------------------------------
+
+
+def _sibling(ix: SearchIndex, suffix: str) -> Path:
+    return ix.index_dir.parent / f"{ix.index_dir.name}{suffix}"
+
+
+def incomplete(ix: SearchIndex) -> bool:
+    """A rebuild of a damaged index started and has not finished (the index may be empty)."""
+    return _sibling(ix, ".incomplete").exists()
+
+
+@contextmanager
+def rebuild_lock(ix: SearchIndex, wait: bool) -> Iterator[bool]:
+    """An exclusive lock for rebuilds; yields False when ``wait`` is off and it is taken."""
+    path = _sibling(ix, ".rebuild.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def rebuild(ix: SearchIndex, progress: Callable[[int], None] | None = None, procs: int | None = None,
+            wait: bool = True) -> int | None:
+    """Rebuild from the database; None when another process is already rebuilding.
+
+    Outbox rows written before the rebuild read the database are covered by it and deleted;
+    later ones stay for the drain.
+    """
+    with rebuild_lock(ix, wait) as mine:
+        if not mine:
+            return None
+        marker = _sibling(ix, ".incomplete")
+        if not ix.check_health().ok:
+            marker.touch()
+        covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+        db.session.rollback()
+        count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+        marker.unlink(missing_ok=True)
+        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
+        db.session.commit()
+        return count
+
+
+@dataclass
+class CheckReport:
+    """What `search check` found and fixed."""
+
+    database: int = 0
+    index: int = 0
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+
+def check(ix: SearchIndex, repair: bool = True) -> CheckReport:
+    """Compare the keys the database should have indexed with the index's, and fix both ways."""
+    wanted = documents.all_keys()
+    present = ix.keys()
+    report = CheckReport(len(wanted), len(present), sorted(wanted - present), sorted(present - wanted))
+    if repair and (report.missing or report.extra):
+        docs = documents.documents_for(report.missing)
+        db.session.rollback()
+        ix.index(docs.values())
+        ix.remove(report.extra)
+        report.repaired = True
+    return report

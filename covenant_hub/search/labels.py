@@ -1,0 +1,40 @@
+"""Translated names for result types and facet values shown on the search page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS
+
+TYPE_LABELS = {
+    "practice": _l("Practice"), "thread": _l("Discussion"), "post": _l("Post"),
+    "organisation": _l("Organisation"), "event": _l("Event"), "news": _l("News"),
+}  # fmt: skip
+FACET_TITLES = {
+    "type": _l("Type"), "sector": _l("Sector"), "country": _l("Country"), "lang": _l("Language"),
+    "kind": _l("Organisation kind"), "year": _l("Year"),
+}  # fmt: skip
+LANGUAGE_LABELS = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+
+
+def type_label(value: str) -> str:
+    return str(TYPE_LABELS.get(value, value))
+
+
+def facet_title(name: str) -> str:
+    return str(FACET_TITLES.get(name, name))
+
+
+def facet_label(name: str, value: str) -> str:
+    """A facet value for people: translated types, language names, sector names as written."""
+    if name == "type":
+        return type_label(value)
+    if name == "lang":
+        return LANGUAGE_LABELS.get(value, value)
+    if name == "country":
+        return value.upper()
+    if name == "sector":
+        return str(SECTOR_LABELS.get(value, value))
+    if name == "kind":
+        return str(KIND_LABELS.get(value, value))
+    return value.replace("_", " ")

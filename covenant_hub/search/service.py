@@ -1,0 +1,173 @@
+"""The per-process search service kept in ``app.extensions["search"]``.
+
+It owns the process's SearchIndex, knows whether the index is usable (checked at first use and
+again every few seconds while it is not), answers from the database fallback meanwhile, and
+runs the background threads: the drainer (``SEARCH_WORKER = "thread"``, the default), which
+wakes after every commit that wrote outbox rows and every ``SEARCH_POLL_S`` seconds, and a
+rebuild when the index is missing or damaged. ``"inline"`` (tests) drains on the caller's
+thread before each search; ``"off"`` leaves draining to ``flask search worker``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from covenant_hub.extensions import db
+from covenant_hub.search import indexer, outbox
+from covenant_hub.search.engine import SearchIndex
+from covenant_hub.search.results import SearchQuery, SearchResults
+
+log = logging.getLogger(__name__)
+RECHECK_S = 2.0
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """Results plus whether they came from the database fallback (the page says so)."""
+
+    results: SearchResults
+    degraded: bool = False
+
+
+class SearchService:
+    """Health, background writers and the search entry point for one app in one process."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.index = SearchIndex(app.config["INDEX_DIR"])
+        self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
+        self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
+        self._healthy: bool | None = None
+        self._checked_at = 0.0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._drainer: threading.Thread | None = None
+        self._rebuilder: threading.Thread | None = None
+        self._pid = os.getpid()
+        self._guard = threading.Lock()
+
+    # -- health --------------------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        """Usable now? Checked at first use, then again at most every RECHECK_S while not."""
+        now = time.monotonic()
+        if self._healthy is None or (not self._healthy and now - self._checked_at > RECHECK_S):
+            self._checked_at = now
+            self._healthy = self.index.check_health().ok and not indexer.incomplete(self.index)
+            if not self._healthy:
+                self.index.close()
+                self.start_rebuild()
+        return bool(self._healthy)
+
+    def mark_broken(self, error: BaseException) -> None:
+        log.warning("search index unusable, answering from the database: %s", error)
+        self._healthy, self._checked_at = False, time.monotonic()
+        self.index.close()
+        self.start_rebuild()
+
+    def start_rebuild(self) -> None:
+        """Rebuild in a background thread unless one runs (here, or in another process)."""
+        if self.mode == "off":
+            return
+        with self._guard:
+            if self._rebuilder is not None and self._rebuilder.is_alive():
+                return
+            self._rebuilder = threading.Thread(target=self._rebuild_job, name="search-rebuild", daemon=True)
+            self._rebuilder.start()
+        if self.mode == "inline":
+            self._rebuilder.join()
+
+    def _rebuild_job(self) -> None:
+        with self.app.app_context():
+            try:
+                indexer.rebuild(self.index, procs=1, wait=False)
+            except Exception:  # noqa: BLE001 - logged; the next health check retries
+                log.exception("search rebuild failed")
+            finally:
+                db.session.remove()
+        self._healthy = None
+
+    # -- draining ------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def ensure_drainer(self) -> None:
+        """Start this process's drainer (after a fork, gunicorn workers each start their own)."""
+        if self.mode != "thread":
+            return
+        if self._drainer is not None and self._drainer.is_alive() and self._pid == os.getpid():
+            return
+        with self._guard:
+            if self._drainer is None or not self._drainer.is_alive() or self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._drainer = threading.Thread(target=self._drain_loop, name="search-drain", daemon=True)
+                self._drainer.start()
+
+    def _drain_loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+            if self.healthy():
+                self.drain_now()
+
+    def drain_now(self, timeout: float = 0.25) -> indexer.DrainResult | None:
+        """One drain pass in its own app context; errors are logged, never raised."""
+        with self.app.app_context():
+            try:
+                return indexer.drain(self.index, timeout=timeout)
+            except Exception as error:  # noqa: BLE001 - a damaged index: fall back and rebuild
+                db.session.rollback()
+                self.mark_broken(error)
+                return None
+            finally:
+                db.session.remove()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    # -- searching -----------------------------------------------------------------------------
+
+    def search(self, q: SearchQuery, user: Any = None) -> SearchAnswer:
+        """Search the index, or the database when the index is not usable."""
+        from covenant_hub.search import fallback
+
+        if self.mode == "inline" and self.healthy():
+            indexer.drain(self.index, timeout=5.0)
+        if self.healthy():
+            try:
+                return SearchAnswer(self.index.search(q))
+            except Exception as error:  # noqa: BLE001 - corruption found while reading
+                self.mark_broken(error)
+        return SearchAnswer(fallback.search(q, user), degraded=True)
+
+
+def get_service(app: Flask) -> SearchService:
+    return app.extensions["search"]
+
+
+def register_service(app: Flask) -> SearchService:
+    """Create the service and hook the outbox listener to wake the drainer after commits."""
+    service = SearchService(app)
+    app.extensions["search"] = service
+    outbox.install()
+    outbox.on_commit(_wake_all)
+    _services.add(service)
+    return service
+
+
+_services: weakref.WeakSet[SearchService] = weakref.WeakSet()
+
+
+def _wake_all() -> None:
+    for service in _services:
+        service.wake()

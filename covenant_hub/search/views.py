@@ -1,0 +1,31 @@
+"""The search page: results, facets, snippets, "did you mean", sorting and paging."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from covenant_hub.i18n import current_language
+from covenant_hub.search import params
+from covenant_hub.search.labels import facet_label, facet_title, type_label
+from covenant_hub.search.links import hit_urls
+from covenant_hub.search.permissions import audiences_for
+from covenant_hub.search.service import get_service
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/search")
+def search_page() -> str:
+    """GET only: searching writes nothing (the outbox is drained by the background writer)."""
+    q = params.query_from_args(request.args, audiences_for(current_user), current_language())
+    answer = None
+    if q.text.strip():
+        answer = get_service(current_app).search(q, current_user)
+    hits = answer.results.hits if answer else []
+    return render_template(
+        "search/results.html", q=q, answer=answer, urls=hit_urls(hits), params=params,
+        chosen=params.active_filters(q), facet_label=facet_label, facet_title=facet_title,
+        type_label=type_label, Markup=Markup,
+    )  # fmt: skip
