@@ -48,7 +48,7 @@ class Network:
 
 def build_network(model: MatchModel, requester_id: int, candidate_ids: list[int]) -> Network:
     """The requester, its candidates, the organisations two of them share (supporters,
-    coordinators, partners), and direct exchange or twinning links among them."""
+    coordinators, partners), and the links among them (drawn solid for exchange and twinning)."""
     net = Network()
     if requester_id not in model.graph.pos:
         return net
@@ -72,7 +72,7 @@ def _neighbours(model: MatchModel, org_id: int) -> dict[str, set[int]]:
 def _direct_edges(net: Network, members: list[int], neighbours: dict[int, dict[str, set[int]]]) -> None:
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            for kind in DIRECT_KINDS:
+            for kind in LINK_KINDS:
                 if b in neighbours[a][kind] or a in neighbours[b][kind]:
                     net.edges.append(Edge(a, b, kind))
 

@@ -84,3 +84,12 @@ def test_network_labels_are_escaped_and_unstyled():
 def test_network_of_an_unknown_requester_is_empty():
     toy, _orgs = two_clusters()
     assert not build_network(toy.model(), 999, []).nodes
+
+
+def test_network_draws_links_between_shown_organisations():
+    toy, orgs = two_clusters()
+    osh_city = next(o for o in toy.orgs if o.kind == "signatory" and o.lat < 41)
+    net = build_network(toy.model(), orgs["new"].id, [orgs["t"].id, osh_city.id])
+    assert (osh_city.id, orgs["t"].id, "supported_by") in {(e.a, e.b, e.kind) for e in net.edges} | {
+        (e.b, e.a, e.kind) for e in net.edges
+    }
