@@ -69,6 +69,11 @@ def can_refresh_proposals(user: Any, request: MatchRequest | None) -> bool:
     return can_invite(user, request)
 
 
+def can_close_request(user: Any, request: MatchRequest | None) -> bool:
+    """Closing stops new invitations; answers to ones already sent still count."""
+    return can_invite(user, request)
+
+
 def can_view_invitation(user: Any, invitation: Invitation | None) -> bool:
     """Both sides' admins and staff."""
     if invitation is None:

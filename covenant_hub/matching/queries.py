@@ -24,7 +24,7 @@ RECOMMENDATIONS_PER_KIND = 5
 
 
 def render(reasons: list[dict[str, Any]]) -> list[str]:
-    """Reasons in the page's language, with sector and language codes named too."""
+    """Reasons in the page's language, with sector, language and country codes named too."""
     named = []
     for reason in reasons:
         params = dict(reason.get("params", {}))
@@ -32,6 +32,8 @@ def render(reasons: list[dict[str, Any]]) -> list[str]:
             params["sectors"] = [labels.label(labels.SECTOR_LABELS, code) for code in params["sectors"]]
         if "language" in params:
             params["language"] = labels.language_name(params["language"])
+        if params.get("country"):
+            params["country"] = labels.country_name(params["country"])
         named.append({"code": reason["code"], "params": params})
     return service.render_reasons(named)
 

@@ -114,6 +114,17 @@ def refresh_proposals(request_id: int) -> Response:
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 
+@bp.route("/requests/<int:request_id>/close", methods=["POST"])
+def close_request(request_id: int) -> Response:
+    request = _request(request_id)
+    if not perm.can_close_request(current_user, request):
+        return _refuse()
+    if RefreshForm().validate_on_submit():
+        workflow.close_request(request)
+        flash(_("The request is closed."), "success")
+    return redirect(url_for("matching.view_request", request_id=request.id))
+
+
 @bp.route("/requests/<int:request_id>/invite", methods=["POST"])
 def send_invitations(request_id: int) -> Any:
     request = _request(request_id)

@@ -95,6 +95,13 @@ def refresh_proposals(request: MatchRequest) -> MatchRequest:
     return request
 
 
+def close_request(request: MatchRequest) -> MatchRequest:
+    """The city found what it needed: no more invitations or refreshes."""
+    request.state = "closed"
+    db.session.commit()
+    return request
+
+
 def _store_proposals(request: MatchRequest) -> None:
     model = service.get_model()
     _ensure_in_model(model, request.org_id)

@@ -319,3 +319,20 @@ def test_recommendations_page_lists_each_kind_with_reasons(app, client):
     assert 'id="recommend-supporter"' in page and "Energy Agency" in page
     assert "km away" in page
     assert "/requests/new" not in page  # plain members do not file requests
+
+
+def test_closed_request_takes_no_more_invitations(app, client):
+    orgs = seed()
+    admin = make_user(org=orgs["city"], org_role="org_admin")
+    request = workflow.file_request(orgs["city"], admin, request_input())
+    _login(client, admin)
+    assert client.post(f"/matching/requests/{request.id}/close").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MatchRequest, request.id).state == "closed"
+    refused = client.post(
+        f"/matching/requests/{request.id}/invite", data={"candidates": [str(orgs["supporter"].id)]}
+    )
+    assert refused.status_code == 403
+    assert db.session.scalar(select(db.func.count()).select_from(Invitation)) == 0
+    page = client.get(f"/matching/requests/{request.id}").get_data(as_text=True)
+    assert 'name="candidates"' not in page and "/refresh" not in page
