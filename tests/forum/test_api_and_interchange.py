@@ -44,7 +44,8 @@ def test_export_then_import_gives_the_same_groups_and_threads(app, tmp_path, wor
     report = export_folder(tmp_path / "out")
     assert report is None or report
     lines = [json.loads(line) for line in (tmp_path / "out" / "threads.jsonl").read_text().splitlines()]
-    record = next(line for line in lines if line["id"] == thread.external_id)
+    thread_id = thread.external_id  # read now: the rows are deleted below
+    record = next(line for line in lines if line["id"] == thread_id)
     assert record["title"] == "Жылуулук" and len(record["posts"]) == 3
     db.session.execute(Post.__table__.delete())
     db.session.execute(Thread.__table__.delete())
@@ -52,7 +53,7 @@ def test_export_then_import_gives_the_same_groups_and_threads(app, tmp_path, wor
     db.session.commit()
     result = import_folder(tmp_path / "out", ImportOptions())
     assert result.ok, [str(e) for e in result.errors]
-    again = db.session.scalar(select(Thread).where(Thread.external_id == thread.external_id))
+    again = db.session.scalar(select(Thread).where(Thread.external_id == thread_id))
     assert again.title == "Жылуулук" and again.post_count == 3
     assert db.session.scalar(select(func.count()).select_from(Group)) == 3
     closed = db.session.scalar(select(Group).where(Group.title == "Mayors club"))
