@@ -24,23 +24,28 @@ def N_(message: str) -> str:  # noqa: N802 - the marker name Babel extracts by d
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - extracted with -k N_plural:1,2
+    """Marks a singular/plural pair, so the catalogs hold it as one plural message."""
+    return singular, plural
+
+
 MESSAGES: dict[str, str | tuple[str, str]] = {
     "shared_supporter": N_("Both supported by %(name)s"),
     "shared_coordinator": N_("Both coordinated by %(name)s"),
     "shared_partner": N_("Both work with %(name)s"),
-    "supports_neighbours": (N_("Works with %(num)d city within %(km)d km of you"),
-                            N_("Works with %(num)d cities within %(km)d km of you")),
-    "joined_with_neighbours": (N_("%(num)d nearby city joined the Covenant the same day as you, "
-                                  "and its neighbours work with it"),
-                               N_("%(num)d nearby cities joined the Covenant the same day as you, "
-                                  "and their neighbours work with it")),
+    "supports_neighbours": N_plural("Works with %(num)d city within %(km)d km of you",
+                            "Works with %(num)d cities within %(km)d km of you"),
+    "joined_with_neighbours": N_plural("%(num)d nearby city joined the Covenant the same day as you, "
+                                  "and its neighbours work with it",
+                               "%(num)d nearby cities joined the Covenant the same day as you, "
+                                  "and their neighbours work with it"),
     "partner_members": N_("Works with cities that share your partner %(name)s"),
     "same_country": N_("In the same country (%(country)s)"),
     "distance_km": N_("%(km)d km away"),
-    "members_in_region": (N_("%(num)d of its members is in your country"),
-                          N_("%(num)d of its members are in your country")),
-    "your_members_there": (N_("%(num)d of your members is in its country"),
-                           N_("%(num)d of your members are in its country")),
+    "members_in_region": N_plural("%(num)d of its members is in your country",
+                          "%(num)d of its members are in your country"),
+    "your_members_there": N_plural("%(num)d of your members is in its country",
+                           "%(num)d of your members are in its country"),
     "works_in_language": N_("Works in %(language)s"),
     "published_practice": N_("Published \u201c%(title)s\u201d"),
     "text_match": N_("Matches what you need: %(terms)s"),
@@ -48,7 +53,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "shared_commitments": N_("Same commitments: %(commitments)s"),
     "similar_population": N_("A similar population"),
     "not_yet_supported": N_("Not yet supported by anyone"),
-    "popular": (N_("Already works with %(num)d city"), N_("Already works with %(num)d cities")),
+    "popular": N_plural("Already works with %(num)d city", "Already works with %(num)d cities"),
     "network_proximity": N_("Close to you in the network of cities and supporters"),
 }
 
