@@ -40,6 +40,7 @@ extract-messages: install
 db: install
 	$(FLASK) init-db
 	$(FLASK) load-demo
+	$(FLASK) search ensure
 
 # The browser tests drive Debian's chromium; install it when we can, else say how.
 chromium:

@@ -80,7 +80,7 @@ def _probe(reader: Any) -> None:
     for fieldname in reader.indexed_field_names():
         first = next(iter(reader.lexicon(fieldname)), None)
         if first is not None:
-            next(iter(reader.postings(fieldname, first).all_ids()))
+            next(iter(reader.postings(fieldname, first).all_ids()), None)  # may all be deleted
     if reader.has_column("date"):
         column = reader.column_reader("date")
         column[0], column[total - 1]

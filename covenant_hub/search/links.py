@@ -17,7 +17,8 @@ def _post_threads(hits: list[SearchHit]) -> dict[int, int]:
     ids = [int(h.key.partition(":")[2]) for h in hits if h.type == "post"]
     if not ids:
         return {}
-    return dict(db.session.execute(select(Post.id, Post.thread_id).where(Post.id.in_(ids))).tuples())
+    rows = db.session.execute(select(Post.id, Post.thread_id).where(Post.id.in_(ids)))
+    return {post_id: thread_id for post_id, thread_id in rows}
 
 
 def hit_urls(hits: Iterable[SearchHit]) -> dict[str, str]:

@@ -55,7 +55,7 @@ def active_filters(q: SearchQuery) -> dict[str, tuple[str, ...]]:
     return {name: values for name, values in chosen.items() if values}
 
 
-def url_args(q: SearchQuery, **changes: Any) -> dict[str, Any]:
+def url_args(q: SearchQuery, /, **changes: Any) -> dict[str, Any]:
     """The arguments of this search's URL with ``changes`` (None removes an argument)."""
     args: dict[str, Any] = {"q": q.text, **{k: list(v) for k, v in active_filters(q).items()}}
     if q.group_id:
