@@ -35,6 +35,7 @@ def search() -> Any:
     ]  # fmt: skip
     return jsonify({
         "query": q.text, "total": results.total, "page": results.page, "pages": results.pages,
-        "results": items, "facets": {name: [[v, n] for v, n in counts] for name, counts in results.facets.items()},
+        "results": items,
+        "facets": {name: [[v, n] for v, n in counts] for name, counts in results.facets.items()},
         "suggestion": results.suggestion, "degraded": answer.degraded,
     })  # fmt: skip

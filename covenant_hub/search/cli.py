@@ -56,8 +56,10 @@ def check(no_repair: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data))
         return
-    click.echo(f"database {report.database}, index {report.index}, missing {len(report.missing)}, "
-               f"extra {len(report.extra)}{', repaired' if report.repaired else ''}")
+    click.echo(
+        f"database {report.database}, index {report.index}, missing {len(report.missing)}, "
+        f"extra {len(report.extra)}{', repaired' if report.repaired else ''}"
+    )
 
 
 @search_cli.command("ensure")
@@ -70,8 +72,10 @@ def ensure() -> None:
         return
     drained = indexer.drain(service.index, timeout=30.0)
     report = indexer.check(service.index)
-    click.echo(f"Search index up to date ({report.index} documents; {drained.rows} queued changes applied, "
-               f"{len(report.missing) + len(report.extra)} repaired).")
+    click.echo(
+        f"Search index up to date ({report.index} documents; {drained.rows} queued changes applied, "
+        f"{len(report.missing) + len(report.extra)} repaired)."
+    )
 
 
 @search_cli.command("drain")
@@ -79,7 +83,12 @@ def ensure() -> None:
 def drain(as_json: bool) -> None:
     """Apply the queued changes now (waiting for the index lock)."""
     result = indexer.drain(get_service(current_app).index, timeout=30.0)
-    data = {"rows": result.rows, "indexed": result.indexed, "removed": result.removed, "locked": result.locked}
+    data = {
+        "rows": result.rows,
+        "indexed": result.indexed,
+        "removed": result.removed,
+        "locked": result.locked,
+    }
     click.echo(json.dumps(data) if as_json else f"Applied {result.rows} queued changes.")
 
 
@@ -100,7 +109,10 @@ def _run_query(text: str, lang: str | None, type_: str | None, limit: int) -> li
     q = SearchQuery(text=text, lang=lang, types=(type_,) if type_ else (), page_size=limit,
                     facets=False, highlight=False, suggest=False)  # fmt: skip
     answer = get_service(current_app).search(q)
-    return [{"type": h.type, "id": h.ext_id, "title": h.title, "score": round(h.score, 4)} for h in answer.results.hits]
+    return [
+        {"type": h.type, "id": h.ext_id, "title": h.title, "score": round(h.score, 4)}
+        for h in answer.results.hits
+    ]
 
 
 @search_cli.command("query")
@@ -110,8 +122,9 @@ def _run_query(text: str, lang: str | None, type_: str | None, limit: int) -> li
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--batch", type=click.File("r", encoding="utf-8"), default=None, help="One query per line.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def query(text: str | None, lang: str | None, type_: str | None, limit: int, batch: TextIO | None,
-          as_json: bool) -> None:
+def query(
+    text: str | None, lang: str | None, type_: str | None, limit: int, batch: TextIO | None, as_json: bool
+) -> None:
     """Search public content as an anonymous visitor would; ids are the interchange ids."""
     if batch is not None:
         for line in batch:

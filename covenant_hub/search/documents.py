@@ -197,7 +197,9 @@ def all_documents(chunk: int = 1000) -> Iterator[SearchDocument]:
     for kind, model in _models().items():
         last = 0
         while True:
-            ids = list(db.session.scalars(select(model.id).where(model.id > last).order_by(model.id).limit(chunk)))
+            ids = list(
+                db.session.scalars(select(model.id).where(model.id > last).order_by(model.id).limit(chunk))
+            )
             if not ids:
                 break
             yield from build(kind, _load(kind, ids))

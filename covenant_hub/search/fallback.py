@@ -46,8 +46,12 @@ def _columns() -> dict[str, tuple[Any, list[Any]]]:
 
 def _candidates(kind: str, words: list[str]) -> list[SearchDocument]:
     model, cols = _columns()[kind]
-    every_word = and_(*(or_(*(col.ilike(f"%{_escape_like(w)}%", escape="\\") for col in cols)) for w in words))
-    ids = list(db.session.scalars(select(model.id).where(every_word).order_by(model.id.desc()).limit(PER_TYPE)))
+    every_word = and_(
+        *(or_(*(col.ilike(f"%{_escape_like(w)}%", escape="\\") for col in cols)) for w in words)
+    )
+    ids = list(
+        db.session.scalars(select(model.id).where(every_word).order_by(model.id.desc()).limit(PER_TYPE))
+    )
     return list(documents.build(kind, documents._load(kind, ids))) if ids else []
 
 
@@ -67,7 +71,9 @@ def _mark(text: str, words: list[str]) -> str:
     """Escaped text with the query words wrapped in <mark> (the only markup let through)."""
     escaped = str(escape(text))
     for word in sorted({str(escape(w)) for w in words}, key=len, reverse=True):
-        escaped = re.sub(re.escape(word), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE)
+        escaped = re.sub(
+            re.escape(word), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE
+        )
     return escaped
 
 

@@ -47,7 +47,9 @@ def drain_once(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25) -> Dr
         return DrainResult(locked=True)
     done = False
     try:
-        rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.key).order_by(SearchOutbox.id).limit(batch)).all()
+        rows = db.session.execute(
+            select(SearchOutbox.id, SearchOutbox.key).order_by(SearchOutbox.id).limit(batch)
+        ).all()
         keys = documents.expand({key for _, key in rows})
         docs = documents.documents_for(keys)
         db.session.rollback()  # end the read transaction: no database lock while Whoosh writes
@@ -116,8 +118,12 @@ def rebuild_lock(ix: SearchIndex, wait: bool) -> Iterator[bool]:
         os.close(fd)
 
 
-def rebuild(ix: SearchIndex, progress: Callable[[int], None] | None = None, procs: int | None = None,
-            wait: bool = True) -> int | None:
+def rebuild(
+    ix: SearchIndex,
+    progress: Callable[[int], None] | None = None,
+    procs: int | None = None,
+    wait: bool = True,
+) -> int | None:
     """Rebuild from the database; None when another process is already rebuilding.
 
     Outbox rows written before the rebuild read the database are covered by it and deleted;

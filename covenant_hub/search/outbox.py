@@ -160,8 +160,12 @@ def install() -> None:
     """Start writing outbox rows from every session (idempotent: one set of listeners)."""
     if not _registry:
         _registry.update(default_registry())
-    for name, fn in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                     ("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
+    for name, fn in (
+        ("before_flush", _before_flush),
+        ("after_flush", _after_flush),
+        ("after_commit", _after_commit),
+        ("after_soft_rollback", _after_rollback),
+    ):
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
 

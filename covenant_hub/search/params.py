@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from covenant_hub.search.schema import DOC_TYPES
 from covenant_hub.search.results import SearchQuery
+from covenant_hub.search.schema import DOC_TYPES
 
 MAX_QUERY_CHARS = 300
 MAX_PAGE = 1000
@@ -31,8 +31,9 @@ def _page(raw: str | None) -> int:
     return min(int(raw), MAX_PAGE) if raw and raw.isdigit() and int(raw) >= 1 else 1
 
 
-def query_from_args(args: Mapping[str, Any], audiences: tuple[str, ...], user_lang: str | None,
-                    page_size: int = 10) -> SearchQuery:
+def query_from_args(
+    args: Mapping[str, Any], audiences: tuple[str, ...], user_lang: str | None, page_size: int = 10
+) -> SearchQuery:
     """The SearchQuery a search URL asks for, limited to what ``audiences`` may see."""
     filters = {field: _values(args, name) for name, field in FACET_ARGS.items()}
     filters["types"] = tuple(t for t in filters["types"] if t in DOC_TYPES)

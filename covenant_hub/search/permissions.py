@@ -33,7 +33,9 @@ def audiences_for(user: Any) -> tuple[str, ...]:
         found.append("staff")
     orgs = db.session.scalars(select(Membership.org_id).where(Membership.user_id == user.id))
     found += [f"org:{org_id}" for org_id in orgs]
-    member = select(GroupMember.group_id).where(GroupMember.user_id == user.id, GroupMember.status == "member")
+    member = select(GroupMember.group_id).where(
+        GroupMember.user_id == user.id, GroupMember.status == "member"
+    )
     moderated = select(GroupModerator.group_id).where(GroupModerator.user_id == user.id)
     groups = set(db.session.scalars(member)) | set(db.session.scalars(moderated))
     found += [f"group:{group_id}" for group_id in sorted(groups)]

@@ -12,8 +12,20 @@ from tests.factories import make_practice
 def test_query_json_gives_type_interchange_id_title_and_score(app, runner):
     practice = make_practice(title="Шаардын көчөлөрүн жарыктандыруу", language="ky")
     make_practice(title="Draft lighting", state="draft", published=None)
-    result = runner.invoke(args=["search", "query", "жарыктандыруу", "--lang", "ky", "--type", "practice",
-                                 "--limit", "10", "--json"])
+    result = runner.invoke(
+        args=[
+            "search",
+            "query",
+            "жарыктандыруу",
+            "--lang",
+            "ky",
+            "--type",
+            "practice",
+            "--limit",
+            "10",
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [set(r) for r in rows] == [{"type", "id", "title", "score"}]

@@ -24,7 +24,9 @@ def ids(data) -> set[str]:
 
 
 def test_search_page_lists_results_as_links_with_escaped_highlighted_snippets(app, client):
-    practice = make_practice(title="Street lighting retrofit", summary="LED lamps <script>x</script> in streets")
+    practice = make_practice(
+        title="Street lighting retrofit", summary="LED lamps <script>x</script> in streets"
+    )
     html = client.get("/search?q=lighting").get_data(as_text=True)
     assert f'href="/practices/{practice.id}"' in html
     assert "<mark>" in html
@@ -97,8 +99,12 @@ def test_search_within_a_group(app, client):
 
 
 def test_bad_query_syntax_and_paging_never_fail(app, client):
-    for args in ({"q": '"unclosed AND (OR'}, {"q": "x", "page": "abc"}, {"q": "x", "page": "99999"},
-                 {"q": "x", "sort": "bogus", "type": "nope"}):
+    for args in (
+        {"q": '"unclosed AND (OR'},
+        {"q": "x", "page": "abc"},
+        {"q": "x", "page": "99999"},
+        {"q": "x", "sort": "bogus", "type": "nope"},
+    ):
         assert client.get("/search", query_string=args).status_code == 200
         assert client.get("/api/v1/search", query_string=args).status_code == 200
 
