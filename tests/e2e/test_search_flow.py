@@ -1,0 +1,58 @@
+"""In the browser: a member types an inflected Kyrgyz word in the search box on any page, finds
+the practice, narrows the results with a facet and sees the matched word highlighted; a
+members-only group's thread stays out of an outsider's results."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from covenant_hub.clock import utcnow
+from covenant_hub.extensions import db
+from covenant_hub.search import indexer
+from covenant_hub.search.service import get_service
+from tests.conftest import TEST_PASSWORD
+from tests.factories import make_group, make_org, make_practice, make_thread, make_user
+
+
+def _log_in(page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/account/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form[method=post] [type=submit]")
+    page.wait_for_load_state()
+
+
+def test_member_finds_a_kyrgyz_practice_by_an_inflected_word(app, live_server, page) -> None:
+    base = live_server.url
+    town = make_org(name="Токмок шаары")
+    member = make_user(org=town, language="ky", created_at=utcnow() - timedelta(days=5))
+    practice = make_practice(
+        org=town, title="Шаардын көчөлөрүн жарыктандыруу", language="ky",
+        summary="Токмок шаарында көчө чырактары LED менен алмаштырылды.",
+    )  # fmt: skip
+    make_thread(make_group(title="Шаар форуму", language="ky"), title="Шаар жарыгы жөнүндө", language="ky")
+    secret = make_thread(make_group(visibility="members", join_policy="request"), title="Жабык шаар клубу")
+    email, practice_id, secret_title = member.email, practice.id, secret.title
+    indexer.rebuild(get_service(app).index, procs=1)  # as `make run` does before serving
+    db.session.commit()  # end our transaction: the server must not wait on our lock
+
+    _log_in(page, base, email)
+    page.goto(base + "/forum/")
+    assert page.locator("label[for=site-search]").count() == 1  # named for screen readers
+    page.focus("#site-search")
+    page.keyboard.type("шаарлардын")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    results = page.locator("ol.results")
+    assert f"/practices/{practice_id}" in results.inner_html()
+    assert secret_title not in page.inner_text("main")
+
+    page.locator("aside.facets a[href*='type=practice']").click()
+    page.wait_for_url("**type=practice**")
+    items = page.locator("ol.results > li")
+    assert items.count() == 1
+    assert items.first.locator("mark").count() >= 1
+    assert page.locator("aside.facets a[aria-current=true]").count() == 1
+    items.first.locator("a").click()
+    page.wait_for_url(f"**/practices/{practice_id}")
