@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from covenant_hub.extensions import db
@@ -137,7 +138,9 @@ def test_agreement_needs_all_six_boxes_from_the_page(client, world):
     response = client.post(
         f"/programme/applications/{world.application.id}/agreement", data=data, follow_redirects=True
     )
-    assert "six commitments" in _text(response)
+    with force_locale(world.users["applicant"].language):
+        refusal = gettext("Acknowledge each of the six commitments to complete the agreement.")
+    assert refusal in _text(response)
     data[f"ack_{COMMITMENTS[-1]}"] = "y"
     client.post(f"/programme/applications/{world.application.id}/agreement", data=data)
     assert world.application.state == "agreement_completed"
