@@ -11,6 +11,7 @@ def register_accounts(app: Flask) -> None:
     """Attach Flask-Login and CSRF protection and mount the accounts pages."""
     from covenant_hub.accounts.cli import register_cli
     from covenant_hub.accounts.models import User
+    from covenant_hub.accounts.notifications import register_notifications
     from covenant_hub.accounts.views import bp
 
     csrf.init_app(app)
@@ -30,4 +31,5 @@ def register_accounts(app: Flask) -> None:
         return user
 
     app.register_blueprint(bp)
+    register_notifications(app)
     register_cli(app)

@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def register_forum(app: Flask) -> None:
-    """Mount /forum, the notifications page and badge, the forum's settings and interchange files."""
-    from covenant_hub.accounts.notifications import register_notifications
+    """Mount /forum, the forum's settings and interchange files."""
     from covenant_hub.forum import cli, moderation_views  # noqa: F401  (routes on bp)
     from covenant_hub.forum.labels import register_labels
     from covenant_hub.forum.views import bp
@@ -18,7 +17,6 @@ def register_forum(app: Flask) -> None:
     app.config.setdefault("FORUM_POSTS_PER_PAGE", 50)
     app.config.setdefault("FORUM_THREADS_PER_PAGE", 30)
     app.register_blueprint(bp)
-    register_notifications(app)
     register_labels(app)
     cli.register_cli(app)
     _register_interchange()
