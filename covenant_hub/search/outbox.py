@@ -135,7 +135,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def _after_flush(session: Session, _context: Any) -> None:
     if not _registry:
         return
-    keys = keys_for_flush(session) | session.info.pop("search_cascade", set())
+    write_keys(session, keys_for_flush(session) | session.info.pop("search_cascade", set()))
+
+
+def write_keys(session: Session, keys: set[str]) -> None:
+    """Insert outbox rows on the session's own connection (inside its transaction)."""
     if not keys:
         return
     now = utcnow()
@@ -156,11 +160,18 @@ def _after_rollback(session: Session, *_: Any) -> None:
     session.info.pop("search_cascade", None)
 
 
+def registered(model: Any) -> bool:
+    return model in _registry
+
+
 def install() -> None:
     """Start writing outbox rows from every session (idempotent: one set of listeners)."""
+    from covenant_hub.search.bulk import on_orm_execute
+
     if not _registry:
         _registry.update(default_registry())
     for name, fn in (
+        ("do_orm_execute", on_orm_execute),
         ("before_flush", _before_flush),
         ("after_flush", _after_flush),
         ("after_commit", _after_commit),

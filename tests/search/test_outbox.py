@@ -110,3 +110,37 @@ def test_a_group_turning_members_only_takes_its_posts_out_of_public_results(app)
     indexer.drain(get_service(app).index)
     assert found(app, "heat pumps") == set()
     assert found(app, "heat pumps", ("public", f"group:{group.id}"))
+
+
+def test_bulk_statements_write_outbox_rows_too(app):
+    from sqlalchemy import insert, update
+
+    from covenant_hub.orgs.models import Organisation
+
+    source, target = make_thread(make_group(), posts=2), make_thread(make_group())
+    db.session.execute(SearchOutbox.__table__.delete())
+    db.session.commit()
+    moved = set(db.session.scalars(select(Post.id).where(Post.thread_id == source.id)))
+    db.session.execute(update(Post).where(Post.thread_id == source.id).values(thread_id=target.id))
+    db.session.execute(
+        insert(Organisation), [{"external_id": "bulk-1", "kind": "signatory", "name": "Bulk town"}]
+    )
+    db.session.commit()
+    new_org = db.session.scalar(select(Organisation.id).where(Organisation.external_id == "bulk-1"))
+    keys = outbox_keys()
+    assert {f"post:{p}" for p in moved} <= keys
+    assert {f"thread:{source.id}", f"thread:{target.id}", f"organisation:{new_org}"} <= keys
+
+
+def test_a_rolled_back_bulk_statement_leaves_no_outbox_row(app):
+    from sqlalchemy import update
+
+    from covenant_hub.orgs.models import Organisation
+
+    make_practice()
+    db.session.execute(SearchOutbox.__table__.delete())
+    db.session.commit()
+    db.session.execute(update(Organisation).values(name="Renamed"))
+    assert outbox_keys()
+    db.session.rollback()
+    assert outbox_keys() == set()
