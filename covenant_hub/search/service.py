@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
@@ -68,6 +69,10 @@ class SearchService:
         return bool(self._healthy)
 
     def mark_broken(self, error: BaseException) -> None:
+        """An operation failed: rebuild only if the files really are damaged (else just log)."""
+        if self.index.check_health().ok and not indexer.incomplete(self.index):
+            log.error("search failed on a healthy index", exc_info=error)
+            return
         log.warning("search index unusable, answering from the database: %s", error)
         self._healthy, self._checked_at = False, time.monotonic()
         self.index.close()
@@ -124,7 +129,11 @@ class SearchService:
         with self.app.app_context():
             try:
                 return indexer.drain(self.index, timeout=timeout)
-            except Exception as error:  # noqa: BLE001 - a damaged index: fall back and rebuild
+            except SQLAlchemyError:  # e.g. the database busy: the rows stay for the next pass
+                db.session.rollback()
+                log.exception("search drain could not read or clear the outbox")
+                return None
+            except Exception as error:  # noqa: BLE001 - maybe a damaged index: check, fall back
                 db.session.rollback()
                 self.mark_broken(error)
                 return None

@@ -136,3 +136,16 @@ def test_a_damaged_index_is_rebuilt(app, client):
     service._checked_at = 0.0
     assert service.healthy()
     assert api(client, q="tram")["total"] == 1 and not api(client, q="tram")["degraded"]
+
+
+def test_an_error_while_searching_answers_from_the_database_instead_of_failing(app, client, monkeypatch):
+    practice = make_practice(title="Smart meters rollout")
+    service = get_service(app)
+    api(client, q="meters")
+
+    def broken(_query):
+        raise OSError("read error")
+
+    monkeypatch.setattr(service.index, "search", broken)
+    data = api(client, q="meters")
+    assert data["degraded"] and ids(data) == {practice.external_id}
