@@ -3,13 +3,13 @@
 Run: .venv/bin/python bench/search_delay_bench.py [--posters 8] [--posts 10] [--workers 3] [--demo]
 
 Builds a temporary SQLite database through the real migrations (one organisation, one public
-group, one thread and one user per poster, nothing else), builds the
-index, then starts gunicorn with ``--workers`` processes on 127.0.0.1 with CSRF on. Each poster
+group, one thread and one user per poster; ``--demo`` adds the demo data), builds the index,
+then starts gunicorn with ``--workers`` processes on 127.0.0.1 with CSRF on. Each poster
 is a thread with its own cookie jar (urllib): it logs in through the login form (real CSRF
 token), then ``--posts`` times replies to its thread with a body holding a unique word and polls
 ``GET /api/v1/search?q=<word>&type=post`` every 20 ms until the post is found. The delay runs
 from just before the reply is sent (an upper bound on "from its commit") to the first search
-that finds it. All measured posts are new replies (edits take the same path: outbox row, drain).
+that finds it; then the poster edits that reply to hold a new unique word and measures again.
 Prints readable lines and, last, one JSON line with p50/p95/max in milliseconds.
 """
 
@@ -128,17 +128,18 @@ class Poster:
         with self.opener.open(self.base + path, timeout=10) as response:
             return response.read().decode()
 
-    def post(self, path: str, fields: dict[str, str]) -> int:
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        """POST a form; (status, Location) without following the redirect."""
         data = urllib.parse.urlencode(fields).encode()
         try:
             with self.opener.open(self.base + path, data=data, timeout=10) as response:
-                return response.status
+                return response.status, response.headers.get("Location", "")
         except urllib.error.HTTPError as error:  # 302 arrives as an "error" without redirects
-            return error.code
+            return error.code, error.headers.get("Location", "")
 
     def login(self, email: str) -> None:
         token = CSRF.search(self.get("/account/login")).group(1)
-        status = self.post("/account/login", {"csrf_token": token, "email": email, "password": PASSWORD})
+        status, _ = self.post("/account/login", {"csrf_token": token, "email": email, "password": PASSWORD})
         if status != 302:
             raise RuntimeError(f"login failed for {email}: {status}")
 
@@ -151,9 +152,26 @@ def unique_word(rng: random.Random) -> str:
     return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(11))
 
 
+def wait_found(client: Poster, word: str, start: float) -> float:
+    """Poll the search API until ``word`` is found; seconds since ``start``."""
+    deadline = start + FOUND_TIMEOUT_S
+    while not client.found(word):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{word} not searchable after {FOUND_TIMEOUT_S} s")
+        time.sleep(POLL_S)
+    return time.monotonic() - start
+
+
 def run_poster(
-    base: str, email: str, thread_id: int, posts: int, seed_n: int, delays: list[float], errors: list[str]
+    base: str,
+    email: str,
+    thread_id: int,
+    posts: int,
+    seed_n: int,
+    delays: dict[str, list[float]],
+    errors: list[str],
 ) -> None:
+    """Reply, wait until the reply is found; edit it to a new word, wait until that is found."""
     rng = random.Random(seed_n)
     client = Poster(base)
     try:
@@ -162,17 +180,22 @@ def run_poster(
             token = CSRF.search(client.get(f"/forum/t/{thread_id}")).group(1)
             word = unique_word(rng)
             start = time.monotonic()
-            status = client.post(
-                f"/forum/t/{thread_id}/reply", {"csrf_token": token, "body": f"Reply {word} here"}
+            status, location = client.post(
+                f"/forum/t/{thread_id}/reply", {"csrf_token": token, "body": f"Reply {word}"}
+            )
+            if status != 302 or "#post-" not in location:
+                raise RuntimeError(f"reply refused: {status}")
+            delays["new"].append(wait_found(client, word, start))
+            post_id = location.rsplit("#post-", 1)[1]
+            token = CSRF.search(client.get(f"/forum/p/{post_id}/edit")).group(1)
+            word = unique_word(rng)
+            start = time.monotonic()
+            status, _ = client.post(
+                f"/forum/p/{post_id}/edit", {"csrf_token": token, "body": f"Edited {word}"}
             )
             if status != 302:
-                raise RuntimeError(f"reply refused: {status}")
-            deadline = start + FOUND_TIMEOUT_S
-            while not client.found(word):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{word} not searchable after {FOUND_TIMEOUT_S} s")
-                time.sleep(POLL_S)
-            delays.append(time.monotonic() - start)
+                raise RuntimeError(f"edit refused: {status}")
+            delays["edit"].append(wait_found(client, word, start))
     except Exception as error:  # noqa: BLE001 - reported in the result line
         errors.append(f"{email}: {error}")
 
@@ -237,7 +260,7 @@ def main() -> None:
         )
         try:
             wait_serving(base, process)
-            delays: list[float] = []
+            delays: dict[str, list[float]] = {"new": [], "edit": []}
             errors: list[str] = []
             threads = [
                 threading.Thread(target=run_poster, args=(base, email, thread, args.posts, n, delays, errors))
@@ -253,24 +276,39 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=30)
             log.close()
-    ms = [d * 1000 for d in delays]
     for error in errors:
         print("error:", error)
-    if ms:
+    report(args, index_docs, elapsed, delays, errors)
+
+
+def summary(seconds: list[float]) -> dict[str, float | None]:
+    ms = [s * 1000 for s in seconds]
+    if not ms:
+        return {"p50_ms": None, "p95_ms": None, "max_ms": None}
+    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 95), 1),
+            "max_ms": round(max(ms), 1)}  # fmt: skip
+
+
+def report(
+    args: Any, index_docs: int, elapsed: float, delays: dict[str, list[float]], errors: list[str]
+) -> None:
+    both = delays["new"] + delays["edit"]
+    print(
+        f"{len(delays['new'])} new posts and {len(delays['edit'])} edits by {args.posters} concurrent "
+        f"posters on {args.workers} gunicorn workers in {elapsed:.1f} s"
+    )
+    for label, values in (("new posts", delays["new"]), ("edits", delays["edit"]), ("all", both)):
+        s = summary(values)
         print(
-            f"{len(ms)} posts by {args.posters} concurrent posters on {args.workers} gunicorn workers "
-            f"in {elapsed:.1f} s"
+            f"post-to-searchable delay, {label}: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, "
+            f"max {s['max_ms']} ms"
         )
-        print(
-            f"post-to-searchable delay: p50 {statistics.median(ms):.0f} ms, p95 {percentile(ms, 95):.0f} ms, "
-            f"max {max(ms):.0f} ms"
-        )
+    total = summary(both)
     print(json.dumps({
-        "posters": args.posters, "workers": args.workers, "index_docs": index_docs, "posts": len(ms),
-        "errors": len(errors),
-        "delay_p50_ms": round(statistics.median(ms), 1) if ms else None,
-        "delay_p95_ms": round(percentile(ms, 95), 1) if ms else None,
-        "delay_max_ms": round(max(ms), 1) if ms else None,
+        "posters": args.posters, "workers": args.workers, "index_docs": index_docs,
+        "posts": len(delays["new"]), "edits": len(delays["edit"]), "errors": len(errors),
+        "delay_p50_ms": total["p50_ms"], "delay_p95_ms": total["p95_ms"], "delay_max_ms": total["max_ms"],
+        "new_p95_ms": summary(delays["new"])["p95_ms"], "edit_p95_ms": summary(delays["edit"])["p95_ms"],
     }))  # fmt: skip
 
 
