@@ -82,6 +82,22 @@ def drain(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, max_batche
     return total
 
 
+def has_backlog() -> bool:
+    """A cheap peek at the outbox that takes no write lock (no BEGIN IMMEDIATE on SQLite).
+
+    The background drainer asks this on every poll, so idle workers leave the database alone.
+    """
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT 1 FROM search_outbox LIMIT 1")
+        found = cursor.fetchone() is not None
+        cursor.close()
+        return found
+    finally:
+        raw.close()
+
+
 def backlog() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
 

@@ -121,8 +121,16 @@ class SearchService:
         while not self._stop.is_set():
             self._wake.wait(self.poll_s)
             self._wake.clear()
-            if self.healthy():
+            if self.healthy() and self._peek():
                 self.drain_now()
+
+    def _peek(self) -> bool:
+        with self.app.app_context():
+            try:
+                return indexer.has_backlog()
+            except Exception:  # noqa: BLE001 - e.g. no table yet: try again next poll
+                log.exception("search outbox could not be read")
+                return False
 
     def drain_now(self, timeout: float = 0.25) -> indexer.DrainResult | None:
         """One drain pass in its own app context; errors are logged, never raised."""

@@ -144,3 +144,11 @@ def test_a_rolled_back_bulk_statement_leaves_no_outbox_row(app):
     assert outbox_keys()
     db.session.rollback()
     assert outbox_keys() == set()
+
+
+def test_the_idle_peek_sees_the_backlog(app):
+    db.session.execute(SearchOutbox.__table__.delete())
+    db.session.commit()
+    assert not indexer.has_backlog()
+    make_practice()
+    assert indexer.has_backlog()
