@@ -116,8 +116,10 @@ def make_group(**fields: Any):
     from covenant_hub.forum.models import Group
 
     number = next(_sequence)
-    values: dict[str, Any] = {"external_id": f"group-{number}", "kind": "forum", "title": f"Group {number}",
-                              "description": "", "language": "en", "visibility": "public", "join_policy": "open"}
+    values: dict[str, Any] = {
+        "external_id": f"group-{number}", "kind": "forum", "title": f"Group {number}",
+        "description": "", "language": "en", "visibility": "public", "join_policy": "open",
+    }
     values.update(fields)
     group = Group(**values)
     db.session.add(group)
@@ -133,9 +135,11 @@ def make_thread(group, author=None, posts: int = 1, **fields: Any):
 
     number = next(_sequence)
     start = utcnow() - timedelta(minutes=posts + 1)
-    values: dict[str, Any] = {"external_id": f"thread-{number}", "group_id": group.id, "title": f"Thread {number}",
-                              "language": "en", "author_id": author.id if author else None,
-                              "post_count": posts, "created_at": start, "last_post_at": start + timedelta(minutes=posts)}
+    values: dict[str, Any] = {
+        "external_id": f"thread-{number}", "group_id": group.id, "title": f"Thread {number}",
+        "language": "en", "author_id": author.id if author else None, "post_count": posts,
+        "created_at": start, "last_post_at": start + timedelta(minutes=posts),
+    }
     values.update(fields)
     thread = Thread(**values)
     db.session.add(thread)

@@ -8,10 +8,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def register_api(app: Flask) -> None:
     """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
-    from covenant_hub.api import orgs  # noqa: F401  (registers routes on bp)
-    from covenant_hub.api import practices  # noqa: F401
-    from covenant_hub.api import groups  # noqa: F401  (groups and threads)
-    from covenant_hub.api import matching  # noqa: F401  (match requests, recommendations)
-    from covenant_hub.api import search  # noqa: F401  (full-text search)
+    from covenant_hub.api import (
+        groups,  # noqa: F401  (groups and threads)
+        matching,  # noqa: F401  (match requests, recommendations)
+        orgs,  # noqa: F401  (registers routes on bp)
+        practices,  # noqa: F401
+        search,  # noqa: F401  (full-text search)
+    )
 
     app.register_blueprint(bp)
