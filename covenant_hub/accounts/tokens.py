@@ -5,12 +5,12 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
-# Links mailed from the CLI or a worker have no request to take the host from.
+# The base of mailed links when config PUBLIC_URL is empty.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
@@ -51,9 +51,11 @@ def password_fingerprint(password_hash: str) -> str:
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link, from the current request's host or, without one, config PUBLIC_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for a mail, always on config PUBLIC_URL.
+
+    Never the request's host: the Host header is the client's to choose, and a reset link built
+    from it would carry the victim's token to the attacker's server (host header poisoning).
+    """
     parts = urlsplit(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL)
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)

@@ -52,8 +52,12 @@ def set_language() -> Response:
 
 
 def safe_next_url(target: str | None) -> str:
-    """Only follow relative paths on this site, never another host."""
-    if not target:
+    """Only follow relative paths on this site, never another host.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\evil.example` or
+    `/<tab>/evil.example` would leave the site: any backslash or control character is refused.
+    """
+    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
