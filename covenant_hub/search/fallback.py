@@ -68,13 +68,21 @@ def _wanted(q: SearchQuery, doc: SearchDocument, audiences: tuple[str, ...]) -> 
 
 
 def _mark(text: str, words: list[str]) -> str:
-    """Escaped text with the query words wrapped in <mark> (the only markup let through)."""
-    escaped = str(escape(text))
-    for word in sorted({str(escape(w)) for w in words}, key=len, reverse=True):
-        escaped = re.sub(
-            re.escape(word), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE
-        )
-    return escaped
+    """Escaped text with the query words wrapped in <mark> (the only markup let through).
+
+    One pass over the raw text, escaping each piece: replacing words in already escaped text
+    would also mark inside entities (`&lt;`) and inside earlier <mark> tags (a query `mark`).
+    """
+    if not words:
+        return str(escape(text))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)),
+                         re.IGNORECASE)  # fmt: skip
+    out, cursor = [], 0
+    for match in pattern.finditer(text):
+        out.append(f"{escape(text[cursor : match.start()])}<mark>{escape(match.group(0))}</mark>")
+        cursor = match.end()
+    out.append(str(escape(text[cursor:])))
+    return "".join(out)
 
 
 def _hit(doc: SearchDocument, words: list[str]) -> SearchHit:
