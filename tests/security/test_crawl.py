@@ -1,0 +1,109 @@
+"""Every GET route, visited as each kind of visitor: nothing is written, every response carries
+the security headers, nothing fails, and private pages stay closed to outsiders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, has_request_context, request, url_for
+from sqlalchemy import event
+
+from covenant_hub.extensions import db
+from tests.orgs.helpers import login
+from tests.security.world import SecurityWorld
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
+# Routes whose int-typed `month` differs from the issue preview's "YYYY-MM".
+OVERRIDES = {"events.month_view": {"year": 2026, "month": 10}}
+
+
+@pytest.fixture
+def world(app: Flask) -> SecurityWorld:
+    return SecurityWorld(app)
+
+
+@pytest.fixture
+def writes(app: Flask) -> Iterator[list[str]]:
+    """SQL statements that wrote while a GET request was being handled."""
+    seen: list[str] = []
+
+    def _record(_conn, _cursor, statement: str, *_args) -> None:
+        if has_request_context() and request.method in ("GET", "HEAD"):
+            if statement.lstrip().upper().startswith(WRITES):
+                seen.append(f"{request.path}: {statement[:120]}")
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", _record)
+
+
+def get_urls(app: Flask, world: SecurityWorld) -> list[str]:
+    values = world.arguments()
+    urls = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods:
+                continue
+            args = {name: values[name] for name in rule.arguments}
+            args.update({k: v for k, v in OVERRIDES.get(rule.endpoint, {}).items() if k in rule.arguments})
+            urls.append(url_for(rule.endpoint, **args))
+    return urls + list(world.private_urls().values()) + ["/no-such-page", "/static/no-such.css"]
+
+
+def test_every_get_route_is_crawled(app, world):
+    assert len(get_urls(app, world)) > 60
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "staff", "admin"])
+def test_get_requests_write_nothing_fail_nowhere_and_carry_the_headers(app, client, world, writes, who):
+    user = {"anonymous": None, "outsider": world.outsider}.get(who, world.users.get(who))
+    login(client, user)
+    problems = []
+    for url in get_urls(app, world):
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"{url}: {response.status_code}")
+        missing = [name for name in HEADERS if name not in response.headers]
+        if missing:
+            problems.append(f"{url}: no {', '.join(missing)}")
+        if "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", ""):
+            problems.append(f"{url}: no frame-ancestors")
+    assert problems == []
+    assert writes == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_private_pages_stay_closed_to_outsiders(app, client, world, who):
+    login(client, None if who == "anonymous" else world.outsider)
+    opened = {}
+    for name, url in world.private_urls().items():
+        response = client.get(url)
+        if response.status_code == 200:
+            opened[name] = url
+    assert opened == {}
+
+
+def test_the_author_does_see_the_private_pages_of_their_own(app, client, world):
+    """The check above can fail: the same URLs answer 200 to the people they belong to."""
+    login(client, world.author)
+    assert client.get(world.private_urls()["draft attachment"]).status_code == 200
+    assert client.get(world.private_urls()["members-only thread"]).status_code == 200
+    login(client, world.applicant)
+    assert client.get(world.private_urls()["agreement"]).status_code == 200
+    login(client, world.users["requester_admin"])
+    assert client.get(world.private_urls()["match request api"]).status_code == 200
+
+
+def test_the_write_detector_sees_a_get_that_writes(app, client, world, writes):
+    """Guard for the crawl: a GET view that commits is caught."""
+
+    @app.get("/_test-writes")
+    def _writes() -> str:
+        world.outsider.name = "Changed by a GET"
+        db.session.commit()
+        return "ok"
+
+    client.get("/_test-writes")
+    assert writes and "/_test-writes" in writes[0]
