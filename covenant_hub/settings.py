@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 from covenant_hub.config import DefaultConfig
 
@@ -31,6 +31,16 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret_key(instance)
     config["DEMO_DATA"] = str(config.get("DEMO_DATA")).lower() not in {"0", "false", "no"}
+    _https_only_cookies(config)
+
+
+def _https_only_cookies(config: Config) -> None:
+    """A site whose public address is https sends its session and remember-me cookies only
+    over https, so one plain-http request (a typed address, a hostile network) cannot leak them."""
+    if str(config.get("PUBLIC_URL") or "").startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
 
 
 def _normalise_database_url(url: str) -> str:
