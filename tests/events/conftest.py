@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from tests.factories import make_org, make_user
+from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 ROLES = ("anonymous", "member", "supporter_admin", "signatory_admin", "staff", "admin")
 
@@ -40,16 +39,6 @@ def world(app) -> World:
     return World(supporter, signatory, other, users)
 
 
-def login(client: FlaskClient, user: Any | None) -> FlaskClient:
-    """Put the user in the session as Flask-Login would (None stays anonymous)."""
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        if user is None:
-            session.pop("_user_id", None)
-        else:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-    return client
 
 
 class Anonymous:

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from tests.factories import make_link, make_org, make_practice, make_user
+from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 
 @dataclass
@@ -44,20 +43,6 @@ def world(app) -> World:
     return World(owner, supporter, sibling, other, users)
 
 
-def login(client: FlaskClient, user: Any | None) -> FlaskClient:
-    """Put the user in the session as Flask-Login would (None stays anonymous).
-
-    The test's app context outlives requests, so Flask-Login's per-context cache of the
-    current user is dropped too, or the next request would still see the previous user.
-    """
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        if user is None:
-            session.pop("_user_id", None)
-        else:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-    return client
 
 
 def draft_of(world: World, **fields: Any):

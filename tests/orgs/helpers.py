@@ -8,8 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import g
-from flask.testing import FlaskClient
+from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 GCOM_HEADER = (
     "organisation_id",
@@ -37,15 +36,6 @@ GCOM_HEADER = (
 )
 
 
-def login(client: FlaskClient, user: Any | None) -> FlaskClient:
-    """Put `user` in the session as Flask-Login would; None stays anonymous."""
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session.clear()
-        if user is not None:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-    return client
 
 
 def write_jsonl(folder: Path, name: str, records: Iterable[Any]) -> Path:
