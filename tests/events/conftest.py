@@ -39,8 +39,6 @@ def world(app) -> World:
     return World(supporter, signatory, other, users)
 
 
-
-
 class Anonymous:
     is_authenticated = False
     is_active = False

@@ -43,8 +43,6 @@ def world(app) -> World:
     return World(owner, supporter, sibling, other, users)
 
 
-
-
 def draft_of(world: World, **fields: Any):
     """A draft written by the world's author for the owner town."""
     values = {"state": "draft", "published": None, "author_id": world.users["author"].id}

@@ -36,8 +36,6 @@ GCOM_HEADER = (
 )
 
 
-
-
 def write_jsonl(folder: Path, name: str, records: Iterable[Any]) -> Path:
     """One file of a data set; a str record is written as the raw line."""
     folder.mkdir(parents=True, exist_ok=True)
