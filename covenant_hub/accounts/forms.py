@@ -13,6 +13,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
 from covenant_hub.i18n import LANGUAGE_NAMES
+from covenant_hub.orgs.labels import country_name
 
 # The kinds a person may register; offices and others are created by staff or the import.
 REGISTRABLE_KINDS = (
@@ -31,9 +32,9 @@ def language_choices() -> list[SelectChoice]:
 
 
 def country_choices() -> list[SelectChoice]:
-    """ISO 3166 alpha-2 codes named in the page's language (from CLDR, no catalog needed)."""
+    """ISO 3166 alpha-2 codes named in the page's language (CLDR, with the directory's overrides)."""
     territories = get_locale().territories if get_locale() else {}
-    countries = [SelectChoice(code.lower(), name) for code, name in territories.items()
+    countries = [SelectChoice(code.lower(), country_name(code)) for code in territories
                  if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
     return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda item: item.label)]
 

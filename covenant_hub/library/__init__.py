@@ -19,6 +19,8 @@ def register_library(app: Flask) -> None:
     app.register_blueprint(bp)
     _register_interchange()
 
+    from covenant_hub.orgs.labels import country_name
+
     @app.context_processor
     def _library_labels() -> dict[str, object]:
         return {
@@ -26,6 +28,7 @@ def register_library(app: Flask) -> None:
             "format_figure": labels.format_figure,
             "format_day": labels.format_day,
             "language_label": labels.language_label,
+            "country_name": country_name,
             "state_labels": labels.STATE_LABELS,
             "result_labels": labels.RESULT_LABELS,
             "kind_labels": labels.KIND_LABELS,

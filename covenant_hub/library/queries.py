@@ -160,3 +160,15 @@ def threads_for_practice(practice: Practice) -> list[Any]:
     from covenant_hub.forum.queries import threads_about_practice
 
     return threads_about_practice(current_user, practice.id)
+
+
+def practice_countries() -> list[tuple[str, str]]:
+    """(code, name in the page's language) of the countries with published practices, for the
+    country filter: a list to pick from instead of a two-letter code to guess."""
+    from covenant_hub.orgs.labels import country_name
+
+    codes = db.session.scalars(
+        select(Organisation.country).join(Practice, Practice.org_id == Organisation.id)
+        .where(Practice.state == "published", Organisation.country.is_not(None)).distinct()
+    )  # fmt: skip
+    return sorted(((code, country_name(code)) for code in codes if code), key=lambda pair: pair[1])

@@ -69,7 +69,8 @@ def list_practices() -> str:
     pagination = queries.list_practices(current_user, filters, max(page, 1),
                                         current_app.config["LIBRARY_PER_PAGE"])
     return render_template("library/list.html", pagination=pagination, filters=filters,
-                           can_review=permissions.can_see_review_queue(current_user))
+                           can_review=permissions.can_see_review_queue(current_user),
+                           country_choices=queries.practice_countries())
 
 
 @bp.route("/<int:practice_id>")

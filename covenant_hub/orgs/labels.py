@@ -74,11 +74,18 @@ def _locale() -> Locale:
         return Locale.parse("en")
 
 
+# Where CLDR's name is not the one the country uses itself in that language: in Kyrgyzstan the
+# official Russian name is "Кыргызстан", and CLDR's "Киргизия" reads as outdated there.
+COUNTRY_NAME_OVERRIDES = {("ru", "KG"): "Кыргызстан"}
+
+
 def country_name(code: str | None) -> str:
     """The country's name in the page's language (CLDR), or the code when unknown."""
     if not code:
         return ""
-    return _locale().territories.get(code.upper(), code.upper())
+    locale = _locale()
+    override = COUNTRY_NAME_OVERRIDES.get((locale.language, code.upper()))
+    return override or locale.territories.get(code.upper(), code.upper())
 
 
 def language_name(code: str) -> str:

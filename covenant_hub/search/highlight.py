@@ -7,12 +7,16 @@ highlighter is not used: its context fragmenter took milliseconds per short docu
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from covenant_hub.search.analysis import LanguageAnalyzer
 
 SNIPPET_CHARS = 180
 ELLIPSIS = "…"
+# Markdown markers read as noise in a one-line snippet ("## Results", "**700** t"); the escaped
+# snippet never holds `*` or `#` inside a tag or an entity, so they can be dropped from it.
+MARKDOWN_NOISE = re.compile(r"\*\*|__|(?:^|(?<=\s))#{1,6} ")
 
 
 def _matches(text: str, lang: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -50,7 +54,12 @@ def _best_window(spans: list[tuple[int, int]], maxchars: int) -> int:
 
 
 def snippet(text: str, lang: str, terms: set[str], maxchars: int = SNIPPET_CHARS) -> str:
-    """The best passage of ``text`` around the matches; the escaped opening when none match."""
+    """The best passage of ``text`` around the matches, without Markdown markers."""
+    return MARKDOWN_NOISE.sub("", _passage(text, lang, terms, maxchars))
+
+
+def _passage(text: str, lang: str, terms: set[str], maxchars: int) -> str:
+    """The escaped passage with the most matches; the escaped opening when none match."""
     if not text:
         return ""
     spans = _matches(text, lang, terms)

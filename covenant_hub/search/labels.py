@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS
+from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, country_name
 
 TYPE_LABELS = {
     "practice": _l("Practice"), "thread": _l("Discussion"), "post": _l("Post"),
@@ -26,13 +26,13 @@ def facet_title(name: str) -> str:
 
 
 def facet_label(name: str, value: str) -> str:
-    """A facet value for people: translated types, language names, sector names as written."""
+    """A facet value for people: translated types, language, country and sector names."""
     if name == "type":
         return type_label(value)
     if name == "lang":
         return LANGUAGE_LABELS.get(value, value)
     if name == "country":
-        return value.upper()
+        return country_name(value)
     if name == "sector":
         return str(SECTOR_LABELS.get(value, value))
     if name == "kind":

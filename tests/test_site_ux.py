@@ -1,0 +1,28 @@
+"""What the usability review fixed: the home page leads to every feature, codes show as names."""
+
+from __future__ import annotations
+
+from covenant_hub.search.highlight import snippet
+from covenant_hub.search.labels import facet_label
+from tests.factories import make_org, make_practice
+
+
+def test_home_page_has_a_search_box_and_a_link_to_every_feature(client) -> None:
+    page = client.get("/", query_string={"lang": "ky"}).get_data(as_text=True)
+    assert 'id="home-q"' in page and "Тажрыйбаларды, талкууларды" in page
+    for path in ("/practices/", "/forum/", "/events/", "/programme/", "/matching/", "/orgs/"):
+        assert f'href="{path}"' in page, path
+
+
+def test_country_codes_are_shown_as_names_in_the_page_language(app, client) -> None:
+    make_practice(org=make_org(name="Нарын шаары", country="kg"), title="Жылуулоо", state="published")
+    with app.test_request_context("/?lang=ru"):
+        assert facet_label("country", "kg") == "Кыргызстан"
+    listing = client.get("/practices/", query_string={"lang": "ru"}).get_data(as_text=True)
+    assert '<option value="kg" >Кыргызстан</option>' in listing
+    assert "· KG" not in listing and "· Кыргызстан" in listing
+
+
+def test_search_snippets_leave_out_markdown_markers() -> None:
+    text = "Intro. ## Results\n**700** t of CO2 saved, ticket #5"
+    assert snippet(text, "en", set()) == "Intro. Results\n700 t of CO2 saved, ticket #5"
