@@ -26,3 +26,11 @@ def test_country_codes_are_shown_as_names_in_the_page_language(app, client) -> N
 def test_search_snippets_leave_out_markdown_markers() -> None:
     text = "Intro. ## Results\n**700** t of CO2 saved, ticket #5"
     assert snippet(text, "en", set()) == "Intro. Results\n700 t of CO2 saved, ticket #5"
+
+
+def test_matching_reasons_show_the_words_people_wrote_not_stems() -> None:
+    from covenant_hub.matching.text import analyse, readable_terms
+
+    text = "Мы планируем заменить уличное освещение и ищем город, который это уже сделал."
+    stems = [analyse(word)[0] for word in ("замену", "которые", "городов")]
+    assert readable_terms(text, stems) == ["заменить", "город"]

@@ -17,6 +17,7 @@ from covenant_hub.matching.geo import haversine_km
 from covenant_hub.matching.model import MatchModel
 from covenant_hub.matching.ranker import Match, recommend
 from covenant_hub.matching.reasons import MAX_REASONS
+from covenant_hub.matching.text import readable_terms
 
 DEFAULT_REQUEST_WEIGHTS = {"text": 0.5, "sectors": 0.25, "pool": 60, "per_kind": 5}
 
@@ -99,6 +100,7 @@ def _draft(
     score = base + settings["text"] * text_score + settings["sectors"] * sector_score
     own: list[dict[str, Any]] = []
     terms = model.text.shared_terms(text_query, row) if text_score > 0 else []
+    terms = readable_terms(query.text, terms)
     if terms:
         own.append({"code": "text_match", "params": {"terms": terms}})
     if shared:

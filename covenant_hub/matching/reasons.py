@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND
+from covenant_hub.matching.text import need_text, readable_terms
 
 if TYPE_CHECKING:
     from covenant_hub.matching.model import MatchModel
@@ -200,6 +201,7 @@ def _text(model: MatchModel, scored: Scored, position: int) -> list[dict[str, An
         if not terms or any(term in words for term in terms):
             out.append(_reason("published_practice", title=practice.title))
             break
+    terms = readable_terms(need_text(model.orgs[model.graph.ids[mine]]), terms)
     if terms:
         out.append(_reason("text_match", terms=terms))
     return out

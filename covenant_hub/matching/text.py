@@ -38,6 +38,22 @@ def analyse(text: str) -> list[str]:
     return out
 
 
+# Filler words that share a stem with everything written in that language; they explain nothing.
+FILLER_WORDS = frozenset(
+    "который которая которое которые которого которой которым которых также уже это этот эта эти "
+    "для при или как что чтобы the and for with which that this from have has our their".split()
+)
+
+
+def readable_terms(text: str, stems: list[str]) -> list[str]:
+    """The reasons show words as the person wrote them ("замену", not the stem "замен"): each stem
+    becomes its first word in ``text``; stems of filler words are dropped, unknown stems kept."""
+    words: dict[str, str] = {}
+    for word in TOKEN.findall(text.lower()):
+        words.setdefault(analyse(word)[0], word)
+    return [words.get(stem, stem) for stem in stems if words.get(stem, stem) not in FILLER_WORDS]
+
+
 def _stemmer(language: str) -> Stemmer.Stemmer:
     if language not in _STEMMERS:
         _STEMMERS[language] = Stemmer.Stemmer(language)
