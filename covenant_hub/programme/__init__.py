@@ -12,6 +12,7 @@ def register_programme(app: Flask) -> None:
     """Mount /programme, the CLI, and the helpers the orgs templates' include hooks call."""
     from flask_login import current_user
 
+    from covenant_hub.orgs.labels import language_name
     from covenant_hub.programme import labels, publicity
     from covenant_hub.programme.cli import programme_cli
     from covenant_hub.programme.notify import register_describers
@@ -27,4 +28,5 @@ def register_programme(app: Flask) -> None:
             "programme_profile": lambda org: publicity.profile_section(current_user, org),
             "programme_service_types": publicity.service_types_of,
             "programme_labels": labels,
+            "programme_languages": lambda codes: ", ".join(language_name(code) for code in codes or ()),
         }
