@@ -28,6 +28,8 @@ from tests.factories import (
 from tests.matching.test_workflow_permissions import World as MatchingWorld
 
 PDF = b"%PDF-1.4\n%secret agreement\n"
+# In every private record, and in no public one: no page an outsider gets may contain it.
+SECRETS = ("secret draft zebra", "zebra summary", "secret thread zebra", "zebra network", "zebra motivation")
 
 
 class SecurityWorld(MatchingWorld):
@@ -39,16 +41,17 @@ class SecurityWorld(MatchingWorld):
         self.outsider = make_user(name="Outsider")
         self.author = self.users["member"]
         self.draft = make_practice(org=self.city, state="draft", published=None, author_id=self.author.id,
-                                   title="Secret draft")
+                                   title="Secret draft zebra", summary="zebra summary")
         self.public_practice = make_practice(org=self.city, title="Public practice")
         self.attachment = self._attach(app)
         self.group = make_group(visibility="members", join_policy="approval", title="Closed group")
         make_group_member(self.group, self.author)
-        self.thread = make_thread(self.group, author=self.author, title="Secret thread")
+        self.thread = make_thread(self.group, author=self.author, title="Secret thread zebra")
         self.public_group = make_group()
         self.public_thread = make_thread(self.public_group, author=self.author)
         self.applicant = make_user()
-        self.application = make_supporter_application(self.applicant)
+        self.application = make_supporter_application(self.applicant, network_name="Zebra network",
+                                                      motivation="zebra motivation")
         self._store_agreement()
         self.event = make_event(organiser=self.city)
         self.news = make_news()
