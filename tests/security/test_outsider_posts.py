@@ -1,0 +1,54 @@
+"""Every state-changing route, tried by a logged-in outsider with the ids of other people's
+records: only the routes open to anybody (their own profile, applying, joining) may write."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import event
+
+from covenant_hub.extensions import db
+from tests.orgs.helpers import login
+from tests.security.test_csrf_everywhere import unsafe_routes
+from tests.security.world import SecurityWorld
+
+# What any logged-in person may do to their own account, or to ask for something.
+OPEN_TO_ANYONE = {
+    "accounts.logout", "accounts.profile", "accounts.change_password", "site.set_language",
+    "notifications.mark_read", "forum.join_group", "forum.leave_group", "programme.apply",
+    "events.subscribe", "accounts.register", "accounts.forgot_password", "accounts.resend_confirmation",
+    "accounts.login", "forum.save_draft",
+}
+# Plausible form fields, so a view that forgot its permission check would get far enough to write.
+FORM = {
+    "body": "Outsider text", "title": "Outsider title", "text": "Outsider need", "reason": "spam",
+    "level": "all", "lang": "ru", "message": "hi", "accept": "y", "learned": "x", "summary": "s",
+    "name": "Outsider", "kinds": "supporter", "candidates": "1", "target": "thread:1", "group_id": "1",
+    "user_id": "1", "decision": "approve", "days": "3", "until": "2030-01-01", "state": "hidden",
+}
+
+
+def test_an_outsider_changes_nothing_that_is_not_theirs(app, client):
+    world = SecurityWorld(app)
+    routes = unsafe_routes(app, world)
+    login(client, world.outsider)
+    db.session.commit()
+    current: list[str] = []
+    written: dict[str, list[str]] = defaultdict(list)
+
+    def _record(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and current:
+            if "search_outbox" not in statement and "ratelimit" not in statement:
+                written[current[0]].append(statement[:90])
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        for endpoint, method, url in routes:
+            if endpoint in OPEN_TO_ANYONE:
+                continue
+            current[:] = [endpoint]
+            client.open(url, method=method, data=FORM)
+            db.session.rollback()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _record)
+    assert dict(written) == {}
