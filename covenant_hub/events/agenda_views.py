@@ -1,6 +1,8 @@
 """Agenda pages: upcoming and past lists, month view, event page, editor, iCalendar."""
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -127,7 +129,9 @@ def _ics(events: list[Event], name: str, filename: str) -> Response:
     links = {event.id: url_for("events.show_event", event_id=event.id, _external=True) for event in events}
     response = Response(ical.build_calendar(events, links, name), mimetype="text/calendar")
     response.headers["Content-Type"] = ICS_MIMETYPE
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Imported external ids are free text: keep quotes and line breaks out of the header.
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response
 
 
