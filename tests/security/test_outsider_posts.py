@@ -1,10 +1,11 @@
-"""Every state-changing route, tried by a logged-in outsider with the ids of other people's
-records: only the routes open to anybody (their own profile, applying, joining) may write."""
+"""Every state-changing route, tried with the ids of other people's records by someone logged in
+without a role on them: only the routes open to anybody (own profile, applying, joining) write."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import event
 
 from covenant_hub.extensions import db
@@ -28,10 +29,13 @@ FORM = {
 }
 
 
-def test_an_outsider_changes_nothing_that_is_not_theirs(app, client):
+@pytest.mark.parametrize("who", ["outsider", "other_admin", "other_moderator"])
+def test_an_outsider_changes_nothing_that_is_not_theirs(app, client, who):
+    """`other_admin` administers another town, `other_moderator` moderates another group."""
     world = SecurityWorld(app)
     routes = unsafe_routes(app, world)
-    login(client, world.outsider)
+    login(client, {"outsider": world.outsider, "other_moderator": world.other_moderator}.get(who)
+          or world.users[who])
     db.session.commit()
     current: list[str] = []
     written: dict[str, list[str]] = defaultdict(list)

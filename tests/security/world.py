@@ -49,6 +49,8 @@ class SecurityWorld(MatchingWorld):
         self.thread = make_thread(self.group, author=self.author, title="Secret thread zebra")
         self.public_group = make_group()
         self.public_thread = make_thread(self.public_group, author=self.author)
+        self.other_moderator = make_group_member(self.public_group, make_user(name="Other moderator"),
+                                                 moderator=True)
         self.applicant = make_user()
         self.application = make_supporter_application(self.applicant, network_name="Zebra network",
                                                       motivation="zebra motivation")
