@@ -86,10 +86,12 @@ def test_get_requests_write_nothing_fail_nowhere_and_carry_the_headers(app, clie
     assert writes == []
 
 
-@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "other_admin", "other_moderator"])
 def test_private_pages_stay_closed_to_outsiders(app, client, world, who):
+    user = {"anonymous": None, "outsider": world.outsider, "other_moderator": world.other_moderator}.get(
+        who, world.users.get(who))
     urls = world.private_urls()
-    responses = visit(client, None if who == "anonymous" else world.outsider, list(urls.values()))
+    responses = visit(client, user, list(urls.values()))
     opened = {url for url, response in responses if response.status_code == 200}
     assert opened == set()
 
