@@ -28,6 +28,9 @@ from tests.factories import (
 from tests.matching.test_workflow_permissions import World as MatchingWorld
 
 PDF = b"%PDF-1.4\n%secret agreement\n"
+STAFF_PAGES = ("/matching/staff", "/programme/applications", "/programme/audit", "/forum/log",
+               "/news/drafts", "/newsletter/issues", "/practices/review", "/programme/supporters/ranking",
+               "/forum/suspensions", "/events/new", "/news/new", "/forum/new")
 # In every private record, and in no public one: no page an outsider gets may contain it.
 SECRETS = ("secret draft zebra", "zebra summary", "secret thread zebra", "zebra network", "zebra motivation")
 
@@ -109,6 +112,13 @@ class SecurityWorld(MatchingWorld):
             "newsletter issue text": "/newsletter/issues/2026-10/en.txt",
             "org edit": f"/orgs/{self.city.external_id}/edit",
             "dashboard": f"/programme/supporters/{self.supporter.external_id}/dashboard",
+            "supporter services": f"/programme/supporters/{self.supporter.external_id}/services",
+            "supporter suspension": f"/programme/supporters/{self.supporter.external_id}/suspension",
+            "member feedback": f"/programme/feedback/{self.city.external_id}",
+            "event edit": f"/events/{self.event.id}/edit",
+            "news edit": f"/news/{self.news.id}/edit",
+            "group moderation": f"/forum/g/{self.group.id}/moderation",
+            **{f"staff page {path}": path for path in STAFF_PAGES},
         }
 
     def arguments(self) -> dict[str, Any]:
