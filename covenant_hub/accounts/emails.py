@@ -41,3 +41,9 @@ def send_reset_mail(user: User, link: str) -> None:
     """The single-use link that lets the owner of the address choose a new password."""
     _send(user, "reset_password", lambda: _("Reset your Covenant Hub password"),
           link=link, max_age=int(current_app.config["RESET_TOKEN_MAX_AGE"]))
+
+
+def send_account_exists_mail(user: User, login_link: str, reset_link: str) -> None:
+    """Someone registered with an address that has an account: the page did not say so, this does."""
+    _send(user, "account_exists", lambda: _("Already have an account?"),
+          login_link=login_link, reset_link=reset_link)

@@ -32,6 +32,11 @@ class AccountError(Exception):
         self.field = field
 
 
+class EmailTaken(AccountError):
+    """The address already has an account. The registration page answers as for a new account
+    and mails the owner instead (see `remind_existing_account`), so nobody learns who has one."""
+
+
 @dataclass(frozen=True)
 class NewOrganisation:
     """The optional organisation a person registers together with their account."""
@@ -62,8 +67,8 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _duplicate_email_error() -> AccountError:
-    return AccountError(_("An account with this e-mail address already exists. "
+def _duplicate_email_error() -> EmailTaken:
+    return EmailTaken(_("An account with this e-mail address already exists. "
                           "Log in, or reset your password if you have forgotten it."), field="email")
 
 
@@ -76,11 +81,13 @@ def _check_password(password: str, *, email: str, name: str, field: str = "passw
 def register_user(data: Registration) -> User:
     """Create an unconfirmed account (and its organisation) in one transaction, then mail the link."""
     email = normalise_email(data.email)
+    # The password is judged first: a refusal must not depend on whether the address is taken.
+    _check_password(data.password, email=email, name=data.name)
+    password_hash = hash_password(data.password)  # the same work either way: no timing hint
     if find_user(email) is not None:
         raise _duplicate_email_error()
-    _check_password(data.password, email=email, name=data.name)
     user = User(email=email, name=data.name.strip(), language=data.language,
-                password_hash=hash_password(data.password), role="member")
+                password_hash=password_hash, role="member")
     db.session.add(user)
     if data.organisation is not None:
         from covenant_hub.orgs.services import create_member_organisation
@@ -94,6 +101,19 @@ def register_user(data: Registration) -> User:
         raise _duplicate_email_error() from error
     send_confirmation(user)
     return user
+
+
+def remind_existing_account(email: str) -> None:
+    """Tell the owner of a taken address that someone tried to register with it (or, while the
+    account is unconfirmed, send its confirmation link again: that is what the page promised)."""
+    user = find_user(email)
+    if user is None or not user.is_active:
+        return
+    if not user.is_confirmed:
+        send_confirmation(user)
+    else:
+        emails.send_account_exists_mail(user, tokens.external_url("accounts.login"),
+                                        tokens.external_url("accounts.forgot_password"))
 
 
 def send_confirmation(user: User) -> None:

@@ -51,12 +51,14 @@ def register() -> Page:
     if form.validate_on_submit():
         try:
             services.register_user(_registration(form))
+        except services.EmailTaken:  # same answer as for a new account; the owner gets a mail
+            services.remind_existing_account(form.email.data)
         except services.AccountError as error:
             _show_error(form, error)
-        else:
-            flash(_("Almost done: we sent a confirmation link to %(email)s. "
-                    "Open it to activate your account.", email=form.email.data), "info")
-            return redirect(url_for("accounts.login"))
+            return render_template("accounts/register.html", form=form)
+        flash(_("Almost done: we sent a confirmation link to %(email)s. "
+                "Open it to activate your account.", email=form.email.data), "info")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 

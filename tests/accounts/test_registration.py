@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Membership, Organisation
-from tests.accounts.helpers import is_logged_in, link_in, login, read_mails, register_form
+from tests.accounts.helpers import is_logged_in, link_in, login, read_mails, register_form, text_of
 from tests.factories import make_user
 
 
@@ -73,14 +73,37 @@ def test_bad_registration_changes_nothing_and_says_why(client, outbox, fields, m
     assert read_mails(outbox) == []
 
 
-def test_duplicate_email_is_refused_whatever_the_case(client, outbox):
+def test_duplicate_email_gets_the_new_account_answer_and_the_owner_a_mail(client, outbox):
+    """The page must not tell strangers who has an account: the owner learns it by mail."""
     make_user(email="aigerim@example.kg")
     data = register_form(email="AIGERIM@example.KG", org_name="Osh", org_kind="signatory", org_country="kg")
-    response = client.post("/account/register", data=data)
-    assert response.status_code == 200
-    assert b"An account with this e-mail address already exists" in response.data
-    assert user_count() == 1
+    taken = client.post("/account/register", data=data, follow_redirects=True)
+    fresh = client.post("/account/register", data=register_form(email="new@example.kg"),
+                        follow_redirects=True)
+    assert b"already exists" not in taken.data
+    assert taken.status_code == fresh.status_code == 200
+    assert b"Almost done" in taken.data and b"Almost done" in fresh.data
+    assert user_count() == 2
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+    mails = read_mails(outbox)
+    assert [m["To"] for m in mails] == ["aigerim@example.kg", "new@example.kg"]
+    assert "already exists" in text_of(mails[0]) and "/account/forgot" in text_of(mails[0])
+
+
+def test_duplicate_of_an_unconfirmed_account_sends_its_confirmation_again(client, outbox):
+    make_user(email="bakyt@example.kg", confirmed=False)
+    client.post("/account/register", data=register_form(email="bakyt@example.kg"))
+    [mail] = read_mails(outbox)
+    assert "/account/confirm/" in text_of(mail)
+
+
+def test_a_weak_password_is_refused_whether_or_not_the_address_is_taken(client, outbox):
+    make_user(email="aigerim@example.kg")
+    for email in ("aigerim@example.kg", "free@example.kg"):
+        weak = register_form(email=email, password="password1", password_repeat="password1")
+        response = client.post("/account/register", data=weak)
+        assert response.status_code == 200 and b"Almost done" not in response.data
+        assert b"password" in response.data.lower() and b"already exists" not in response.data
     assert read_mails(outbox) == []
 
 
