@@ -34,3 +34,11 @@ def test_matching_reasons_show_the_words_people_wrote_not_stems() -> None:
     text = "Мы планируем заменить уличное освещение и ищем город, который это уже сделал."
     stems = [analyse(word)[0] for word in ("замену", "которые", "городов")]
     assert readable_terms(text, stems) == ["заменить", "город"]
+
+
+def test_audit_details_are_labelled_in_the_page_language(app) -> None:
+    from covenant_hub.programme.labels import audit_detail
+
+    with app.test_request_context("/?lang=ru"):
+        assert audit_detail("public", False) == "Публично: Нет"
+        assert audit_detail("reason", "spam") == "Причина: spam"

@@ -88,3 +88,23 @@ def label(labels: dict, code: object) -> str:
 
 def choices(labels: dict) -> list[tuple[str, str]]:
     return [(code, str(text)) for code, text in labels.items()]
+
+
+AUDIT_DETAIL_LABELS = {
+    "network": _l("Network"), "notes": _l("Notes"), "reason": _l("Reason"), "question": _l("Question"),
+    "answer": _l("Answer"), "type": _l("Service"), "date": _l("Date"), "member": _l("Member"),
+    "rating": _l("Rating"), "public": _l("Public"), "sample": _l("sample content"),
+}  # fmt: skip
+
+
+def audit_detail(key: str, value: object) -> str:
+    """One audit detail for people: "Service: Training", not "type: training"."""
+    if isinstance(value, bool):
+        shown = str(_l("Yes") if value else _l("No"))
+    elif key == "type":
+        shown = label(SERVICE_TYPE_LABELS, value)
+    elif key == "rating":
+        shown = label(RATING_LABELS, value)
+    else:
+        shown = str(value)
+    return f"{label(AUDIT_DETAIL_LABELS, key)}: {shown}"
