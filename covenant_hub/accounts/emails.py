@@ -45,5 +45,5 @@ def send_reset_mail(user: User, link: str) -> None:
 
 def send_account_exists_mail(user: User, login_link: str, reset_link: str) -> None:
     """Someone registered with an address that has an account: the page did not say so, this does."""
-    _send(user, "account_exists", lambda: _("Already have an account?"),
+    _send(user, "account_exists", lambda: _("Someone tried to register with your e-mail address"),
           login_link=login_link, reset_link=reset_link)
