@@ -42,3 +42,13 @@ def test_audit_details_are_labelled_in_the_page_language(app) -> None:
     with app.test_request_context("/?lang=ru"):
         assert audit_detail("public", False) == "Публично: Нет"
         assert audit_detail("reason", "spam") == "Причина: spam"
+
+
+def test_practice_form_offers_a_checkbox_per_sector(client) -> None:
+    from tests.accounts.helpers import login
+    from tests.factories import make_user
+
+    user = make_user(org=make_org(name="Talas"))
+    login(client, user.email)
+    page = client.get("/practices/new", query_string={"lang": "ky"}).get_data(as_text=True)
+    assert 'type="checkbox" value="transport"' in page and "<legend>Тармактар</legend>" in page

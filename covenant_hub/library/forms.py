@@ -10,7 +10,6 @@ from wtforms import (
     FloatField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from covenant_hub.library.labels import LANGUAGE_CHOICES, sector_choices
 from covenant_hub.library.models import RESULT_FIELDS
 from covenant_hub.library.services import PracticeInput
+from covenant_hub.orgs.forms import CheckboxesField
 
 
 def as_choices(pairs: list[tuple[Any, str]]) -> list[SelectChoice]:
@@ -39,7 +39,7 @@ class PracticeForm(FlaskForm):
     language = SelectField(_l("Language of the text"), choices=[])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     body = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=100_000)])
-    sectors = SelectMultipleField(_l("Sectors"), choices=[])
+    sectors = CheckboxesField(_l("Sectors"), choices=[])  # a box per sector: no Ctrl+click list
     tags = StringField(_l("Tags (separated by commas)"), validators=[Length(max=1000)])
     co2_t_per_year = _result_field(_l("CO2 saved (t/year)"))
     energy_mwh_per_year = _result_field(_l("Energy saved (MWh/year)"))
