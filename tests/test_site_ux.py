@@ -52,3 +52,13 @@ def test_practice_form_offers_a_checkbox_per_sector(client) -> None:
     login(client, user.email)
     page = client.get("/practices/new", query_string={"lang": "ky"}).get_data(as_text=True)
     assert 'type="checkbox" value="transport"' in page and "<legend>Тармактар</legend>" in page
+
+
+
+def test_imported_threads_show_who_started_them(client) -> None:
+    from tests.factories import make_group, make_thread
+
+    group = make_group(title="Шаар форуму")
+    make_thread(group, author=None, posts=2, title="Көчө жарыгы")  # posts signed "Guest", no account
+    page = client.get(f"/forum/g/{group.id}").get_data(as_text=True)
+    assert "<td>Guest</td>" in page

@@ -35,6 +35,7 @@ def group_page_context(user: Any, group: Group, access: perm.Access, page: int) 
         "access": access,
         "pagination": pagination,
         "threads": pagination.items,
+        "starters": queries.starter_names(pagination.items),
         "watch_form": watch,
         "action_form": ActionForm(),
         "can_post": perm.may_post(access),

@@ -140,3 +140,18 @@ def active_suspensions(group: Group) -> list[Suspension]:
         .order_by(Suspension.until)
     )
     return list(db.session.scalars(query))
+
+
+def starter_names(threads: list[Thread]) -> dict[int, str]:
+    """Who started each thread, as its first post shows it: imported threads have no author
+    account, only the name on their posts, and an empty "Started by" cell looked broken."""
+    missing = [t.id for t in threads if t.author is None]
+    if not missing:
+        return {}
+    first = (
+        select(Post.thread_id, func.min(Post.id).label("post_id"))
+        .where(Post.thread_id.in_(missing)).group_by(Post.thread_id).subquery()
+    )  # fmt: skip
+    query = select(Post).join(first, Post.id == first.c.post_id).options(joinedload(Post.author))
+    posts = db.session.scalars(query)
+    return {post.thread_id: post.display_name for post in posts}
