@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from covenant_hub.accounts.permissions import is_logged_in, is_staff
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
 
@@ -19,17 +20,11 @@ WRITING_KINDS = ("supporter",)
 BLOCKED_STATUSES = ("suspended",)
 
 
-def _logged_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def _is_staff(user: Any) -> bool:
-    return _logged_in(user) and user.is_staff
 
 
 def writable_orgs(user: Any) -> list[Organisation]:
     """Supporters this user administers and that are not suspended: whom they may write for."""
-    if not _logged_in(user):
+    if not is_logged_in(user):
         return []
     ids = [m.org_id for m in user.memberships if m.role == "org_admin"]
     if not ids:
@@ -41,14 +36,14 @@ def writable_orgs(user: Any) -> list[Organisation]:
 
 def can_write_for(user: Any, org_id: int | None) -> bool:
     """Staff write for anyone (None: the site itself); a supporter's admin for that supporter."""
-    if _is_staff(user):
+    if is_staff(user):
         return True
     return org_id is not None and org_id in {org.id for org in writable_orgs(user)}
 
 
 def can_create_news(user: Any) -> bool:
     """Whether the "write news" button is shown at all."""
-    return _is_staff(user) or bool(writable_orgs(user))
+    return is_staff(user) or bool(writable_orgs(user))
 
 
 def can_edit_news(user: Any, item: NewsItem) -> bool:
@@ -65,7 +60,7 @@ def can_view_news(user: Any, item: NewsItem) -> bool:
 
 
 def can_create_event(user: Any) -> bool:
-    return _is_staff(user) or bool(writable_orgs(user))
+    return is_staff(user) or bool(writable_orgs(user))
 
 
 def can_edit_event(user: Any, event: Event) -> bool:
@@ -82,4 +77,4 @@ def can_view_event(user: Any, event: Event) -> bool:
 
 def can_preview_newsletter(user: Any) -> bool:
     """Composed issues are unsent mail: staff only."""
-    return _is_staff(user)
+    return is_staff(user)

@@ -20,17 +20,10 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from covenant_hub.accounts.permissions import is_logged_in, is_staff
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, GroupMember, GroupModerator, Post, Suspension, Thread
-
-
-def logged_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_staff(user: Any) -> bool:
-    return logged_in(user) and user.role in ("staff", "admin")
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ def access_for(user: Any, group: Group) -> Access:
     """Look the user up in the group: at most three small queries."""
     public = group.visibility == "public"
     open_join = group.join_policy == "open"
-    if not logged_in(user):
+    if not is_logged_in(user):
         return Access(user_id=None, public=public, open_join=open_join)
     status = db.session.scalar(
         select(GroupMember.status).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
@@ -194,7 +187,7 @@ def moderated_group_ids(user: Any) -> set[int] | None:
     """Groups whose flag queue this user sees; None means all (staff)."""
     if is_staff(user):
         return None
-    if not logged_in(user):
+    if not is_logged_in(user):
         return set()
     return set(db.session.scalars(select(GroupModerator.group_id).where(GroupModerator.user_id == user.id)))
 
@@ -204,7 +197,7 @@ def visible_group_filter(user: Any) -> Any:
     if is_staff(user):
         return True
     public = Group.visibility == "public"
-    if not logged_in(user):
+    if not is_logged_in(user):
         return public
     mine = select(GroupMember.group_id).where(GroupMember.user_id == user.id, GroupMember.status == "member")
     moderated = select(GroupModerator.group_id).where(GroupModerator.user_id == user.id)

@@ -246,7 +246,7 @@ def revisions_of(post: Post) -> list[PostRevision]:
 
 
 def draft_for(user: Any, target: str) -> Draft | None:
-    if not perm.logged_in(user):
+    if not perm.is_logged_in(user):
         return None
     return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.target == target))
 

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from covenant_hub.accounts.permissions import is_admin, is_logged_in, is_staff
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import OrgLink
+from covenant_hub.orgs.permissions import admin_org_ids, org_role
 
 if TYPE_CHECKING:
     from covenant_hub.library.models import Practice
@@ -21,33 +23,9 @@ if TYPE_CHECKING:
 PUBLIC_STATES = ("published", "archived")
 
 
-def _logged_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _is_admin(user: Any) -> bool:
-    return _logged_in(user) and user.is_admin
 
-
-def _is_staff(user: Any) -> bool:
-    return _logged_in(user) and user.is_staff
-
-
-def org_role(user: Any, org_id: int) -> str | None:
-    """The user's role in one organisation (`member`, `org_admin`) or None."""
-    if not _logged_in(user):
-        return None
-    for membership in user.memberships:
-        if membership.org_id == org_id:
-            return membership.role
-    return None
-
-
-def admin_org_ids(user: Any) -> set[int]:
-    """Organisations this user administers."""
-    if not _logged_in(user):
-        return set()
-    return {m.org_id for m in user.memberships if m.role == "org_admin"}
 
 
 def supporter_ids_of(org_id: int) -> set[int]:
@@ -78,29 +56,29 @@ def is_supporter_admin_for(user: Any, org_id: int) -> bool:
 
 def can_create_practice(user: Any, org: Organisation) -> bool:
     """Any member of an organisation may start a draft for it; staff for anyone."""
-    return _is_staff(user) or org_role(user, org.id) is not None
+    return is_staff(user) or org_role(user, org.id) is not None
 
 
 def _is_owner_editor(user: Any, practice: Practice) -> bool:
-    is_author = practice.author_id is not None and _logged_in(user) and practice.author_id == user.id
+    is_author = practice.author_id is not None and is_logged_in(user) and practice.author_id == user.id
     return is_author or org_role(user, practice.org_id) == "org_admin"
 
 
 def can_edit_practice(user: Any, practice: Practice) -> bool:
     """Drafts are edited by their author or the owner's org admins; admins edit anything."""
-    if _is_admin(user):
+    if is_admin(user):
         return True
     return practice.state == "draft" and _is_owner_editor(user, practice)
 
 
 def can_submit_practice(user: Any, practice: Practice) -> bool:
     """The people who edit a draft are the ones who send it for review."""
-    return _is_admin(user) or _is_owner_editor(user, practice)
+    return is_admin(user) or _is_owner_editor(user, practice)
 
 
 def can_review_practice(user: Any, practice: Practice) -> bool:
     """Staff, or an org admin of a supporter of the owner, publish and send back."""
-    return _is_staff(user) or is_supporter_admin_for(user, practice.org_id)
+    return is_staff(user) or is_supporter_admin_for(user, practice.org_id)
 
 
 def can_archive_practice(user: Any, practice: Practice) -> bool:
@@ -112,16 +90,16 @@ def can_view_practice(user: Any, practice: Practice) -> bool:
     """Published (and archived) pages are public; drafts only for the owner and reviewers."""
     if practice.state in PUBLIC_STATES:
         return True
-    if _is_staff(user) or org_role(user, practice.org_id) is not None:
+    if is_staff(user) or org_role(user, practice.org_id) is not None:
         return True
-    if practice.author_id is not None and _logged_in(user) and practice.author_id == user.id:
+    if practice.author_id is not None and is_logged_in(user) and practice.author_id == user.id:
         return True
     return practice.state == "submitted" and is_supporter_admin_for(user, practice.org_id)
 
 
 def can_link_signatory(user: Any, practice: Practice, org_id: int) -> bool:
     """Staff link anyone; a supporter's org admin links its own members to their practices."""
-    if _is_staff(user):
+    if is_staff(user):
         return True
     mine = admin_org_ids(user)
     if not mine or not (mine & supporter_ids_of(practice.org_id)):
@@ -136,7 +114,7 @@ def can_attach_file(user: Any, practice: Practice) -> bool:
 
 def can_see_review_queue(user: Any) -> bool:
     """Staff and any supporter's org admin have a queue (possibly empty)."""
-    if _is_staff(user):
+    if is_staff(user):
         return True
     mine = admin_org_ids(user)
     if not mine:
@@ -149,7 +127,7 @@ def can_see_review_queue(user: Any) -> bool:
 
 def reviewable_org_ids(user: Any) -> set[int] | None:
     """Organisations whose submissions this user reviews; None means all (staff)."""
-    if _is_staff(user):
+    if is_staff(user):
         return None
     return members_of_supporters(admin_org_ids(user))
 

@@ -9,56 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from covenant_hub.extensions import db
+from covenant_hub.accounts.permissions import is_staff
 from covenant_hub.matching.models import Invitation, MatchRequest
-from covenant_hub.orgs.models import Membership, Organisation
-
-
-def _is_user(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def _is_staff(user: Any) -> bool:
-    return _is_user(user) and bool(getattr(user, "is_staff", False))
-
-
-def _role(user: Any, org_id: int) -> str | None:
-    if not _is_user(user):
-        return None
-    return db.session.scalar(
-        select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org_id)
-    )
+from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.permissions import admin_org_ids, org_role  # noqa: F401  (admin_org_ids: used by matching views)
 
 
 def is_org_admin(user: Any, org_id: int) -> bool:
-    return _role(user, org_id) == "org_admin"
+    return org_role(user, org_id) == "org_admin"
 
-
-def admin_org_ids(user: Any) -> list[int]:
-    """The organisations this user administers (for "my invitations" pages)."""
-    if not _is_user(user):
-        return []
-    return list(
-        db.session.scalars(
-            select(Membership.org_id).where(Membership.user_id == user.id, Membership.role == "org_admin")
-        )
-    )
 
 
 def can_file_request(user: Any, org: Organisation | None) -> bool:
     """An organisation's own admins, and staff helping it."""
     if org is None:
         return False
-    return _is_staff(user) or is_org_admin(user, org.id)
+    return is_staff(user) or is_org_admin(user, org.id)
 
 
 def can_view_request(user: Any, request: MatchRequest | None) -> bool:
     """The requester's admins and staff: plain members do not see whom their city considers."""
     if request is None:
         return False
-    return _is_staff(user) or is_org_admin(user, request.org_id)
+    return is_staff(user) or is_org_admin(user, request.org_id)
 
 
 def can_invite(user: Any, request: MatchRequest | None) -> bool:
@@ -79,7 +52,7 @@ def can_view_invitation(user: Any, invitation: Invitation | None) -> bool:
     if invitation is None:
         return False
     return (
-        _is_staff(user)
+        is_staff(user)
         or is_org_admin(user, invitation.invitee_id)
         or is_org_admin(user, invitation.request.org_id)
     )
@@ -100,11 +73,11 @@ def can_record_outcome(user: Any, invitation: Invitation | None) -> bool:
 
 
 def can_view_staff_list(user: Any) -> bool:
-    return _is_staff(user)
+    return is_staff(user)
 
 
 def can_view_recommendations(user: Any, org: Organisation | None) -> bool:
     """Any member of the organisation, and staff."""
     if org is None:
         return False
-    return _is_staff(user) or _role(user, org.id) is not None
+    return is_staff(user) or org_role(user, org.id) is not None

@@ -50,7 +50,7 @@ def overview() -> Any:
     """The requests and incoming invitations of the organisations this person administers."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    org_ids = perm.admin_org_ids(current_user)
+    org_ids = sorted(perm.admin_org_ids(current_user))
     orgs = [db.session.get(Organisation, oid) for oid in org_ids]
     return render_template(
         "matching/overview.html",

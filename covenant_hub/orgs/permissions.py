@@ -3,20 +3,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from covenant_hub.extensions import db
-from covenant_hub.orgs.models import Membership, Organisation
+from covenant_hub.accounts.permissions import is_logged_in, is_staff
+from covenant_hub.orgs.models import Organisation
 
 
-def _is_user(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
+def org_role(user: Any, org_id: int | None) -> str | None:
+    """The user's role in one organisation (`member`, `org_admin`) or None.
+
+    Read from the user's memberships, loaded once per request, so pages that check many
+    organisations do not query once per check.
+    """
+    if not is_logged_in(user) or org_id is None:
+        return None
+    for membership in user.memberships:
+        if membership.org_id == org_id:
+            return membership.role
+    return None
 
 
-def _org_role(user: Any, org: Organisation) -> str | None:
-    return db.session.scalar(
-        select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org.id)
-    )
+def admin_org_ids(user: Any) -> set[int]:
+    """The organisations this user administers."""
+    if not is_logged_in(user):
+        return set()
+    return {membership.org_id for membership in user.memberships if membership.role == "org_admin"}
 
 
 def can_view_org(user: Any, org: Organisation) -> bool:
@@ -26,11 +35,9 @@ def can_view_org(user: Any, org: Organisation) -> bool:
 
 def can_edit_org(user: Any, org: Organisation) -> bool:
     """The organisation's own admins, and site staff and admins."""
-    if not _is_user(user) or org is None:
+    if not is_logged_in(user) or org is None:
         return False
-    if getattr(user, "is_staff", False):
-        return True
-    return _org_role(user, org) == "org_admin"
+    return is_staff(user) or org_role(user, org.id) == "org_admin"
 
 
 def can_manage_members(user: Any, org: Organisation) -> bool:

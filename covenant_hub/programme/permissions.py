@@ -11,30 +11,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from covenant_hub.accounts.permissions import is_admin, is_logged_in, is_staff
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import Membership, Organisation, OrgLink
+from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.orgs.permissions import org_role as role_in_org
 from covenant_hub.programme.models import SupporterApplication
-
-
-def _is_user(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def is_staff(user: Any) -> bool:
-    return _is_user(user) and bool(getattr(user, "is_staff", False))
-
-
-def is_admin(user: Any) -> bool:
-    return _is_user(user) and bool(getattr(user, "is_admin", False))
 
 
 def org_role(user: Any, org: Organisation | None) -> str | None:
     """The user's role in `org` ("member", "org_admin") or None."""
-    if not _is_user(user) or org is None:
-        return None
-    return db.session.scalar(
-        select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org.id)
-    )
+    return role_in_org(user, org.id if org is not None else None)
 
 
 def is_supporter(org: Organisation | None) -> bool:
@@ -60,11 +46,11 @@ def is_supported_by(member: Organisation, supporter: Organisation) -> bool:
 
 def can_apply(user: Any) -> bool:
     """Any confirmed account may file an expression of interest."""
-    return _is_user(user) and bool(getattr(user, "is_confirmed", True))
+    return is_logged_in(user) and bool(getattr(user, "is_confirmed", True))
 
 
 def is_applicant(user: Any, application: SupporterApplication) -> bool:
-    return _is_user(user) and application.user_id == user.id
+    return is_logged_in(user) and application.user_id == user.id
 
 
 def can_view_application(user: Any, application: SupporterApplication) -> bool:

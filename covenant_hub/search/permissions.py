@@ -10,15 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from covenant_hub.accounts.permissions import is_logged_in, is_staff
 from covenant_hub.extensions import db
-
-
-def logged_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_staff(user: Any) -> bool:
-    return logged_in(user) and user.role in ("staff", "admin")
 
 
 def audiences_for(user: Any) -> tuple[str, ...]:
@@ -26,7 +19,7 @@ def audiences_for(user: Any) -> tuple[str, ...]:
     from covenant_hub.forum.models import GroupMember, GroupModerator
     from covenant_hub.orgs.models import Membership
 
-    if not logged_in(user):
+    if not is_logged_in(user):
         return ("public",)
     found = ["public", f"user:{user.id}"]
     if is_staff(user):
