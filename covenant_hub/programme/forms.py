@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from covenant_hub.orgs.forms import split_codes
 from covenant_hub.programme import labels
 from covenant_hub.programme.applications import ApplicationInput
 from covenant_hub.programme.models import COMMITMENTS
@@ -28,10 +29,6 @@ from covenant_hub.programme.supporters import ActivityInput, ServiceInput
 def as_choices(pairs: list[tuple[Any, str]], blank: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice("", blank)] if blank is not None else []
     return choices + [SelectChoice(value, label) for value, label in pairs]
-
-
-def split_codes(text: str | None) -> list[str]:
-    return [code.strip().lower() for code in (text or "").replace(";", ",").split(",") if code.strip()]
 
 
 class ApplicationForm(FlaskForm):
