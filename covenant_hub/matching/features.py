@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PROFILE_FEATURES = {
     "network": ("vote_near", "vote_far", "vote_recent", "vote_alike", "vote_rank",
                 "nearest_member", "nearest_member_far", "knn5", "knn15", "vote_rank_recent", "knn5_recent",
-                "cohort_vote",
+                "cohort_vote", "twin_vote",
                 "recent_popularity", "commitment_share", "country_share", "country_members", "same_country",
                 "geo", "ppr", "via_partner", "popularity", "text", "population", "language", "sectors"),
     "city": ("text", "shared_partners", "geo", "same_country", "population", "commitments",
@@ -160,6 +160,7 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
                      if k in ("vote_rank", "knn5")})
     features.update(_country(model, link, row, c))
     features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
+    features["twin_vote"] = _twin_vote(model, row, link)[c]
     features["cohort_vote"] = _cohort_vote(model, req, link, known)
     degree = graph.deg[link][c]
     features["popularity"] = _scaled(np.log1p(degree))
@@ -253,6 +254,22 @@ def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str,
     share = np.divide(in_country, total, out=np.zeros(len(c)), where=total > 0)
     return {"country_share": share if country >= 0 else np.zeros(len(c)),
             "country_members": _scaled(np.log1p(in_country)) if country >= 0 else np.zeros(len(c))}
+
+
+def _twin_vote(model: MatchModel, row: int, link: str) -> np.ndarray:
+    """Share of the requester's twinned partners (and, at half weight, their partners: a
+    joint SEAP is a star around its first member) that chose each network."""
+    graph = model.graph
+    start = np.zeros(graph.capacity)
+    start[row] = 1.0
+    twins = graph.adj["twinned_with"].matvec(start)
+    if not twins.any():
+        return np.zeros(graph.capacity)
+    weights = np.minimum(twins + 0.5 * graph.adj["twinned_with"].matvec(twins), 1.0)
+    weights[row] = 0.0
+    weights *= graph.deg[link] > 0
+    total = weights.sum()
+    return graph.adj[link].matvec(weights) / total if total > 0 else np.zeros(graph.capacity)
 
 
 def _via_partner(model: MatchModel, row: int, link: str) -> np.ndarray:

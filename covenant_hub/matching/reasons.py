@@ -41,6 +41,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
                                "%(num)d nearby cities joined the Covenant the same day as you, "
                                   "and their neighbours work with it"),
     "partner_members": N_("Works with cities that share your partner %(name)s"),
+    "twins_chose": N_plural("%(num)d city twinned with you works with it",
+                            "%(num)d cities twinned with you work with it"),
     "same_country": N_("In the same country (%(country)s)"),
     "distance_km": N_("%(km)d km away"),
     "members_in_region": N_plural("%(num)d of its members is in your country",
@@ -158,6 +160,13 @@ def _via_partner(model: MatchModel, scored: Scored, position: int) -> list[dict[
     return []
 
 
+def _twins_chose(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    mine, theirs = _rows(scored, position)
+    members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
+    num = len(np.intersect1d(model.graph.neighbours(mine, "twinned_with"), members))
+    return [_reason("twins_chose", num=num)] if num else []
+
+
 def _country(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
     mine, _ = _rows(scored, position)
     country = model.orgs[model.graph.ids[mine]].country
@@ -230,6 +239,7 @@ BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] =
     "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose,
     "vote_recent": _neighbours_chose, "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose,
     "nearest_member_far": _neighbours_chose, "cohort_vote": _cohort,
+    "twin_vote": _twins_chose,
     "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
     "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,

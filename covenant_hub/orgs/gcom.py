@@ -27,6 +27,9 @@ COORDINATOR_PREFIX = "gcom-coord-"
 MAX_SLUG = 60
 # A derived org gets the members' country only when this share of them agree on it.
 COUNTRY_MAJORITY = 0.5
+# Joint-SEAP groups up to this size are linked as a clique, larger ones as a star to their
+# earliest member: the links stay linear in the group size (the largest group has ~30).
+GROUP_CLIQUE_MAX = 8
 STATUS_MAP = {"published": "active", "on_hold": "on_hold"}
 COMMITMENT_FLAGS = (
     ("commitment_CoM2020_flag", "2020"),
@@ -63,6 +66,7 @@ class GcomSignatory:
     commitments: tuple[str, ...]
     supporter_id: str | None
     coordinator_id: str | None
+    group_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ class GcomNetworkOrg:
 
 @dataclass(frozen=True)
 class GcomLink:
-    """`supported_by` or `coordinated_by`, dated by the signatory's adhesion."""
+    """`supported_by` or `coordinated_by`, dated by the signatory's adhesion; or
+    `twinned_with` between partners of one joint SEAP, dated by the later adhesion."""
 
     source: str
     target: str
@@ -163,6 +168,7 @@ def build_dataset(rows: list[dict[str, Any]], before: date | None = None) -> Gco
     dataset.supporters = _derive_networks(signatories, "supporter", supporter_ids)
     dataset.coordinators = _derive_networks(signatories, "coordinator", coordinator_ids)
     dataset.links = [link for s in signatories for link in _links_of(s)]
+    dataset.links.extend(_group_links(signatories))
     return dataset
 
 
@@ -231,6 +237,7 @@ def _signatory(row: dict[str, Any], external_id: str, supporter_ids: dict[str, s
         commitments=tuple(code for flag, code in COMMITMENT_FLAGS if _flag(row.get(flag))),
         supporter_id=supporter_ids.get(supporter) if supporter else None,
         coordinator_id=coordinator_ids.get(coordinator) if coordinator else None,
+        group_id=_text(row.get("group_organisation_id")),
     )
 
 
@@ -274,6 +281,22 @@ def _links_of(signatory: GcomSignatory) -> Iterator[GcomLink]:
         yield GcomLink(signatory.external_id, signatory.supporter_id, "supported_by", signatory.joined)
     if signatory.coordinator_id:
         yield GcomLink(signatory.external_id, signatory.coordinator_id, "coordinated_by", signatory.joined)
+
+
+def _group_links(signatories: list[GcomSignatory]) -> Iterator[GcomLink]:
+    """Partners of one joint SEAP are twinned: known from adhesion, and they usually share
+    their coordinator. Small groups form a clique, large ones a star to the earliest member."""
+    groups: dict[str, list[GcomSignatory]] = defaultdict(list)
+    for signatory in signatories:
+        if signatory.group_id:
+            groups[signatory.group_id].append(signatory)
+    for members in groups.values():
+        members.sort(key=lambda s: (s.joined or date.max, s.external_id))
+        clique = len(members) <= GROUP_CLIQUE_MAX
+        for index, later in enumerate(members[1:], start=1):
+            for earlier in members[:index] if clique else members[:1]:
+                since = max((d for d in (earlier.joined, later.joined) if d), default=None)
+                yield GcomLink(earlier.external_id, later.external_id, "twinned_with", since)
 
 
 def _missing_to_none(value: Any) -> Any:

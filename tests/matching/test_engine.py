@@ -167,3 +167,20 @@ def test_cities_that_joined_the_same_day_pull_towards_one_coordinator() -> None:
     results = recommend(toy.model(), newcomer.id, "coordinator", top=2)
     assert results[0].org_id == east.id
     assert "joined_with_neighbours" in {r["code"] for r in results[0].reasons}
+
+
+def test_a_twinned_partner_pulls_towards_its_coordinator() -> None:
+    """Two coordinators at equal distance; the newcomer's twin (a joint-plan partner) chose one."""
+    toy = Toy()
+    west = toy.org("coordinator", name="West", lon=BISHKEK[1] - 0.5)
+    east = toy.org("coordinator", name="East", lon=BISHKEK[1] + 0.5)
+    members = {}
+    for side, coordinator in ((-1, west), (1, east)):
+        for i in range(3):
+            members[side, i] = toy.org(lon=BISHKEK[1] + side * (0.4 + 0.05 * i))
+            toy.link(members[side, i], coordinator, "coordinated_by")
+    newcomer = toy.org()
+    toy.link(members[1, 2], newcomer, "twinned_with")
+    results = recommend(toy.model(), newcomer.id, "coordinator", top=2)
+    assert results[0].org_id == east.id
+    assert "twins_chose" in {r["code"] for r in results[0].reasons}
