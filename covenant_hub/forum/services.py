@@ -228,11 +228,25 @@ def edit_post(user: Any, post: Post, body: str) -> Post:
     if body == post.body:
         return post
     check_new_account_limits(user, body)
+    already = {u.id for u in mentioned_users(post.body)}
+    added = [u for u in mentioned_users(body) if u.id not in already]
     db.session.add(PostRevision(post_id=post.id, body=post.body, editor_id=user.id))
     post.body = body
     post.edited_at = utcnow()
+    items = _new_mentions(post, user, added)
     db.session.commit()
+    notify(items)
     return post
+
+
+def _new_mentions(post: Post, editor: Any, added: list[Any]) -> list[Any]:
+    """Only people an edit names for the first time hear of it: the rest heard already."""
+    if not added:
+        return []
+    thread = post.thread
+    added_ids = {u.id for u in added}
+    items = notifications_for(post, thread, thread.group, editor, added)
+    return [item for item in items if item.kind == "mention" and item.user_id in added_ids]
 
 
 def revisions_of(post: Post) -> list[PostRevision]:

@@ -43,6 +43,18 @@ def test_mentions_notify_in_the_recipients_language(app, world, outbox) -> None:
     assert f"/forum/t/{thread.id}#post-" in body
 
 
+def test_an_edit_tells_only_the_people_it_names_for_the_first_time(world) -> None:
+    first, second = make_user(name="First Named"), make_user(name="Second Named")
+    thread = make_thread(world.public, world.users["author"])
+    post = services.reply(world.users["member"], thread, "Ask @[First Named]")
+    assert len(_notes(first)) == 1
+    services.edit_post(world.users["member"], post, "Ask @[First Named] and @[Second Named]")
+    assert [n.kind for n in _notes(second)] == ["mention"]
+    assert len(_notes(first)) == 1, "an edit does not repeat a mention already made"
+    services.edit_post(world.users["member"], post, "Ask @[Second Named] only, edited again")
+    assert len(_notes(second)) == 1
+
+
 def test_watching_levels(world) -> None:
     users = world.users
     thread = make_thread(world.public, users["author"])
