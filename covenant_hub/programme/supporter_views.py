@@ -3,7 +3,10 @@ suspension, the staff ranking, and official feedback on members."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -73,6 +76,12 @@ def remove_service(service_id: int) -> Response:
     return redirect(url_for("programme.manage_services", external_id=org.external_id))
 
 
+def _month_label(key: str) -> str:
+    """"Dec 24" in the reader's language, instead of the bare "24-12" of the month key."""
+    year, month = (int(part) for part in key.split("-"))
+    return format_date(date(year, month, 1), "LLL yy")
+
+
 def _dashboard_charts(summary: dashboard.Summary) -> tuple[charts.Chart, charts.Chart]:
     by_commitment = charts.grouped_bars(
         [str(labels.COMMITMENT_SHORT_LABELS[f.commitment]) for f in summary.figures],
@@ -80,7 +89,7 @@ def _dashboard_charts(summary: dashboard.Summary) -> tuple[charts.Chart, charts.
         [_("Last 12 months"), _("Last 24 months")],
     )
     by_month = charts.grouped_bars(
-        [key[2:] for key, _count in summary.months],
+        [_month_label(key) for key, _count in summary.months],
         [[count for _key, count in summary.months]],
         [_("Activities")],
         width=720,

@@ -222,6 +222,11 @@ def test_dashboard_charts_and_warnings(client, world):
     assert "style=" not in page  # CSP: no inline styles
     assert "No activity in the last 12 months" in page
     assert "Seminar in Osh" in page
+    from flask_babel import force_locale, format_date
+
+    with force_locale("ru"):
+        this_month = format_date(date.today().replace(day=1), "LLL yy")
+    assert this_month in _text(client.get("/programme/supporters/union/dashboard?lang=ru"))
 
 
 def test_log_activity_from_the_page_and_refuse_future_date(client, world):
