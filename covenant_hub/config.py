@@ -28,6 +28,10 @@ class DefaultConfig:
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "5 per minute"
     RATELIMIT_RESET = "5 per minute"
+    # Per account, whatever the client's address: slow enough to stop guessing, loose enough
+    # that the owner locked out by an attacker waits an hour at most.
+    RATELIMIT_LOGIN_PER_ADDRESS = "20 per hour"
+    RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"

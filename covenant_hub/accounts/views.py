@@ -34,6 +34,18 @@ def _limit(config_key: str) -> Callable[..., Any]:
     return limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
 
 
+def _submitted_address() -> str:
+    """The e-mail a form names, folded: attempts on one account count together from any address."""
+    return "address:" + (request.form.get("email") or "").strip().casefold()
+
+
+def _limit_per_address(config_key: str) -> Callable[..., Any]:
+    """A second limit keyed on the account, not the client: guessing one person's password
+    (or flooding their mailbox with reset links) from many IP addresses is held too."""
+    return limiter.limit(lambda: current_app.config[config_key], key_func=_submitted_address,
+                         methods=["POST"], exempt_when=lambda: not request.form.get("email"))
+
+
 def _show_error(form: object, error: services.AccountError) -> None:
     """Put a service's refusal next to its field, or at the top of the page."""
     field = getattr(form, error.field, None) if error.field else None
@@ -92,6 +104,7 @@ def confirm_email(token: str) -> Page:
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET")
+@_limit_per_address("RATELIMIT_RESET_PER_ADDRESS")
 def resend_confirmation() -> Page:
     """Ask for a new confirmation link; the answer is the same whether the address is known or not."""
     form = EmailOnlyForm()
@@ -104,6 +117,7 @@ def resend_confirmation() -> Page:
 
 @bp.route("/login", methods=["GET", "POST"])
 @_limit("RATELIMIT_LOGIN")
+@_limit_per_address("RATELIMIT_LOGIN_PER_ADDRESS")
 def login() -> Page:
     """Log in and go back where the person was heading (only ever on this site)."""
     if current_user.is_authenticated:
@@ -133,6 +147,7 @@ def logout() -> Response:
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET")
+@_limit_per_address("RATELIMIT_RESET_PER_ADDRESS")
 def forgot_password() -> Page:
     """Ask for a reset link; the answer never reveals whether the address has an account."""
     form = EmailOnlyForm()
