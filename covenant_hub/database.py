@@ -58,10 +58,20 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower()/upper() fold ASCII only, so ILIKE (lower() LIKE lower()) would
+        # miss "Бишкек" for "бишкек"; Python's fold every script, as PostgreSQL's do.
+        dbapi_connection.create_function("lower", 1, _fold(str.lower), deterministic=True)
+        dbapi_connection.create_function("upper", 1, _fold(str.upper), deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN DEFERRED" if is_read_only_context() else "BEGIN IMMEDIATE")
+
+
+def _fold(change: Any) -> Any:
+    def fold(value: Any) -> Any:
+        return change(value) if isinstance(value, str) else value
+    return fold
 
 
 def is_read_only_context() -> bool:

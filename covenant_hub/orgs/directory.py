@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, select
 
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, SECTORS, Organisation
@@ -157,13 +157,8 @@ def _filtered(statement: Select[Any], query: DirectoryQuery) -> Select[Any]:
 
 
 def _name_contains(text: str) -> Any:
-    """Case-insensitive where the database can; SQLite's lower() only folds ASCII, so the
-    text as typed and with a capital first letter also match Cyrillic names."""
-    variants = {text, text.lower(), text[:1].upper() + text[1:]}
-    return or_(
-        func.lower(Organisation.name).contains(text.lower(), autoescape=True),
-        *(Organisation.name.contains(variant, autoescape=True) for variant in sorted(variants)),
-    )
+    """Case-insensitive in every script (SQLite's lower() is replaced by Python's, see database.py)."""
+    return func.lower(Organisation.name).contains(text.lower(), autoescape=True)
 
 
 def _sorted(statement: Select[Any], sort: str) -> Select[Any]:

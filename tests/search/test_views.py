@@ -149,3 +149,15 @@ def test_an_error_while_searching_answers_from_the_database_instead_of_failing(a
     monkeypatch.setattr(service.index, "search", broken)
     data = api(client, q="meters")
     assert data["degraded"] and ids(data) == {practice.external_id}
+
+
+def test_the_database_fallback_folds_cyrillic_case(app, client, monkeypatch):
+    practice = make_practice(title="Күн панелдери мектептин чатырында")
+    service = get_service(app)
+
+    def broken(_query):
+        raise OSError("read error")
+
+    monkeypatch.setattr(service.index, "search", broken)
+    data = api(client, q="КҮН ПАНЕЛДЕРИ")
+    assert data["degraded"] and ids(data) == {practice.external_id}
