@@ -154,14 +154,21 @@ def _batch(model: MatchModel, batch: Path, kind: str, top: int) -> None:
 @click.option("--until", type=DATE, required=True, help="End (exclusive) of the hidden window.")
 @click.option("--kind", type=NETWORK_KIND, required=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random baseline.")
+@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Weights to evaluate instead of the shipped ones (say, written by `match tune --output`).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, as_json: bool) -> None:
+def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, weights_file: Path | None,
+                     as_json: bool) -> None:
     """Hide the KIND links of organisations that joined in [since, until) and score the engine
     and the baselines on finding them again."""
     if since >= until:
         raise click.BadParameter(_("--since must be before --until."))
+    try:
+        weights = load_weights(weights_file)
+    except (ValueError, OSError) as error:
+        raise click.BadParameter(_("Cannot read the weights: %(error)s", error=str(error))) from None
     snapshot = load_snapshot(db.session)
-    scores = evaluate(snapshot, since.date(), until.date(), kind, load_weights(), seed,
+    scores = evaluate(snapshot, since.date(), until.date(), kind, weights, seed,
                       progress=_per_item(_("Evaluating"), as_json))
     rows = [score.as_json() for score in scores]
     if as_json:

@@ -89,6 +89,27 @@ def test_evaluate_refuses_an_empty_window(match_app: Flask) -> None:
     assert "--since must be before --until" in result.output
 
 
+def test_evaluate_scores_the_weights_it_is_given(match_app: Flask, tmp_path: Path) -> None:
+    """Weights that shun the neighbours' choice make the engine miss the answer."""
+    from covenant_hub.matching.model import load_weights, save_weights
+
+    _tiny_network()
+    weights = load_weights()
+    profile = weights["profiles"]["network"]["supporter"]
+    profile.update(dict.fromkeys(profile, 0.0))
+    profile["vote_near"] = -1.0  # what the nearest cities did NOT choose first
+    save_weights(weights, tmp_path / "w.json")
+    args = ["match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter",
+            "--json", "--weights", str(tmp_path / "w.json")]
+    result = match_app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    engine = json.loads(result.output)["methods"][0]
+    assert engine["name"] == "engine" and engine["hits_at_1"] == 0.0
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    result = match_app.test_cli_runner().invoke(args=[*args[:-1], str(tmp_path / "bad.json")])
+    assert result.exit_code == 2 and "Cannot read the weights" in result.output
+
+
 def test_rebuild_reports_counts_and_saves(match_app: Flask, tmp_path: Path) -> None:
     _tiny_network()
     saved = tmp_path / "model.pkl"
