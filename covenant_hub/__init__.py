@@ -47,4 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_programme(app)
     register_matching(app)
     register_search(app)
+    from covenant_hub.urls import public_url
+
+    app.add_template_global(public_url)
     return app

@@ -13,7 +13,7 @@ class DefaultConfig:
     DATABASE_URL: str | None = None
     INDEX_DIR = str(PROJECT_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
-    # Base of links in mail sent outside a request (CLI, workers); requests use their own host.
+    # Base of every absolute link (feeds, sitemap, API, mail), never the request's Host header.
     PUBLIC_URL = "http://127.0.0.1:5000"
     MAIL_SENDER = "Covenant Hub <no-reply@covenant-hub.local>"
     SMTP_HOST = ""

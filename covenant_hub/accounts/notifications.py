@@ -15,10 +15,8 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
-    has_request_context,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import force_locale
@@ -31,6 +29,7 @@ from werkzeug.wrappers import Response
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.mail import send_mail
+from covenant_hub.urls import public_base
 
 NOTIFICATION_KINDS = ("mention", "reply", "watching")
 PER_PAGE = 50
@@ -107,12 +106,6 @@ def notify(items: list[NotificationInput], send_email: bool = True) -> list[Noti
     return rows
 
 
-def _base_url() -> str:
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
-
-
 def _mail(user: object, row: Notification) -> None:
     """A short plain-text message; failures to send never undo the post that caused it."""
     language = getattr(user, "language", None) or "en"
@@ -121,7 +114,7 @@ def _mail(user: object, row: Notification) -> None:
         text = "\n\n".join(
             [
                 sentence,
-                _("Open it: %(url)s", url=_base_url() + row.link),
+                _("Open it: %(url)s", url=public_base() + row.link),
                 _("You get this e-mail because of your watching settings on Covenant Hub."),
             ]
         )

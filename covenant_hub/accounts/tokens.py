@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from covenant_hub.urls import public_url
+
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
-# The base of mailed links when config PUBLIC_URL is empty.
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class TokenInvalid(Exception):
@@ -51,11 +50,9 @@ def password_fingerprint(password_hash: str) -> str:
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for a mail, always on config PUBLIC_URL.
+    """An absolute link for a mail, always on config PUBLIC_URL (see covenant_hub.urls).
 
     Never the request's host: the Host header is the client's to choose, and a reset link built
     from it would carry the victim's token to the attacker's server (host header poisoning).
     """
-    parts = urlsplit(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL)
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
-    return adapter.build(endpoint, values, force_external=True)
+    return public_url(endpoint, **values)

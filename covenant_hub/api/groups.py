@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -20,6 +20,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.models import Group, Post, Thread
 from covenant_hub.markup import render_markdown
+from covenant_hub.urls import public_url
 
 
 def _page_args() -> tuple[int, int] | None:
@@ -58,7 +59,7 @@ def _group(group: Group) -> dict[str, Any]:
         "language": group.language,
         "visibility": group.visibility,
         "join_policy": group.join_policy,
-        "url": url_for("forum.show_group", group_id=group.id, _external=True),
+        "url": public_url("forum.show_group", group_id=group.id),
     }
 
 
@@ -74,7 +75,7 @@ def _thread(thread: Thread) -> dict[str, Any]:
         "pinned": thread.is_pinned,
         "locked": thread.is_locked,
         "practice": thread.practice.external_id if thread.practice else None,
-        "url": url_for("forum.show_thread", thread_id=thread.id, _external=True),
+        "url": public_url("forum.show_thread", thread_id=thread.id),
     }
 
 

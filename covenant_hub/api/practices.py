@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 
 from covenant_hub.api import bp
 from covenant_hub.errors import error_response
@@ -11,6 +11,7 @@ from covenant_hub.library.interchange import practice_record
 from covenant_hub.library.models import Practice
 from covenant_hub.library.queries import PracticeFilters, list_practices
 from covenant_hub.orgs.models import SECTORS
+from covenant_hub.urls import public_url
 
 
 class InvalidParameter(ValueError):
@@ -45,7 +46,7 @@ def api_practice(practice: Practice) -> dict[str, Any]:
         "eur_per_t_co2": practice.eur_per_t_co2,
         "t_co2_per_1000_inhabitants": practice.t_co2_per_1000_inhabitants,
     }
-    record["url"] = url_for("library.show_practice", practice_id=practice.id, _external=True)
+    record["url"] = public_url("library.show_practice", practice_id=practice.id)
     return record
 
 

@@ -16,6 +16,7 @@ from covenant_hub.events.synergies import synergies_for
 from covenant_hub.extensions import db
 from covenant_hub.orgs.labels import country_name
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.urls import public_url
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 
@@ -126,7 +127,7 @@ def publish_event(event_id: int) -> Response:
 
 
 def _ics(events: list[Event], name: str, filename: str) -> Response:
-    links = {event.id: url_for("events.show_event", event_id=event.id, _external=True) for event in events}
+    links = {event.id: public_url("events.show_event", event_id=event.id) for event in events}
     response = Response(ical.build_calendar(events, links, name), mimetype="text/calendar")
     response.headers["Content-Type"] = ICS_MIMETYPE
     # Imported external ids are free text: keep quotes and line breaks out of the header.

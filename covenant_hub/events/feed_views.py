@@ -1,7 +1,7 @@
 """Feeds (RSS 2.0 and Atom) for news, the agenda and each supporter; sitemap.xml; the RSS help page."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from covenant_hub.extensions import db
 from covenant_hub.feeds import FEED_FORMATS, build_feed, feed_response
 from covenant_hub.i18n import current_language
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.urls import public_url
 
 XML_MIMETYPE = "application/xml"
 
@@ -21,7 +22,7 @@ def _feed(fmt: str, feed_id: str, title: str, link: str, items: list, endpoint: 
     if fmt not in FEED_FORMATS:
         abort(404)
     body = build_feed(feed_id=feed_id, title=title, link=link,
-                      self_link=url_for(endpoint, fmt=fmt, _external=True, **values),
+                      self_link=public_url(endpoint, fmt=fmt, **values),
                       description=title, language=current_language(), items=items, fmt=fmt)
     return feed_response(body, fmt)
 
@@ -30,14 +31,14 @@ def _feed(fmt: str, feed_id: str, title: str, link: str, items: list, endpoint: 
 def news_feed(fmt: str) -> Response:
     items = syndication.news_feed_items(queries.published_news(limit=syndication.FEED_SIZE))
     return _feed(fmt, "urn:covenant-hub:news", _("Covenant Hub news"),
-                 url_for("events.list_news", _external=True), items, "events.news_feed")
+                 public_url("events.list_news"), items, "events.news_feed")
 
 
 @bp.route("/feeds/agenda.<fmt>")
 def agenda_feed(fmt: str) -> Response:
     items = syndication.event_feed_items(queries.upcoming_events(limit=syndication.FEED_SIZE))
     return _feed(fmt, "urn:covenant-hub:agenda", _("Covenant Hub agenda"),
-                 url_for("events.list_events", _external=True), items, "events.agenda_feed")
+                 public_url("events.list_events"), items, "events.agenda_feed")
 
 
 @bp.route("/feeds/supporters/<external_id>.<fmt>")
@@ -54,7 +55,7 @@ def supporter_feed(external_id: str, fmt: str) -> Response:
                    reverse=True)[:syndication.FEED_SIZE]
     return _feed(fmt, f"urn:covenant-hub:supporter:{org.external_id}",
                  _("%(name)s on Covenant Hub", name=org.name),
-                 url_for("orgs.view_profile", external_id=org.external_id, _external=True),
+                 public_url("orgs.view_profile", external_id=org.external_id),
                  items, "events.supporter_feed", external_id=org.external_id)
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree
 
-from flask import url_for
 from sqlalchemy import Select, func, select
 
 from covenant_hub.events.models import Event, NewsItem, as_utc
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.urls import public_url
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 PAGE_SIZE = 10_000
@@ -35,7 +35,7 @@ def _static_entries() -> list[Entry]:
     endpoints = ["site.home", "orgs.directory", "library.list_practices", "events.list_events",
                  "events.past_events", "events.list_news", "events.rss_help",
                  "site.legal_notice", "site.acknowledgements", "site.about_data"]
-    return [Entry(url_for(endpoint, _external=True)) for endpoint in endpoints]
+    return [Entry(public_url(endpoint)) for endpoint in endpoints]
 
 
 def _org_query() -> Select:
@@ -59,11 +59,11 @@ def _news_query() -> Select:
 
 # section name -> (query of (key, modified), how a key becomes a URL)
 SECTIONS: dict[str, tuple[Callable[[], Select], Callable[[object], str]]] = {
-    "orgs": (_org_query, lambda key: url_for("orgs.view_profile", external_id=key, _external=True)),
+    "orgs": (_org_query, lambda key: public_url("orgs.view_profile", external_id=key)),
     "practices": (_practice_query,
-                  lambda key: url_for("library.show_practice", practice_id=key, _external=True)),
-    "events": (_event_query, lambda key: url_for("events.show_event", event_id=key, _external=True)),
-    "news": (_news_query, lambda key: url_for("events.show_news", news_id=key, _external=True)),
+                  lambda key: public_url("library.show_practice", practice_id=key)),
+    "events": (_event_query, lambda key: public_url("events.show_event", event_id=key)),
+    "news": (_news_query, lambda key: public_url("events.show_news", news_id=key)),
 }
 
 
@@ -86,10 +86,10 @@ def section_entries(section: str, page: int) -> list[Entry] | None:
 
 
 def index_locations() -> Iterator[str]:
-    yield url_for("events.sitemap_section", section="pages", page=1, _external=True)
+    yield public_url("events.sitemap_section", section="pages", page=1)
     for section in SECTIONS:
         for page in range(1, section_pages(section) + 1):
-            yield url_for("events.sitemap_section", section=section, page=page, _external=True)
+            yield public_url("events.sitemap_section", section=section, page=page)
 
 
 def _xml(root: ElementTree.Element) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, n
 from covenant_hub.extensions import db
 from covenant_hub.mail import send_mail
 from covenant_hub.orgs.models import Membership
+from covenant_hub.urls import public_base
 
 SUBJECT_CHARS = 80
 
@@ -67,16 +68,10 @@ def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> 
     for user in users:
         with force_locale(user.language or "en"):
             sentence = describe(actor, short(subject))
-            text = "\n\n".join([sentence, _("Open it: %(url)s", url=_base_url() + link)])
+            text = "\n\n".join([sentence, _("Open it: %(url)s", url=public_base() + link)])
             mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
         try:
             send_mail(user.email, mail_subject, text, headers={"Content-Language": user.language or "en"})
         except OSError:
             current_app.logger.exception("Could not send a matchmaking e-mail")
     return len(users)
-
-
-def _base_url() -> str:
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return str(current_app.config.get("PUBLIC_URL", "")).rstrip("/")

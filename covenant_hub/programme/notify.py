@@ -21,6 +21,7 @@ from covenant_hub.extensions import db
 from covenant_hub.i18n import supported_languages
 from covenant_hub.mail import send_mail
 from covenant_hub.orgs.models import Membership, Organisation, OrgLink
+from covenant_hub.urls import public_url
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,7 @@ def _language(user: User) -> str:
 
 
 def _link(notice: Notice) -> str:
-    try:
-        return url_for(notice.endpoint, _external=True, **notice.values)
-    except RuntimeError:  # outside a request: build from the configured public URL
-        base = str(current_app.config.get("PUBLIC_URL", "http://localhost:5000")).rstrip("/")
-        with current_app.test_request_context(base_url=base):
-            return url_for(notice.endpoint, _external=True, **notice.values)
+    return public_url(notice.endpoint, **notice.values)
 
 
 def deliver(user: User, notice: Notice) -> None:

@@ -3,10 +3,19 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+import pytest
+
 from covenant_hub.events import sitemap
 from tests.factories import make_event, make_news, make_org, make_practice
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "https://hub.example.org"
+
+
+@pytest.fixture(autouse=True)
+def public_url(app):
+    """Sitemap URLs are built on PUBLIC_URL, whatever host the request came to."""
+    app.config["PUBLIC_URL"] = BASE
 
 
 def _locs(body: bytes) -> list[str]:
@@ -19,7 +28,7 @@ def _all_urls(client) -> list[str]:
     assert ElementTree.fromstring(index.data).tag == f"{NS}sitemapindex"
     urls = []
     for location in _locs(index.data):
-        part = client.get(location.replace("http://localhost", ""))
+        part = client.get(location.removeprefix(BASE))
         assert part.status_code == 200
         assert ElementTree.fromstring(part.data).tag == f"{NS}urlset"
         urls += _locs(part.data)
@@ -34,15 +43,15 @@ def test_sitemap_lists_public_pages_only(world, client):
     news = make_news(world.supporter)
     coordinator = make_org(kind="coordinator", external_id="coord-kg")
     urls = _all_urls(client)
-    assert "http://localhost/" in urls and "http://localhost/orgs/" in urls
-    assert f"http://localhost/practices/{practice.id}" in urls
-    assert f"http://localhost/practices/{draft.id}" not in urls
-    assert f"http://localhost/events/{event.id}" in urls
-    assert f"http://localhost/events/{hidden_event.id}" not in urls
-    assert f"http://localhost/news/{news.id}" in urls
-    assert f"http://localhost/orgs/{world.supporter.external_id}" in urls
-    assert f"http://localhost/orgs/{coordinator.external_id}" in urls
-    assert f"http://localhost/orgs/{world.signatory.external_id}" not in urls  # the directory links them
+    assert f"{BASE}/" in urls and f"{BASE}/orgs/" in urls
+    assert f"{BASE}/practices/{practice.id}" in urls
+    assert f"{BASE}/practices/{draft.id}" not in urls
+    assert f"{BASE}/events/{event.id}" in urls
+    assert f"{BASE}/events/{hidden_event.id}" not in urls
+    assert f"{BASE}/news/{news.id}" in urls
+    assert f"{BASE}/orgs/{world.supporter.external_id}" in urls
+    assert f"{BASE}/orgs/{coordinator.external_id}" in urls
+    assert f"{BASE}/orgs/{world.signatory.external_id}" not in urls  # the directory links them
 
 
 def test_sections_split_into_pages(world, client, monkeypatch):

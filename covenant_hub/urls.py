@@ -1,0 +1,34 @@
+"""Absolute links, always on config PUBLIC_URL and never on the request's Host header.
+
+The Host (and X-Forwarded-Host) header is the client's to choose. A link built from it would
+let a forged request make feeds, the sitemap, API JSON or mails point at an attacker's site
+(host header poisoning), and a cache could then serve that poisoned copy to everyone.
+So every absolute URL the site emits comes from here, with or without a request context.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from flask import current_app
+
+# The base of absolute links when config PUBLIC_URL is empty.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+# The characters Flask's url_for leaves unquoted in an `_anchor`.
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def public_base() -> str:
+    """PUBLIC_URL without its trailing slash, for joining with a stored path."""
+    return str(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """Like `url_for(endpoint, _external=True, **values)`, but on PUBLIC_URL; `_anchor=` works."""
+    anchor = values.pop("_anchor", None)
+    parts = urlsplit(public_base())
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    url = adapter.build(endpoint, values, force_external=True)
+    if anchor is not None:
+        url = f"{url}#{quote(str(anchor), safe=ANCHOR_SAFE)}"
+    return url
