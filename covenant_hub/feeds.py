@@ -34,8 +34,9 @@ def build_feed(*, feed_id: str, title: str, link: str, self_link: str, descripti
     generator = FeedGenerator()
     generator.id(feed_id)
     generator.title(title)
-    generator.link(href=link, rel="alternate")
+    # Self first: RSS keeps only the last link as the channel's <link>, which must be the page.
     generator.link(href=self_link, rel="self")
+    generator.link(href=link, rel="alternate")
     generator.description(description or title)
     generator.language(language)
     entries = list(items)
