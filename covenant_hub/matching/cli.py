@@ -73,23 +73,28 @@ class _Plain:
               help="Also write the built model (with its weights) to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def rebuild_command(save: Path | None, as_json: bool) -> None:
-    """Build the model from the database and make it this process's model."""
+    """Build the model from the database and make it this process's model; first prune the
+    change rows older than a week (workers that slept through it rebuild on their next use)."""
     started = time.perf_counter()
-    steps = ["snapshot", "model"]
+    steps = ["prune", "snapshot", "model"]
     result: dict[str, Any] = {}
     with _progress(steps, _("Rebuilding the match model"), as_json) as bar:
         for step in bar:
-            if step == "snapshot":
+            if step == "prune":
+                result["pruned"] = service.prune_changes()
+                result["mark"] = service.read_mark()  # before the snapshot: nothing falls between
+            elif step == "snapshot":
                 result["snapshot"] = load_snapshot(db.session)
             else:
                 result["model"] = MatchModel.build(result["snapshot"], load_weights())
     model: MatchModel = result["model"]
-    service.set_model(model)
+    service.set_model(model, result["mark"])
     if save is not None:
         model.save(save)
     snapshot: Snapshot = result["snapshot"]
     summary = {"orgs": len(snapshot.orgs), "links": len(snapshot.links), "practices": len(snapshot.practices),
-               "build_s": round(model.build_seconds, 3), "total_s": round(time.perf_counter() - started, 3)}
+               "pruned_changes": result["pruned"], "build_s": round(model.build_seconds, 3),
+               "total_s": round(time.perf_counter() - started, 3)}
     if as_json:
         click.echo(json.dumps(summary))
     else:

@@ -116,3 +116,19 @@ class ExchangeOutcome(db.Model):
     invitation = relationship("Invitation", back_populates="outcomes")
     org = relationship("Organisation")
     practice = relationship("Practice")
+
+
+class MatchChange(db.Model):
+    """A note to "look again at this record": one row per organisation, link or practice a
+    transaction changed, written in that transaction, so that every process's model can catch up (see
+    changes.py). `key` is an org id, "source:target:kind" for a link, or a practice id
+    (negative for an exchange outcome). AUTOINCREMENT keeps SQLite from reusing the ids of
+    pruned rows: a process's mark must only ever be passed by newer changes."""
+
+    __tablename__ = "match_changes"
+    __table_args__ = (Index("ix_match_changes_created_at", "created_at"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

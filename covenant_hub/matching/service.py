@@ -1,20 +1,31 @@
 """The per-process match model of an app: built from the database on first use, kept current
-by incremental refreshes after each commit that touches organisations, links or practices.
+by incremental refreshes of the organisations, links and practices that change.
 
-Each worker process holds its own copy; a change committed in another process reaches this
-one at its next rebuild (`flask match rebuild` or a restart).
+Each worker process holds its own copy. A commit in this process is replayed on its model at
+once, from the ORM objects; every commit touching those records also writes `match_changes`
+rows in its own transaction, and each use of the model first reads the rows above the mark it
+has reached and replays them from the database (changes.py). So an exchange accepted in one
+gunicorn worker shows in the recommendations of every worker on their next request, its own
+included (where the replay is a harmless repeat). If the table cannot be read the current
+model is served as it is: a derived part degrades, it never breaks the page.
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from covenant_hub.extensions import db
+from covenant_hub.matching import changes as changes_table
 from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching.models import ExchangeOutcome
 from covenant_hub.matching.ranker import Match, recommend
 from covenant_hub.matching.reasons import render_reason
 from covenant_hub.matching.snapshot import (
@@ -27,23 +38,34 @@ from covenant_hub.matching.snapshot import (
 from covenant_hub.orgs.models import Organisation, OrgLink
 
 EXTENSION = "matching"
+RETRY_SECONDS = 60.0  # after a failed read of match_changes, serve as is for this long
+TABLE_ERRORS = (OperationalError, ProgrammingError)  # no such table, locked, ...
+log = logging.getLogger(__name__)
 
 
 class MatchingState:
     """What `app.extensions["matching"]` holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, savepoints: bool = True) -> None:
         self.model: MatchModel | None = None
         self.lock = threading.Lock()
+        self.mark: int | None = None  # highest match_changes id the model includes
+        self.retry_at = 0.0  # monotonic time before which the table is not read again
+        # A failed statement aborts a PostgreSQL transaction, not an SQLite one: only the
+        # former needs a savepoint (two more statements) round each read of match_changes.
+        self.savepoints = savepoints
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = MatchingState()
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    app.extensions[EXTENSION] = MatchingState(savepoints=not sqlite)
     if not event.contains(db.session, "after_flush", _collect_changes):
         event.listen(db.session, "before_flush", _collect_deletions)
         event.listen(db.session, "after_flush", _collect_changes)
+        event.listen(db.session, "before_commit", _write_changes)
         event.listen(db.session, "after_commit", _apply_changes)
-        event.listen(db.session, "after_rollback", _forget_changes)
+        event.listen(db.session, "after_soft_rollback", _forget_changes)
+        event.listen(db.session, "do_orm_execute", _note_bulk_statement)
 
 
 def state(app: Flask | None = None) -> MatchingState:
@@ -56,18 +78,82 @@ def build_model(weights: dict[str, Any] | None = None) -> MatchModel:
 
 
 def get_model() -> MatchModel:
-    """The cached model, built on first use."""
+    """The cached model, built on first use and brought up to date with the changes other
+    processes committed since."""
     holder = state()
     with holder.lock:
         if holder.model is None:
-            holder.model = build_model()
+            _build(holder)
+        elif time.monotonic() >= holder.retry_at:
+            _catch_up(holder)
         return holder.model
 
 
-def set_model(model: MatchModel) -> None:
+def set_model(model: MatchModel, mark: int | None = None) -> None:
+    """Install a model built elsewhere; `mark` is `read_mark()` taken before its snapshot.
+    Without one, what the model misses is unknown: its next use rebuilds it."""
     holder = state()
     with holder.lock:
-        holder.model = model
+        holder.model, holder.mark = model, mark
+
+
+def read_mark() -> int | None:
+    """The highest change id now, or None (logged) when match_changes cannot be read."""
+    try:
+        with _guarded():
+            return changes_table.current_mark(db.session)
+    except TABLE_ERRORS:
+        log.warning("match_changes cannot be read; the match model will not see changes "
+                    "made by other processes", exc_info=True)
+        return None
+
+
+def prune_changes() -> int:
+    """Delete change rows older than a week and commit; 0 (logged) if the table is unreadable."""
+    try:
+        with _guarded():
+            pruned = changes_table.prune(db.session.connection())
+    except TABLE_ERRORS:
+        log.warning("match_changes cannot be pruned", exc_info=True)
+        return 0
+    db.session.commit()
+    return pruned
+
+
+def _guarded() -> AbstractContextManager[Any]:
+    """Where a failed read of match_changes leaves the caller's transaction usable."""
+    return db.session.begin_nested() if state().savepoints else nullcontext()
+
+
+def _build(holder: MatchingState) -> None:
+    """A full build; the mark is read first, so a change committed meanwhile is replayed later."""
+    holder.mark = read_mark()
+    if holder.mark is None:
+        holder.retry_at = time.monotonic() + RETRY_SECONDS
+    holder.model = build_model()
+
+
+def _catch_up(holder: MatchingState) -> None:
+    assert holder.model is not None
+    if holder.mark is None:  # unreadable at the build: if it reads now, what was missed is unknown
+        if read_mark() is None:
+            holder.retry_at = time.monotonic() + RETRY_SECONDS
+        else:
+            _build(holder)
+        return
+    try:
+        with _guarded():
+            backlog = changes_table.backlog(db.session.connection(), holder.mark)
+            replay = [] if backlog.rebuild else changes_table.reload(db.session, holder.model, backlog.rows)
+    except TABLE_ERRORS:
+        log.warning("match_changes cannot be read; serving the match model as it is", exc_info=True)
+        holder.retry_at = time.monotonic() + RETRY_SECONDS
+        return
+    if backlog.rebuild:
+        _build(holder)
+    elif backlog.rows:
+        apply_changes(holder.model, replay)
+        holder.mark = backlog.last
 
 
 def recommendations(org: Organisation, kind: str, top: int = 10) -> list[Match]:
@@ -89,23 +175,56 @@ def _collect_deletions(session: Session, _context: Any, _instances: Any) -> None
 
 def _collect_changes(session: Session, _context: Any) -> None:
     """New and changed rows are read after the flush, once they have their ids."""
-    _collect(session, [*session.new, *session.dirty], present=True)
+    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    _collect(session, [*session.new, *dirty], present=True)
 
 
 def _collect(session: Session, objects: Any, present: bool) -> None:
-    """Turn ORM objects into engine records now; they are applied after the commit."""
+    """Turn ORM objects into engine records now, applied here after the commit, and note their
+    keys for match_changes, written before it (for the other processes)."""
     changes = session.info.setdefault("matching_changes", [])
     practice = practice_model()
     for obj in objects:
         if isinstance(obj, Organisation):
             changes.append(("org", org_record(obj), present))
+            changes_table.note(session, "org", str(obj.id))
         elif isinstance(obj, OrgLink):
             changes.append(("link", link_record(obj), present))
+            changes_table.note(session, "link", changes_table.link_key(link_record(obj)))
         elif practice is not None and isinstance(obj, practice):
             changes.append(("practice", practice_record(obj), present and obj.state == "published"))
+            changes_table.note(session, "practice", str(obj.id))
+        elif isinstance(obj, ExchangeOutcome):  # applied here by workflow.feed_outcome
+            changes_table.note(session, "practice", str(-obj.id))
+
+
+def _note_bulk_statement(execute: ORMExecuteState) -> None:
+    """A bulk INSERT/UPDATE/DELETE of engine records (an import) bypasses the flush: every
+    process rebuilds, this one included."""
+    if not (execute.is_insert or execute.is_update or execute.is_delete):
+        return
+    mapper = execute.bind_mapper
+    if mapper is not None and mapper.class_ in _engine_models():
+        changes_table.note(execute.session, changes_table.REBUILD, "")
+
+
+def _engine_models() -> tuple[type, ...]:
+    practice = practice_model()
+    return (Organisation, OrgLink, ExchangeOutcome) + ((practice,) if practice is not None else ())
+
+
+def _write_changes(session: Session) -> None:
+    """Before the outermost commit: flush what is pending (its keys are noted by the flush),
+    then write the keys. Savepoints leave them to their enclosing transaction."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    changes_table.write_noted(session)
 
 
 def _apply_changes(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the changes are not committed yet
+        return
     changes = session.info.pop("matching_changes", [])
     if not changes:
         return
@@ -134,5 +253,9 @@ def apply_changes(model: MatchModel, changes: list[tuple[str, Any, bool]]) -> No
             model.put_practice(record, present)
 
 
-def _forget_changes(session: Session) -> None:
-    session.info.pop("matching_changes", None)
+def _forget_changes(session: Session, previous: SessionTransaction) -> None:
+    """A rollback of the whole transaction drops what it noted. After a savepoint's rollback
+    the keys stay (a needless reload is harmless) and so do the records."""
+    if previous.parent is None:
+        session.info.pop("matching_changes", None)
+        changes_table.forget_noted(session)

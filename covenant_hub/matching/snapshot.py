@@ -1,6 +1,7 @@
 """Read the engine's records from the database (SQLAlchemy only; the caller owns the session)."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -15,30 +16,52 @@ ORG_COLUMNS = ("id", "external_id", "kind", "name", "country", "population", "la
 
 def load_snapshot(session: Session) -> Snapshot:
     """Every organisation, link and published practice, read with plain column queries."""
-    columns = [getattr(Organisation, name) for name in ORG_COLUMNS]
-    orgs = [_org(dict(zip(ORG_COLUMNS, row, strict=True))) for row in session.execute(select(*columns))]
     links = [LinkRecord(*row) for row in session.execute(
         select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since))]
-    return Snapshot(orgs=orgs, links=links, practices=load_practices(session) + load_outcomes(session))
+    return Snapshot(orgs=load_orgs(session), links=links,
+                    practices=load_practices(session) + load_outcomes(session))
 
 
-def load_practices(session: Session) -> list[PracticeRecord]:
-    """Published practices, when the library domain is installed."""
+def load_orgs(session: Session, ids: Collection[int] | None = None) -> list[OrgRecord]:
+    """All organisations, or those of `ids` that exist (a refresh reloads a few)."""
+    query = select(*(getattr(Organisation, name) for name in ORG_COLUMNS))
+    if ids is not None:
+        query = query.where(Organisation.id.in_(list(ids)))
+    return [_org(dict(zip(ORG_COLUMNS, row, strict=True))) for row in session.execute(query)]
+
+
+def load_links_between(session: Session, ids: Collection[int]) -> list[LinkRecord]:
+    """The links whose two ends are both among `ids`."""
+    ends = list(ids)
+    query = select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since).where(
+        OrgLink.source_id.in_(ends), OrgLink.target_id.in_(ends))
+    return [LinkRecord(*row) for row in session.execute(query)]
+
+
+def load_practices(session: Session, ids: Collection[int] | None = None) -> list[PracticeRecord]:
+    """Published practices (or those of `ids` that are published), when the library domain
+    is installed."""
     practice = practice_model()
     if practice is None:
         return []
-    rows = session.execute(select(practice.id, practice.org_id, practice.title, practice.summary,
-                                  practice.sectors, practice.language).where(practice.state == "published"))
+    query = select(practice.id, practice.org_id, practice.title, practice.summary,
+                   practice.sectors, practice.language).where(practice.state == "published")
+    if ids is not None:
+        query = query.where(practice.id.in_(list(ids)))
     return [PracticeRecord(id=r[0], org_id=r[1], title=r[2] or "", summary=r[3] or "",
-                           sectors=tuple(r[4] or ()), language=r[5] or "") for r in rows]
+                           sectors=tuple(r[4] or ()), language=r[5] or "") for r in session.execute(query)]
 
 
-def load_outcomes(session: Session) -> list[PracticeRecord]:
+def load_outcomes(session: Session, ids: Collection[int] | None = None) -> list[PracticeRecord]:
     """Exchange outcomes count as the recording organisation's own work: what it learned, and
-    the title of the practice it replicated. Negative ids keep them apart from practices."""
+    the title of the practice it replicated. Negative ids keep them apart from practices;
+    `ids` are outcome ids (positive). Rows are re-read even if the session holds them."""
     from covenant_hub.matching.models import ExchangeOutcome
 
-    return [outcome_record(outcome) for outcome in session.scalars(select(ExchangeOutcome))]
+    query = select(ExchangeOutcome).execution_options(populate_existing=True)
+    if ids is not None:
+        query = query.where(ExchangeOutcome.id.in_(list(ids)))
+    return [outcome_record(outcome) for outcome in session.scalars(query)]
 
 
 def outcome_record(outcome: Any) -> PracticeRecord:

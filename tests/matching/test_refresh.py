@@ -1,18 +1,32 @@
-"""Incremental refresh gives the same model as a full rebuild; patched matrices stay exact."""
+"""Incremental refresh gives the same model as a full rebuild; patched matrices stay exact; a
+change committed by one worker reaches the models of the others through match_changes."""
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from flask import Flask
 from scipy import sparse
+from sqlalchemy import func, select, text, update
 
+from covenant_hub import create_app
+from covenant_hub.clock import utcnow
+from covenant_hub.extensions import db
+from covenant_hub.matching import changes, service, workflow
 from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching.models import MatchChange
 from covenant_hub.matching.ranker import recommend
 from covenant_hub.matching.records import LinkRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
+from covenant_hub.orgs.models import Organisation, OrgLink
+from tests.factories import make_link, make_org, make_practice, make_user
 from tests.matching.builders import OSH, two_clusters
 
 
@@ -111,3 +125,223 @@ def test_walk_matrix_stays_the_weighted_sum_of_link_kinds() -> None:
     expected = sum(w * graph.adj[k].tocsr() for k, w in graph.walk_weights.items())
     assert graph.walk.tocsr().toarray() == pytest.approx(expected.toarray())
     assert graph.walk_deg == pytest.approx(np.asarray(expected.sum(axis=1)).ravel())
+
+
+# -- across processes: two app objects on one database stand for two gunicorn workers --------
+BISHKEK_AT = {"lat": 42.87, "lon": 74.59}
+OSH_AT = {"lat": 40.51, "lon": 72.80}
+
+
+@pytest.fixture
+def worker_b(match_app: Flask, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A second worker: its own app object, model and sessions, the same database file."""
+    other = create_app(app_config)
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def _network() -> dict[str, Any]:
+    """Cities round Bishkek supported by S, cities round Osh supported by T, and a newcomer
+    near Bishkek that S supports already; built through worker A's session."""
+    s = make_org(kind="supporter", name="Bishkek network", **BISHKEK_AT)
+    t = make_org(kind="supporter", name="Osh network", **OSH_AT)
+    near = [make_org(lat=42.87 + 0.02 * (i + 1), lon=74.59, joined=date(2012, 1, 1)) for i in range(3)]
+    far = [make_org(lat=40.51 + 0.02 * (i + 1), lon=72.80, joined=date(2012, 1, 1)) for i in range(3)]
+    for city in near:
+        make_link(city, s)
+    for city in far:
+        make_link(city, t)
+    new = make_org(name="Newcomer", lat=42.88, lon=74.59, joined=date(2017, 1, 1),
+                   needs="LED street lighting")
+    link = make_link(new, s)
+    return {"s": s, "t": t, "near": near, "far": far, "new": new, "link": link}
+
+
+def _release() -> None:
+    """End the test's own transaction: outside a request it is a writer (BEGIN IMMEDIATE), and a
+    real request would have ended long before another worker reads."""
+    db.session.commit()
+
+
+def _ranked(worker: Flask, org_id: int, kind: str) -> list[int]:
+    """What `worker` recommends, asked as a request there would ask (its own app context)."""
+    return list(_scores(worker, org_id, kind))
+
+
+def _scores(worker: Flask, org_id: int, kind: str) -> dict[int, float]:
+    _release()
+    with worker.app_context():
+        return {match.org_id: match.score for match in recommend(service.get_model(), org_id, kind, 20)}
+
+
+def _model(worker: Flask) -> MatchModel:
+    _release()
+    with worker.app_context():
+        return service.get_model()
+
+
+def _fresh_ranking(org_id: int, kind: str) -> list[int]:
+    return [match.org_id for match in recommend(service.build_model(), org_id, kind, 20)]
+
+
+def test_a_new_organisation_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
+    net = _network()
+    service.get_model()
+    assert _ranked(worker_b, net["new"].id, "supporter") == [net["t"].id]
+    fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
+    city = make_org(name="Late city", **OSH_AT)
+    assert fresh.id in _ranked(worker_b, net["new"].id, "supporter")
+    assert _ranked(worker_b, city.id, "supporter")[0] == net["t"].id  # no UnknownOrganisation
+    assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
+
+
+def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
+    net = _network()
+    admin = make_user(org=net["new"], org_role="org_admin")
+    assert _ranked(match_app, net["new"].id, "signatory")
+    before = _ranked(worker_b, net["new"].id, "signatory")
+    request = workflow.file_request(net["new"], admin, workflow.RequestInput(
+        text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
+    partner = request.proposals[0].candidate_id
+    assert partner in before
+    invitation = workflow.invite(request, admin, [partner], "")[0]
+    workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "Yes")
+    assert partner not in _ranked(worker_b, net["new"].id, "signatory")
+    assert net["new"].id not in _ranked(worker_b, partner, "signatory")
+    # Worker A saw its own change twice (at its commit, then from the table): no harm done.
+    for worker in (match_app, worker_b):
+        assert _ranked(worker, net["new"].id, "signatory") == _fresh_ranking(net["new"].id, "signatory")
+
+
+def test_a_deleted_link_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
+    net = _network()
+    service.get_model()
+    assert net["s"].id not in _ranked(worker_b, net["new"].id, "supporter")
+    db.session.delete(db.session.get(OrgLink, net["link"].id))
+    db.session.commit()
+    assert net["s"].id in _ranked(worker_b, net["new"].id, "supporter")
+    assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
+
+
+def test_a_published_practice_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
+    net = _network()
+    net["near"][1].offers = "LED street lighting audits"  # the words are in the vocabulary
+    db.session.commit()
+    doer = net["near"][0]
+    practice = make_practice(doer, title="LED street lighting for the centre", state="draft", published=None)
+    service.get_model()
+    before = _scores(worker_b, net["new"].id, "signatory")[doer.id]
+    practice.state = "published"
+    db.session.commit()
+    assert [p.id for p in _model(worker_b).practices[doer.id]] == [practice.id]
+    assert _scores(worker_b, net["new"].id, "signatory")[doer.id] > before
+    practice.state = "archived"
+    db.session.commit()
+    assert _model(worker_b).practices[doer.id] == []
+    assert _scores(worker_b, net["new"].id, "signatory")[doer.id] == pytest.approx(before)
+
+
+def test_a_recorded_outcome_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
+    net = _network()
+    admin = make_user(org=net["new"], org_role="org_admin")
+    request = workflow.file_request(net["new"], admin, workflow.RequestInput(
+        text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
+    invitation = workflow.invite(request, admin, [request.proposals[0].candidate_id], "")[0]
+    workflow.answer(invitation, admin, True, "")
+    _model(worker_b)
+    outcome = workflow.record_outcome(invitation, admin, net["new"].id, "How to tender LED lamps", None)
+    held = _model(worker_b).practices[net["new"].id]
+    assert [(p.id, p.summary) for p in held] == [(-outcome.id, "How to tender LED lamps")]
+
+
+def test_an_unreadable_changes_table_still_serves_recommendations(
+    match_app: Flask, worker_b: Flask, app_config: dict[str, Any], caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(logging.getLogger(service.__name__), "disabled", False)  # Alembic's fileConfig
+    net = _network()
+    before = _ranked(worker_b, net["new"].id, "supporter")
+    db.session.execute(text("DROP TABLE match_changes"))  # a database older than the table
+    db.session.commit()
+    with caplog.at_level(logging.WARNING, logger="covenant_hub.matching.service"):
+        assert _ranked(worker_b, net["new"].id, "supporter") == before
+        assert "match_changes cannot be read" in caplog.text
+        caplog.clear()
+        assert _ranked(create_app(app_config), net["new"].id, "supporter") == before  # a new worker
+        assert "match_changes cannot be read" in caplog.text
+
+
+def test_changes_written_with_their_transaction_only(match_app: Flask) -> None:
+    net = _network()
+    count = db.session.scalar(select(func.count(MatchChange.id)))
+    db.session.add(Organisation(external_id="rolled-back", kind="signatory", name="Gone"))
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(MatchChange.id))) == count
+    make_link(net["new"], net["t"], "exchange")
+    newest = select(MatchChange.entity, MatchChange.key).order_by(MatchChange.id.desc())
+    last = db.session.execute(newest).first()
+    assert tuple(last) == ("link", f"{net['new'].id}:{net['t'].id}:exchange")
+
+
+def _age_changes(days: int) -> None:
+    db.session.execute(update(MatchChange).values(created_at=utcnow() - timedelta(days=days)))
+    db.session.commit()
+
+
+def test_rebuild_prunes_and_a_worker_that_slept_through_it_rebuilds(
+    match_app: Flask, worker_b: Flask, app_config: dict[str, Any]
+) -> None:
+    net = _network()
+    asleep = _model(worker_b)
+    awake_app = create_app(app_config)
+    city = make_org(name="Late city", **OSH_AT)
+    awake = _model(awake_app)  # built after the change: its mark covers every row
+    _age_changes(8)
+    result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[-1])["pruned_changes"] >= 1
+    assert db.session.scalars(select(MatchChange.entity)).all() == ["pruned"]
+    rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
+    assert rebuilt is not asleep and city.id in rebuilt.orgs
+    assert _model(awake_app) is awake  # nothing it had not seen was pruned
+    assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
+
+
+def test_committing_prunes_now_and_then(
+    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _network()
+    asleep = _model(worker_b)
+    make_org(name="Late city", **OSH_AT)
+    _age_changes(8)
+    monkeypatch.setattr(changes, "_last_prune", 0.0)
+    fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
+    assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
+    rebuilt = _model(worker_b)
+    assert rebuilt is not asleep and fresh.id in rebuilt.orgs
+
+
+def test_a_long_backlog_is_a_rebuild(
+    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _network()
+    asleep = _model(worker_b)
+    monkeypatch.setattr(changes, "MAX_BACKLOG", 2)
+    late = [make_org(name=f"Late city {i}", **OSH_AT) for i in range(3)]
+    rebuilt = _model(worker_b)
+    assert rebuilt is not asleep and all(city.id in rebuilt.orgs for city in late)
+
+
+def test_a_bulk_import_makes_every_worker_rebuild(match_app: Flask, worker_b: Flask) -> None:
+    from covenant_hub.orgs.bulk import upsert_organisations
+
+    _network()
+    asleep, own = _model(worker_b), _model(match_app)
+    upsert_organisations([{"id": "imported-1", "kind": "supporter", "name": "Imported network"}])
+    db.session.commit()
+    imported = db.session.scalar(select(Organisation.id).where(Organisation.external_id == "imported-1"))
+    rebuilt = _model(worker_b)
+    assert rebuilt is not asleep and imported in rebuilt.orgs
+    assert imported in _model(match_app).orgs and _model(match_app) is not own  # its flush hooks saw nothing
