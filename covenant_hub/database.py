@@ -1,6 +1,9 @@
 """Database wiring: SQLite pragmas, write transactions begun IMMEDIATE, migrations."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -74,6 +77,21 @@ def _fold(change: Any) -> Any:
     return fold
 
 
+_reading_only: ContextVar[bool] = ContextVar("covenant_reading_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """For commands that only read (evaluate, tune, recommend, export): their transactions
+    begin DEFERRED, so a run of minutes never holds the write lock the web workers wait on."""
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
+
+
 def is_read_only_context() -> bool:
-    """A GET/HEAD request only reads; everything else (POSTs, CLI, workers) may write."""
-    return has_request_context() and request.method in SAFE_METHODS
+    """A GET/HEAD request only reads, as does a `reading_only` block; everything else (POSTs,
+    CLI, workers) may write."""
+    return _reading_only.get() or (has_request_context() and request.method in SAFE_METHODS)

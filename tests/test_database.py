@@ -57,3 +57,48 @@ def test_concurrent_writers_never_see_database_is_locked(app, app_config: dict[s
     assert failures.value == 0
     db.session.expire_all()
     assert db.session.execute(select(func.count(Organisation.id))).scalar() == WRITERS * WRITES_EACH
+
+
+def _writer_can_start(app) -> bool:
+    """Whether another connection gets the write lock right now (no waiting)."""
+    import sqlite3
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_reading_only_commands_leave_the_write_lock_to_others(app):
+    from covenant_hub.database import reading_only
+
+    db.session.rollback()
+    db.session.execute(text("SELECT 1"))  # a CLI transaction: IMMEDIATE, holds the write lock
+    assert not _writer_can_start(app)
+    db.session.rollback()
+    with reading_only():
+        db.session.execute(text("SELECT 1"))  # DEFERRED: a long read blocks no writer
+        assert _writer_can_start(app)
+        db.session.rollback()
+
+
+def test_match_evaluate_holds_no_transaction_while_it_scores(app, runner, monkeypatch):
+    from covenant_hub.matching import cli
+
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(_writer_can_start(app))
+        return []
+
+    monkeypatch.setattr(cli, "evaluate", spy)
+    result = runner.invoke(args=["match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01",
+                                 "--kind", "coordinator", "--json"])
+    assert result.exit_code == 0, result.output
+    assert seen == [True]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
 from covenant_hub.matching.evaluation import evaluate
@@ -85,6 +86,7 @@ def rebuild_command(save: Path | None, as_json: bool) -> None:
                 result["mark"] = service.read_mark()  # before the snapshot: nothing falls between
             elif step == "snapshot":
                 result["snapshot"] = load_snapshot(db.session)
+                db.session.commit()  # the prune is kept; building the model needs no lock
             else:
                 result["model"] = MatchModel.build(result["snapshot"], load_weights())
     model: MatchModel = result["model"]
@@ -126,6 +128,11 @@ def _results(model: MatchModel, token: str, kind: str, top: int) -> list[dict[st
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def recommend_command(org_id: str | None, kind: str, top: int, batch: Path | None, as_json: bool) -> None:
     """Recommend organisations of KIND for ORG_ID (an external id)."""
+    with reading_only():
+        _recommend(org_id, kind, top, batch, as_json)
+
+
+def _recommend(org_id: str | None, kind: str, top: int, batch: Path | None, as_json: bool) -> None:
     model = service.get_model()
     if batch is not None:
         _batch(model, batch, kind, top)
@@ -172,7 +179,9 @@ def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, wei
         weights = load_weights(weights_file)
     except (ValueError, OSError) as error:
         raise click.BadParameter(_("Cannot read the weights: %(error)s", error=str(error))) from None
-    snapshot = load_snapshot(db.session)
+    with reading_only():
+        snapshot = load_snapshot(db.session)
+        db.session.rollback()  # the snapshot is in memory: hold no transaction while scoring
     scores = evaluate(snapshot, since.date(), until.date(), kind, weights, seed,
                       progress=_per_item(_("Evaluating"), as_json))
     rows = [score.as_json() for score in scores]
@@ -203,7 +212,7 @@ def _window(text: str) -> tuple[date, date]:
 
 @match_cli.command("tune")
 @click.option("--window", "windows", multiple=True,
-              default=("2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
+              default=("2010-01-01:2012-01-01", "2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
               show_default=True, help="SINCE:UNTIL of a hidden window; repeat for several.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=WEIGHTS_PATH,
               show_default=True, help="Where to write the tuned weights.")
@@ -214,7 +223,9 @@ def tune_command(windows: tuple[str, ...], output: Path, as_json: bool) -> None:
     Run it on data imported with `import-gcom --before 2019-01-01` only: later adhesions are
     the held-out period."""
     parsed = [_window(text) for text in windows]
-    snapshot = load_snapshot(db.session)
+    with reading_only():
+        snapshot = load_snapshot(db.session)
+        db.session.rollback()
     tuned = tune(snapshot, parsed, load_weights(), progress=_per_item(_("Tuning"), as_json))
     save_weights(tuned, output)
     if as_json:

@@ -52,9 +52,11 @@ def import_data_command(folder: Path, skip_invalid: bool, ignore_unknown: bool, 
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def export_data_command(folder: Path, as_json: bool) -> None:
     """Export every record to a data set folder in the interchange format."""
+    from covenant_hub.database import reading_only
     from covenant_hub.orgs.interchange import export_folder
 
-    counts = export_folder(folder, progress=_quiet if as_json else _bar)
+    with reading_only():  # one consistent read; writers go on meanwhile
+        counts = export_folder(folder, progress=_quiet if as_json else _bar)
     if as_json:
         click.echo(json.dumps({"folder": str(folder), "files": counts}))
     else:
