@@ -6,6 +6,7 @@ sum with weights from `weights.json`. All values are scaled to about [0, 1].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 PROFILE_FEATURES = {
     "network": ("vote_near", "vote_far", "vote_recent", "vote_alike", "vote_rank",
                 "nearest_member", "nearest_member_far", "knn5", "knn15", "vote_rank_recent", "knn5_recent",
-                "cohort_vote", "twin_vote",
+                "cohort_vote", "twin_vote", "recruiting_share", "recruiting_count", "recruiting_near",
                 "recent_popularity", "commitment_share", "country_share", "country_members", "same_country",
                 "geo", "ppr", "via_partner", "popularity", "text", "population", "language", "sectors"),
     "city": ("text", "shared_partners", "geo", "same_country", "population", "commitments",
@@ -37,6 +38,9 @@ RANK_DEPTH = 20
 COHORT_KM, COHORT_SIZE = 50.0, 10
 REACH_MEMBERS = 24
 RECENT = 0.75  # "recent" cities: the newest quarter of those that already have a network
+RECRUITING_DAYS = 183.0  # "lately": the last six months before the newest known member
+RECRUITING_KM = 100.0
+STALE_DAYS = 180.0  # how fast "lately" fades for a city that joined long after those months
 
 
 def profile_of(requester_kind: str, kind: str) -> str:
@@ -162,6 +166,7 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
     features["twin_vote"] = _twin_vote(model, row, link)[c]
     features["cohort_vote"] = _cohort_vote(model, req, link, known)
+    features.update(_recruiting(model, req, link))
     degree = graph.deg[link][c]
     features["popularity"] = _scaled(np.log1p(degree))
     features["recent_popularity"] = _scaled(np.log1p(graph.adj[link].matvec(graph.recency)[c]))
@@ -223,6 +228,61 @@ def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) 
         if total > 0:
             votes += graph.adj[link].matvec(weights) / total
     return votes[req.candidates] / len(mates) if len(mates) else np.zeros(len(req.candidates))
+
+
+@dataclass
+class RecentJoiners:
+    """Cities that joined a kind of network lately, and when "lately" ended."""
+
+    mask: np.ndarray  # over graph rows: 1.0 for a city that joined in the recent months
+    newest: date
+
+
+def recent_joiners(model: MatchModel, link: str) -> RecentJoiners | None:
+    """Member cities that joined in the six months before the newest member of any network of
+    this kind (None when no member has a date). Relative to the newest member, not today, so
+    the data of a past period (an evaluation, an old export) has a "lately" too."""
+    graph = model.graph
+    n = graph.n
+    members = np.flatnonzero((graph.deg[link][:n] > 0) & np.isin(graph.kind[:n], model.city_kind_codes))
+    if not len(members) or graph.reference is None or graph.recency[members].max() <= 0:
+        return None
+    newest = float(graph.recency[members].max())
+    mask = np.zeros(graph.capacity)
+    mask[members] = graph.recency[members] >= newest * np.exp(-RECRUITING_DAYS / graph.recency_days)
+    newest_day = graph.reference - timedelta(days=round(-graph.recency_days * np.log(newest)))
+    return RecentJoiners(mask, newest_day)
+
+
+def freshness(model: MatchModel, row: int, recent: RecentJoiners) -> float:
+    """1 for a city that joined within the recent months (or has no date), fading to 0 for one
+    that joined long after them."""
+    joined = model.graph.joined.get(row)
+    return float(np.exp(-max((joined - recent.newest).days, 0) / STALE_DAYS)) if joined else 1.0
+
+
+def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndarray]:
+    """Who has been signing cities up lately: the share and number of a network's members that
+    joined recently, and its share of the recent joiners within 100 km. Damped for a requester
+    that joined long after those months, for whom "lately" is stale news; a city joining now
+    (or with no date) gets it in full."""
+    graph, c = model.graph, req.candidates
+    recent = recent_joiners(model, link)
+    if recent is None:
+        return dict.fromkeys(("recruiting_share", "recruiting_count", "recruiting_near"), np.zeros(len(c)))
+    fade = freshness(model, req.row, recent)
+    adj = graph.adj[link]
+    count = adj.matvec(recent.mask)[c]
+    degree = graph.deg[link][c]
+    near = recent.mask.copy()
+    near[: graph.n] *= np.nan_to_num(req.distance, nan=np.inf) <= RECRUITING_KM
+    near[req.row] = 0.0
+    total = near.sum()
+    return {
+        "recruiting_share": fade * np.divide(count, degree, out=np.zeros(len(c)), where=degree > 0),
+        "recruiting_count": fade * _scaled(np.log1p(count)),
+        "recruiting_near": fade * (adj.matvec(near)[c] / total if total else np.zeros(len(c))),
+    }
 
 
 def _vote_weight(graph: GraphIndex, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:

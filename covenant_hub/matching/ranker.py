@@ -127,14 +127,15 @@ def diversify(scores: np.ndarray, groups: np.ndarray, top: int, lam: float) -> n
 
 def recommend(model: MatchModel, org_id: int, kind: str, top: int = 10) -> list[Match]:
     """The `top` organisations of `kind` for `org_id`, each with its reasons."""
-    from covenant_hub.matching.reasons import reasons_for
+    from covenant_hub.matching.reasons import reasons_for, typical_values
 
     scored = score_all(model, org_id, kind)
+    typical = typical_values(scored)
     results = []
     for position in ranked_order(model, scored, top)[:top]:
         row = int(scored.request.candidates[position])
         org = model.orgs[model.graph.ids[row]]
-        reasons = reasons_for(model, scored, int(position))
+        reasons = reasons_for(model, scored, int(position), typical)
         score = float(scored.scores[position])
         results.append(Match(org.id, org.external_id, org.name, org.kind, score, reasons))
     return results

@@ -41,6 +41,10 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
                                "%(num)d nearby cities joined the Covenant the same day as you, "
                                   "and their neighbours work with it"),
     "partner_members": N_("Works with cities that share your partner %(name)s"),
+    "recruiting": N_plural("%(num)d of its members joined recently",
+                           "%(num)d of its members joined recently"),
+    "recruiting_near": N_plural("%(num)d city within %(km)d km of you joined it recently",
+                                "%(num)d cities within %(km)d km of you joined it recently"),
     "twins_chose": N_plural("%(num)d city twinned with you works with it",
                             "%(num)d cities twinned with you work with it"),
     "same_country": N_("In the same country (%(country)s)"),
@@ -84,15 +88,26 @@ def render_reason(reason: dict[str, Any], gettext: Callable[..., str] = _format,
     return gettext(message, **params)
 
 
-def reasons_for(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
-    """The reasons behind one candidate, strongest contribution first."""
+def typical_values(scored: Scored) -> dict[str, float]:
+    """Each feature's median over the candidates: what every one of them has anyway."""
+    return {name: float(np.median(values)) for name, values in scored.features.items() if len(values)}
+
+
+def reasons_for(model: MatchModel, scored: Scored, position: int,
+                typical: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """The reasons behind one candidate: first what lifts it above the typical candidate
+    (its neighbours chose it, its partners did), then what it merely shares with the rest
+    (same country), each group strongest contribution first."""
     from covenant_hub.matching.ranker import weights_for
 
     weights = weights_for(model, scored.profile, scored.request.kind)
-    contributions = sorted(((weights.get(name, 0.0) * values[position], name)
-                            for name, values in scored.features.items()), reverse=True)
+    typical = typical if typical is not None else typical_values(scored)
+    contributions = sorted(
+        ((weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)),
+          weights.get(name, 0.0) * values[position], name)
+         for name, values in scored.features.items()), reverse=True)
     reasons: list[dict[str, Any]] = []
-    for value, name in contributions:
+    for _lift, value, name in contributions:
         if value <= 0 or name not in BUILDERS:
             continue
         builder = _your_members if (name, scored.profile) == ("country_share", "reach") else BUILDERS[name]
@@ -165,6 +180,21 @@ def _twins_chose(model: MatchModel, scored: Scored, position: int) -> list[dict[
     members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
     num = len(np.intersect1d(model.graph.neighbours(mine, "twinned_with"), members))
     return [_reason("twins_chose", num=num)] if num else []
+
+
+def _recruiting(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    from covenant_hub.matching.features import RECRUITING_KM, freshness, recent_joiners
+
+    mine, theirs = _rows(scored, position)
+    recent = recent_joiners(model, LINK_OF_KIND[scored.request.kind])
+    if recent is None or freshness(model, mine, recent) < 0.5:
+        return []  # old news for this city: not a reason worth telling
+    members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
+    members = members[recent.mask[members] > 0]
+    near = int(np.sum(scored.request.distance[members] <= RECRUITING_KM))
+    if near:
+        return [_reason("recruiting_near", num=near, km=int(RECRUITING_KM))]
+    return [_reason("recruiting", num=len(members))] if len(members) else []
 
 
 def _country(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
@@ -240,6 +270,7 @@ BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] =
     "vote_recent": _neighbours_chose, "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose,
     "nearest_member_far": _neighbours_chose, "cohort_vote": _cohort,
     "twin_vote": _twins_chose,
+    "recruiting_share": _recruiting, "recruiting_count": _recruiting, "recruiting_near": _recruiting,
     "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
     "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,

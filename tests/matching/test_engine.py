@@ -1,11 +1,14 @@
 """The engine on small graphs with known answers, without an app."""
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
 from covenant_hub.matching.ranker import UnknownOrganisation, diversify, recommend, score_all
 from covenant_hub.matching.reasons import MESSAGES, render_reason
+from covenant_hub.matching.records import OrgRecord
 from tests.matching.builders import BISHKEK, OSH, Toy, two_clusters
 
 
@@ -184,3 +187,33 @@ def test_a_twinned_partner_pulls_towards_its_coordinator() -> None:
     results = recommend(toy.model(), newcomer.id, "coordinator", top=2)
     assert results[0].org_id == east.id
     assert "twins_chose" in {r["code"] for r in results[0].reasons}
+
+
+def _old_and_new_coordinators(newcomer_joined: date) -> tuple[Toy, OrgRecord, OrgRecord, OrgRecord]:
+    """Two coordinators at equal distance: West's members joined years ago, East's lately."""
+    toy = Toy()
+    west = toy.org("coordinator", name="West", lon=BISHKEK[1] - 0.5)
+    east = toy.org("coordinator", name="East", lon=BISHKEK[1] + 0.5)
+    for i in range(3):
+        old = toy.org(lon=BISHKEK[1] - 0.4 - 0.05 * i, joined=date(2009, 1, 1 + i))
+        toy.link(old, west, "coordinated_by")
+        new = toy.org(lon=BISHKEK[1] + 0.4 + 0.05 * i, joined=date(2016, 10 + i, 1))
+        toy.link(new, east, "coordinated_by")
+    newcomer = toy.org(joined=newcomer_joined)
+    return toy, west, east, newcomer
+
+
+def test_a_network_recruiting_lately_comes_first_with_its_reason() -> None:
+    toy, _west, east, newcomer = _old_and_new_coordinators(date(2017, 1, 15))
+    results = recommend(toy.model(), newcomer.id, "coordinator", top=2)
+    assert results[0].org_id == east.id
+    assert {"code": "recruiting_near", "params": {"num": 3, "km": 100}} in results[0].reasons
+
+
+def test_lately_fades_for_a_city_that_joined_years_after() -> None:
+    toy, _west, east, newcomer = _old_and_new_coordinators(date(2024, 1, 15))
+    model = toy.model()
+    scored = score_all(model, newcomer.id, "coordinator")
+    assert float(np.max(scored.features["recruiting_near"])) < 0.01
+    result = next(r for r in recommend(model, newcomer.id, "coordinator", top=2) if r.org_id == east.id)
+    assert "recruiting_near" not in {r["code"] for r in result.reasons}
