@@ -133,6 +133,16 @@ def evaluate(snapshot: Snapshot, since: date, until: date, kind: str,
              weights: dict[str, Any] | None = None, seed: int = 0,
              progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> list[MethodScore]:
     """The engine and every baseline on the same hidden links; the engine first."""
+    tallies, queries, catalogue = rank_hidden(snapshot, since, until, kind, weights, seed, progress)
+    return [summarise(name, tally, queries, catalogue) for name, tally in tallies.items()]
+
+
+def rank_hidden(snapshot: Snapshot, since: date, until: date, kind: str,
+                weights: dict[str, Any] | None = None, seed: int = 0,
+                progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+                ) -> tuple[dict[str, Tally], int, int]:
+    """Per method, the ranks of the answers of every query (in the same query order for all
+    methods, so they can be compared pair by pair); the number of queries; the catalogue size."""
     split = time_split(snapshot, since, until, kind)
     model = MatchModel.build(split.snapshot, weights)
     rng = np.random.default_rng(seed)
@@ -140,8 +150,7 @@ def evaluate(snapshot: Snapshot, since: date, until: date, kind: str,
     queries = sorted(q for q in split.answers if q in model.graph.pos)
     for org_id in progress(queries) if progress else queries:
         _score_query(model, org_id, kind, split.answers[org_id], tallies, rng)
-    catalogue = len(model.graph.kind_rows(kind))
-    return [summarise(name, tally, len(queries), catalogue) for name, tally in tallies.items()]
+    return tallies, len(queries), len(model.graph.kind_rows(kind))
 
 
 def _score_query(model: MatchModel, org_id: int, kind: str, answer: set[int],
