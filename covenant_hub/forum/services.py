@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from covenant_hub.accounts.models import User
-from covenant_hub.accounts.notifications import notify
+from covenant_hub.accounts.notifications import Notification, notify
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
@@ -240,12 +240,15 @@ def edit_post(user: Any, post: Post, body: str) -> Post:
 
 
 def _new_mentions(post: Post, editor: Any, added: list[Any]) -> list[Any]:
-    """Only people an edit names for the first time hear of it: the rest heard already."""
-    if not added:
+    """Only people an edit names for the first time hear of it: never twice for one post (so
+    removing and re-adding a name pings nobody again), and never about a post they cannot see."""
+    if not added or post.state != "visible":
         return []
     thread = post.thread
-    added_ids = {u.id for u in added}
     items = notifications_for(post, thread, thread.group, editor, added)
+    told = set(db.session.scalars(select(Notification.user_id).where(
+        Notification.link == items[0].link, Notification.kind == "mention"))) if items else set()
+    added_ids = {u.id for u in added} - told
     return [item for item in items if item.kind == "mention" and item.user_id in added_ids]
 
 

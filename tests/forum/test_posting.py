@@ -53,6 +53,19 @@ def test_an_edit_tells_only_the_people_it_names_for_the_first_time(world) -> Non
     assert len(_notes(first)) == 1, "an edit does not repeat a mention already made"
     services.edit_post(world.users["member"], post, "Ask @[Second Named] only, edited again")
     assert len(_notes(second)) == 1
+    services.edit_post(world.users["member"], post, "Ask nobody")
+    services.edit_post(world.users["member"], post, "Ask @[First Named] and @[Second Named] again")
+    assert (len(_notes(first)), len(_notes(second))) == (1, 1), "removing and re-adding pings nobody"
+
+
+def test_an_edit_of_a_hidden_post_tells_nobody(world) -> None:
+    named = make_user(name="Hidden Named")
+    thread = make_thread(world.public, world.users["author"])
+    post = services.reply(world.users["member"], thread, "First version")
+    post.state = "hidden"
+    db.session.commit()
+    services.edit_post(world.users["moderator"], post, "Now naming @[Hidden Named]")
+    assert _notes(named) == []
 
 
 def test_watching_levels(world) -> None:
