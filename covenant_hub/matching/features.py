@@ -255,17 +255,18 @@ def recent_joiners(model: MatchModel, link: str) -> RecentJoiners | None:
 
 
 def freshness(model: MatchModel, row: int, recent: RecentJoiners) -> float:
-    """1 for a city that joined within the recent months (or has no date), fading to 0 for one
-    that joined long after them."""
+    """1 for a city that joined by the newest member's date (or has no date), fading to 0 for
+    one that joined long after it (half-life about four months)."""
     joined = model.graph.joined.get(row)
     return float(np.exp(-max((joined - recent.newest).days, 0) / STALE_DAYS)) if joined else 1.0
 
 
 def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndarray]:
     """Who has been signing cities up lately: the share and number of a network's members that
-    joined recently, and its share of the recent joiners within 100 km. Damped for a requester
-    that joined long after those months, for whom "lately" is stale news; a city joining now
-    (or with no date) gets it in full."""
+    joined recently, and its share of the recent joiners within 100 km. "Lately" ends at the
+    newest member in the data, so a requester that joined long after it (a city in an old data
+    set, or one joining years after the last import) gets little of it: for it the news is stale.
+    A city with no date, or one that joined within those months, gets it in full."""
     graph, c = model.graph, req.candidates
     recent = recent_joiners(model, link)
     if recent is None:
