@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_programme(app)
     register_matching(app)
     register_search(app)
-    from covenant_hub.urls import public_url
+    from covenant_hub.urls import register_urls
 
-    app.add_template_global(public_url)
+    register_urls(app)
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import current_app
+from flask import Flask, current_app, request
 
 # The base of absolute links when config PUBLIC_URL is empty.
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
@@ -32,3 +32,22 @@ def public_url(endpoint: str, **values: Any) -> str:
     if anchor is not None:
         url = f"{url}#{quote(str(anchor), safe=ANCHOR_SAFE)}"
     return url
+
+
+def register_urls(app: Flask) -> None:
+    """`public_url` in templates, and one warning per process when the site is reached under a
+    host that PUBLIC_URL does not name: its mails, feeds and sitemap would link elsewhere."""
+    app.add_template_global(public_url)
+    public_host = urlsplit(str(app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL)).hostname
+    local = {"127.0.0.1", "localhost", "::1"}
+    warned: list[str] = []
+
+    @app.before_request
+    def _warn_once_on_another_host() -> None:
+        host = request.host.rsplit(":", 1)[0].strip("[]").lower()
+        if warned or host == public_host or (host in local and public_host in local):
+            return
+        warned.append(host)
+        app.logger.warning("Reached as %s but COVENANT_PUBLIC_URL is %s: links in mails, feeds and the "
+                           "sitemap point there. Set COVENANT_PUBLIC_URL to the public address.",
+                           host, app.config.get("PUBLIC_URL"))

@@ -27,3 +27,26 @@ def test_inside_a_request_the_host_header_is_ignored(app):
 def test_an_empty_public_url_falls_back_to_the_local_server(app):
     app.config["PUBLIC_URL"] = ""
     assert public_url("site.home") == "http://127.0.0.1:5000/"
+
+
+def test_reaching_the_site_under_another_host_warns_once(app_config, caplog):
+    from covenant_hub import create_app
+
+    app = create_app({**app_config, "PUBLIC_URL": "https://hub.example.org"})
+    client = app.test_client()
+    with caplog.at_level("WARNING"):
+        client.get("/", headers={"Host": "hub.example.org"})
+        assert "COVENANT_PUBLIC_URL" not in caplog.text
+        client.get("/", headers={"Host": "203.0.113.7:8000"})
+        client.get("/", headers={"Host": "other.example"})
+    assert caplog.text.count("COVENANT_PUBLIC_URL is https://hub.example.org") == 1
+    assert "Reached as 203.0.113.7" in caplog.text
+
+
+def test_a_local_run_on_the_local_default_does_not_warn(app_config, caplog):
+    from covenant_hub import create_app
+
+    client = create_app({**app_config, "PUBLIC_URL": "http://127.0.0.1:5000"}).test_client()
+    with caplog.at_level("WARNING"):
+        client.get("/", headers={"Host": "localhost:5000"})
+    assert "COVENANT_PUBLIC_URL" not in caplog.text
