@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
 
 # Fields of organisations.jsonl and the matching Organisation columns.
 ORG_FIELDS = (
@@ -87,3 +87,33 @@ def _value(record: dict[str, Any], name: str) -> Any:
 
 def _defaults() -> dict[str, Any]:
     return {"languages": [], "sectors": [], "commitments": [], "is_sample": False}
+
+
+def remove_links_not_in(sources: Iterable[str], kinds: Iterable[str], keep: Iterable[dict[str, Any]]) -> int:
+    """Delete the `kinds` links of `sources` (external ids) that are not in `keep`: a source
+    that states all its links of those kinds (a GCoM row names a city's one supporter and one
+    coordinator, and its joint-plan partners) loses the ones it no longer names. An undirected
+    link goes only when both ends are sources (matched in either direction): a city outside
+    this import, say one that joined after `--before`, keeps its partners."""
+    org_ids = org_ids_by_external_id()
+    source_ids = {org_ids[s] for s in sources if s in org_ids}
+    kinds = tuple(kinds)
+    wanted: set[tuple[int, int, str]] = set()
+    for record in keep:
+        key = (org_ids[record["source"]], org_ids[record["target"]], record["kind"])
+        wanted.add(key)
+        if record["kind"] in UNDIRECTED_LINK_KINDS:
+            wanted.add((key[1], key[0], key[2]))
+    stale = [
+        link_id
+        for link_id, source, target, kind in db.session.execute(
+            select(OrgLink.id, OrgLink.source_id, OrgLink.target_id, OrgLink.kind)
+            .where(OrgLink.kind.in_(kinds))
+        )
+        if source in source_ids
+        and (kind not in UNDIRECTED_LINK_KINDS or target in source_ids)
+        and (source, target, kind) not in wanted
+    ]
+    for chunk in range(0, len(stale), 500):
+        db.session.execute(delete(OrgLink).where(OrgLink.id.in_(stale[chunk:chunk + 500])))
+    return len(stale)

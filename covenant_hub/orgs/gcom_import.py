@@ -17,6 +17,7 @@ from covenant_hub.orgs.gcom import GcomDataset, GcomNetworkOrg, GcomSignatory, r
 
 SIGNATORY_FIELDS = ("kind", "name", "country", "population", "lat", "lon", "commitments", "joined", "status")
 NETWORK_FIELDS = ("kind", "name", "country", "lat", "lon")
+SHEET_LINK_KINDS = ("supported_by", "coordinated_by", "twinned_with")
 
 
 @dataclass
@@ -63,7 +64,11 @@ def write_dataset(dataset: GcomDataset, on_step: Callable[[str], None] | None = 
     networks = [network_record(o) for o in (*dataset.supporters, *dataset.coordinators)]
     more_created, more_updated = bulk.upsert_organisations(networks, fields=NETWORK_FIELDS)
     step("links")
-    bulk.upsert_links(asdict(link) for link in dataset.links)
+    links = [asdict(link) for link in dataset.links]
+    bulk.upsert_links(links)
+    # The sheet states every one of these links of the cities it lists: one it no longer names
+    # (a city that changed coordinator, left a joint plan) goes. Links made on the site stay.
+    bulk.remove_links_not_in((s.external_id for s in dataset.signatories), SHEET_LINK_KINDS, links)
     return GcomImportReport(
         rows_read=dataset.rows_read, signatories=len(dataset.signatories),
         supporters=len(dataset.supporters), coordinators=len(dataset.coordinators),
