@@ -55,7 +55,7 @@ def export_data_command(folder: Path, as_json: bool) -> None:
     from covenant_hub.database import reading_only
     from covenant_hub.orgs.interchange import export_folder
 
-    with reading_only():  # one consistent read; writers go on meanwhile
+    with reading_only():  # on SQLite one WAL snapshot that blocks no writer
         counts = export_folder(folder, progress=_quiet if as_json else _bar)
     if as_json:
         click.echo(json.dumps({"folder": str(folder), "files": counts}))
