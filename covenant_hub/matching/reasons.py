@@ -186,7 +186,9 @@ def _recruiting(model: MatchModel, scored: Scored, position: int) -> list[dict[s
     from covenant_hub.matching.features import RECRUITING_KM, freshness, recent_joiners
 
     mine, theirs = _rows(scored, position)
-    recent = recent_joiners(model, LINK_OF_KIND[scored.request.kind])
+    if "recent_joiners" not in scored.memo:
+        scored.memo["recent_joiners"] = recent_joiners(model, LINK_OF_KIND[scored.request.kind])
+    recent = scored.memo["recent_joiners"]
     if recent is None or freshness(model, mine, recent) < 0.5:
         return []  # old news for this city: not a reason worth telling
     members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
