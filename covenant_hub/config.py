@@ -28,9 +28,16 @@ class DefaultConfig:
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "5 per minute"
     RATELIMIT_RESET = "5 per minute"
-    # Per account, whatever the client's address: slow enough to stop guessing, loose enough
-    # that the owner locked out by an attacker waits an hour at most.
-    RATELIMIT_LOGIN_PER_ADDRESS = "20 per hour"
+    # Per account (the e-mail address, stored only as a keyed hash), counting FAILED logins only:
+    # a limit on every attempt would let anyone lock the owner out. The tight limit is per
+    # (account, client address), so someone guessing from one place locks only that place out
+    # and the owner still gets in from anywhere else; the loose one holds for the account from
+    # anywhere, to slow a guesser spread over many addresses (it takes that many failures to
+    # inconvenience the owner, for the rest of the hour).
+    RATELIMIT_LOGIN_FAILURES_PER_CLIENT = "10 per hour"
+    RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT = "100 per hour"
+    # Reset and confirmation mails to one address (each kind counted apart). Over the limit the
+    # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     LANGUAGES = ("ky", "ru", "en")

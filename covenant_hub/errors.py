@@ -13,7 +13,7 @@ ERROR_MESSAGES = {
     404: _l("We could not find that page."),
     405: _l("That action is not allowed here."),
     413: _l("The file or form you sent is too large."),
-    429: _l("Too many attempts. Please wait a minute and try again."),
+    429: _l("Too many attempts. Please try again later."),  # limits last a minute to an hour
     500: _l("Something went wrong on our side. The team has been told; please try again later."),
 }
 CSRF_MESSAGE = _l("The form expired or was sent from another site. Please reload the page and try again.")

@@ -109,10 +109,13 @@ def test_register_and_reset_are_limited(limited_config, path):
     assert codes == [200, 200, 429]
 
 
-def test_one_account_is_limited_from_any_client_address(limited_config):
+def test_failed_logins_on_one_account_are_limited_from_any_client_address(limited_config):
+    """The loose account-wide limit: each client stays under its own limit, together they do not."""
     from covenant_hub import create_app
 
-    limited_config.update({"RATELIMIT_LOGIN": "100 per hour", "RATELIMIT_LOGIN_PER_ADDRESS": "3 per hour"})
+    limited_config.update({"RATELIMIT_LOGIN": "100 per hour",
+                           "RATELIMIT_LOGIN_FAILURES_PER_CLIENT": "10 per hour",
+                           "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "3 per hour"})
     client = create_app(limited_config).test_client()
 
     def attempt(email: str, ip: str) -> int:
@@ -120,7 +123,7 @@ def test_one_account_is_limited_from_any_client_address(limited_config):
         return client.post("/account/login", data=data, environ_base={"REMOTE_ADDR": ip}).status_code
 
     codes = [attempt("Target@Example.org", f"10.0.0.{n}") for n in range(1, 5)]
-    assert codes == [200, 200, 200, 429], "the fourth guess from a fourth address is refused"
+    assert codes == [200, 200, 200, 429], "the fourth failure from a fourth address is refused"
     assert attempt("target@example.org ", "10.0.0.9") == 429, "the address is folded"
     assert attempt("someone-else@example.org", "10.0.0.1") == 200
 

@@ -20,6 +20,7 @@ from covenant_hub.accounts.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
+from covenant_hub.accounts.limits import limit_failed_logins, may_send_account_mail
 from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language
 from covenant_hub.site.views import safe_next_url
@@ -32,18 +33,6 @@ Page = str | Response
 def _limit(config_key: str) -> Callable[..., Any]:
     """Limit POSTs only; the value is read from config on each request, so tests and deployments set it."""
     return limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
-
-
-def _submitted_address() -> str:
-    """The e-mail a form names, folded: attempts on one account count together from any address."""
-    return "address:" + (request.form.get("email") or "").strip().casefold()
-
-
-def _limit_per_address(config_key: str) -> Callable[..., Any]:
-    """A second limit keyed on the account, not the client: guessing one person's password
-    (or flooding their mailbox with reset links) from many IP addresses is held too."""
-    return limiter.limit(lambda: current_app.config[config_key], key_func=_submitted_address,
-                         methods=["POST"], exempt_when=lambda: not request.form.get("email"))
 
 
 def _show_error(form: object, error: services.AccountError) -> None:
@@ -104,12 +93,13 @@ def confirm_email(token: str) -> Page:
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET")
-@_limit_per_address("RATELIMIT_RESET_PER_ADDRESS")
 def resend_confirmation() -> Page:
-    """Ask for a new confirmation link; the answer is the same whether the address is known or not."""
+    """Ask for a new confirmation link; the answer is the same whether the address is known or
+    not, and whether or not this address has had its share of mails this hour."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
+        if may_send_account_mail("confirm", form.email.data):
+            services.resend_confirmation(form.email.data)
         flash(_("If an unconfirmed account uses this address, we have sent it a new link."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/resend_confirmation.html", form=form)
@@ -117,7 +107,7 @@ def resend_confirmation() -> Page:
 
 @bp.route("/login", methods=["GET", "POST"])
 @_limit("RATELIMIT_LOGIN")
-@_limit_per_address("RATELIMIT_LOGIN_PER_ADDRESS")
+@limit_failed_logins
 def login() -> Page:
     """Log in and go back where the person was heading (only ever on this site)."""
     if current_user.is_authenticated:
@@ -147,12 +137,13 @@ def logout() -> Response:
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @_limit("RATELIMIT_RESET")
-@_limit_per_address("RATELIMIT_RESET_PER_ADDRESS")
 def forgot_password() -> Page:
-    """Ask for a reset link; the answer never reveals whether the address has an account."""
+    """Ask for a reset link; the answer never reveals whether the address has an account, nor
+    whether this address has had its share of mails this hour."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        if may_send_account_mail("reset", form.email.data):
+            services.request_password_reset(form.email.data)
         flash(_("If an account uses this address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
