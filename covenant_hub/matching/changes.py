@@ -16,6 +16,12 @@ from there to its commit, a few statements.
 A bulk statement (`session.execute(insert(Organisation), rows)`, as the GCoM import does) is
 never seen by the flush hooks: it leaves one "rebuild" row, and every process rebuilds fully.
 
+`flask match rebuild` leaves a "rebuild" row too, once its own build succeeded: the workers
+rebuild with the database and the weights.json of that moment (say, new weights from `match tune`).
+
+Readers use a short session of their own, never a request's: it sees committed rows only, and on
+SQLite it begins DEFERRED, so a POST that reads the model holds no write lock while it does.
+
 Rows older than KEEP are pruned (by `flask match rebuild`, and at most hourly by a committing
 process). A prune leaves a "pruned" row whose key is the highest id it deleted: a process whose
 mark is below that slept through the prune, may have missed a deleted row, and rebuilds fully.
@@ -101,6 +107,16 @@ def prune(connection: Connection, keep: timedelta = KEEP) -> int:
     return deleted
 
 
+def announce_rebuild(connection: Connection, mark: int | None) -> int | None:
+    """Leave a "rebuild" row, inside the caller's transaction. Returns the mark of a model built
+    from a snapshot taken after `mark`: the new row's id if no other row came in between (that
+    model needs no rebuild of its own), else `mark` (its next use replays them, then rebuilds)."""
+    _in_id_order(connection)
+    before = connection.scalar(select(func.max(TABLE.c.id))) or 0
+    row = connection.execute(insert(TABLE).values(entity=REBUILD, key="", created_at=utcnow()))
+    return int(row.inserted_primary_key[0]) if mark is not None and before == mark else mark
+
+
 # -- reading ----------------------------------------------------------------------------------
 def current_mark(session: Session) -> int:
     """The highest change id so far: read it before the snapshot a model is built from."""
@@ -129,15 +145,32 @@ def backlog(connection: Connection, mark: int) -> Backlog:
     return Backlog(rows=rows, rebuild=missed or len(rows) > MAX_BACKLOG)  # type: ignore[arg-type]
 
 
-def reload(session: Session, model: MatchModel, rows: Iterable[tuple[int, str, str]]) -> list[Change]:
-    """The records behind the rows as they are now, as changes for `service.apply_changes`."""
+@dataclass
+class Reloaded:
+    """The records behind some rows as they are now, read without the model's lock; `against`
+    turns them into changes, under the lock, where the model tells where a practice was."""
+
+    changes: list[Change]  # organisations and links
+    practices: dict[int, PracticeRecord | None]  # id -> published now, or None
+
+    def against(self, model: MatchModel) -> list[Change]:
+        return self.changes + _practices(model, self.practices)
+
+
+def reload(session: Session, rows: Iterable[tuple[int, str, str]]) -> Reloaded:
+    """Read the records behind the rows (as changes for `service.apply_changes`, via `against`)."""
     keys: dict[str, set[str]] = {"org": set(), "link": set(), "practice": set()}
     for _id, entity, key in rows:
         if entity in keys:
             keys[entity].add(key)
-    return (_orgs(session, {int(key) for key in keys["org"]})
-            + _links(session, [_parse_link(key) for key in sorted(keys["link"])])
-            + _practices(session, model, {int(key) for key in keys["practice"]}))
+    ids = {int(key) for key in keys["practice"]}
+    found: dict[int, PracticeRecord | None] = dict.fromkeys(ids)
+    if ids:
+        found.update((p.id, p) for p in load_practices(session, {i for i in ids if i > 0}))
+        found.update((p.id, p) for p in load_outcomes(session, {-i for i in ids if i < 0}))
+    return Reloaded(changes=_orgs(session, {int(key) for key in keys["org"]})
+                    + _links(session, [_parse_link(key) for key in sorted(keys["link"])]),
+                    practices=found)
 
 
 def _orgs(session: Session, ids: set[int]) -> list[Change]:
@@ -168,17 +201,13 @@ def _links(session: Session, links: Sequence[LinkRecord]) -> list[Change]:
     return changes
 
 
-def _practices(session: Session, model: MatchModel, ids: set[int]) -> list[Change]:
+def _practices(model: MatchModel, found: dict[int, PracticeRecord | None]) -> list[Change]:
     """Published practices (positive ids) and exchange outcomes (negative ids) as they are now;
     one that moved to another organisation, or went, is first withdrawn from where it was."""
-    if not ids:
-        return []
-    found = {p.id: p for p in load_practices(session, {i for i in ids if i > 0})}
-    found.update((p.id, p) for p in load_outcomes(session, {-i for i in ids if i < 0}))
-    held = _held_practices(model, ids)
+    held = _held_practices(model, set(found))
     changes: list[Change] = []
-    for practice_id in sorted(ids):
-        old, new = held.get(practice_id), found.get(practice_id)
+    for practice_id in sorted(found):
+        old, new = held.get(practice_id), found[practice_id]
         if old is not None and (new is None or new.org_id != old.org_id):
             changes.append(("practice", old, False))
         if new is not None:

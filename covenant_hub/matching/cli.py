@@ -1,4 +1,9 @@
-"""`flask match ...`: rebuild, recommend, evaluate and tune the match model."""
+"""`flask match ...`: rebuild, recommend, evaluate and tune the match model.
+
+Each web worker holds its own model. `match rebuild` builds one here, then leaves a "rebuild" row
+in match_changes: every worker rebuilds on its next use, from the database and the weights.json
+of that moment. So new weights written by `match tune` reach the workers after a `match rebuild`.
+"""
 from __future__ import annotations
 
 import json
@@ -74,23 +79,24 @@ class _Plain:
               help="Also write the built model (with its weights) to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def rebuild_command(save: Path | None, as_json: bool) -> None:
-    """Build the model from the database and make it this process's model; first prune the
-    change rows older than a week (workers that slept through it rebuild on their next use)."""
+    """Build the model from the database and the current weights, then tell every web worker to
+    rebuild its own on its next use (they then read the weights too, say after `match tune`).
+    First prune the change rows older than a week."""
     started = time.perf_counter()
-    steps = ["prune", "snapshot", "model"]
+    steps = ["prune", "snapshot", "model", "announce"]
     result: dict[str, Any] = {}
     with _progress(steps, _("Rebuilding the match model"), as_json) as bar:
         for step in bar:
             if step == "prune":
                 result["pruned"] = service.prune_changes()
-                result["mark"] = service.read_mark()  # before the snapshot: nothing falls between
             elif step == "snapshot":
-                result["snapshot"] = load_snapshot(db.session)
-                db.session.commit()  # the prune is kept; building the model needs no lock
-            else:
+                # A read of its own, the mark first: building the model holds no lock.
+                result["mark"], result["snapshot"] = service.read_snapshot()
+            elif step == "model":
                 result["model"] = MatchModel.build(result["snapshot"], load_weights())
+            else:
+                service.announce_rebuild(result["model"], result["mark"])
     model: MatchModel = result["model"]
-    service.set_model(model, result["mark"])
     if save is not None:
         model.save(save)
     snapshot: Snapshot = result["snapshot"]
@@ -221,7 +227,7 @@ def tune_command(windows: tuple[str, ...], output: Path, as_json: bool) -> None:
     """Fit the supporter and coordinator weights on time windows of the current database.
 
     Run it on data imported with `import-gcom --before 2019-01-01` only: later adhesions are
-    the held-out period."""
+    the held-out period. The web workers use new weights after `flask match rebuild`."""
     parsed = [_window(text) for text in windows]
     with reading_only():
         snapshot = load_snapshot(db.session)

@@ -8,13 +8,21 @@ has reached and replays them from the database (changes.py). So an exchange acce
 gunicorn worker shows in the recommendations of every worker on their next request, its own
 included (where the replay is a harmless repeat). If the table cannot be read the current
 model is served as it is: a derived part degrades, it never breaks the page.
+
+The model is read from the database in a short session of its own (`_reading`), never in the
+request's: a request's uncommitted rows never reach the model (they might be rolled back), and
+on SQLite the read begins DEFERRED, so a POST holds no write lock while the model is built or
+caught up. `holder.lock` is held only to swap in a built model or apply replayed changes, never
+across a database read; `holder.refreshing` lets one thread at a time read and build, while the
+others serve the current model as it is (they wait only for the first build).
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from flask import Flask, current_app
@@ -22,12 +30,14 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.matching import changes as changes_table
 from covenant_hub.matching.model import MatchModel, load_weights
 from covenant_hub.matching.models import ExchangeOutcome
 from covenant_hub.matching.ranker import Match, recommend
 from covenant_hub.matching.reasons import render_reason
+from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -48,7 +58,8 @@ class MatchingState:
 
     def __init__(self, savepoints: bool = True) -> None:
         self.model: MatchModel | None = None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # held to swap or patch the model, never across a read
+        self.refreshing = threading.Lock()  # held by the one thread reading the database for it
         self.mark: int | None = None  # highest match_changes id the model includes
         self.retry_at = 0.0  # monotonic time before which the table is not read again
         # A failed statement aborts a PostgreSQL transaction, not an SQLite one: only the
@@ -73,20 +84,25 @@ def state(app: Flask | None = None) -> MatchingState:
 
 
 def build_model(weights: dict[str, Any] | None = None) -> MatchModel:
-    """A fresh model from the current database."""
-    return MatchModel.build(load_snapshot(db.session), weights or load_weights())
+    """A fresh model from what is committed now."""
+    with _reading() as session:
+        snapshot = load_snapshot(session)
+    return MatchModel.build(snapshot, weights or load_weights())
 
 
 def get_model() -> MatchModel:
     """The cached model, built on first use and brought up to date with the changes other
     processes committed since."""
     holder = state()
-    with holder.lock:
-        if holder.model is None:
-            _build(holder)
-        elif time.monotonic() >= holder.retry_at:
-            _catch_up(holder)
-        return holder.model
+    if holder.model is None or time.monotonic() >= holder.retry_at:
+        # While another thread reads, serve the model as it is; without one, wait for its build.
+        if holder.refreshing.acquire(blocking=holder.model is None):
+            try:
+                _refresh(holder)
+            finally:
+                holder.refreshing.release()
+    assert holder.model is not None
+    return holder.model
 
 
 def set_model(model: MatchModel, mark: int | None = None) -> None:
@@ -100,12 +116,20 @@ def set_model(model: MatchModel, mark: int | None = None) -> None:
 def read_mark() -> int | None:
     """The highest change id now, or None (logged) when match_changes cannot be read."""
     try:
-        with _guarded():
-            return changes_table.current_mark(db.session)
+        with _reading() as session:
+            return changes_table.current_mark(session)
     except TABLE_ERRORS:
         log.warning("match_changes cannot be read; the match model will not see changes "
                     "made by other processes", exc_info=True)
         return None
+
+
+def read_snapshot() -> tuple[int | None, Snapshot]:
+    """The mark, then the snapshot a model is built from: a change committed between the two
+    is in the snapshot and replayed again later, which is harmless."""
+    mark = read_mark()
+    with _reading() as session:
+        return mark, load_snapshot(session)
 
 
 def prune_changes() -> int:
@@ -120,17 +144,48 @@ def prune_changes() -> int:
     return pruned
 
 
+def announce_rebuild(model: MatchModel, mark: int | None) -> None:
+    """Install a model built from a snapshot taken after `mark` (`read_snapshot`) and leave a
+    "rebuild" row, committed, so that every other process rebuilds on its next use."""
+    try:
+        with _guarded():
+            mark = changes_table.announce_rebuild(db.session.connection(), mark)
+    except TABLE_ERRORS:
+        log.warning("match_changes cannot be written; other processes keep their models", exc_info=True)
+        mark = None
+    db.session.commit()
+    set_model(model, mark)
+
+
+@contextmanager
+def _reading() -> Iterator[Session]:
+    """A short read of committed rows on a connection of its own, begun DEFERRED on SQLite and
+    ended at once: never the request's session, its write lock or its uncommitted rows."""
+    with reading_only(), Session(db.engine) as session:
+        yield session
+
+
 def _guarded() -> AbstractContextManager[Any]:
-    """Where a failed read of match_changes leaves the caller's transaction usable."""
+    """Where a failed statement on match_changes leaves the caller's transaction usable."""
     return db.session.begin_nested() if state().savepoints else nullcontext()
 
 
+def _refresh(holder: MatchingState) -> None:
+    if holder.model is None:
+        _build(holder)
+    else:
+        _catch_up(holder)
+
+
 def _build(holder: MatchingState) -> None:
-    """A full build; the mark is read first, so a change committed meanwhile is replayed later."""
-    holder.mark = read_mark()
-    if holder.mark is None:
+    """A full build; the mark is read first, so a change committed meanwhile is replayed later.
+    Changes this process commits during the build are applied to the old model and lost with
+    it, but their rows lie above the mark: the next use replays them."""
+    mark, snapshot = read_snapshot()
+    model = MatchModel.build(snapshot, load_weights())
+    if mark is None:
         holder.retry_at = time.monotonic() + RETRY_SECONDS
-    holder.model = build_model()
+    set_model(model, mark)
 
 
 def _catch_up(holder: MatchingState) -> None:
@@ -142,18 +197,19 @@ def _catch_up(holder: MatchingState) -> None:
             _build(holder)
         return
     try:
-        with _guarded():
-            backlog = changes_table.backlog(db.session.connection(), holder.mark)
-            replay = [] if backlog.rebuild else changes_table.reload(db.session, holder.model, backlog.rows)
+        with _reading() as session:
+            backlog = changes_table.backlog(session.connection(), holder.mark)
+            reloaded = None if backlog.rebuild else changes_table.reload(session, backlog.rows)
     except TABLE_ERRORS:
         log.warning("match_changes cannot be read; serving the match model as it is", exc_info=True)
         holder.retry_at = time.monotonic() + RETRY_SECONDS
         return
-    if backlog.rebuild:
+    if reloaded is None:
         _build(holder)
     elif backlog.rows:
-        apply_changes(holder.model, replay)
-        holder.mark = backlog.last
+        with holder.lock:
+            apply_changes(holder.model, reloaded.against(holder.model))
+            holder.mark = backlog.last
 
 
 def recommendations(org: Organisation, kind: str, top: int = 10) -> list[Match]:

@@ -1,5 +1,6 @@
 """Incremental refresh gives the same model as a full rebuild; patched matrices stay exact; a
-change committed by one worker reaches the models of the others through match_changes."""
+change committed by one worker reaches the models of the others through match_changes; the model
+is read outside the request's session (no write lock held, no uncommitted rows kept)."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,8 @@ from covenant_hub import create_app
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.matching import changes, service, workflow
-from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching import model as model_module
+from covenant_hub.matching.model import MatchModel, load_weights, save_weights
 from covenant_hub.matching.models import MatchChange
 from covenant_hub.matching.ranker import recommend
 from covenant_hub.matching.records import LinkRecord, PracticeRecord
@@ -291,36 +293,127 @@ def _age_changes(days: int) -> None:
 
 
 def test_rebuild_prunes_and_a_worker_that_slept_through_it_rebuilds(
-    match_app: Flask, worker_b: Flask, app_config: dict[str, Any]
+    match_app: Flask, worker_b: Flask
 ) -> None:
     net = _network()
     asleep = _model(worker_b)
-    awake_app = create_app(app_config)
     city = make_org(name="Late city", **OSH_AT)
-    awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
     result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[-1])["pruned_changes"] >= 1
-    assert db.session.scalars(select(MatchChange.entity)).all() == ["pruned"]
-    rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
+    entities = db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all()
+    assert entities == ["pruned", "rebuild"]  # the rebuild row: every worker rebuilds
+    rebuilt = _model(worker_b)
     assert rebuilt is not asleep and city.id in rebuilt.orgs
-    assert _model(awake_app) is awake  # nothing it had not seen was pruned
     assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
 
 
 def test_committing_prunes_now_and_then(
-    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+    match_app: Flask, worker_b: Flask, app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _network()
     asleep = _model(worker_b)
+    awake_app = create_app(app_config)
     make_org(name="Late city", **OSH_AT)
+    awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
     monkeypatch.setattr(changes, "_last_prune", 0.0)
     fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
     assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
-    rebuilt = _model(worker_b)
+    rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
     assert rebuilt is not asleep and fresh.id in rebuilt.orgs
+    assert _model(awake_app) is awake and fresh.id in awake.orgs  # nothing it had not seen was pruned
+
+
+def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(
+    match_app: Flask, worker_b: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _network()
+    asleep = _model(worker_b)
+    tuned = load_weights()
+    tuned["diversity"]["lambda"] = 0.5  # as if `match tune` had just written new weights
+    save_weights(tuned, tmp_path / "weights.json")
+    monkeypatch.setattr(model_module, "WEIGHTS_PATH", tmp_path / "weights.json")
+    assert _model(worker_b) is asleep  # new weights alone reach no worker
+    result = match_app.test_cli_runner().invoke(args=["match", "rebuild", "--json"])
+    assert result.exit_code == 0, result.output
+    rebuilt = _model(worker_b)
+    assert rebuilt is not asleep and rebuilt.weights["diversity"]["lambda"] == 0.5
+    assert _model(worker_b) is rebuilt  # once
+    own = service.state(match_app).model
+    assert own is not None and own.weights["diversity"]["lambda"] == 0.5
+    assert _model(match_app) is own  # nothing came in between: its own row needs no rebuild
+
+
+# -- a request's session is never the model's ------------------------------------------------
+def _writer_can_start(app: Flask) -> bool:
+    """Whether another connection gets the SQLite write lock right now (no waiting)."""
+    import sqlite3
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> None:
+    _network()
+    _release()
+    with match_app.test_request_context("/", method="POST"):
+        ghost = Organisation(external_id="rolled-back", kind="supporter", name="Never committed")
+        db.session.add(ghost)
+        db.session.flush()
+        model = service.get_model()  # the first use: a full build
+        db.session.rollback()
+    assert ghost.id not in model.orgs
+    assert ghost.id not in _model(match_app).orgs
+
+
+def test_a_replay_never_holds_a_request_s_uncommitted_rows(match_app: Flask, worker_b: Flask) -> None:
+    t_id = _network()["t"].id
+    own = _model(match_app)
+    with worker_b.app_context():  # another worker commits a change: a row for this one to replay
+        db.session.get(Organisation, t_id).needs = "bicycle lanes"
+        db.session.commit()
+    with match_app.test_request_context("/", method="POST"):
+        db.session.get(Organisation, t_id).needs = "never committed"
+        db.session.flush()
+        assert service.get_model() is own
+        db.session.rollback()
+    assert own.orgs[t_id].needs == "bicycle lanes"
+
+
+def test_a_post_request_reads_the_model_without_the_write_lock(
+    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s_id = _network()["s"].id
+    while_reading: list[bool] = []
+    load = service.load_snapshot
+
+    def spy(session: Any) -> Any:
+        snapshot = load(session)
+        while_reading.append(_writer_can_start(match_app))
+        return snapshot
+
+    monkeypatch.setattr(service, "load_snapshot", spy)
+    _release()
+    with match_app.test_request_context("/", method="POST"):
+        service.get_model()  # a build
+        assert while_reading == [True] and _writer_can_start(match_app)
+    with worker_b.app_context():
+        db.session.get(Organisation, s_id).offers = "bicycle lanes"
+        db.session.commit()
+    with match_app.test_request_context("/", method="POST"):
+        assert service.get_model().orgs[s_id].offers == "bicycle lanes"  # a replay
+        assert _writer_can_start(match_app)
+        db.session.rollback()
 
 
 def test_a_long_backlog_is_a_rebuild(
