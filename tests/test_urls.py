@@ -1,6 +1,8 @@
 """public_url and public_base: absolute links on config PUBLIC_URL, in and out of a request."""
 from __future__ import annotations
 
+import logging
+
 from covenant_hub.urls import public_base, public_url
 
 
@@ -29,24 +31,35 @@ def test_an_empty_public_url_falls_back_to_the_local_server(app):
     assert public_url("site.home") == "http://127.0.0.1:5000/"
 
 
-def test_reaching_the_site_under_another_host_warns_once(app_config, caplog):
+class _Messages(logging.Handler):
+    """Collects what the app logs, whatever other tests did to propagation and capture."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _warnings_while(public_url: str, app_config, hosts: list[str]) -> list[str]:
     from covenant_hub import create_app
 
-    app = create_app({**app_config, "PUBLIC_URL": "https://hub.example.org"})
+    app = create_app({**app_config, "PUBLIC_URL": public_url})
+    collected = _Messages()
+    app.logger.addHandler(collected)
     client = app.test_client()
-    with caplog.at_level("WARNING"):
-        client.get("/", headers={"Host": "hub.example.org"})
-        assert "COVENANT_PUBLIC_URL" not in caplog.text
-        client.get("/", headers={"Host": "203.0.113.7:8000"})
-        client.get("/", headers={"Host": "other.example"})
-    assert caplog.text.count("COVENANT_PUBLIC_URL is https://hub.example.org") == 1
-    assert "Reached as 203.0.113.7" in caplog.text
+    for host in hosts:
+        client.get("/", headers={"Host": host})
+    return [m for m in collected.messages if "COVENANT_PUBLIC_URL" in m]
 
 
-def test_a_local_run_on_the_local_default_does_not_warn(app_config, caplog):
-    from covenant_hub import create_app
+def test_reaching_the_site_under_another_host_warns_once(app_config):
+    assert _warnings_while("https://hub.example.org", app_config, ["hub.example.org"]) == []
+    warned = _warnings_while("https://hub.example.org", app_config,
+                             ["hub.example.org", "203.0.113.7:8000", "other.example"])
+    assert len(warned) == 1 and warned[0].startswith("Reached as 203.0.113.7 but COVENANT_PUBLIC_URL is")
 
-    client = create_app({**app_config, "PUBLIC_URL": "http://127.0.0.1:5000"}).test_client()
-    with caplog.at_level("WARNING"):
-        client.get("/", headers={"Host": "localhost:5000"})
-    assert "COVENANT_PUBLIC_URL" not in caplog.text
+
+def test_a_local_run_on_the_local_default_does_not_warn(app_config):
+    assert _warnings_while("http://127.0.0.1:5000", app_config, ["localhost:5000", "127.0.0.1:5000"]) == []
