@@ -15,6 +15,9 @@ class DefaultConfig:
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
     # Base of every absolute link (feeds, sitemap, API, mail), never the request's Host header.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust (0: none). Set it
+    # behind nginx, or every client looks like the proxy to the per-client rate limits.
+    TRUSTED_PROXIES = 0
     MAIL_SENDER = "Covenant Hub <no-reply@covenant-hub.local>"
     SMTP_HOST = ""
     SMTP_PORT = 587

@@ -32,6 +32,7 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         config["SECRET_KEY"] = _instance_secret_key(instance)
     config["DEMO_DATA"] = str(config.get("DEMO_DATA")).lower() not in {"0", "false", "no"}
     _https_only_cookies(config)
+    _behind_proxies(app)
 
 
 def _https_only_cookies(config: Config) -> None:
@@ -41,6 +42,16 @@ def _https_only_cookies(config: Config) -> None:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the headers of that many trusted proxies.
+    Never their Host: links are built on PUBLIC_URL (see urls.py)."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _normalise_database_url(url: str) -> str:

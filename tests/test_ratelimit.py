@@ -164,3 +164,20 @@ def test_limit_holds_across_processes(limited_config):
     # Each process alone stays within the limit; together they must be held to it once, not 3x.
     assert codes.count(200) == LIMIT
     assert codes.count(429) == (PROCESSES - 1) * LIMIT
+
+
+@pytest.mark.parametrize(("proxies", "limited"), [(0, True), (1, False)])
+def test_behind_a_trusted_proxy_clients_are_told_apart(limited_config, proxies, limited):
+    """Two clients behind one proxy: with TRUSTED_PROXIES set they have their own limits."""
+    from covenant_hub import create_app
+
+    limited_config.update({"TRUSTED_PROXIES": proxies, "RATELIMIT_REGISTER": "1 per hour"})
+    client = create_app(limited_config).test_client()
+
+    def register(client_ip: str) -> int:
+        return client.post("/account/register", data={"email": "not-an-address"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                           headers={"X-Forwarded-For": client_ip}).status_code
+
+    assert register("198.51.100.1") == 200
+    assert (register("198.51.100.2") == 429) is limited
