@@ -136,16 +136,21 @@ def update_event(user: Any, event: Event, data: EventInput) -> Event:
     return event
 
 
+def _change_state(row: Event | NewsItem, state: str, unchanged: str) -> None:
+    """Publishing stamps the publication time once; withdrawing keeps it for the record."""
+    if row.state == state:
+        raise EventsError(unchanged)
+    row.state = state
+    if state == "published" and row.published_at is None:
+        row.published_at = utcnow()
+    db.session.commit()
+
+
 def set_event_state(user: Any, event: Event, state: str) -> Event:
     """Publish (state "published") or withdraw to draft."""
     if not permissions.can_publish_event(user, event):
         raise NotAllowed(_("You may not publish this event."))
-    if event.state == state:
-        raise EventsError(_("Nothing to change: the event is already in that state."))
-    event.state = state
-    if state == "published" and event.published_at is None:
-        event.published_at = utcnow()
-    db.session.commit()
+    _change_state(event, state, _("Nothing to change: the event is already in that state."))
     return event
 
 
@@ -185,13 +190,8 @@ def update_news(user: Any, item: NewsItem, data: NewsInput) -> NewsItem:
 
 
 def set_news_state(user: Any, item: NewsItem, state: str) -> NewsItem:
-    """Publishing stamps the publication time once; withdrawing keeps it for the record."""
+    """Publish (state "published") or withdraw to draft."""
     if not permissions.can_publish_news(user, item):
         raise NotAllowed(_("You may not publish this news item."))
-    if item.state == state:
-        raise EventsError(_("Nothing to change: the news item is already in that state."))
-    item.state = state
-    if state == "published" and item.published_at is None:
-        item.published_at = utcnow()
-    db.session.commit()
+    _change_state(item, state, _("Nothing to change: the news item is already in that state."))
     return item
