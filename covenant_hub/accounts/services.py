@@ -18,6 +18,7 @@ from covenant_hub.accounts.models import SITE_ROLES, User
 from covenant_hub.accounts.passwords import hash_password, password_problem, verify_password
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.urls import public_url
 
 if TYPE_CHECKING:
     from covenant_hub.orgs.models import Membership
@@ -112,14 +113,14 @@ def remind_existing_account(email: str) -> None:
     if not user.is_confirmed:
         send_confirmation(user)
     else:
-        emails.send_account_exists_mail(user, tokens.external_url("accounts.login"),
-                                        tokens.external_url("accounts.forgot_password"))
+        emails.send_account_exists_mail(user, public_url("accounts.login"),
+                                        public_url("accounts.forgot_password"))
 
 
 def send_confirmation(user: User) -> None:
     """Mail (again) the confirmation link; sent after the commit so no mail names a lost account."""
     token = tokens.make_token(tokens.CONFIRM_PURPOSE, {"uid": user.id, "email": user.email})
-    emails.send_confirmation_mail(user, tokens.external_url("accounts.confirm_email", token=token))
+    emails.send_confirmation_mail(user, public_url("accounts.confirm_email", token=token))
 
 
 def resend_confirmation(email: str) -> None:
@@ -192,7 +193,7 @@ def request_password_reset(email: str) -> None:
         return
     payload = {"uid": user.id, "fp": tokens.password_fingerprint(user.password_hash)}
     token = tokens.make_token(tokens.RESET_PURPOSE, payload)
-    emails.send_reset_mail(user, tokens.external_url("accounts.reset_password", token=token))
+    emails.send_reset_mail(user, public_url("accounts.reset_password", token=token))
 
 
 def check_reset_token(token: str) -> User:

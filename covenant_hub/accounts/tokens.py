@@ -52,6 +52,8 @@ def password_fingerprint(password_hash: str) -> str:
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link for a mail, always on config PUBLIC_URL (see covenant_hub.urls).
 
+    Kept only for events/newsletter.py and events/issues.py; call `public_url` itself.
+
     Never the request's host: the Host header is the client's to choose, and a reset link built
     from it would carry the victim's token to the attacker's server (host header poisoning).
     """
