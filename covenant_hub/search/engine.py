@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,36 +95,30 @@ class SearchIndex:
             ix = self._open_locked()
         return ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
 
-    def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
-        """Add or replace documents (by ``key``) in one commit; raises IndexLocked on timeout."""
-        with self._lock:
-            ix = self._open_locked()
-        writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
-        count = 0
+    @contextmanager
+    def _committing(self, timeout: float | None) -> Iterator[Any]:
+        """A writer committed when the block ends, cancelled (lock released) if it raises."""
+        writer = self.writer(timeout)
         try:
-            for doc in docs:
-                writer.update_document(**to_fields(doc))
-                count += 1
+            yield writer
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+
+    def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
+        """Add or replace documents (by ``key``) in one commit; raises IndexLocked on timeout."""
+        count = 0
+        with self._committing(timeout) as writer:
+            for doc in docs:
+                writer.update_document(**to_fields(doc))
+                count += 1
         return count
 
     def remove(self, keys: Iterable[str], timeout: float | None = None) -> int:
         """Delete documents by key; returns how many index entries went."""
-        with self._lock:
-            ix = self._open_locked()
-        writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
-        removed = 0
-        try:
-            for key in keys:
-                removed += writer.delete_by_term("key", key)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return removed
+        with self._committing(timeout) as writer:
+            return sum(writer.delete_by_term("key", key) for key in keys)
 
     def rebuild(
         self, docs: Iterable[SearchDocument], progress: Progress | None = None, procs: int | None = None
