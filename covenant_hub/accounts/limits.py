@@ -7,8 +7,9 @@ and loosely per account, which slows a guesser spread over many addresses. Succe
 never count. Reset and confirmation mails are never refused with a 429 (that would block the
 owner and single out the address); over the limit the page answers as usual and no mail goes.
 
-Limiter keys carry a keyed hash of the folded address, never the address itself: the limiter's
-storage file is not a list of who tried to log in.
+Limiter keys carry a keyed hash of the address as accounts store it (`normalise_email`: one
+counter per account), never the address itself: the limiter's storage file is not a list of
+who tried to log in.
 """
 from __future__ import annotations
 
@@ -22,15 +23,11 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 from werkzeug.wrappers import Response
 
+from covenant_hub.accounts.services import normalise_email
 from covenant_hub.extensions import limiter
 
 View = TypeVar("View", bound=Callable[..., object])
 DIGEST_LENGTH = 32  # hex characters: 128 bits, plenty to keep accounts apart
-
-
-def fold_address(email: str) -> str:
-    """One spelling per address, so `Ann@X.org ` and `ann@x.org` share a counter."""
-    return email.strip().casefold()
 
 
 def address_digest(*parts: str) -> str:
@@ -43,7 +40,7 @@ def address_digest(*parts: str) -> str:
 
 
 def _submitted_address() -> str:
-    return fold_address(request.form.get("email") or "")
+    return normalise_email(request.form.get("email") or "")
 
 
 def _no_address() -> bool:
@@ -86,4 +83,4 @@ def may_send_account_mail(kind: str, email: str) -> bool:
     if not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
     item = parse(current_app.config["RATELIMIT_RESET_PER_ADDRESS"])
-    return limiter.limiter.hit(item, f"account-mail-{kind}", address_digest(fold_address(email)))
+    return limiter.limiter.hit(item, f"account-mail-{kind}", address_digest(normalise_email(email)))
