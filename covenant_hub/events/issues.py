@@ -9,7 +9,6 @@ run after a crash, sends only what was not sent yet.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -150,9 +149,10 @@ def compose(month: Month, language: str) -> tuple[str, str, str, int]:
     return subject, html, text, content.count
 
 
-def _deliveries(issue: NewsletterIssue) -> int:
-    return len(db.session.scalars(select(NewsletterDelivery.id).where(
-        NewsletterDelivery.issue_id == issue.id)).all())
+def _was_sent(issue: NewsletterIssue) -> bool:
+    """Whether any delivery exists: one row is enough, the issue may have gone to thousands."""
+    return db.session.scalar(select(NewsletterDelivery.id).where(
+        NewsletterDelivery.issue_id == issue.id).limit(1)) is not None
 
 
 @dataclass
@@ -173,7 +173,7 @@ def build_month(month_text: str) -> list[BuildResult]:
     for language in current_app.config["LANGUAGES"]:
         issue = db.session.scalar(select(NewsletterIssue).where(
             NewsletterIssue.month == str(month), NewsletterIssue.language == language))
-        if issue is not None and _deliveries(issue):
+        if issue is not None and _was_sent(issue):
             results.append(BuildResult(str(month), language, issue.item_count, "kept"))
             continue
         status = "updated" if issue is not None else "created"
@@ -221,17 +221,14 @@ def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
     db.session.commit()
 
 
-def send_month(month_text: str, on_sent: Callable[[], None] | None = None) -> int:
+def send_month(month_text: str) -> int:
     """Send what is pending for the month; returns how many messages went out."""
-    sent = 0
-    for issue, row in pending_deliveries(month_text):
+    pending = pending_deliveries(month_text)
+    for issue, row in pending:
         deliver(issue, row)
-        sent += 1
-        if on_sent is not None:
-            on_sent()
-    return sent
+    return len(pending)
 
 
-def preview_html(issue: NewsletterIssue) -> str:
-    """The stored HTML with a harmless placeholder where each reader's link will go."""
-    return issue.html.replace(UNSUBSCRIBE_MARK, "#unsubscribe")
+def preview(body: str) -> str:
+    """A stored issue body (HTML or text) with a harmless placeholder where each reader's link will go."""
+    return body.replace(UNSUBSCRIBE_MARK, "#unsubscribe")

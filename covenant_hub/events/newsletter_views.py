@@ -106,12 +106,11 @@ def _issue_or_404(month: str, language: str) -> NewsletterIssue:
 def preview_issue(month: str, language: str) -> Response:
     """The issue exactly as mailed (a whole HTML document of our own rendering)."""
     _staff_only()
-    return Response(issues.preview_html(_issue_or_404(month, language)), mimetype="text/html")
+    return Response(issues.preview(_issue_or_404(month, language).html), mimetype="text/html")
 
 
 @bp.route("/newsletter/issues/<month>/<language>.txt")
 @login_required
 def preview_issue_text(month: str, language: str) -> Response:
     _staff_only()
-    issue = _issue_or_404(month, language)
-    return Response(issue.text.replace(issues.UNSUBSCRIBE_MARK, "#unsubscribe"), mimetype="text/plain")
+    return Response(issues.preview(_issue_or_404(month, language).text), mimetype="text/plain")
