@@ -33,7 +33,13 @@ from covenant_hub.forum.models import (
     Thread,
     new_external_id,
 )
-from covenant_hub.forum.watching import group_target, notifications_for, thread_target
+from covenant_hub.forum.watching import (
+    group_target,
+    mention_notifications,
+    notifications_for,
+    post_link,
+    thread_target,
+)
 
 MAX_TITLE = 300
 MAX_BODY = 20_000
@@ -245,11 +251,9 @@ def _new_mentions(post: Post, editor: Any, added: list[Any]) -> list[Any]:
     if not added or post.state != "visible":
         return []
     thread = post.thread
-    items = notifications_for(post, thread, thread.group, editor, added)
     told = set(db.session.scalars(select(Notification.user_id).where(
-        Notification.link == items[0].link, Notification.kind == "mention"))) if items else set()
-    added_ids = {u.id for u in added} - told
-    return [item for item in items if item.kind == "mention" and item.user_id in added_ids]
+        Notification.link == post_link(thread, post), Notification.kind == "mention")))
+    return mention_notifications(post, thread, thread.group, editor, {u.id for u in added} - told)
 
 
 def revisions_of(post: Post) -> list[PostRevision]:

@@ -54,13 +54,14 @@ def set_level(user: Any, target: str, level: str) -> None:
     db.session.commit()
 
 
-def _levels(thread: Thread, group: Group) -> dict[int, str]:
-    """Effective levels of everyone who set one on this thread or its group."""
-    rows = db.session.execute(
-        select(Watch.user_id, Watch.target, Watch.level).where(
-            Watch.target.in_([group_target(group.id), thread_target(thread.id)])
-        )
-    ).all()
+def _levels(thread: Thread, group: Group, user_ids: set[int] | None = None) -> dict[int, str]:
+    """Effective levels of everyone (or of `user_ids`) who set one on this thread or its group."""
+    query = select(Watch.user_id, Watch.target, Watch.level).where(
+        Watch.target.in_([group_target(group.id), thread_target(thread.id)])
+    )
+    if user_ids is not None:
+        query = query.where(Watch.user_id.in_(user_ids))
+    rows = db.session.execute(query).all()
     levels: dict[int, str] = {}
     for user_id, _target, level in sorted(rows, key=lambda row: row[1].startswith("t:")):
         levels[user_id] = level  # thread rows come last and win
@@ -103,6 +104,17 @@ def _kind(user_id: int, level: str, mentioned: set[int], thread: Thread, is_open
     return "watching" if level == "watching" else None
 
 
+def post_link(thread: Thread, post: Post) -> str:
+    """A path, not a URL: works in requests, CLI and imports."""
+    return f"/forum/t/{thread.id}#post-{post.id}"
+
+
+def _item(user_id: int, kind: str, actor: Any, thread: Thread, link: str) -> NotificationInput:
+    return NotificationInput(
+        user_id=user_id, kind=kind, actor_name=actor.name, subject=thread.title, link=link
+    )
+
+
 def notifications_for(
     post: Post, thread: Thread, group: Group, actor: Any, mentioned: list[User] | None = None
 ) -> list[NotificationInput]:
@@ -114,14 +126,27 @@ def notifications_for(
         candidates.add(thread.author_id)
     candidates.discard(actor.id)
     is_opening = thread.post_count <= 1
-    link = f"/forum/t/{thread.id}#post-{post.id}"  # a path: works in requests, CLI and imports
+    link = post_link(thread, post)
     items = []
     for user_id in sorted(_readers(group, candidates)):
         kind = _kind(user_id, levels.get(user_id, "normal"), mentioned_ids, thread, is_opening)
         if kind:
-            items.append(
-                NotificationInput(
-                    user_id=user_id, kind=kind, actor_name=actor.name, subject=thread.title, link=link
-                )
-            )
+            items.append(_item(user_id, kind, actor, thread, link))
     return items
+
+
+def mention_notifications(
+    post: Post, thread: Thread, group: Group, actor: Any, user_ids: set[int]
+) -> list[NotificationInput]:
+    """Mentions alone, for people an edit names: the same muted and may-read rules as a new
+    post, without looking at the watchers or the thread's author."""
+    candidates = user_ids - {actor.id}
+    if not candidates:
+        return []
+    levels = _levels(thread, group, candidates)
+    link = post_link(thread, post)
+    return [
+        _item(user_id, "mention", actor, thread, link)
+        for user_id in sorted(_readers(group, candidates))
+        if levels.get(user_id, "normal") != "muted"
+    ]
