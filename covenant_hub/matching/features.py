@@ -350,20 +350,22 @@ def _via_partner(model: MatchModel, row: int, link: str) -> np.ndarray:
     return graph.adj[link].matvec(peers)
 
 
-def city_features(model: MatchModel, req: Request, backwards: bool = False) -> dict[str, np.ndarray]:
-    """A city looking for peer or candidate cities. With `backwards`, the text part is what
-    the candidate needs against what the requester offers (for the reciprocal score)."""
+def city_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
+    """A city looking for peer or candidate cities."""
     graph, c, row = model.graph, req.candidates, req.row
     features = _common(model, req)
-    if backwards:
-        features["text"] = _text(model, row, "needs", c)
-    else:
-        features["text"] = _text(model, row, "offers", c)
+    features["text"] = _text(model, row, "offers", c)
     features["shared_partners"] = _scaled(_adamic_adar(model, row)[c])
     pops = graph.logpop[c]
     features["population"] = np.nan_to_num(np.exp(-np.abs(pops - graph.logpop[row])), nan=0.0)
     features["practices"] = _scaled(np.log1p(model.practice_count[c]))
     return features
+
+
+def reciprocal_text(model: MatchModel, req: Request) -> np.ndarray:
+    """What each candidate city needs against what the requester offers: the one part of the
+    reciprocal city-to-city score that differs from the forward one."""
+    return _text(model, req.row, "needs", req.candidates)
 
 
 def _adamic_adar(model: MatchModel, row: int) -> np.ndarray:

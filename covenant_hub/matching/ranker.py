@@ -87,7 +87,7 @@ def score_all(model: MatchModel, org_id: int, kind: str) -> Scored:
     weights = weights_for(model, profile, kind)
     scores = combine(features, weights)
     if profile == "city":
-        back = combine(feat.city_features(model, request, backwards=True), weights)
+        back = combine({**features, "text": feat.reciprocal_text(model, request)}, weights)
         scores = np.sqrt(np.clip(scores, 0, None) * np.clip(back, 0, None))
     return Scored(request, profile, features, scores)
 
