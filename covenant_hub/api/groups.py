@@ -9,45 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api import bp
-from covenant_hub.errors import error_response
+from covenant_hub.api import bp, paging
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.models import Group, Post, Thread
 from covenant_hub.markup import render_markdown
 from covenant_hub.urls import public_url
-
-
-def _page_args() -> tuple[int, int] | None:
-    config = current_app.config
-    page_raw, size_raw = (
-        request.args.get("page", "1"),
-        request.args.get("per_page", str(config["API_PAGE_SIZE"])),
-    )
-    if not page_raw.isdigit() or not size_raw.isdigit():
-        return None
-    page, size = int(page_raw), int(size_raw)
-    if not (1 <= page <= 1_000_000 and 1 <= size <= config["API_MAX_PAGE_SIZE"]):
-        return None
-    return page, size
-
-
-def _paged(query: Any, page: int, size: int, render: Any) -> Any:
-    pagination = db.paginate(query, page=page, per_page=size, error_out=False)
-    return jsonify(
-        {
-            "total": pagination.total,
-            "page": page,
-            "per_page": size,
-            "pages": pagination.pages,
-            "items": [render(item) for item in pagination.items],
-        }
-    )
 
 
 def _group(group: Group) -> dict[str, Any]:
@@ -82,21 +54,23 @@ def _thread(thread: Thread) -> dict[str, Any]:
 @bp.route("/groups")
 def list_groups_api() -> Any:
     """`?page=&per_page=&kind=`"""
-    args = _page_args()
-    if args is None:
-        return error_response(400, "Invalid parameter 'page' or 'per_page'")
+    try:
+        page, per_page = paging.page_args()
+    except paging.InvalidParameter as error:
+        return paging.invalid_parameter(error)
     query = select(Group).where(perm.visible_group_filter(current_user)).order_by(Group.id)
     if request.args.get("kind"):
         query = query.where(Group.kind == request.args["kind"])
-    return _paged(query, *args, _group)
+    return paging.paged_json(db.paginate(query, page=page, per_page=per_page, error_out=False), _group)
 
 
 @bp.route("/threads")
 def list_threads_api() -> Any:
     """`?page=&per_page=&group=<group id>`: newest activity first."""
-    args = _page_args()
-    if args is None:
-        return error_response(400, "Invalid parameter 'page' or 'per_page'")
+    try:
+        page, per_page = paging.page_args()
+    except paging.InvalidParameter as error:
+        return paging.invalid_parameter(error)
     query = (
         select(Thread)
         .join(Group, Group.id == Thread.group_id)
@@ -106,7 +80,7 @@ def list_threads_api() -> Any:
     )
     if request.args.get("group"):
         query = query.where(Group.external_id == request.args["group"])
-    return _paged(query, *args, _thread)
+    return paging.paged_json(db.paginate(query, page=page, per_page=per_page, error_out=False), _thread)
 
 
 @bp.route("/threads/<external_id>")
