@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.search import documents
-from covenant_hub.search.permissions import audiences_for, may_see
+from covenant_hub.search.permissions import may_see
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
 from covenant_hub.search.schema import SearchDocument, date_number, resolve_language
 
@@ -59,8 +59,8 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _wanted(q: SearchQuery, doc: SearchDocument, audiences: tuple[str, ...]) -> bool:
-    if not may_see(audiences, doc.audience):
+def _wanted(q: SearchQuery, doc: SearchDocument) -> bool:
+    if not may_see(q.audiences, doc.audience):
         return False
     if q.group_id and doc.group_id != q.group_id:
         return False
@@ -95,14 +95,16 @@ def _hit(doc: SearchDocument, words: list[str]) -> SearchHit:
                      date_number(doc.date), _mark(snippet, words), _mark(doc.title, words))  # fmt: skip
 
 
-def search(q: SearchQuery, user: Any) -> SearchResults:
-    """Every-word substring search over titles and bodies, newest first, visibility applied."""
+def search(q: SearchQuery) -> SearchResults:
+    """Every-word substring search over titles and bodies, newest first, visibility applied.
+
+    Visibility is ``q.audiences``, the same the index filters on (already computed by the caller).
+    """
     words = [w for w in WORD.findall(q.text or "") if w.upper() not in ("AND", "OR", "NOT")][:8]
     if not words:
         return SearchResults([], 0, q.page, q.page_size)
-    audiences = audiences_for(user)
     kinds = [k for k in _columns() if not q.types or k in q.types]
-    docs = [d for kind in kinds for d in _candidates(kind, words) if _wanted(q, d, audiences)]
+    docs = [d for kind in kinds for d in _candidates(kind, words) if _wanted(q, d)]
     docs.sort(key=lambda d: date_number(d.date), reverse=True)
     start = (max(1, q.page) - 1) * q.page_size
     hits = [_hit(d, words) for d in docs[start : start + q.page_size]]

@@ -155,7 +155,10 @@ class SearchService:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, q: SearchQuery, user: Any = None) -> SearchAnswer:
-        """Search the index, or the database when the index is not usable."""
+        """Search the index, or the database when the index is not usable.
+
+        Both see what ``q.audiences`` may see; ``user`` is unused (left for existing callers).
+        """
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
@@ -165,7 +168,7 @@ class SearchService:
                 return SearchAnswer(self.index.search(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading
                 self.mark_broken(error)
-        return SearchAnswer(fallback.search(q, user), degraded=True)
+        return SearchAnswer(fallback.search(q), degraded=True)
 
 
 def get_service(app: Flask) -> SearchService:

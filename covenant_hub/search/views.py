@@ -22,7 +22,7 @@ def search_page() -> str:
     q = params.query_from_args(request.args, audiences_for(current_user), current_language())
     answer = None
     if q.text.strip():
-        answer = get_service(current_app).search(q, current_user)
+        answer = get_service(current_app).search(q)
     hits = answer.results.hits if answer else []
     return render_template(
         "search/results.html", q=q, answer=answer, urls=hit_urls(hits), params=params,
