@@ -17,7 +17,7 @@ from covenant_hub.extensions import db
 from covenant_hub.orgs.interchange import ImportOptions, import_folder
 from covenant_hub.search import indexer
 from covenant_hub.search.service import get_service
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in
 from tests.factories import make_org, make_user
 
 SAMPLE_DIR = "covenant_hub/data/demo"
@@ -83,14 +83,6 @@ def _crawl(page, base: str) -> tuple[int, list[tuple[str, int, str]]]:
     return len(seen), failures
 
 
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(base + "/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_load_state()
-
-
 def test_every_reachable_page_answers_for_a_visitor_and_an_admin(app, live_server, page) -> None:
     _seed(app)
     base = live_server.url
@@ -99,7 +91,7 @@ def test_every_reachable_page_answers_for_a_visitor_and_an_admin(app, live_serve
     assert page.get_attribute("html", "lang") == "ky"
     anonymous_pages, anonymous_failures = _crawl(page, base)
 
-    _log_in(page, base, "admin@example.org")
+    log_in(page, base, "admin@example.org")
     assert page.get_attribute("html", "lang") == "ru"
     admin_pages, admin_failures = _crawl(page, base)
 

@@ -2,10 +2,7 @@
 page and the agenda, downloads the .ics, and subscribes to the newsletter through the outbox."""
 from __future__ import annotations
 
-import email
-import re
 from datetime import UTC, datetime, timedelta
-from email import policy
 from pathlib import Path
 
 from icalendar import Calendar
@@ -13,18 +10,11 @@ from sqlalchemy import select
 
 from covenant_hub.events.models import NewsletterSubscription
 from covenant_hub.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in, mailed_path
 from tests.factories import make_org, make_user
 
 NEWS_TITLE = "Бишкек заменил 12 000 уличных фонарей"
 EVENT_TITLE = "Мастер-класс: энергоаудит школ"
-
-
-def _log_in(page, url: str, address: str) -> None:
-    page.goto(url + "/account/login")
-    page.fill("input[name=email]", address)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main form[method=post] [type=submit]")
 
 
 def _publish(page) -> None:
@@ -58,16 +48,6 @@ def _write_event(page, url: str, organiser_id: int, day: datetime) -> None:
     _publish(page)
 
 
-def _confirmation_path(outbox: Path) -> str:
-    messages = sorted(outbox.glob("*.eml"))
-    assert messages, "no confirmation mail in the outbox"
-    message = email.message_from_bytes(messages[-1].read_bytes(), policy=policy.default)
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    match = re.search(r"https?://[^/\s]+(/newsletter/confirm/\S+)", text)
-    assert match, text
-    return match.group(1)
-
-
 def test_staff_publish_and_a_visitor_follows(app, live_server, page, tmp_path):
     organiser = make_org(kind="supporter", name="Центр энергоэффективности", country="kg")
     make_user(role="staff", email="staff@example.org", language="ru")
@@ -77,7 +57,7 @@ def test_staff_publish_and_a_visitor_follows(app, live_server, page, tmp_path):
     url = live_server.url
     day = datetime.now(UTC) + timedelta(days=10)
 
-    _log_in(page, url, "staff@example.org")
+    log_in(page, url, "staff@example.org")
     assert page.get_attribute("html", "lang") == "ru"
     _write_news(page, url)
     _write_event(page, url, organiser_id, day)
@@ -107,7 +87,7 @@ def test_staff_publish_and_a_visitor_follows(app, live_server, page, tmp_path):
     page.select_option("select[name=language]", "ky")
     page.click("main form[method=post] [type=submit]")
     assert page.locator(".flash-success").count() == 1
-    page.goto(url + _confirmation_path(live_server.outbox()))
+    page.goto(url + mailed_path(live_server.outbox(), "/newsletter/confirm/"))
     page.click("main form[method=post] [type=submit]")
     assert page.locator(".flash-success").count() == 1
     db.session.expire_all()

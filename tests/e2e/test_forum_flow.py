@@ -9,17 +9,8 @@ from covenant_hub.accounts.models import User
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in
 from tests.factories import make_group, make_group_member, make_org, make_thread, make_user
-
-
-def _log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_practice_question_mention_and_moderation(app, live_server, page) -> None:
@@ -41,7 +32,7 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     db.session.commit()
 
     # The author writes a practice in Kyrgyz and submits it.
-    _log_in(page, base, emails["author"])
+    log_in(page, base, emails["author"])
     page.goto(base + "/practices/new")
     page.fill("input[name=title]", "Мектептердин чатырларын жылуулоо")
     page.select_option("select[name=language]", "ky")
@@ -53,13 +44,13 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     page.click("form[action$='/submit'] [type=submit]")
 
     # Staff publish it.
-    _log_in(page, base, emails["staff"])
+    log_in(page, base, emails["staff"])
     page.goto(practice_url)
     page.click("form[action$='/publish'] [type=submit]")
     page.wait_for_load_state()
 
     # Another member asks the owner, mentioning the author.
-    _log_in(page, base, emails["asker"])
+    log_in(page, base, emails["asker"])
     page.goto(practice_url)
     page.click("a[href*='/forum/ask/']")
     assert "@[Айгүл Асанова]" in page.input_value("textarea[name=body]")
@@ -79,7 +70,7 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     assert "Чатырды кантип жылуулагансыздар?" in page.inner_text("#discussions")
 
     # The author sees the notification (badge in the navigation, then the page).
-    _log_in(page, base, emails["author"])
+    log_in(page, base, emails["author"])
     assert page.locator("nav .badge").inner_text() == "1"
     page.click("nav a[href='/account/notifications']")
     notice = page.inner_text("main")
@@ -92,7 +83,7 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
                             title="Чатыр жылуулоо (кайталанма)")
     duplicate_id = duplicate.id
     db.session.commit()
-    _log_in(page, base, emails["moderator"])
+    log_in(page, base, emails["moderator"])
     page.goto(question_url)
     page.fill("input[name=other_id]", str(duplicate_id))
     page.click("form[action$='/merge'] [type=submit]")
@@ -105,6 +96,6 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     assert page.goto(f"{base}/forum/t/{duplicate_id}").status == 404  # merged away
 
     # The asker now finds it locked.
-    _log_in(page, base, emails["asker"])
+    log_in(page, base, emails["asker"])
     page.goto(question_url)
     assert page.locator("#reply-form").count() == 0

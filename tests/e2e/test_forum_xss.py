@@ -8,7 +8,7 @@ from datetime import timedelta
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, services
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in
 from tests.factories import make_group, make_group_member, make_user
 from tests.library.xss import XSS_PAYLOADS
 
@@ -31,12 +31,7 @@ def test_forum_pages_with_payloads_fire_nothing(app, live_server, page) -> None:
     db.session.commit()  # end our transaction: it would hold SQLite's write lock
 
     for email in (staff_email, evil_email):
-        page.context.clear_cookies()
-        page.goto(live_server.url + "/account/login")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", TEST_PASSWORD)
-        page.click("main form[method=post] [type=submit]")
-        page.wait_for_load_state()
+        log_in(page, live_server.url, email)
         urls = ["/forum/", f"/forum/g/{group_id}", "/account/notifications", "/forum/log"]
         urls += [f"/forum/t/{thread_id}" for thread_id in threads]
         for url in urls:

@@ -4,19 +4,10 @@ supporter's admin logs in, finds the invitation and accepts; the exchange shows 
 from __future__ import annotations
 
 from covenant_hub.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in
 from tests.factories import make_link, make_org, make_user
 
 BISHKEK = (42.87, 74.59)
-
-
-def _log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_load_state()
 
 
 def _seed() -> dict:
@@ -44,7 +35,7 @@ def test_city_files_request_in_russian_and_supporter_accepts(app, live_server, p
     base = live_server.url
     seeded = _seed()
 
-    _log_in(page, base, seeded["city_admin"])
+    log_in(page, base, seeded["city_admin"])
     assert page.get_attribute("html", "lang") == "ru", page.inner_text("main")
     page.goto(f"{base}/orgs/kant")
     page.click("main a[href$='/matching/orgs/kant/requests/new']")
@@ -69,7 +60,7 @@ def test_city_files_request_in_russian_and_supporter_accepts(app, live_server, p
     page.wait_for_load_state()
     assert page.locator("#proposal-energy-agency .match-state-pending").count() == 1
 
-    _log_in(page, base, seeded["supporter_admin"])
+    log_in(page, base, seeded["supporter_admin"])
     page.click("nav a[href='/matching/']")
     page.click("#incoming-invitations a")
     assert "Поможете нам с освещением?" in page.inner_text("main")
@@ -80,7 +71,7 @@ def test_city_files_request_in_russian_and_supporter_accepts(app, live_server, p
 
     page.goto(f"{base}/orgs/energy-agency")
     assert "Кант" in page.inner_text("ul.partners")
-    _log_in(page, base, seeded["city_admin"])
+    log_in(page, base, seeded["city_admin"])
     page.goto(f"{base}/orgs/kant")
     partners = page.inner_text("ul.partners")
     assert "Энергетическое агентство" in partners and "светодиодными" in partners

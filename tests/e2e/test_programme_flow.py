@@ -5,16 +5,13 @@ says so."""
 
 from __future__ import annotations
 
-import email
 import re
 from datetime import date
-from email import policy
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from covenant_hub.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import confirm_account, fill_registration, log_in
 from tests.factories import make_user
 
 PASSWORD = "ysyk-kol-tarmagy-2026"
@@ -22,38 +19,13 @@ NETWORK = "Ысык-Көл шаарларынын тармагы"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _confirmation_link(outbox: Path) -> str:
-    for path in sorted(outbox.glob("*.eml"), reverse=True):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        match = re.search(r"https?://\S+/account/confirm/\S+", message.get_body(("plain",)).get_content())
-        if match:
-            return match.group(0)
-    raise AssertionError("no confirmation mail in the outbox")
-
-
-def _log_in(page, url: str, address: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(url + "/account/login")
-    page.fill("input[name=email]", address)
-    page.fill("input[name=password]", password)
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_url(lambda url: "/account/login" not in url)
-
-
 def _register_in_kyrgyz(page, server) -> None:
     page.goto(server.url + "/")
     page.click("button[lang=ky]")
-    page.goto(server.url + "/account/register")
-    page.fill("input[name=name]", "Айнура Касымова")
-    page.fill("input[name=email]", "ainura@example.kg")
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=password_repeat]", PASSWORD)
-    page.select_option("select[name=language]", "ky")
+    fill_registration(page, server.url, "Айнура Касымова", "ainura@example.kg", PASSWORD, "ky")
     page.click("main form[method=post] [type=submit]")
     page.wait_for_url(lambda url: "/account/register" not in url)
-    page.goto(_confirmation_link(server.outbox()).replace("http://127.0.0.1:5000", server.url))
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_url(lambda url: "/account/confirm" not in url)
+    confirm_account(page, server.url, server.outbox())
 
 
 def _apply(page, server) -> str:
@@ -82,23 +54,23 @@ def test_network_becomes_a_supporter_then_is_suspended(app, live_server, page):
     server = live_server
 
     _register_in_kyrgyz(page, server)
-    _log_in(page, server.url, "ainura@example.kg", PASSWORD)
+    log_in(page, server.url, "ainura@example.kg", PASSWORD)
     application_url = _apply(page, server)
 
-    _log_in(page, server.url, staff_email, TEST_PASSWORD)
+    log_in(page, server.url, staff_email)
     page.goto(application_url)
     page.fill("#accept-form textarea[name=notes]", "Тармак талаптарга жооп берет.")
     page.click("#accept-form button[type=submit]")
     expect(page.locator(".flash-success")).to_have_count(1)
 
-    _log_in(page, server.url, "ainura@example.kg", PASSWORD)
+    log_in(page, server.url, "ainura@example.kg", PASSWORD)
     page.goto(application_url)
     for box in page.locator("#agreement-form input[type=checkbox]").all():
         box.check()
     page.click("#agreement-form button[type=submit]")
     expect(page.locator(".flash-success")).to_have_count(1)
 
-    _log_in(page, server.url, admin_email, TEST_PASSWORD)
+    log_in(page, server.url, admin_email)
     page.goto(application_url)
     page.fill("#record-form input[name=signed_on]", date.today().isoformat())
     page.fill("#record-form input[name=signatory_name]", "Айнура Касымова")
@@ -110,7 +82,7 @@ def test_network_becomes_a_supporter_then_is_suspended(app, live_server, page):
     expect(page.locator(".flash-success")).to_have_count(1)
     expect(page.locator("a[download]")).to_have_count(1)
 
-    _log_in(page, server.url, "ainura@example.kg", PASSWORD)
+    log_in(page, server.url, "ainura@example.kg", PASSWORD)
     page.goto(application_url)
     page.click(f"main a:has-text('{NETWORK}')")
     profile_url = page.url
@@ -125,7 +97,7 @@ def test_network_becomes_a_supporter_then_is_suspended(app, live_server, page):
     page.goto(server.url + "/orgs/?kind=supporter&q=Ысык-Көл")
     assert NETWORK in page.inner_text("main table")
 
-    _log_in(page, server.url, admin_email, TEST_PASSWORD)
+    log_in(page, server.url, admin_email)
     page.goto(profile_url)
     page.click("main a[href$='/suspension']")
     page.fill("textarea[name=reason]", "Жылдык отчет берилген жок.")

@@ -10,17 +10,8 @@ from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer
 from covenant_hub.search.service import get_service
-from tests.conftest import TEST_PASSWORD
+from tests.e2e.steps import log_in
 from tests.factories import make_group, make_org, make_practice, make_thread, make_user
-
-
-def _log_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/account/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main form[method=post] [type=submit]")
-    page.wait_for_load_state()
 
 
 def test_member_finds_a_kyrgyz_practice_by_an_inflected_word(app, live_server, page) -> None:
@@ -37,7 +28,7 @@ def test_member_finds_a_kyrgyz_practice_by_an_inflected_word(app, live_server, p
     indexer.rebuild(get_service(app).index, procs=1)  # as `make run` does before serving
     db.session.commit()  # end our transaction: the server must not wait on our lock
 
-    _log_in(page, base, email)
+    log_in(page, base, email)
     page.goto(base + "/forum/")
     assert page.locator("label[for=site-search]").count() == 1  # named for screen readers
     page.focus("#site-search")
