@@ -18,6 +18,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum.models import GROUP_KINDS, JOIN_POLICIES, VISIBILITIES, Group, Post, Thread
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.references import is_known, org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import Organisation
 
@@ -52,11 +53,14 @@ def posts(value: Any) -> list[dict[str, Any]]:
     return parsed
 
 
-def _known(context: ImportContext, namespace: str, loader: Any) -> set[str]:
-    found = set(context.known.get(namespace, set()))
-    if namespace not in context.db_ids:
-        context.db_ids[namespace] = set(loader())
-    return found | context.db_ids[namespace]
+def _group_ids() -> Iterable[str]:
+    return db.session.scalars(select(Group.external_id))
+
+
+def _practice_ids() -> Iterable[str]:
+    from covenant_hub.library.models import Practice
+
+    return db.session.scalars(select(Practice.external_id))
 
 
 class GroupsFile(FileHandler):
@@ -74,9 +78,7 @@ class GroupsFile(FileHandler):
     }
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
-        if values.get("owner") and values["owner"] not in _known(
-            context, "organisations", lambda: bulk.org_ids_by_external_id()
-        ):
+        if values.get("owner") and not org_known(context, values["owner"]):
             yield "owner", f"unknown organisation {values['owner']!r}"
 
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
@@ -133,18 +135,13 @@ class ThreadsFile(FileHandler):
     }
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
-        groups = _known(context, "groups", lambda: db.session.scalars(select(Group.external_id)))
-        if values["group"] not in groups:
+        if not is_known(context, "groups", values["group"], _group_ids):
             yield "group", f"unknown group {values['group']!r}"
-        from covenant_hub.library.models import Practice
-
-        if values.get("practice") and values["practice"] not in _known(
-            context, "practices", lambda: db.session.scalars(select(Practice.external_id))
-        ):
+        if values.get("practice") and not is_known(context, "practices", values["practice"], _practice_ids):
             yield "practice", f"unknown practice {values['practice']!r}"
         for post in values["posts"]:
             org = post["author"].get("org")
-            if org and org not in _known(context, "organisations", lambda: bulk.org_ids_by_external_id()):
+            if org and not org_known(context, org):
                 yield "posts", f"unknown organisation {org!r}"
 
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from covenant_hub.extensions import db
 from covenant_hub.library.models import RESULT_FIELDS, Practice
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.references import org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import SECTORS
 
@@ -55,11 +56,7 @@ class PracticesFile(FileHandler):
     }
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
-        if values["org"] in context.known.get("organisations", set()):
-            return
-        if "organisations" not in context.db_ids:
-            context.db_ids["organisations"] = set(bulk.org_ids_by_external_id())
-        if values["org"] not in context.db_ids["organisations"]:
+        if not org_known(context, values["org"]):
             yield "org", f"unknown organisation {values['org']!r}"
 
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:

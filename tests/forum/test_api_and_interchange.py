@@ -69,3 +69,19 @@ def test_bad_thread_lines_are_rejected_with_line_and_field(app, tmp_path, world)
     result = import_folder(folder, ImportOptions())
     assert not result.ok and "threads.jsonl:1: group" in str(result.errors[0])
     assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+
+
+def test_thread_references_are_checked_against_the_file_and_the_database(app, tmp_path, world) -> None:
+    folder = tmp_path / "refs"
+    folder.mkdir()
+    post = {"author": {"name": "A", "org": "no-such-org"}, "body": "hi"}
+    lines = [
+        {"id": "t1", "group": world.public.external_id, "title": "x", "posts": [post]},
+        {"id": "t2", "group": "g-new", "title": "y", "practice": "nope", "posts": [{"body": "hi"}]},
+    ]
+    (folder / "groups.jsonl").write_text(json.dumps({"id": "g-new", "kind": "forum", "title": "New"}) + "\n")
+    (folder / "threads.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    errors = [str(e) for e in import_folder(folder, ImportOptions()).errors]
+    assert any("threads.jsonl:1: posts" in e and "no-such-org" in e for e in errors), errors
+    assert any("threads.jsonl:2: practice" in e for e in errors), errors
+    assert not any("group" in e for e in errors), errors
