@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from covenant_hub.accounts import services
@@ -180,16 +179,8 @@ def profile() -> Page:
         else:
             flash(_("Your profile has been saved."), "info")
             return redirect(url_for("accounts.profile"))
-    organisations = [(membership, _org_url(membership.organisation.external_id))
-                     for membership in services.user_memberships(user)]
-    return render_template("accounts/profile.html", form=form, user=user, organisations=organisations)
-
-
-def _org_url(external_id: str) -> str:
-    try:
-        return url_for("orgs.view_profile", external_id=external_id)
-    except BuildError:  # the organisation pages are not mounted in this build
-        return f"/orgs/{external_id}"
+    return render_template("accounts/profile.html", form=form, user=user,
+                           memberships=services.user_memberships(user))
 
 
 def _has_remember_cookie() -> bool:
