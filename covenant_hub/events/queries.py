@@ -172,8 +172,8 @@ def published_news(limit: int = 50, offset: int = 0, language: str = "",
 
 def drafts_for(org_ids: set[int] | None) -> tuple[list[NewsItem], list[Event]]:
     """Unpublished items the user may edit: all for staff (None), else their organisations'."""
-    news = select(NewsItem).where(NewsItem.state == "draft")
-    events = select(Event).where(Event.state == "draft")
+    news = select(NewsItem).options(joinedload(NewsItem.organisation)).where(NewsItem.state == "draft")
+    events = select(Event).options(joinedload(Event.organiser)).where(Event.state == "draft")
     if org_ids is not None:
         news = news.where(NewsItem.org_id.in_(org_ids))
         events = events.where(Event.organiser_id.in_(org_ids))
