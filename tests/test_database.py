@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from covenant_hub.extensions import db
+from tests.dblocks import writer_can_start
 
 WRITERS = 4
 WRITES_EACH = 15
@@ -59,32 +60,16 @@ def test_concurrent_writers_never_see_database_is_locked(app, app_config: dict[s
     assert db.session.execute(select(func.count(Organisation.id))).scalar() == WRITERS * WRITES_EACH
 
 
-def _writer_can_start(app) -> bool:
-    """Whether another connection gets the write lock right now (no waiting)."""
-    import sqlite3
-
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
-
-
 def test_reading_only_commands_leave_the_write_lock_to_others(app):
     from covenant_hub.database import reading_only
 
     db.session.rollback()
     db.session.execute(text("SELECT 1"))  # a CLI transaction: IMMEDIATE, holds the write lock
-    assert not _writer_can_start(app)
+    assert not writer_can_start(app)
     db.session.rollback()
     with reading_only():
         db.session.execute(text("SELECT 1"))  # DEFERRED: a long read blocks no writer
-        assert _writer_can_start(app)
+        assert writer_can_start(app)
         db.session.rollback()
 
 
@@ -94,7 +79,7 @@ def test_match_evaluate_holds_no_transaction_while_it_scores(app, runner, monkey
     seen = []
 
     def spy(*args, **kwargs):
-        seen.append(_writer_can_start(app))
+        seen.append(writer_can_start(app))
         return []
 
     monkeypatch.setattr(cli, "evaluate", spy)

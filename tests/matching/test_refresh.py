@@ -28,6 +28,7 @@ from covenant_hub.matching.ranker import recommend
 from covenant_hub.matching.records import LinkRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
 from covenant_hub.orgs.models import Organisation, OrgLink
+from tests.dblocks import writer_can_start
 from tests.factories import make_link, make_org, make_practice, make_user
 from tests.matching.builders import OSH, two_clusters
 
@@ -347,22 +348,6 @@ def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(
 
 
 # -- a request's session is never the model's ------------------------------------------------
-def _writer_can_start(app: Flask) -> bool:
-    """Whether another connection gets the SQLite write lock right now (no waiting)."""
-    import sqlite3
-
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
-
-
 def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> None:
     _network()
     _release()
@@ -399,20 +384,20 @@ def test_a_post_request_reads_the_model_without_the_write_lock(
 
     def spy(session: Any) -> Any:
         snapshot = load(session)
-        while_reading.append(_writer_can_start(match_app))
+        while_reading.append(writer_can_start(match_app))
         return snapshot
 
     monkeypatch.setattr(service, "load_snapshot", spy)
     _release()
     with match_app.test_request_context("/", method="POST"):
         service.get_model()  # a build
-        assert while_reading == [True] and _writer_can_start(match_app)
+        assert while_reading == [True] and writer_can_start(match_app)
     with worker_b.app_context():
         db.session.get(Organisation, s_id).offers = "bicycle lanes"
         db.session.commit()
     with match_app.test_request_context("/", method="POST"):
         assert service.get_model().orgs[s_id].offers == "bicycle lanes"  # a replay
-        assert _writer_can_start(match_app)
+        assert writer_can_start(match_app)
         db.session.rollback()
 
 
