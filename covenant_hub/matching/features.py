@@ -61,6 +61,8 @@ class Request:
     candidates: np.ndarray
     distance: np.ndarray
     ppr: np.ndarray
+    # Set by `network_features`, read again by the reasons of each result.
+    recent_joiners: RecentJoiners | None = None
 
 
 def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> Request:
@@ -166,6 +168,7 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     features["via_partner"] = _scaled(_via_partner(model, row, link)[c])
     features["twin_vote"] = _twin_vote(model, row, link)[c]
     features["cohort_vote"] = _cohort_vote(model, req, link, known)
+    req.recent_joiners = recent_joiners(model, link)
     features.update(_recruiting(model, req, link))
     degree = graph.deg[link][c]
     features["popularity"] = _scaled(np.log1p(degree))
@@ -268,7 +271,7 @@ def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndar
     set, or one joining years after the last import) gets little of it: for it the news is stale.
     A city with no date, or one that joined within those months, gets it in full."""
     graph, c = model.graph, req.candidates
-    recent = recent_joiners(model, link)
+    recent = req.recent_joiners
     if recent is None:
         return dict.fromkeys(("recruiting_share", "recruiting_count", "recruiting_near"), np.zeros(len(c)))
     fade = freshness(model, req.row, recent)

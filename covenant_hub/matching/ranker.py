@@ -46,8 +46,6 @@ class Scored:
     profile: str
     features: dict[str, np.ndarray]
     scores: np.ndarray
-    # What the reasons of several results share, computed once (recent joiners, say).
-    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def weights_for(model: MatchModel, profile: str, kind: str) -> dict[str, float]:

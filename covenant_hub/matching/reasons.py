@@ -183,12 +183,10 @@ def _twins_chose(model: MatchModel, scored: Scored, position: int) -> list[dict[
 
 
 def _recruiting(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
-    from covenant_hub.matching.features import RECRUITING_KM, freshness, recent_joiners
+    from covenant_hub.matching.features import RECRUITING_KM, freshness
 
     mine, theirs = _rows(scored, position)
-    if "recent_joiners" not in scored.memo:
-        scored.memo["recent_joiners"] = recent_joiners(model, LINK_OF_KIND[scored.request.kind])
-    recent = scored.memo["recent_joiners"]
+    recent = scored.request.recent_joiners
     if recent is None or freshness(model, mine, recent) < 0.5:
         return []  # old news for this city: not a reason worth telling
     members = model.graph.neighbours(theirs, LINK_OF_KIND[scored.request.kind])
