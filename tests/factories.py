@@ -12,6 +12,14 @@ from covenant_hub.orgs.models import Membership, Organisation, OrgLink
 _sequence = itertools.count(1)
 
 
+def _saved(model: type, defaults: dict[str, Any], fields: dict[str, Any]) -> Any:
+    """A `model` row from the factory's defaults overridden by the test's fields, committed."""
+    record = model(**{**defaults, **fields})
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
 def make_org(**fields: Any) -> Organisation:
     """An active signatory unless told otherwise."""
     number = next(_sequence)
@@ -25,11 +33,7 @@ def make_org(**fields: Any) -> Organisation:
         "sectors": [],
         "commitments": [],
     }
-    values.update(fields)
-    org = Organisation(**values)
-    db.session.add(org)
-    db.session.commit()
-    return org
+    return _saved(Organisation, values, fields)
 
 
 def make_user(password: str | None = None, role: str = "member", confirmed: bool = True,
@@ -83,11 +87,7 @@ def make_practice(org: Organisation | None = None, **fields: Any):
         "state": "published",
         "published": utcnow().date(),
     }
-    values.update(fields)
-    practice = Practice(**values)
-    db.session.add(practice)
-    db.session.commit()
-    return practice
+    return _saved(Practice, values, fields)
 
 
 def make_supporter_application(user: User | None = None, state: str = "submitted", **fields: Any):
@@ -104,11 +104,7 @@ def make_supporter_application(user: User | None = None, state: str = "submitted
     }
     if state in ("agreement_completed", "live"):
         values["acknowledged"] = list(COMMITMENTS)
-    values.update(fields)
-    application = SupporterApplication(**values)
-    db.session.add(application)
-    db.session.commit()
-    return application
+    return _saved(SupporterApplication, values, fields)
 
 
 def make_group(**fields: Any):
@@ -120,11 +116,7 @@ def make_group(**fields: Any):
         "external_id": f"group-{number}", "kind": "forum", "title": f"Group {number}",
         "description": "", "language": "en", "visibility": "public", "join_policy": "open",
     }
-    values.update(fields)
-    group = Group(**values)
-    db.session.add(group)
-    db.session.commit()
-    return group
+    return _saved(Group, values, fields)
 
 
 def make_thread(group, author=None, posts: int = 1, **fields: Any):
@@ -185,11 +177,7 @@ def make_event(organiser: Organisation | None = None, **fields: Any):
         "state": "published",
         "published_at": utcnow(),
     }
-    values.update(fields)
-    event = Event(**values)
-    db.session.add(event)
-    db.session.commit()
-    return event
+    return _saved(Event, values, fields)
 
 
 def make_news(org: Organisation | None = None, **fields: Any):
@@ -207,8 +195,4 @@ def make_news(org: Organisation | None = None, **fields: Any):
         "state": "published",
         "published_at": utcnow(),
     }
-    values.update(fields)
-    item = NewsItem(**values)
-    db.session.add(item)
-    db.session.commit()
-    return item
+    return _saved(NewsItem, values, fields)
