@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from covenant_hub.extensions import db
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.references import org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import (
     COMMITMENTS,
@@ -77,7 +78,7 @@ class LinksFile(FileHandler):
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
         for end in ("source", "target"):
-            if not _org_known(values[end], context):
+            if not org_known(context, values[end]):
                 yield end, f"unknown organisation {values[end]!r}"
         if values["source"] == values["target"]:
             yield "target", "an organisation cannot be linked to itself"
@@ -111,11 +112,3 @@ def _without_empty(record: dict[str, Any]) -> dict[str, Any]:
         for key, value in record.items()
         if value is not None and value != []
     }
-
-
-def _org_known(external_id: str, context: ImportContext) -> bool:
-    if external_id in context.known.get("organisations", set()):
-        return True
-    if "organisations" not in context.db_ids:
-        context.db_ids["organisations"] = set(bulk.org_ids_by_external_id())
-    return external_id in context.db_ids["organisations"]
