@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, country_name
+from covenant_hub.i18n import LANGUAGE_NAMES
+from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, country_name, label
 
 TYPE_LABELS = {
     "practice": _l("Practice"), "thread": _l("Discussion"), "post": _l("Post"),
@@ -14,7 +15,6 @@ FACET_TITLES = {
     "type": _l("Type"), "sector": _l("Sector"), "country": _l("Country"), "lang": _l("Language"),
     "kind": _l("Organisation kind"), "year": _l("Year"),
 }  # fmt: skip
-LANGUAGE_LABELS = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 
 
 def type_label(value: str) -> str:
@@ -30,11 +30,11 @@ def facet_label(name: str, value: str) -> str:
     if name == "type":
         return type_label(value)
     if name == "lang":
-        return LANGUAGE_LABELS.get(value, value)
+        return LANGUAGE_NAMES.get(value, value)
     if name == "country":
         return country_name(value)
     if name == "sector":
-        return str(SECTOR_LABELS.get(value, value))
+        return label(SECTOR_LABELS, value)
     if name == "kind":
-        return str(KIND_LABELS.get(value, value))
+        return label(KIND_LABELS, value)
     return value.replace("_", " ")
