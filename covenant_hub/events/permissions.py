@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from covenant_hub.accounts.permissions import is_logged_in, is_staff
-from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -20,18 +19,18 @@ WRITING_KINDS = ("supporter",)
 BLOCKED_STATUSES = ("suspended",)
 
 
-
-
 def writable_orgs(user: Any) -> list[Organisation]:
-    """Supporters this user administers and that are not suspended: whom they may write for."""
+    """Supporters this user administers and that are not suspended: whom they may write for.
+
+    Read through the memberships' relationship: a page asks this several times (view, edit,
+    choices, the service's own check) and after the first load the session already holds them.
+    """
     if not is_logged_in(user):
         return []
-    ids = [m.org_id for m in user.memberships if m.role == "org_admin"]
-    if not ids:
-        return []
-    orgs = db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids))).all()
-    return [org for org in orgs
-            if org.kind in WRITING_KINDS and org.status not in BLOCKED_STATUSES]
+    orgs = [m.organisation for m in user.memberships if m.role == "org_admin"]
+    return sorted((org for org in orgs
+                   if org is not None and org.kind in WRITING_KINDS and org.status not in BLOCKED_STATUSES),
+                  key=lambda org: org.id)
 
 
 def can_write_for(user: Any, org_id: int | None) -> bool:
