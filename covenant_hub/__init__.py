@@ -20,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.load(app, config)
 
-    from covenant_hub import database, errors, i18n, ratelimit, security
+    from covenant_hub import database, errors, i18n, markup, ratelimit, security
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
     from covenant_hub.events import register_events
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ratelimit.register_rate_limits(app)
     security.register_security(app)
     errors.register_error_pages(app)
+    markup.register_markup(app)  # the |markdown filter: library, forum and events pages use it
     register_accounts(app)
     register_orgs(app)
     register_library(app)
