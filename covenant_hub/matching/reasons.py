@@ -107,10 +107,14 @@ def reasons_for(model: MatchModel, scored: Scored, position: int,
           weights.get(name, 0.0) * values[position], name)
          for name, values in scored.features.items()), reverse=True)
     reasons: list[dict[str, Any]] = []
+    asked = set()  # several features share a builder (every vote asks _neighbours_chose): once is enough
     for _lift, value, name in contributions:
         if value <= 0 or name not in BUILDERS:
             continue
         builder = _your_members if (name, scored.profile) == ("country_share", "reach") else BUILDERS[name]
+        if builder in asked:
+            continue
+        asked.add(builder)
         for reason in builder(model, scored, position):
             if reason["code"] not in {r["code"] for r in reasons}:
                 reasons.append(reason)
