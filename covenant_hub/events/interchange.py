@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from covenant_hub.clock import utcnow
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem, as_utc
@@ -115,7 +116,8 @@ class EventsFile(_OrgReferences):
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = select(Event).where(Event.state == "published").order_by(Event.external_id)
+        query = (select(Event).options(joinedload(Event.organiser))
+                 .where(Event.state == "published").order_by(Event.external_id))
         for event in db.session.scalars(query):
             yield event_record(event)
 
@@ -187,7 +189,8 @@ class NewsFile(_OrgReferences):
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = select(NewsItem).where(NewsItem.state == "published").order_by(NewsItem.external_id)
+        query = (select(NewsItem).options(joinedload(NewsItem.organisation))
+                 .where(NewsItem.state == "published").order_by(NewsItem.external_id))
         for item in db.session.scalars(query):
             record = {
                 "id": item.external_id, "title": item.title, "published": _time_text(item.published_at),
