@@ -132,3 +132,17 @@ def test_linking_over_http_shows_the_organisation_on_the_page(world, client):
                            follow_redirects=True)
     assert "is now listed as involved" in response.text
     assert f"/orgs/{world.sibling.external_id}" in response.text
+
+
+@pytest.mark.parametrize("role, offered", [
+    ("anonymous", False), ("member", False), ("owner_admin", False), ("supporter_admin", True),
+    ("other_admin", False), ("staff", True), ("admin", True),
+])
+def test_who_is_offered_organisations_to_list_as_involved(world, role, offered):
+    from flask_login import AnonymousUserMixin
+
+    from covenant_hub.library.page import linkable_orgs
+
+    practice = draft_of(world, state="published")
+    user = world.users.get(role, AnonymousUserMixin())
+    assert [org.id for org in linkable_orgs(user, practice)] == ([world.sibling.id] if offered else [])
