@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -105,7 +106,9 @@ def post_doc(post: Any) -> SearchDocument | None:
 # -- loading by key -------------------------------------------------------------------------
 
 
-def _models() -> dict[str, Any]:
+@cache
+def models() -> dict[str, Any]:
+    """Index type -> model, built once: the drain looks a kind up for every key."""
     from covenant_hub.events.models import Event, NewsItem
     from covenant_hub.forum.models import Post, Thread
     from covenant_hub.library.models import Practice
@@ -132,10 +135,10 @@ def _thread_bodies(thread_ids: Iterable[int]) -> dict[int, list[str]]:
     return bodies
 
 
-def _load(kind: str, ids: list[int]) -> list[Any]:
+def load(kind: str, ids: list[int]) -> list[Any]:
     from covenant_hub.forum.models import Post, Thread
 
-    model = _models()[kind]
+    model = models()[kind]
     stmt = select(model).where(model.id.in_(ids))
     if model is Post:
         stmt = stmt.options(joinedload(Post.thread).joinedload(Thread.group))
@@ -163,12 +166,12 @@ def documents_for(keys: Iterable[str]) -> dict[str, SearchDocument]:
     ids: dict[str, list[int]] = defaultdict(list)
     for key in keys:
         kind, _, raw = key.partition(":")
-        if kind in _models() and raw.isdigit():
+        if kind in models() and raw.isdigit():
             ids[kind].append(int(raw))
     out: dict[str, SearchDocument] = {}
     for kind, wanted in ids.items():
         for start in range(0, len(wanted), 500):
-            out.update((d.key, d) for d in build(kind, _load(kind, wanted[start : start + 500])))
+            out.update((d.key, d) for d in build(kind, load(kind, wanted[start : start + 500])))
     return out
 
 
@@ -194,7 +197,7 @@ def expand(keys: Iterable[str]) -> set[str]:
 
 def all_documents(chunk: int = 1000) -> Iterator[SearchDocument]:
     """Every document the database holds, streamed in id order chunk by chunk (for rebuilds)."""
-    for kind, model in _models().items():
+    for kind, model in models().items():
         last = 0
         while True:
             ids = list(
@@ -202,7 +205,7 @@ def all_documents(chunk: int = 1000) -> Iterator[SearchDocument]:
             )
             if not ids:
                 break
-            yield from build(kind, _load(kind, ids))
+            yield from build(kind, load(kind, ids))
             last = ids[-1]
             db.session.expunge_all()
 
@@ -216,4 +219,4 @@ def count_records() -> int:
     """Rows a rebuild will read: the length of its progress bar."""
     from sqlalchemy import func
 
-    return sum(db.session.scalar(select(func.count()).select_from(m)) or 0 for m in _models().values())
+    return sum(db.session.scalar(select(func.count()).select_from(m)) or 0 for m in models().values())

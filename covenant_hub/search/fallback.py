@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 from markupsafe import escape
 from sqlalchemy import and_, or_, select
@@ -27,32 +26,24 @@ SNIPPET_CHARS = 220
 WORD = re.compile(r"\w[\w'-]*", re.UNICODE)
 
 
-def _columns() -> dict[str, tuple[Any, list[Any]]]:
-    from covenant_hub.events.models import Event, NewsItem
-    from covenant_hub.forum.models import Post, Thread
-    from covenant_hub.library.models import Practice
-    from covenant_hub.orgs.models import Organisation
-
-    return {
-        "practice": (Practice, [Practice.title, Practice.summary, Practice.body]),
-        "thread": (Thread, [Thread.title]),
-        "post": (Post, [Post.body]),
-        "organisation": (Organisation, [Organisation.name, Organisation.description,
-                                        Organisation.needs, Organisation.offers]),
-        "event": (Event, [Event.title, Event.description]),
-        "news": (NewsItem, [NewsItem.title, NewsItem.summary, NewsItem.body]),
-    }  # fmt: skip
+# The text columns searched for each index type (the models come from documents.models()).
+SEARCHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "practice": ("title", "summary", "body"), "thread": ("title",), "post": ("body",),
+    "organisation": ("name", "description", "needs", "offers"), "event": ("title", "description"),
+    "news": ("title", "summary", "body"),
+}  # fmt: skip
 
 
 def _candidates(kind: str, words: list[str]) -> list[SearchDocument]:
-    model, cols = _columns()[kind]
+    model = documents.models()[kind]
+    cols = [getattr(model, name) for name in SEARCHED_COLUMNS[kind]]
     every_word = and_(
         *(or_(*(col.ilike(f"%{_escape_like(w)}%", escape="\\") for col in cols)) for w in words)
     )
     ids = list(
         db.session.scalars(select(model.id).where(every_word).order_by(model.id.desc()).limit(PER_TYPE))
     )
-    return list(documents.build(kind, documents._load(kind, ids))) if ids else []
+    return list(documents.build(kind, documents.load(kind, ids))) if ids else []
 
 
 def _escape_like(word: str) -> str:
@@ -103,7 +94,7 @@ def search(q: SearchQuery) -> SearchResults:
     words = [w for w in WORD.findall(q.text or "") if w.upper() not in ("AND", "OR", "NOT")][:8]
     if not words:
         return SearchResults([], 0, q.page, q.page_size)
-    kinds = [k for k in _columns() if not q.types or k in q.types]
+    kinds = [k for k in SEARCHED_COLUMNS if not q.types or k in q.types]
     docs = [d for kind in kinds for d in _candidates(kind, words) if _wanted(q, d)]
     docs.sort(key=lambda d: date_number(d.date), reverse=True)
     start = (max(1, q.page) - 1) * q.page_size
