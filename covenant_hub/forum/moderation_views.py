@@ -21,7 +21,7 @@ from covenant_hub.forum.forms import (
     SplitForm,
     SuspendForm,
 )
-from covenant_hub.forum.models import Group, Suspension, Thread
+from covenant_hub.forum.models import Group, Post, Suspension, Thread
 from covenant_hub.forum.views import bp, group_or_404, post_or_404, run, thread_or_404, thread_url
 
 DONE = "success"
@@ -32,6 +32,20 @@ def _moderator_thread(thread_id: int) -> Thread:
     if not perm.may_moderate(access) or not ActionForm().validate_on_submit():
         abort(403 if not perm.may_moderate(access) else 400)
     return thread
+
+
+def _moderated_post(post_id: int) -> Post:
+    post, access = post_or_404(post_id)
+    if not perm.may_moderate(access):
+        abort(403)
+    return post
+
+
+def _moderated_group(group_id: int) -> Group:
+    group, access = group_or_404(group_id)
+    if not perm.may_moderate(access):
+        abort(403)
+    return group
 
 
 @bp.route("/t/<int:thread_id>/pin", methods=["POST"])
@@ -89,9 +103,7 @@ def split_thread(thread_id: int) -> Response:
 
 
 def _post_action(post_id: int, state: str) -> Response:
-    post, access = post_or_404(post_id)
-    if not perm.may_moderate(access):
-        abort(403)
+    post = _moderated_post(post_id)
     if run(moderation.set_post_state, post, state, ReasonForm().reason.data or "") is None:
         flash(_("Done."), DONE)
     return redirect(thread_url(post.thread_id) + f"#post-{post.id}")
@@ -119,9 +131,7 @@ def restore_post(post_id: int) -> Response:
 @login_required
 def keep_post(post_id: int) -> Response:
     """Dismiss the flags: the moderator decides the post may stay."""
-    post, access = post_or_404(post_id)
-    if not perm.may_moderate(access):
-        abort(403)
+    post = _moderated_post(post_id)
     if run(moderation.dismiss_flags, post, ReasonForm().reason.data or "") is None:
         flash(_("Done."), DONE)
     return redirect(
@@ -132,9 +142,7 @@ def keep_post(post_id: int) -> Response:
 @bp.route("/g/<int:group_id>/moderation")
 @login_required
 def moderate_group(group_id: int) -> str:
-    group, access = group_or_404(group_id)
-    if not perm.may_moderate(access):
-        abort(403)
+    group = _moderated_group(group_id)
     return render_template(
         "forum/moderation.html",
         group=group,
@@ -184,9 +192,7 @@ def _suspend_from(form: SuspendForm, group: Group | None) -> None:
 @bp.route("/g/<int:group_id>/suspend", methods=["POST"])
 @login_required
 def suspend_in_group(group_id: int) -> Response:
-    group, access = group_or_404(group_id)
-    if not perm.may_moderate(access):
-        abort(403)
+    group = _moderated_group(group_id)
     _suspend_from(SuspendForm(), group)
     return redirect(url_for("forum.moderate_group", group_id=group.id))
 
