@@ -1,7 +1,7 @@
 """Telling people about programme steps, each in their own language.
 
 Every notice is an e-mail (covenant_hub.mail.send_mail, worded in the recipient's language by
-`deliver`) and, where the accounts domain offers it, a row on the person's notifications page
+`deliver`) and a row on the person's notifications page
 (accounts.notifications with its DESCRIBERS registry; worded at display time). Notices are sent
 after the step's commit, so a failing mail server never undoes a decision.
 """
@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from covenant_hub.accounts import notifications
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.i18n import supported_languages
@@ -55,27 +56,17 @@ DESCRIBERS: dict[str, Callable[[str, str], str]] = {
 
 
 def register_describers() -> None:
-    """Teach the accounts notifications page our kinds (when that registry exists)."""
-    try:
-        from covenant_hub.accounts.notifications import DESCRIBERS as registry
-    except ImportError:
-        return
-    registry.update(DESCRIBERS)
+    """Teach the accounts notifications page our kinds."""
+    notifications.DESCRIBERS.update(DESCRIBERS)
 
 
 def _store_in_app(users: list[User], notice: Notice, actor: str = "") -> None:
     """One notifications-page row per person, without a second e-mail (ours was sent)."""
-    try:
-        from covenant_hub.accounts.notifications import DESCRIBERS as registry
-        from covenant_hub.accounts.notifications import NotificationInput
-        from covenant_hub.accounts.notifications import notify as store
-    except ImportError:
-        return
-    if not notice.kind or notice.kind not in registry:
+    if not notice.kind or notice.kind not in notifications.DESCRIBERS:
         return
     link = _path(notice)
-    store(
-        [NotificationInput(u.id, notice.kind, actor, notice.name[:300], link) for u in users],
+    notifications.notify(
+        [notifications.NotificationInput(u.id, notice.kind, actor, notice.name[:300], link) for u in users],
         send_email=False,
     )
 
