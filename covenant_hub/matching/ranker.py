@@ -112,16 +112,16 @@ def diversify(scores: np.ndarray, groups: np.ndarray, top: int, lam: float) -> n
     top_score = scores.max()
     relevance = scores / top_score if top_score > 0 else np.ones_like(scores)
     picked: list[int] = []
-    taken: dict[int, int] = {}
+    _, group_of = np.unique(groups, return_inverse=True)
+    taken = np.zeros(group_of.max() + 1)  # picks so far per group
     available = np.ones(len(scores), dtype=bool)
     for _ in range(min(top, len(scores))):
-        crowd = np.array([taken.get(int(g), 0) for g in groups], dtype=float) if picked else 0.0
-        share = crowd / len(picked) if picked else 0.0
+        share = taken[group_of] / len(picked) if picked else 0.0
         value = np.where(available, lam * relevance - (1 - lam) * share, -np.inf)
         best = int(np.argmax(value))
         picked.append(best)
         available[best] = False
-        taken[int(groups[best])] = taken.get(int(groups[best]), 0) + 1
+        taken[group_of[best]] += 1
     return np.array(picked, dtype=int)
 
 
