@@ -45,7 +45,8 @@ def word_stems(text: str) -> list[str]:
     return [word[:STEM_CHARS] for word in WORD.findall(text.lower()) if not word.isdigit()]
 
 
-def practice_text(practice: Practice) -> str:
+def practice_text(practice: Any) -> str:
+    """The text compared: the same for the fitted rows and the page's practice."""
     return f"{practice.title}\n{practice.summary or ''}"
 
 
@@ -65,7 +66,7 @@ def _fit(key: tuple[Any, ...]) -> RelatedModel:
     if len(rows) < 2:
         return RelatedModel(key, [], [], None, None)
     vectorizer = TfidfVectorizer(analyzer=word_stems, sublinear_tf=True, max_features=100_000)
-    matrix = vectorizer.fit_transform(f"{r.title}\n{r.summary or ''}" for r in rows)
+    matrix = vectorizer.fit_transform(practice_text(r) for r in rows)
     return RelatedModel(key, [r.id for r in rows], [r.translation_group for r in rows],
                         vectorizer, matrix)
 
