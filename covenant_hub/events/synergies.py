@@ -2,22 +2,18 @@
 
 Deliberately cheap (a few indexed queries, no model): words of the title matched by prefix
 (so Kyrgyz and Russian endings do not hide a match), the organiser's sectors, and the
-organiser's country. The forum is optional: without it, or with a different shape, the
-page simply shows no groups.
+organiser's country.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from flask import url_for
 from sqlalchemy import or_, select
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.routing import BuildError
 
 from covenant_hub.events.models import Event
 from covenant_hub.extensions import db
+from covenant_hub.forum.models import Group
 from covenant_hub.library.models import Practice
 from covenant_hub.orgs.models import Organisation
 
@@ -30,7 +26,7 @@ SHOWN = 5
 @dataclass
 class Synergies:
     practices: list[Practice] = field(default_factory=list)
-    groups: list[tuple[str, str | None]] = field(default_factory=list)  # (title, url or None)
+    groups: list[Group] = field(default_factory=list)
     supporters: list[Organisation] = field(default_factory=list)
 
 
@@ -73,34 +69,15 @@ def related_practices(event: Event) -> list[Practice]:
     return candidates[:SHOWN]
 
 
-def _group_url(group: Any) -> str | None:
-    for endpoint, values in (("forum.show_group", {"group_id": group.id}),
-                             ("forum.show_group", {"external_id": group.external_id}),
-                             ("forum.view_group", {"group_id": group.id})):
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            continue
-    return None
-
-
-def related_groups(event: Event) -> list[tuple[str, str | None]]:
-    """Public groups whose title shares a word with the event; [] when there is no forum."""
-    try:
-        from covenant_hub.forum.models import Group
-    except ImportError:
-        return []
+def related_groups(event: Event) -> list[Group]:
+    """Public groups whose title shares a word with the event."""
     words = keywords(event.title)
     if not words:
         return []
-    try:
-        query = (select(Group).where(Group.visibility == "public",
-                                     or_(*[Group.title.ilike(f"%{w}%") for w in words]))
-                 .limit(SHOWN))
-        return [(group.title, _group_url(group)) for group in db.session.scalars(query)]
-    except (AttributeError, SQLAlchemyError):
-        db.session.rollback()
-        return []
+    query = (select(Group).where(Group.visibility == "public",
+                                 or_(*[Group.title.ilike(f"%{w}%") for w in words]))
+             .limit(SHOWN))
+    return list(db.session.scalars(query))
 
 
 def supporters_nearby(event: Event) -> list[Organisation]:
