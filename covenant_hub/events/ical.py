@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from icalendar import Calendar, Timezone
+from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from covenant_hub.clock import utcnow
@@ -62,8 +62,3 @@ def build_calendar(events: Iterable[Event], links: dict[int, str], name: str) ->
         calendar.add_component(_component(event, links.get(event.id, ""), stamp))
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def zone_components(calendar: Calendar) -> list[Timezone]:
-    """The VTIMEZONE parts of a parsed calendar (used by tests and checks)."""
-    return [part for part in calendar.walk("VTIMEZONE")]

@@ -14,7 +14,6 @@ KIND_LABELS = {
     "masterclass": _l("Master class"),
     "webinar": _l("Webinar"),
 }
-STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
 
 
 def _locale(language: str | None = None) -> str:
