@@ -16,7 +16,7 @@ from covenant_hub.extensions import db
 from covenant_hub.matching import service
 from covenant_hub.matching.models import Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
-from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation
+from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
 from covenant_hub.orgs import labels
 from covenant_hub.orgs.models import Organisation
 
@@ -167,18 +167,18 @@ class KindList:
 def recommendation_lists(
     org: Organisation, kinds: tuple[str, ...] = RECOMMENDABLE, top: int = RECOMMENDATIONS_PER_KIND
 ) -> list[KindList]:
-    """The engine's top lists per kind for an organisation's "who could help" page."""
-    out = []
+    """The engine's top lists per kind for an organisation's "who could help" page: one model
+    read and one query for the organisations, whatever the number of kinds."""
+    model = service.get_model()
+    found = {}
     for kind in kinds:
         try:
-            matches = service.recommendations(org, kind, top)
+            found[kind] = recommend(model, org.id, kind, top)
         except UnknownOrganisation:
-            matches = []
-        orgs = {
-            o.id: o
-            for o in db.session.scalars(
-                select(Organisation).where(Organisation.id.in_([m.org_id for m in matches]))
-            )
-        }
-        out.append(KindList(kind, [(orgs.get(m.org_id), m, render(m.reasons)) for m in matches]))
-    return out
+            found[kind] = []
+    ids = [m.org_id for matches in found.values() for m in matches]
+    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    return [
+        KindList(kind, [(orgs.get(m.org_id), m, render(m.reasons)) for m in matches])
+        for kind, matches in found.items()
+    ]
