@@ -43,20 +43,9 @@ def _changed(obj: Any, *names: str) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _practice(obj: Any, _how: str) -> list[str]:
-    return [f"practice:{obj.id}"]
-
-
-def _organisation(obj: Any, _how: str) -> list[str]:
-    return [f"organisation:{obj.id}"]
-
-
-def _event(obj: Any, _how: str) -> list[str]:
-    return [f"event:{obj.id}"]
-
-
-def _news(obj: Any, _how: str) -> list[str]:
-    return [f"news:{obj.id}"]
+def _own_key(prefix: str) -> KeysFor:
+    """For records whose change touches only their own document."""
+    return lambda obj, _how: [f"{prefix}:{obj.id}"]
 
 
 def _group(obj: Any, how: str) -> list[str]:
@@ -87,8 +76,8 @@ def default_registry() -> dict[type, KeysFor]:
     from covenant_hub.orgs.models import Organisation
 
     return {
-        Practice: _practice, Organisation: _organisation, Event: _event, NewsItem: _news,
-        Group: _group, Thread: _thread, Post: _post,
+        Practice: _own_key("practice"), Organisation: _own_key("organisation"), Event: _own_key("event"),
+        NewsItem: _own_key("news"), Group: _group, Thread: _thread, Post: _post,
     }  # fmt: skip
 
 
