@@ -33,17 +33,13 @@ def build_command(month: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def send_command(month: str, as_json: bool) -> None:
     """Mail the built issue of MONTH to every confirmed subscriber not yet served."""
-    try:
-        pending = issues.pending_deliveries(month)
-    except issues.IssueError as error:
-        raise click.ClickException(str(error)) from error
-    sent = 0
     # With --json the bar goes to stderr so that stdout stays one JSON document.
     stream = click.get_text_stream("stderr") if as_json else None
-    with click.progressbar(pending, label="Sending", file=stream) as bar:
-        for issue, row in bar:
-            issues.deliver(issue, row)
-            sent += 1
+    try:
+        sent = issues.send_month(
+            month, lambda pending: click.progressbar(pending, label="Sending", file=stream))
+    except issues.IssueError as error:
+        raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps({"month": month, "sent": sent}))
     else:

@@ -9,6 +9,8 @@ run after a crash, sends only what was not sent yet.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -221,11 +223,16 @@ def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
     db.session.commit()
 
 
-def send_month(month_text: str) -> int:
-    """Send what is pending for the month; returns how many messages went out."""
+def send_month(month_text: str,
+               progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext) -> int:
+    """Send what is pending for the month; returns how many messages went out.
+
+    `progress` wraps the pending list (the CLI passes click.progressbar).
+    """
     pending = pending_deliveries(month_text)
-    for issue, row in pending:
-        deliver(issue, row)
+    with progress(pending) as items:
+        for issue, row in items:
+            deliver(issue, row)
     return len(pending)
 
 
