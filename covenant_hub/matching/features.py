@@ -397,7 +397,7 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     graph, c, row = model.graph, req.candidates, req.row
     features = _common(model, req)
     near = np.zeros(len(c))
-    members = member_rows(model, row)
+    members = all_members = member_rows(model, row)
     # An even spread of at most REACH_MEMBERS members keeps the cost per request bounded.
     if len(members) > REACH_MEMBERS:
         members = members[np.linspace(0, len(members) - 1, REACH_MEMBERS).astype(int)]
@@ -416,7 +416,7 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     link = LINK_OF_KIND.get(model.orgs[graph.ids[row]].kind, "supported_by")
     features["unserved"] = (graph.deg[link][c] == 0).astype(float)
     features["text"] = _text(model, row, "needs", c)
-    pops = graph.logpop[member_rows(model, row)]
+    pops = graph.logpop[all_members]
     mean = np.nanmean(pops) if np.isfinite(pops).any() else np.nan
     features["population"] = np.nan_to_num(np.exp(-np.abs(graph.logpop[c] - mean)), nan=0.0)
     return features
