@@ -176,22 +176,30 @@ def documents_for(keys: Iterable[str]) -> dict[str, SearchDocument]:
 
 
 def expand(keys: Iterable[str]) -> set[str]:
-    """Replace ``group:<id>`` and ``thread-posts:<id>`` by the plain keys they stand for."""
+    """Replace ``group:<id>`` and ``thread-posts:<id>`` by the plain keys they stand for.
+
+    One query for all the groups' threads and one for all the posts, whatever the batch holds.
+    """
     from covenant_hub.forum.models import Post, Thread
 
     plain: set[str] = set()
+    groups: set[int] = set()
+    threads: set[int] = set()
     for key in keys:
         kind, _, raw = key.partition(":")
         if kind == "group" and raw.isdigit():
-            threads = list(db.session.scalars(select(Thread.id).where(Thread.group_id == int(raw))))
-            plain.update(f"thread:{t}" for t in threads)
-            posts = db.session.scalars(select(Post.id).where(Post.thread_id.in_(threads))) if threads else []
-            plain.update(f"post:{p}" for p in posts)
+            groups.add(int(raw))
         elif kind == "thread-posts" and raw.isdigit():
-            posts = db.session.scalars(select(Post.id).where(Post.thread_id == int(raw)))
-            plain.update(f"post:{p}" for p in posts)
+            threads.add(int(raw))
         else:
             plain.add(key)
+    if groups:
+        in_groups = set(db.session.scalars(select(Thread.id).where(Thread.group_id.in_(groups))))
+        plain.update(f"thread:{t}" for t in in_groups)
+        threads |= in_groups
+    if threads:
+        posts = db.session.scalars(select(Post.id).where(Post.thread_id.in_(threads)))
+        plain.update(f"post:{p}" for p in posts)
     return plain
 
 
