@@ -7,8 +7,6 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from covenant_hub.urls import public_url
-
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
 
@@ -47,14 +45,3 @@ def read_token(purpose: str, token: str, max_age: int) -> dict[str, Any]:
 def password_fingerprint(password_hash: str) -> str:
     """A short digest of the current hash: once the password changes, old reset links stop working."""
     return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:20]
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for a mail, always on config PUBLIC_URL (see covenant_hub.urls).
-
-    Kept only for events/newsletter.py and events/issues.py; call `public_url` itself.
-
-    Never the request's host: the Host header is the client's to choose, and a reset link built
-    from it would carry the victim's token to the attacker's server (host header poisoning).
-    """
-    return public_url(endpoint, **values)

@@ -19,7 +19,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from covenant_hub.accounts.tokens import external_url
 from covenant_hub.clock import utcnow
 from covenant_hub.events import labels
 from covenant_hub.events.models import (
@@ -34,6 +33,7 @@ from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
 from covenant_hub.mail import send_mail
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.urls import public_url
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 UNSUBSCRIBE_MARK = "%%UNSUBSCRIBE_URL%%"
@@ -126,11 +126,11 @@ def collect(month: Month, language: str) -> IssueContent:
 
 
 def _links(content: IssueContent) -> dict[str, str]:
-    links = {f"practice-{p.id}": external_url("library.show_practice", practice_id=p.id)
+    links = {f"practice-{p.id}": public_url("library.show_practice", practice_id=p.id)
              for p in content.practices}
-    links.update({f"news-{n.id}": external_url("events.show_news", news_id=n.id) for n in content.news})
-    links.update({f"event-{e.id}": external_url("events.show_event", event_id=e.id) for e in content.events})
-    links.update({f"org-{o.id}": external_url("orgs.view_profile", external_id=o.external_id)
+    links.update({f"news-{n.id}": public_url("events.show_news", news_id=n.id) for n in content.news})
+    links.update({f"event-{e.id}": public_url("events.show_event", event_id=e.id) for e in content.events})
+    links.update({f"org-{o.id}": public_url("orgs.view_profile", external_id=o.external_id)
                   for o in content.supporters})
     return links
 
@@ -143,7 +143,7 @@ def compose(month: Month, language: str) -> tuple[str, str, str, int]:
             "content": content, "links": _links(content), "language": language,
             "month_title": labels.month_title(month.year, month.month, language),
             "unsubscribe_url": UNSUBSCRIBE_MARK, "labels": labels,
-            "site_url": external_url("site.home"),
+            "site_url": public_url("site.home"),
         }
         subject = _("Covenant Hub newsletter, %(month)s", month=context["month_title"])
         html = render_template("events/newsletter/issue.html", subject=subject, **context)

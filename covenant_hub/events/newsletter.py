@@ -12,11 +12,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from covenant_hub.accounts.tokens import TokenExpired, TokenInvalid, external_url, make_token, read_token
+from covenant_hub.accounts.tokens import TokenExpired, TokenInvalid, make_token, read_token
 from covenant_hub.clock import utcnow
 from covenant_hub.events.models import NewsletterSubscription
 from covenant_hub.extensions import db
 from covenant_hub.mail import send_mail
+from covenant_hub.urls import public_url
 
 CONFIRM_PURPOSE = "newsletter-confirm"
 
@@ -61,7 +62,7 @@ def subscribe(email: str, language: str) -> NewsletterSubscription | None:
 def send_confirmation(row: NewsletterSubscription) -> None:
     """The opt-in mail, written in the edition's language whatever the page's language was."""
     token = make_token(CONFIRM_PURPOSE, {"s": row.id, "e": row.email, "l": row.language})
-    link = external_url("events.confirm_subscription", token=token)
+    link = public_url("events.confirm_subscription", token=token)
     with force_locale(row.language):
         context = {"link": link, "language": row.language}
         text = render_template("events/email/confirm_subscription_text.html", **context)
@@ -114,4 +115,4 @@ def unsubscribe(token: str) -> NewsletterSubscription:
 
 
 def unsubscribe_link(row: NewsletterSubscription) -> str:
-    return external_url("events.unsubscribe", token=row.unsubscribe_token)
+    return public_url("events.unsubscribe", token=row.unsubscribe_token)

@@ -7,15 +7,13 @@ from flask import Flask
 
 
 def register_library(app: Flask) -> None:
-    """Mount /practices, the Markdown filter, the library's settings and its interchange file."""
+    """Mount /practices, the library's settings and its interchange file."""
     from covenant_hub.library import labels
     from covenant_hub.library.views import bp
-    from covenant_hub.markup import register_markup
 
     app.config.setdefault("ATTACHMENTS_DIR", str(Path(app.instance_path) / "attachments"))
     app.config.setdefault("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     app.config.setdefault("LIBRARY_PER_PAGE", 20)
-    register_markup(app)
     app.register_blueprint(bp)
     _register_interchange()
 
