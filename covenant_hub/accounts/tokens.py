@@ -1,4 +1,4 @@
-"""Signed, timed tokens for the links we e-mail, and the absolute URLs that carry them."""
+"""Signed, timed tokens for the links we e-mail (the links themselves come from covenant_hub.urls)."""
 from __future__ import annotations
 
 import hashlib
