@@ -15,8 +15,8 @@ import numpy as np
 
 from covenant_hub.matching.geo import haversine_km
 from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import Match, recommend
-from covenant_hub.matching.reasons import MAX_REASONS
+from covenant_hub.matching.ranker import Match, match_at, ranked_order, score_all
+from covenant_hub.matching.reasons import MAX_REASONS, reasons_for, typical_values
 from covenant_hub.matching.text import readable_terms
 
 DEFAULT_REQUEST_WEIGHTS = {"text": 0.5, "sectors": 0.25, "pool": 60, "per_kind": 5}
@@ -51,14 +51,20 @@ def rank_for_request(model: MatchModel, query: RequestQuery) -> list[Draft]:
     text_query = model.text.query(query.text)
     similarity = model.text.similarity(text_query, "offers")
     drafts: list[Draft] = []
+    size = int(settings["pool"])
     for kind in query.kinds:
-        pool = [
-            m for m in recommend(model, query.org_id, kind, int(settings["pool"])) if _fits(model, query, m)
-        ]
-        top = max((m.score for m in pool), default=0.0)
-        scored = [_draft(model, query, m, top, similarity, text_query, settings) for m in pool]
-        scored.sort(key=lambda d: (-d.score, d.external_id))
-        drafts.extend(scored[: int(settings["per_kind"])])
+        scored = score_all(model, query.org_id, kind)
+        positions = (int(p) for p in ranked_order(model, scored, size)[:size])
+        pool = [(p, m) for p in positions if _fits(model, query, m := match_at(model, scored, p))]
+        top = max((m.score for _, m in pool), default=0.0)
+        ranked = [(_draft(model, query, m, top, similarity, text_query, settings), p) for p, m in pool]
+        ranked.sort(key=lambda pair: (-pair[0].score, pair[0].external_id))
+        kept = ranked[: int(settings["per_kind"])]
+        # Only the kept few need the engine's reasons: not the whole pool.
+        typical = typical_values(scored) if kept else {}
+        for draft, position in kept:
+            draft.reasons = _merge(draft.reasons, reasons_for(model, scored, position, typical))
+            drafts.append(draft)
     return drafts
 
 
@@ -105,7 +111,7 @@ def _draft(
         own.append({"code": "text_match", "params": {"terms": terms}})
     if shared:
         own.append({"code": "shared_sectors", "params": {"sectors": shared}})
-    return Draft(match.org_id, match.external_id, match.kind, round(score, 4), _merge(own, match.reasons))
+    return Draft(match.org_id, match.external_id, match.kind, round(score, 4), own)
 
 
 def _merge(own: list[dict[str, Any]], engine: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -133,9 +133,13 @@ def recommend(model: MatchModel, org_id: int, kind: str, top: int = 10) -> list[
     typical = typical_values(scored)
     results = []
     for position in ranked_order(model, scored, top)[:top]:
-        row = int(scored.request.candidates[position])
-        org = model.orgs[model.graph.ids[row]]
-        reasons = reasons_for(model, scored, int(position), typical)
-        score = float(scored.scores[position])
-        results.append(Match(org.id, org.external_id, org.name, org.kind, score, reasons))
+        match = match_at(model, scored, int(position))
+        match.reasons = reasons_for(model, scored, int(position), typical)
+        results.append(match)
     return results
+
+
+def match_at(model: MatchModel, scored: Scored, position: int) -> Match:
+    """The candidate at `position` of a scored request, without its reasons yet."""
+    org = model.orgs[model.graph.ids[int(scored.request.candidates[position])]]
+    return Match(org.id, org.external_id, org.name, org.kind, float(scored.scores[position]))
