@@ -66,7 +66,7 @@ def check(no_repair: bool, as_json: bool) -> None:
 def ensure() -> None:
     """Make the index usable and current: rebuild when missing or damaged, else drain and check."""
     service = get_service(current_app)
-    if not service.index.check_health().ok or indexer.incomplete(service.index):
+    if not indexer.usable(service.index):
         count = _rebuild(None)
         click.echo(f"Search index rebuilt: {count} documents.")
         return

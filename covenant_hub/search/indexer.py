@@ -114,6 +114,11 @@ def incomplete(ix: SearchIndex) -> bool:
     return _sibling(ix, ".incomplete").exists()
 
 
+def usable(ix: SearchIndex) -> bool:
+    """Healthy on disk and not half-way through a rebuild of a damaged index."""
+    return ix.check_health().ok and not incomplete(ix)
+
+
 @contextmanager
 def rebuild_lock(ix: SearchIndex, wait: bool) -> Iterator[bool]:
     """An exclusive lock for rebuilds; yields False when ``wait`` is off and it is taken."""

@@ -62,7 +62,7 @@ class SearchService:
         now = time.monotonic()
         if self._healthy is None or (not self._healthy and now - self._checked_at > RECHECK_S):
             self._checked_at = now
-            self._healthy = self.index.check_health().ok and not indexer.incomplete(self.index)
+            self._healthy = indexer.usable(self.index)
             if not self._healthy:
                 self.index.close()
                 self.start_rebuild()
@@ -70,7 +70,7 @@ class SearchService:
 
     def mark_broken(self, error: BaseException) -> None:
         """An operation failed: rebuild only if the files really are damaged (else just log)."""
-        if self.index.check_health().ok and not indexer.incomplete(self.index):
+        if indexer.usable(self.index):
             log.error("search failed on a healthy index", exc_info=error)
             return
         log.warning("search index unusable, answering from the database: %s", error)
