@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS
+from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, label
 from covenant_hub.orgs.models import SECTORS
 
 __all__ = ["KIND_LABELS", "SECTOR_LABELS", "STATE_LABELS", "RESULT_LABELS", "LANGUAGE_CHOICES"]
@@ -51,7 +51,7 @@ def sector_choices() -> list[tuple[str, str]]:
 
 
 def sector_label(code: str) -> str:
-    return str(SECTOR_LABELS.get(code, code))
+    return label(SECTOR_LABELS, code)
 
 
 def language_label(code: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from covenant_hub.orgs.labels import label as label  # templates call plabels.label
+
 COMMITMENT_LABELS = {
     "promote": _l("Promote the Covenant and support joining members"),
     "recognise": _l("Recognise the Covenant publicly as a main part of its policy"),
@@ -77,13 +79,6 @@ RATING_LABELS = {
     4: _l("4 – very good"),
     5: _l("5 – excellent"),
 }
-
-
-def label(labels: dict, code: object) -> str:
-    """A code's translated label; unknown codes are shown as they are."""
-    if code is None:
-        return ""
-    return str(labels.get(code, code))
 
 
 def choices(labels: dict) -> list[tuple[str, str]]:
