@@ -147,9 +147,7 @@ def _ensure_in_model(model: Any, org_id: int) -> None:
 
 def invite(request: MatchRequest, user: Any, candidate_ids: list[int], message: str) -> list[Invitation]:
     """Invite proposed organisations; ones already invited are left as they are."""
-    message = (message or "").strip()
-    if len(message) > MAX_MESSAGE:
-        raise WorkflowError(_("The message is too long (at most %(num)d characters).", num=MAX_MESSAGE))
+    message = _clean_message(message)
     proposed = {p.candidate_id for p in request.proposals}
     chosen = list(dict.fromkeys(candidate_ids))
     if not chosen:
@@ -175,11 +173,16 @@ def invite(request: MatchRequest, user: Any, candidate_ids: list[int], message: 
     return created
 
 
-def answer(invitation: Invitation, user: Any, accept: bool, message: str) -> Invitation:
-    """Accept (the two organisations become exchange partners) or decline, with a message."""
+def _clean_message(message: str | None) -> str:
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise WorkflowError(_("The message is too long (at most %(num)d characters).", num=MAX_MESSAGE))
+    return message
+
+
+def answer(invitation: Invitation, user: Any, accept: bool, message: str) -> Invitation:
+    """Accept (the two organisations become exchange partners) or decline, with a message."""
+    message = _clean_message(message)
     if invitation.state != "pending":
         raise WorkflowError(_("This invitation has already been answered."))
     invitation.state = "accepted" if accept else "declined"
