@@ -25,6 +25,7 @@ from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem, as_utc
 from covenant_hub.extensions import db
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.orgs.interchange.references import org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 
 DEMO_ANCHOR = date(2026, 11, 27)  # the day the sample events and news were written for
@@ -59,11 +60,7 @@ class _OrgReferences(FileHandler):
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
         reference = values.get(self.org_field)
-        if reference is None or reference in context.known.get("organisations", set()):
-            return
-        if "organisations" not in context.db_ids:
-            context.db_ids["organisations"] = set(bulk.org_ids_by_external_id())
-        if reference not in context.db_ids["organisations"]:
+        if reference is not None and not org_known(context, reference):
             yield self.org_field, f"unknown organisation {reference!r}"
 
     def _existing(self, model: Any, lines: list[ParsedLine]) -> dict[str, Any]:
