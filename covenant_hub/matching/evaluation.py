@@ -18,7 +18,7 @@ import numpy as np
 
 from covenant_hub.matching.baselines import BASELINES
 from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import candidate_rows, ranked_order, score_all
+from covenant_hub.matching.ranker import ranked_order, score_all
 from covenant_hub.matching.records import CITY_KINDS, LINK_OF_KIND, OrgRecord, Snapshot
 
 DERIVED_PREFIXES = ("gcom-sup-", "gcom-coord-")
@@ -160,8 +160,7 @@ def _score_query(model: MatchModel, org_id: int, kind: str, answer: set[int],
     scored = score_all(model, org_id, kind)
     order = scored.request.candidates[ranked_order(model, scored, CUTOFF)]
     _record(tallies["engine"], order, relevant)
-    row = graph.pos[org_id]
-    candidates = candidate_rows(model, row, kind)
+    row, candidates = scored.request.row, scored.request.candidates  # the same candidates for all
     for name, baseline in BASELINES.items():
         _record(tallies[name], candidates[baseline(model, row, kind, candidates, rng)], relevant)
 
