@@ -25,7 +25,7 @@ def search() -> Any:
     if not q.text.strip():
         return jsonify({"query": q.text, "total": 0, "page": q.page, "pages": 1, "results": [],
                         "facets": {}, "suggestion": None, "degraded": False})  # fmt: skip
-    answer = get_service(current_app).search(q, current_user)
+    answer = get_service(current_app).search(q)
     results = answer.results
     urls = hit_urls(results.hits)
     items = [

@@ -16,7 +16,6 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -154,11 +153,9 @@ class SearchService:
 
     # -- searching -----------------------------------------------------------------------------
 
-    def search(self, q: SearchQuery, user: Any = None) -> SearchAnswer:
-        """Search the index, or the database when the index is not usable.
-
-        Both see what ``q.audiences`` may see; ``user`` is unused (left for existing callers).
-        """
+    def search(self, q: SearchQuery) -> SearchAnswer:
+        """Search the index, or the database when the index is not usable; both see what
+        ``q.audiences`` may see."""
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
