@@ -405,7 +405,7 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
         distance = haversine_km(graph.lat[member], graph.lon[member], graph.lat[c], graph.lon[c])
         near += decay(distance, 25.0)
     features["members_near"] = _scaled(near)
-    counts = _member_countries(model, row)
+    counts = members_by_country(model, row)
     total = sum(counts.values())
     by_country = np.zeros(len(graph.countries) + 1)  # the last slot stands for "no country"
     for country, count in counts.items():
@@ -422,7 +422,8 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     return features
 
 
-def _member_countries(model: MatchModel, row: int) -> dict[int, int]:
+def members_by_country(model: MatchModel, row: int) -> dict[int, int]:
+    """A network's member count per country code, over every kind of membership."""
     merged: dict[int, int] = {}
     for link in LINK_OF_KIND.values():
         for country, count in model.graph.member_countries[link].get(row, {}).items():
@@ -434,11 +435,11 @@ def peer_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     """A supporter or coordinator looking for another one to exchange with."""
     c, row = req.candidates, req.row
     features = _common(model, req)
-    mine = _member_countries(model, row)
+    mine = members_by_country(model, row)
     norm = np.sqrt(sum(v * v for v in mine.values())) or 1.0
     overlap = np.zeros(len(c))
     for i, other in enumerate(c):
-        theirs = _member_countries(model, int(other))
+        theirs = members_by_country(model, int(other))
         dot = sum(v * theirs.get(k, 0) for k, v in mine.items())
         overlap[i] = dot / (norm * (np.sqrt(sum(v * v for v in theirs.values())) or 1.0))
     features["country_overlap"] = overlap

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from covenant_hub.matching.features import RECRUITING_KM, freshness, members_by_country
 from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND
 from covenant_hub.matching.text import need_text, readable_terms
 
@@ -187,8 +188,6 @@ def _twins_chose(model: MatchModel, scored: Scored, position: int) -> list[dict[
 
 
 def _recruiting(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
-    from covenant_hub.matching.features import RECRUITING_KM, freshness
-
     mine, theirs = _rows(scored, position)
     recent = scored.request.recent_joiners
     if recent is None or freshness(model, mine, recent) < 0.5:
@@ -215,10 +214,8 @@ def _members_in_region(model: MatchModel, scored: Scored, position: int) -> list
 
 
 def _your_members(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
-    from covenant_hub.matching.features import _member_countries
-
     mine, theirs = _rows(scored, position)
-    num = int(_member_countries(model, mine).get(int(model.graph.country[theirs]), 0))
+    num = int(members_by_country(model, mine).get(int(model.graph.country[theirs]), 0))
     return [_reason("your_members_there", num=num)] if num > 0 else []
 
 
