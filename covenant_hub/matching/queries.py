@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
@@ -130,15 +131,31 @@ def exchanges_of(org_id: int) -> list[Invitation]:
 
 
 def all_requests(limit: int = 200) -> list[MatchRequest]:
+    """The staff list; what each row shows is loaded with it, not by one query per row."""
     return list(
-        db.session.scalars(select(MatchRequest).order_by(MatchRequest.created_at.desc()).limit(limit))
+        db.session.scalars(
+            select(MatchRequest)
+            .options(
+                joinedload(MatchRequest.org),
+                selectinload(MatchRequest.proposals),
+                selectinload(MatchRequest.invitations),
+            )
+            .order_by(MatchRequest.created_at.desc())
+            .limit(limit)
+        )
     )
 
 
 def all_exchanges(limit: int = 200) -> list[Invitation]:
+    """The staff list of exchanges, with both sides and the outcomes loaded at once."""
     return list(
         db.session.scalars(
             select(Invitation)
+            .options(
+                joinedload(Invitation.request).joinedload(MatchRequest.org),
+                joinedload(Invitation.invitee),
+                selectinload(Invitation.outcomes),
+            )
             .where(Invitation.state == "accepted")
             .order_by(Invitation.answered_at.desc())
             .limit(limit)
