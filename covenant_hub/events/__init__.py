@@ -1,4 +1,4 @@
-"""Agenda (events, master classes, webinars), news, feeds, iCalendar, sitemap and newsletter."""
+"""Agenda (events, master classes, webinars), news, feeds, iCalendar and newsletter."""
 from __future__ import annotations
 
 from flask import Flask

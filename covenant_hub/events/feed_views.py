@@ -1,11 +1,11 @@
-"""Feeds (RSS 2.0 and Atom) for news, the agenda and each supporter; sitemap.xml; the RSS help page."""
+"""Feeds (RSS 2.0 and Atom) for news, the agenda and each supporter; the RSS help page."""
 from __future__ import annotations
 
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from covenant_hub.events import queries, sitemap, syndication
+from covenant_hub.events import queries, syndication
 from covenant_hub.events.blueprint import bp
 from covenant_hub.events.models import Event
 from covenant_hub.extensions import db
@@ -13,8 +13,6 @@ from covenant_hub.feeds import FEED_FORMATS, build_feed, feed_response
 from covenant_hub.i18n import current_language
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.urls import public_url
-
-XML_MIMETYPE = "application/xml"
 
 
 def _feed(fmt: str, feed_id: str, title: str, link: str, items: list, endpoint: str,
@@ -63,16 +61,3 @@ def supporter_feed(external_id: str, fmt: str) -> Response:
 def rss_help() -> str:
     """What feeds are and which ones the site offers."""
     return render_template("events/rss_help.html")
-
-
-@bp.route("/sitemap.xml")
-def sitemap_index() -> Response:
-    return Response(sitemap.render_index(), mimetype=XML_MIMETYPE)
-
-
-@bp.route("/sitemap/<section>-<int:page>.xml")
-def sitemap_section(section: str, page: int) -> Response:
-    entries = sitemap.section_entries(section, page)
-    if entries is None:
-        abort(404)
-    return Response(sitemap.render_urlset(entries), mimetype=XML_MIMETYPE)

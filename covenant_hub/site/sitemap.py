@@ -86,10 +86,10 @@ def section_entries(section: str, page: int) -> list[Entry] | None:
 
 
 def index_locations() -> Iterator[str]:
-    yield public_url("events.sitemap_section", section="pages", page=1)
+    yield public_url("site.sitemap_section", section="pages", page=1)
     for section in SECTIONS:
         for page in range(1, section_pages(section) + 1):
-            yield public_url("events.sitemap_section", section=section, page=page)
+            yield public_url("site.sitemap_section", section=section, page=page)
 
 
 def _xml(root: ElementTree.Element) -> bytes:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from covenant_hub.events.queries import home_sections
 from covenant_hub.extensions import db
 from covenant_hub.orgs.services import directory_counts
+from covenant_hub.site import sitemap
 
 bp = Blueprint("site", __name__)
 
@@ -63,3 +64,16 @@ def safe_next_url(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
+
+
+@bp.route("/sitemap.xml")
+def sitemap_index() -> Response:
+    return Response(sitemap.render_index(), mimetype="application/xml")
+
+
+@bp.route("/sitemap/<section>-<int:page>.xml")
+def sitemap_section(section: str, page: int) -> Response:
+    entries = sitemap.section_entries(section, page)
+    if entries is None:
+        abort(404)
+    return Response(sitemap.render_urlset(entries), mimetype="application/xml")

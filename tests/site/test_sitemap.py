@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from covenant_hub.events import sitemap
+from covenant_hub.site import sitemap
 from tests.factories import make_event, make_news, make_org, make_practice
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
