@@ -35,7 +35,6 @@ from covenant_hub.extensions import db
 from covenant_hub.matching import changes as changes_table
 from covenant_hub.matching.model import MatchModel, load_weights
 from covenant_hub.matching.models import ExchangeOutcome
-from covenant_hub.matching.ranker import Match, recommend
 from covenant_hub.matching.reasons import render_reason
 from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import (
@@ -210,11 +209,6 @@ def _catch_up(holder: MatchingState) -> None:
         with holder.lock:
             apply_changes(holder.model, reloaded.against(holder.model))
             holder.mark = backlog.last
-
-
-def recommendations(org: Organisation, kind: str, top: int = 10) -> list[Match]:
-    """Ranked matches of `kind` for an organisation (the web layer's entry point)."""
-    return recommend(get_model(), org.id, kind, top)
 
 
 def render_reasons(reasons: list[dict[str, Any]]) -> list[str]:

@@ -10,6 +10,7 @@ from flask import Flask
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
 from covenant_hub.matching.model import MatchModel
+from covenant_hub.matching.ranker import recommend
 from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.factories import make_link, make_org
 
@@ -133,7 +134,7 @@ def test_committed_changes_refresh_the_cached_model(match_app: Flask) -> None:
     assert target not in model.graph.neighbours(row, "supported_by")
     db.session.delete(db.session.get(Organisation, orgs["s"].id))
     db.session.commit()
-    ids = [m.org_id for m in service.recommendations(city, "supporter")]
+    ids = [m.org_id for m in recommend(service.get_model(), city.id, "supporter")]
     assert ids == [orgs["t"].id]
 
 
