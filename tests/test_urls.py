@@ -63,3 +63,9 @@ def test_reaching_the_site_under_another_host_warns_once(app_config):
 
 def test_a_local_run_on_the_local_default_does_not_warn(app_config):
     assert _warnings_while("http://127.0.0.1:5000", app_config, ["localhost:5000", "127.0.0.1:5000"]) == []
+
+
+def test_running_the_migrations_leaves_the_app_logging(app_config, runner):
+    """Alembic's logging setup used to disable every existing logger, this warning's included."""
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert _warnings_while("https://hub.example.org", app_config, ["other.example"]) != []
