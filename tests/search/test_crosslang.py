@@ -108,5 +108,4 @@ def test_same_language_relevance_set_keeps_its_quality_when_fused(
     keyword = mrr_by_pair(ix, None, judged, vectors)
     hybrid = mrr_by_pair(ix, store, judged, vectors)
     print(f"\nrelevance set, keyword only: {keyword}; hybrid: {hybrid}")
-    # measured: ky 0.975 (one relaxed three-word query finds its answer second), ru and en 1.0
-    assert all(hybrid[p] >= keyword[p] - 0.03 for p in keyword), (keyword, hybrid)
+    assert all(hybrid[p] >= keyword[p] for p in keyword), (keyword, hybrid)
