@@ -44,8 +44,9 @@ def drain_once(
 ) -> DrainResult:
     """Apply up to ``batch`` outbox rows in one index commit, then delete them.
 
-    With ``embed`` the keys also go to the vector queue, in the transaction that deletes their
-    outbox rows; the embedding itself happens later, in its own step (``vectors``).
+    With ``embed`` the indexed keys also go to the vector queue, in the transaction that deletes
+    their outbox rows; the embedding itself happens later, in its own step (``vectors``). The
+    vectors of deleted keys go in that transaction too, with or without ``embed``.
     """
     try:
         writer = ix.writer(timeout=timeout)
@@ -72,8 +73,9 @@ def drain_once(
             writer.cancel()  # releases the lock on every path that did not commit
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
+        vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
         if embed:
-            vectors.queue(keys)
+            vectors.queue(key for key in keys if key in docs)
         db.session.commit()
     return DrainResult(rows=len(rows), indexed=len(docs), removed=len(keys) - len(docs))
 

@@ -9,8 +9,11 @@ reindex re-embeds only what changed, and a new model re-embeds everything.
 Why the database and not a file beside each node's index: embedding once for all nodes is
 the expensive part; each node only follows the table (rows whose ``id`` is above the last it
 read: every write deletes and re-inserts, so ids only grow) into its in-memory
-``SemanticIndex``. Deleted documents leave their vector behind until the next reindex, which is
-harmless: a semantic hit whose key is no longer in the node's index is dropped.
+``SemanticIndex``. A deleted document's vector goes when the keyword drain applies the delete,
+in the same transaction, embedder or not: its row is replaced by a tombstone (model
+``TOMBSTONE``, no vector), a new id that every follower reads and answers by dropping the key
+from its store. ``flask search reindex`` clears the tombstones (a node that starts reads the
+table from the beginning and needs none).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from covenant_hub.search.semantic import VIEWS, SemanticIndex
 
 EMBED_BATCH = 16
 BODY_CHARS = 1000
+TOMBSTONE = "-deleted-"
 
 
 class SearchVector(db.Model):
@@ -88,6 +92,27 @@ def queue(keys: Iterable[str]) -> None:
         db.session.execute(insert(SearchVectorPending), rows)
 
 
+def forget(keys: Iterable[str]) -> int:
+    """Drop the vectors of deleted documents, inside the caller's transaction, leaving a
+    tombstone for the followers; keys without a vector are skipped. Returns how many went."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return 0
+    had = list(
+        db.session.scalars(
+            select(SearchVector.key).where(SearchVector.key.in_(wanted), SearchVector.model != TOMBSTONE)
+        )
+    )
+    if had:
+        db.session.execute(delete(SearchVector).where(SearchVector.key.in_(had)))
+        db.session.execute(
+            insert(SearchVector),
+            [{"key": key, "lang": "", "model": TOMBSTONE, "content_hash": "", "vector": b"",
+              "updated_at": utcnow()} for key in had],
+        )  # fmt: skip
+    return len(had)
+
+
 def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchVectorPending)) or 0
 
@@ -123,10 +148,8 @@ def embed_documents(
     changed = [docs[k] for k in sorted(docs) if stored.get(k) != hashes[k]]
     for start in range(0, len(changed), EMBED_BATCH):
         _store(embedder, changed[start : start + EMBED_BATCH], hashes)
-    removed = list(gone)
-    if removed:
-        db.session.execute(delete(SearchVector).where(SearchVector.key.in_(removed)))
-    return EmbedResult(len(changed), len(docs) - len(changed), len(removed))
+    removed = forget(gone)
+    return EmbedResult(len(changed), len(docs) - len(changed), removed)
 
 
 def embed_pending(embedder: Embedder, batch: int = EMBED_BATCH * 4) -> EmbedResult:
@@ -170,11 +193,12 @@ def sync_all(
         if len(batch) >= chunk:
             flush()
     flush()
-    stale = set(db.session.scalars(select(SearchVector.key))) - seen
+    stale = set(db.session.scalars(select(SearchVector.key).where(SearchVector.model != TOMBSTONE))) - seen
     for start in range(0, len(stale), 500):
         db.session.execute(
             delete(SearchVector).where(SearchVector.key.in_(sorted(stale)[start : start + 500]))
         )
+    db.session.execute(delete(SearchVector).where(SearchVector.model == TOMBSTONE))
     db.session.execute(delete(SearchVectorPending))
     db.session.commit()
     return EmbedResult(total.embedded, total.unchanged, len(stale))
@@ -190,17 +214,22 @@ class Follower:
 
     def refresh(self, limit: int = 20_000) -> int:
         """Read new rows (at most ``limit``); returns how many were applied."""
+        v = SearchVector
+        columns = (v.id, v.key, v.lang, v.model, v.vector)
         rows = db.session.execute(
-            select(SearchVector.id, SearchVector.key, SearchVector.lang, SearchVector.vector)
-            .where(SearchVector.id > self.last_id, SearchVector.model == self.model)
+            select(*columns)
+            .where(SearchVector.id > self.last_id, SearchVector.model.in_([self.model, TOMBSTONE]))
             .order_by(SearchVector.id)
             .limit(limit)
         ).all()
         db.session.rollback()
         if not rows:
             return 0
-        shape = (VIEWS, self.index.dim)
-        vectors = np.stack([np.frombuffer(r.vector, dtype=np.float16).reshape(shape) for r in rows])
-        self.index.upsert([r.key for r in rows], [r.lang for r in rows], vectors)
+        live = [r for r in rows if r.model != TOMBSTONE]
+        self.index.remove(r.key for r in rows if r.model == TOMBSTONE)
+        if live:  # a key has one row at a time, so removals and upserts never cross
+            shape = (VIEWS, self.index.dim)
+            vectors = np.stack([np.frombuffer(r.vector, dtype=np.float16).reshape(shape) for r in live])
+            self.index.upsert([r.key for r in live], [r.lang for r in live], vectors)
         self.last_id = rows[-1].id
         return len(rows)

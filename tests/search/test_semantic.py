@@ -130,3 +130,22 @@ def test_centring_uses_a_language_mean_only_with_enough_documents():
     store.upsert([f"k{i}" for i in range(5)], ["ky", "ky", "ky", "ru", "ru"], raw)
     assert np.allclose(store.mean_for("ky"), raw[:3].mean(axis=0), atol=1e-2)
     assert np.allclose(store.mean_for("ru"), raw.mean(axis=0), atol=1e-2)  # 2 < 3: the global mean
+
+
+def test_a_deleted_document_loses_its_vector_when_the_delete_is_drained(app):
+    from covenant_hub.search import indexer
+
+    practice = make_practice(title="bicycle sharing stations", language="en")
+    search(app, "bicycle")  # drained and embedded
+    key = f"practice:{practice.id}"
+    other = SemanticIndex(HashingEmbedder().dim)  # another node, following since before the delete
+    follower = vectors.Follower(other, HashingEmbedder.name)
+    follower.refresh()
+    assert other.has(key) and key in set(db.session.scalars(select(vectors.SearchVector.key)))
+    db.session.delete(practice)
+    db.session.commit()
+    indexer.drain(get_service(app).index, embed=False)  # the drain alone, no embedding step
+    live = select(vectors.SearchVector.key).where(vectors.SearchVector.model != vectors.TOMBSTONE)
+    assert key not in set(db.session.scalars(live))
+    follower.refresh()
+    assert not other.has(key) and key not in {k for k, _ in other.nearest(np.ones(other.dim), "en", 10)}
