@@ -93,7 +93,7 @@ def rebuild_command(save: Path | None, as_json: bool) -> None:
                 # A read of its own, the mark first: building the model holds no lock.
                 result["mark"], result["snapshot"] = service.read_snapshot()
             elif step == "model":
-                result["model"] = MatchModel.build(result["snapshot"], load_weights())
+                result["model"] = service.build_with_meaning(result["snapshot"], load_weights())
             else:
                 service.announce_rebuild(result["model"], result["mark"])
     model: MatchModel = result["model"]
@@ -188,8 +188,9 @@ def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, wei
     with reading_only():
         snapshot = load_snapshot(db.session)
         db.session.rollback()  # the snapshot is in memory: hold no transaction while scoring
-    scores = evaluate(snapshot, since.date(), until.date(), kind, weights, seed,
-                      progress=_per_item(_("Evaluating"), as_json))
+    embedder = service.text_embedder()  # the texts meet as they do in the app
+    scores = evaluate(service.with_vectors(snapshot, embedder), since.date(), until.date(), kind, weights,
+                      seed, progress=_per_item(_("Evaluating"), as_json), embedder=embedder)
     rows = [score.as_json() for score in scores]
     if as_json:
         click.echo(json.dumps({"kind": kind, "since": since.date().isoformat(),

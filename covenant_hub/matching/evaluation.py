@@ -71,7 +71,7 @@ def time_split(snapshot: Snapshot, since: date, until: date, kind: str) -> Split
         kept.append(li)
     orgs = [o for o in snapshot.orgs if o.id not in future]
     practices = [p for p in snapshot.practices if p.org_id not in future]
-    past = Snapshot(orgs=orgs, links=kept, practices=practices)
+    past = Snapshot(orgs=orgs, links=kept, practices=practices, vectors=snapshot.vectors)
     return Split(snapshot=_rederive_places(past), answers=answers)
 
 
@@ -131,20 +131,21 @@ def summarise(name: str, tally: Tally, queries: int, catalogue: int) -> MethodSc
 
 def evaluate(snapshot: Snapshot, since: date, until: date, kind: str,
              weights: dict[str, Any] | None = None, seed: int = 0,
-             progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> list[MethodScore]:
+             progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+             embedder: Any = None) -> list[MethodScore]:
     """The engine and every baseline on the same hidden links; the engine first."""
-    tallies, queries, catalogue = rank_hidden(snapshot, since, until, kind, weights, seed, progress)
+    tallies, queries, catalogue = rank_hidden(snapshot, since, until, kind, weights, seed, progress, embedder)
     return [summarise(name, tally, queries, catalogue) for name, tally in tallies.items()]
 
 
 def rank_hidden(snapshot: Snapshot, since: date, until: date, kind: str,
                 weights: dict[str, Any] | None = None, seed: int = 0,
                 progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
-                ) -> tuple[dict[str, Tally], int, int]:
+                embedder: Any = None) -> tuple[dict[str, Tally], int, int]:
     """Per method, the ranks of the answers of every query (in the same query order for all
     methods, so they can be compared pair by pair); the number of queries; the catalogue size."""
     split = time_split(snapshot, since, until, kind)
-    model = MatchModel.build(split.snapshot, weights)
+    model = MatchModel.build(split.snapshot, weights, embedder=embedder)
     rng = np.random.default_rng(seed)
     tallies = {name: Tally() for name in ("engine", *BASELINES)}
     queries = sorted(q for q in split.answers if q in model.graph.pos)

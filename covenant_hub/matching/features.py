@@ -123,7 +123,19 @@ def _bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndar
 
 
 def _text(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
-    """Cosine of one row's needs (or offers) against the other side of every candidate."""
+    """One row's needs (or offers) against the other side of every candidate: the TF-IDF
+    cosine, or the similarity by meaning where that is higher (another language)."""
+    words = _tfidf(model, query_row, side, candidates)
+    if model.meaning is None:
+        return words
+    ids = model.graph.ids
+    me, others = int(ids[query_row]), np.asarray(ids)[candidates]
+    meant = (model.meaning.offer_scores(me, others) if side == "offers"
+             else model.meaning.need_scores(me, others))  # fmt: skip
+    return np.maximum(words, meant)
+
+
+def _tfidf(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
     own = "needs" if side == "offers" else "offers"
     cols, vals = getattr(model.text, own).row(query_row)
     if not len(cols):

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from covenant_hub.matching.graph import KINDS, GraphIndex
+from covenant_hub.matching.meaning import MeaningIndex
 from covenant_hub.matching.records import CITY_KINDS, LinkRecord, OrgRecord, PracticeRecord, Snapshot
 from covenant_hub.matching.text import TextIndex, need_text, offer_text
+from covenant_hub.search.embedding import Embedder
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 MASK_FIELDS = ("languages", "sectors", "commitments")
@@ -47,11 +49,13 @@ class MatchModel:
         self.practice_count = np.zeros(graph.capacity)
         self.city_kind_codes = np.array([KINDS.index(k) for k in CITY_KINDS], dtype=np.int32)
         self.build_seconds = 0.0
+        self.meaning: MeaningIndex | None = None  # None: TF-IDF alone (no model, or off)
 
     @classmethod
     def build(cls, snapshot: Snapshot, weights: dict[str, Any] | None = None,
-              vectorizer: Any = None) -> MatchModel:
-        """A fresh model; `vectorizer` reuses a fitted vocabulary (tests compare with it)."""
+              vectorizer: Any = None, embedder: Embedder | None = None) -> MatchModel:
+        """A fresh model; `vectorizer` reuses a fitted vocabulary (tests compare with it);
+        with an `embedder`, needs meet offers and practices by meaning too (`meaning`)."""
         started = time.perf_counter()
         weights = weights or load_weights()
         graph = GraphIndex.build(snapshot, weights.get("recency_days", 730.0), weights["ppr"]["kind_weights"])
@@ -66,6 +70,9 @@ class MatchModel:
         rows = [(graph.pos[o.id], need_text(o), offer_text(o, model.practices.get(o.id, [])))
                 for o in snapshot.orgs]
         model.text = TextIndex.build(rows, graph.capacity, vectorizer)
+        if embedder is not None:
+            model.meaning = MeaningIndex.build(embedder, snapshot.orgs, list(snapshot.practices),
+                                               snapshot.vectors)  # fmt: skip
         model.build_seconds = time.perf_counter() - started
         return model
 
@@ -88,6 +95,8 @@ class MatchModel:
         self.orgs[org.id] = org
         self._set_masks(row, org)
         self._refresh_text(org.id)
+        if self.meaning is not None:
+            self.meaning.put_org(org)
 
     def remove_org(self, org_id: int) -> None:
         """Withdraw a deleted organisation: its links go and it is never a candidate again."""
@@ -105,8 +114,11 @@ class MatchModel:
         """Add or remove one link."""
         self.graph.set_link(link, present)
 
-    def put_practice(self, practice: PracticeRecord, present: bool = True) -> None:
-        """Add, change (present=True) or withdraw (present=False) one published practice."""
+    def put_practice(self, practice: PracticeRecord, present: bool = True, vectors: Any = None) -> None:
+        """Add, change (present=True) or withdraw (present=False) one published practice;
+        ``vectors`` are the search's stored ones for it, when it has them."""
+        if self.meaning is not None and practice.id > 0:
+            self.meaning.put_practice(practice, present, vectors)
         own = [p for p in self.practices.get(practice.org_id, []) if p.id != practice.id]
         if present:
             own.append(practice)

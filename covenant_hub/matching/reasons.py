@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from covenant_hub.matching.features import RECRUITING_KM, freshness, members_by_country
+from covenant_hub.matching.meaning import MeaningMatch
 from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND, PracticeRecord
 from covenant_hub.matching.text import analyse, need_text, readable_terms
 
@@ -58,6 +59,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "works_in_language": N_("Works in %(language)s"),
     "published_practice": N_("Published \u201c%(title)s\u201d"),
     "text_match": N_("Matches what you need: %(terms)s"),
+    "offer_match": N_("Offers \u201c%(offer)s\u201d"),
     "shared_sectors": N_("Active in the same sectors: %(sectors)s"),
     "shared_commitments": N_("Same commitments: %(commitments)s"),
     "similar_population": N_("A similar population"),
@@ -235,7 +237,31 @@ def _text(model: MatchModel, scored: Scored, position: int) -> list[dict[str, An
     query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
                               shape=(1, model.text.needs.shape[1])) if len(cols) else None
     terms = model.text.shared_terms(query, theirs)
-    return text_reasons(model, theirs, need_text(model.orgs[model.graph.ids[mine]]), terms)
+    by_words = text_reasons(model, theirs, need_text(model.orgs[model.graph.ids[mine]]), terms)
+    me, them = model.graph.ids[mine], model.graph.ids[theirs]
+    match = model.meaning.best_match(me, them) if model.meaning is not None else None
+    if match is None or (by_words and match.score <= _words_score(model, mine, theirs)):
+        return by_words
+    return meaning_reasons(model, them, match)
+
+
+def _words_score(model: MatchModel, mine: int, theirs: int) -> float:
+    from covenant_hub.matching.features import _tfidf
+
+    return float(_tfidf(model, mine, "offers", np.array([theirs]))[0])
+
+
+def meaning_reasons(model: MatchModel, org_id: int, match: MeaningMatch) -> list[dict[str, Any]]:
+    """A match by meaning (another language, other words): the clause of the need it answers
+    and the practice or offer that answers it, quoted as published (the pages put the
+    practice's title in the reader's language where a version exists)."""
+    out = [_reason("text_match", terms=[match.clause])]
+    if match.practice is not None:
+        title = next((p.title for p in model.practices.get(org_id, []) if p.id == match.practice), "")
+        out.append(_reason("published_practice", title=title, practice=match.practice))
+    elif match.offer:
+        out.append(_reason("offer_match", offer=match.offer))
+    return out
 
 
 def text_reasons(model: MatchModel, row: int, need: str, terms: list[str]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 CITY_KINDS = ("signatory", "candidate")
 NETWORK_KINDS = ("supporter", "coordinator")
@@ -65,6 +66,8 @@ class Snapshot:
     orgs: list[OrgRecord] = field(default_factory=list)
     links: list[LinkRecord] = field(default_factory=list)
     practices: list[PracticeRecord] = field(default_factory=list)
+    # "practice:<id>" -> (language, raw (views, dim) vectors) the search stored, when it has them
+    vectors: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     def org_by_id(self) -> dict[int, OrgRecord]:
         return {org.id: org for org in self.orgs}
@@ -72,11 +75,13 @@ class Snapshot:
     def without_links(self, hidden: set[tuple[int, int, str]]) -> Snapshot:
         """The same snapshot with some (source, target, kind) links taken out."""
         kept = [link for link in self.links if (link.source, link.target, link.kind) not in hidden]
-        return Snapshot(orgs=list(self.orgs), links=kept, practices=list(self.practices))
+        return Snapshot(orgs=list(self.orgs), links=kept, practices=list(self.practices),
+                        vectors=self.vectors)
 
     def with_orgs(self, orgs: list[OrgRecord]) -> Snapshot:
         """The same links and practices over a changed list of organisations."""
-        return Snapshot(orgs=orgs, links=list(self.links), practices=list(self.practices))
+        return Snapshot(orgs=orgs, links=list(self.links), practices=list(self.practices),
+                        vectors=self.vectors)
 
 
 def snapshot_from_gcom(dataset: object) -> Snapshot:

@@ -45,6 +45,8 @@ from covenant_hub.matching.snapshot import (
     practice_record,
 )
 from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.search import vectors
+from covenant_hub.search.embedding import Embedder
 
 EXTENSION = "matching"
 RETRY_SECONDS = 60.0  # after a failed read of match_changes, serve as is for this long
@@ -86,7 +88,39 @@ def build_model(weights: dict[str, Any] | None = None) -> MatchModel:
     """A fresh model from what is committed now."""
     with _reading() as session:
         snapshot = load_snapshot(session)
-    return MatchModel.build(snapshot, weights or load_weights())
+    return build_with_meaning(snapshot, weights or load_weights())
+
+
+def text_embedder() -> Embedder | None:
+    """The search's embedder when this process searches by meaning; None: TF-IDF alone."""
+    service = current_app.extensions.get("search")
+    semantic = getattr(service, "semantic", None)
+    return None if semantic is None or semantic.broken else semantic.embedder
+
+
+def with_vectors(snapshot: Snapshot, embedder: Embedder | None) -> Snapshot:
+    """The snapshot with the search's stored practice vectors (none without an embedder)."""
+    if embedder is None:
+        return snapshot
+    try:
+        with _reading() as session:
+            snapshot.vectors = vectors.stored_for(session, "practice:", embedder.name)
+    except TABLE_ERRORS:
+        log.warning("search_vectors cannot be read; practices match by their words alone", exc_info=True)
+    return snapshot
+
+
+def build_with_meaning(snapshot: Snapshot, weights: dict[str, Any]) -> MatchModel:
+    """A model whose texts meet by meaning where the search's model is at hand, else (or when
+    it fails) by TF-IDF alone, as before it."""
+    embedder = text_embedder()
+    if embedder is None:
+        return MatchModel.build(snapshot, weights)
+    try:
+        return MatchModel.build(with_vectors(snapshot, embedder), weights, embedder=embedder)
+    except Exception:  # noqa: BLE001 - a model that cannot load leaves the TF-IDF profiles
+        log.exception("the match model's texts are TF-IDF only: embedding failed")
+        return MatchModel.build(snapshot, weights)
 
 
 def get_model() -> MatchModel:
@@ -181,7 +215,7 @@ def _build(holder: MatchingState) -> None:
     Changes this process commits during the build are applied to the old model and lost with
     it, but their rows lie above the mark: the next use replays them."""
     mark, snapshot = read_snapshot()
-    model = MatchModel.build(snapshot, load_weights())
+    model = build_with_meaning(snapshot, load_weights())
     if mark is None:
         holder.retry_at = time.monotonic() + RETRY_SECONDS
     set_model(model, mark)

@@ -55,6 +55,15 @@ class SemanticIndex:
         self._means: dict[str, np.ndarray] = {}
         self._estimated_at: dict[str, int] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_lock"]  # a saved match model carries a store: locks do not pickle
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -185,6 +194,24 @@ class SemanticIndex:
             best = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
             best = best[np.argsort(-scores[best], kind="stable")]
             return [(str(self.keys[i]), float(scores[i])) for i in best if np.isfinite(scores[i])]
+
+    def similarities(self, vector: np.ndarray, lang: str | None) -> np.ndarray:
+        """Similarity of a raw query vector to every row (``row_of`` maps keys to rows); rows
+        of removed keys score -inf."""
+        with self._lock:
+            n = len(self.keys)
+            with one_blas_thread():
+                scores = self._centred[:n] @ self.centre_query(vector, lang)
+            scores[~self._alive[:n]] = -np.inf
+        return scores
+
+    def row_of(self, key: str) -> int | None:
+        return self._rows.get(key)
+
+    def centred_rows(self, keys: list[str]) -> np.ndarray:
+        """The searchable (centred, normalised) rows of the given stored keys."""
+        with self._lock:
+            return self._centred[[self._rows[k] for k in keys]].copy()
 
     def has(self, key: str) -> bool:
         return key in self._rows

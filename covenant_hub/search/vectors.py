@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Integer, LargeBinary, String, delete, func, insert, select
@@ -202,6 +203,18 @@ def sync_all(
     db.session.execute(delete(SearchVectorPending))
     db.session.commit()
     return EmbedResult(total.embedded, total.unchanged, len(stale))
+
+
+def stored_for(session: Any, prefix: str, model: str) -> dict[str, tuple[str, np.ndarray]]:
+    """Every stored vector whose key starts with ``prefix`` (say, "practice:"), computed by
+    ``model``: key -> (language, raw (VIEWS, dim) float32). For the matchmaker."""
+    rows = session.execute(
+        select(SearchVector.key, SearchVector.lang, SearchVector.vector).where(
+            SearchVector.key.startswith(prefix, autoescape=True), SearchVector.model == model
+        )
+    ).all()
+    return {r.key: (r.lang, np.frombuffer(r.vector, dtype=np.float16).reshape(VIEWS, -1).astype(np.float32))
+            for r in rows}  # fmt: skip
 
 
 class Follower:
