@@ -21,9 +21,12 @@ from whoosh.qparser.syntax import AndGroup
 
 from covenant_hub.search import kyrgyz
 from covenant_hub.search.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
+from covenant_hub.search.glossary import BOOST as GLOSSARY_BOOST
+from covenant_hub.search.glossary import SOURCES, Glossary
 from covenant_hub.search.schema import FILTER_FIELDS, GRAM_FIELD, text_field
 
 TEXT = "text"
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 GRAM_BOOST = 0.3
 GRAM_DF_LIMIT = 2000  # the n-gram recall clause is added only for rarer words
 MAX_PREFIX_TERMS = 64
@@ -97,6 +100,8 @@ class Rewriter:
     expand_prefix: Callable[[str, str], list[str]]
     unknown_words: list[str] = field(default_factory=list)
     matched_terms: dict[str, set[str]] = field(default_factory=dict)
+    glossary: Glossary | None = None  # query translation (see glossary); None: the words only
+    translated_terms: dict[str, set[str]] = field(default_factory=dict)
 
     def rewrite(self, node: query.Query) -> query.Query | None:
         """The rewritten query, or None when nothing searchable is left."""
@@ -163,7 +168,9 @@ class Rewriter:
                 self._note(fieldname, term)
         if first is None:
             return None  # a stop word in every candidate language
-        if not frequency:
+        translated = self._translations(word, languages)
+        clauses.extend(translated)
+        if not frequency and not translated:
             self.unknown_words.append(word)  # the n-gram clause may still find it; suggest anyway
         gram = self._gram_clause(word, frequency, languages)
         if gram is not None:
@@ -171,6 +178,27 @@ class Rewriter:
         if not clauses:
             return first  # matches nothing, so an AND fails and "did you mean" kicks in
         return clauses[0] if len(clauses) == 1 else query.Or(clauses)
+
+    def _translations(self, word: str, languages: Sequence[str]) -> list[query.Query]:
+        """The word's glossary equivalents the index holds, each weighted at glossary.BOOST."""
+        if self.glossary is None:
+            return []
+        clauses: list[query.Query] = []
+        seen = set()
+        # a Cyrillic word may be Kyrgyz or Russian even where the index holds neither language
+        sources = [*languages, *(lang for lang in SOURCES if lang not in languages and CYRILLIC.search(word))]
+        for lang in sources:
+            for equivalent in self.glossary.equivalents(word, lang):
+                name, terms = text_field(equivalent.lang), list(equivalent.terms)
+                if (name, equivalent.terms) in seen or not all(self.doc_frequency(name, t) for t in terms):
+                    continue
+                seen.add((name, equivalent.terms))
+                self.translated_terms.setdefault(name, set()).update(terms)
+                if len(terms) == 1:
+                    clauses.append(query.Term(name, terms[0], boost=GLOSSARY_BOOST))
+                else:
+                    clauses.append(query.Phrase(name, terms, boost=GLOSSARY_BOOST))
+        return clauses
 
     def _gram_clause(self, word: str, frequency: int, languages: Sequence[str]) -> query.Query | None:
         """The low-weight Kyrgyz n-gram clause, for words the stems find rarely."""

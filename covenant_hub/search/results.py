@@ -26,6 +26,7 @@ class SearchQuery:
     highlight: bool = True
     suggest: bool = True
     exact_total: bool = True  # False lets the engine skip counting every match
+    translate: bool = True  # Kyrgyz and Russian words also searched as their glossary equivalents
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class SearchHit:
     date: int = 0  # yyyymmdd, 0 when undated
     snippet: str = ""
     title_html: str = ""
-    matched_by: str = "words"  # or "meaning": found by the semantic search alone
+    matched_by: str = "words"  # "meaning": by the semantic search alone; "translation": by glossary terms
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from covenant_hub.search.analysis import GENERIC, LANGUAGES
+from covenant_hub.search.analysis import GENERIC, LANGUAGES, analyse
 from covenant_hub.search.facets import FacetTables
+from covenant_hub.search.glossary import default_glossary
 from covenant_hub.search.highlight import mark_all, snippet
 from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_words, words_query
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
@@ -206,13 +207,21 @@ def _build(text: str, rewriter: Rewriter) -> tuple[query.Query | None, bool]:
     return words_query(plain_words(text), rewriter), True
 
 
+def _rewriter(state: SearcherState, q: SearchQuery, translate: bool = False) -> Rewriter:
+    languages = partial(state.languages_for, user_lang=q.user_lang, only=q.lang)
+    glossary = default_glossary() if translate and q.translate else None
+    return Rewriter(languages, state.doc_frequency, state.expand_prefix, glossary=glossary)
+
+
 def run_search(state: SearcherState, q: SearchQuery) -> SearchResults:
-    """Search with ``q``; user input never raises (bad syntax falls back to plain words)."""
+    """Search with ``q``; user input never raises (bad syntax falls back to plain words).
+
+    The query as typed ranks first; what only its glossary translation finds comes after
+    every one of those results (see ``_translated``), so the words typed keep their order."""
     q = _clamped(q)
     text = q.text.strip()
     allowed = state.allowed_docs(q)
-    languages = partial(state.languages_for, user_lang=q.user_lang, only=q.lang)
-    rewriter = Rewriter(languages, state.doc_frequency, state.expand_prefix)
+    rewriter = _rewriter(state, q)
     built, fallback = _build(text, rewriter)
     if built is None or not allowed:  # whoosh reads an empty filter as "no filter"
         return SearchResults([], 0, q.page, q.page_size, fallback=fallback)
@@ -220,13 +229,48 @@ def run_search(state: SearcherState, q: SearchQuery) -> SearchResults:
     if run is None:
         built, fallback = words_query(plain_words(text), rewriter), True
         run = _safe_execute(state, built, q, allowed) if built is not None else None
+    if q.translate and not has_operators(text):
+        rewriter, run = _translated(state, q, text, allowed, rewriter, run)
     relaxed = False
     if run is not None and run.total == 0 and not has_operators(text) and len(plain_words(text)) > 1:
-        loose = words_query(plain_words(text), rewriter, any_word=True)
+        loosening = _rewriter(state, q)
+        loose = words_query(plain_words(text), loosening, any_word=True)
         relaxed_run = _safe_execute(state, loose, q, allowed) if loose is not None else None
+        if q.translate:  # some of the words, then what only some of their equivalents find
+            loosening, relaxed_run = _translated(state, q, text, allowed, loosening, relaxed_run, True)
         if relaxed_run is not None and relaxed_run.total > 0:
-            run, relaxed = relaxed_run, True
+            run, relaxed, rewriter = relaxed_run, True, loosening
     return _assemble(state, q, run, rewriter, text, fallback, relaxed)
+
+
+def _translated(
+    state: SearcherState, q: SearchQuery, text: str, allowed: set[int], rewriter: Rewriter, run: _Run | None,
+    any_word: bool = False,
+) -> tuple[Rewriter, _Run | None]:
+    """The run with the documents only the glossary's equivalents find appended after all of
+    its own, and the rewriter that knows both kinds of terms; unchanged when nothing is added."""
+    translating = _rewriter(state, q, translate=True)
+    built = words_query(plain_words(text), translating, any_word=any_word)
+    if built is None or not translating.translated_terms:
+        return rewriter, run
+    limit = q.page * q.page_size
+    deep = replace(q, page=1, page_size=limit + (run.total if run else 0))
+    extra = _safe_execute(state, built, deep, allowed)
+    if extra is None or extra.total == 0:
+        return rewriter, run
+    if run is None or run.total == 0:
+        return translating, _Run(extra.top[:limit], extra.total, extra.estimate, extra.matched)
+    if run.matched is not None and extra.matched is not None:
+        known = run.matched
+        added = int(np.count_nonzero(extra.matched & ~known))
+        matched: np.ndarray | None = run.matched | extra.matched
+    else:  # counted "at least": only the listed documents are known
+        known = np.zeros(state.vector.n, dtype=bool)
+        known[[d for d, _ in run.top]] = True
+        added, matched = 0, None
+    only = [(d, s) for d, s in extra.top if not known[d]]
+    top = run.top + only[: max(0, limit - run.total)] if run.total < limit else run.top
+    return translating, _Run(top, run.total + added, run.estimate or extra.estimate, matched)
 
 
 def _safe_execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: set[int]) -> _Run | None:
@@ -263,15 +307,21 @@ def _hit(state: SearcherState, docnum: int, score: float, q: SearchQuery, rewrit
     stored = state.searcher.stored_fields(docnum)
     lang = str(stored.get("lang", GENERIC))
     title = str(stored.get("title", ""))
-    terms = rewriter.matched_terms.get(text_field(lang), set())
+    own = rewriter.matched_terms.get(text_field(lang), set())
+    translated = rewriter.translated_terms.get(text_field(lang), set())
+    terms = own | translated
     snippet_html = title_html = ""
     if q.highlight:
         snippet_html = snippet(str(stored.get("body", "")), lang, terms)
         title_html = mark_all(title, lang, terms)
+    matched_by = "words"
+    if translated - own:
+        held = set(analyse(f"{title} {stored.get('body', '')}", lang))
+        matched_by = "translation" if not held & own and held & translated else "words"
     return SearchHit(
         key=str(stored["key"]), type=str(stored.get("type", "")), ext_id=str(stored.get("ext_id", "")),
         title=title, score=score, lang=lang, date=int(stored.get("day") or 0),
-        snippet=snippet_html, title_html=title_html,
+        snippet=snippet_html, title_html=title_html, matched_by=matched_by,
     )  # fmt: skip
 
 
@@ -280,8 +330,7 @@ def hits_for(state: SearcherState, q: SearchQuery, ranked: list[tuple[int, float
 
     Used by the hybrid ranking; a hit not found by words is marked "matched by meaning".
     """
-    languages = partial(state.languages_for, user_lang=q.user_lang, only=q.lang)
-    rewriter = Rewriter(languages, state.doc_frequency, state.expand_prefix)
+    rewriter = _rewriter(state, q)
     _build(q.text.strip(), rewriter)
     hits = [_hit(state, docnum, score, q, rewriter) for docnum, score, _ in ranked]
     marked = zip(hits, (words for _, _, words in ranked), strict=True)
