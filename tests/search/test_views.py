@@ -166,7 +166,7 @@ def test_the_database_fallback_folds_cyrillic_case(app, client, monkeypatch):
 
 
 def test_a_result_found_through_the_glossary_is_marked_translated(app, client):
-    practice = make_practice(title="LED street lamps", summary="New lamps on every street", body="", language="en")
+    practice = make_practice(title="LED street lamps", summary="New lamps on every street", language="en")
     page = client.get("/search", query_string={"q": "көчө чырактары"}).get_data(as_text=True)
     assert f'href="/practices/{practice.id}"' in page and "result-translated" in page
     assert "LED <mark>street</mark> <mark>lamps</mark>" in page  # the translated words are marked
