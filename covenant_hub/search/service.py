@@ -46,7 +46,7 @@ class SearchService:
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
         self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
         self._healthy: bool | None = None
-        self._checked_at = 0.0
+        self._checked_at: float | None = None  # monotonic time of the last check; None: never
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._drainer: threading.Thread | None = None
@@ -59,7 +59,8 @@ class SearchService:
     def healthy(self) -> bool:
         """Usable now? Checked at first use, then again at most every RECHECK_S while not."""
         now = time.monotonic()
-        if self._healthy is None or (not self._healthy and now - self._checked_at > RECHECK_S):
+        due = self._checked_at is None or now - self._checked_at > RECHECK_S
+        if self._healthy is None or (not self._healthy and due):
             self._checked_at = now
             self._healthy = indexer.usable(self.index)
             if not self._healthy:

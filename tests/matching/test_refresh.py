@@ -199,6 +199,18 @@ def test_a_new_organisation_reaches_the_other_worker(match_app: Flask, worker_b:
     assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
 
 
+def test_a_worker_catches_up_whatever_its_monotonic_clock_reads(
+    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A monotonic clock counts from an unspecified point: its readings may be small or below
+    zero, and a worker that never failed to read match_changes must still read it on each use."""
+    monkeypatch.setattr(service, "monotonic", lambda: -1000.0)
+    _network()
+    _model(worker_b)
+    city = make_org(name="Late city", **OSH_AT)
+    assert city.id in _model(worker_b).orgs
+
+
 def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
     net = _network()
     admin = make_user(org=net["new"], org_role="org_admin")
@@ -319,12 +331,24 @@ def test_committing_prunes_now_and_then(
     make_org(name="Late city", **OSH_AT)
     awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
-    monkeypatch.setattr(changes, "_last_prune", 0.0)
+    # A process that has not pruned yet, on a machine booted five seconds ago (the monotonic
+    # clock counts from boot): its first commit prunes all the same.
+    clock = {"now": 5.0}
+    monkeypatch.setattr(changes, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(changes, "_last_prune", None)
     fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
     assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
     rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
     assert rebuilt is not asleep and fresh.id in rebuilt.orgs
     assert _model(awake_app) is awake and fresh.id in awake.orgs  # nothing it had not seen was pruned
+    _age_changes(8)
+    clock["now"] += changes.PRUNE_EVERY_SECONDS - 1  # within the hour: no second prune
+    make_org(name="Second city", **OSH_AT)
+    entities = select(MatchChange.entity).order_by(MatchChange.id)
+    assert db.session.scalars(entities).all() == ["org", "pruned", "org"]
+    clock["now"] += 1  # an hour after the first: the next commit prunes the aged rows again
+    make_org(name="Third city", **OSH_AT)
+    assert db.session.scalars(entities).all() == ["org", "org", "pruned"]
 
 
 def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(
