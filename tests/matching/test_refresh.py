@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -277,14 +278,29 @@ def test_an_unreadable_changes_table_still_serves_recommendations(
     monkeypatch.setattr(logging.getLogger(service.__name__), "disabled", False)  # Alembic's fileConfig
     net = _network()
     before = _ranked(worker_b, net["new"].id, "supporter")
-    db.session.execute(text("DROP TABLE match_changes"))  # a database older than the table
-    db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="covenant_hub.matching.service"):
+    with _table_missing("match_changes"), caplog.at_level(logging.WARNING, logger=service.__name__):
         assert _ranked(worker_b, net["new"].id, "supporter") == before
         assert "match_changes cannot be read" in caplog.text
         caplog.clear()
-        assert _ranked(create_app(app_config), net["new"].id, "supporter") == before  # a new worker
+        newcomer = create_app(app_config)  # a new worker
+        assert _ranked(newcomer, net["new"].id, "supporter") == before
         assert "match_changes cannot be read" in caplog.text
+    with newcomer.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def _table_missing(name: str) -> Iterator[None]:
+    """The table is gone while the block runs, as in a database older than it, and back after:
+    renamed, not dropped, so that a database other tests share (PostgreSQL) keeps it."""
+    db.session.execute(text(f"ALTER TABLE {name} RENAME TO {name}_hidden"))
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.execute(text(f"ALTER TABLE {name}_hidden RENAME TO {name}"))
+        db.session.commit()
 
 
 def test_changes_written_with_their_transaction_only(match_app: Flask) -> None:
