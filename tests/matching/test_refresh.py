@@ -221,6 +221,7 @@ def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_
         text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
     partner = request.proposals[0].candidate_id
     assert partner in before
+    assert net["new"].id in _ranked(worker_b, partner, "signatory")  # either way, until they link
     invitation = workflow.invite(request, admin, [partner], "")[0]
     workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "Yes")
     assert partner not in _ranked(worker_b, net["new"].id, "signatory")
@@ -389,7 +390,7 @@ def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(
 
 # -- a request's session is never the model's ------------------------------------------------
 def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> None:
-    _network()
+    net = _network()
     _release()
     with match_app.test_request_context("/", method="POST"):
         ghost = Organisation(external_id="rolled-back", kind="supporter", name="Never committed")
@@ -397,6 +398,7 @@ def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> N
         db.session.flush()
         model = service.get_model()  # the first use: a full build
         db.session.rollback()
+    assert net["new"].id in model.orgs  # the build read the committed rows...
     assert ghost.id not in model.orgs
     assert ghost.id not in _model(match_app).orgs
 
