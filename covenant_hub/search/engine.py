@@ -23,6 +23,7 @@ from covenant_hub.search.health import INDEX_NAME, Health, check_health
 from covenant_hub.search.results import SearchQuery, SearchResults
 from covenant_hub.search.schema import SearchDocument, build_schema, to_fields
 from covenant_hub.search.searching import SearcherState, run_search
+from covenant_hub.search.vector import TypeNormalisedBM25
 
 IndexLocked = LockError
 Progress = Callable[[int], None]
@@ -167,7 +168,7 @@ class SearchIndex:
             generation = ix.latest_generation()
             state = self._state
             if state is None or state.generation != generation:
-                self._state = state = SearcherState(ix.searcher(), generation)
+                self._state = state = SearcherState(ix.searcher(weighting=TypeNormalisedBM25()), generation)
             return state
 
     def search(self, q: SearchQuery) -> SearchResults:

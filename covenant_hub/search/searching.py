@@ -24,7 +24,7 @@ from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_wo
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
 from covenant_hub.search.schema import text_field
 from covenant_hub.search.suggest import suggest
-from covenant_hub.search.vector import VectorSearcher
+from covenant_hub.search.vector import TypeNormalisedBM25, VectorSearcher
 
 CYRILLIC, LATIN = "cyrl", "latn"
 _SCRIPTS: dict[str, frozenset[str]] = {
@@ -65,6 +65,8 @@ class SearcherState:
         self.languages = tuple(lang for lang in LANGUAGES if lang in present)
         self.visible_count = int(self.reader.doc_count())
         self.vector = VectorSearcher(searcher)
+        if isinstance(searcher.weighting, TypeNormalisedBM25):
+            searcher.weighting.bind(self.vector)
         self.facets = FacetTables(self.vector)
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
 
