@@ -61,6 +61,7 @@ def drain_once(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25) -> Dr
         if rows:
             writer.commit()
             done = True
+            ix.record_commit()
     finally:
         if not done:
             writer.cancel()  # releases the lock on every path that did not commit
