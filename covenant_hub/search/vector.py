@@ -26,7 +26,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 from covenant_hub.search.postings import POSTINGS, decode, decode_positions, decode_some, segment_key, unwrap
-from covenant_hub.search.schema import DOC_TYPES, FILTER_FIELDS
+from covenant_hub.search.schema import DOC_TYPES, FILTER_FIELDS, GRAM_FIELD
 
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -56,6 +56,7 @@ class VectorSearcher:
         self._lengths: dict[str, np.ndarray] = {}
         self._means: dict[str, np.ndarray] = {}
         self._types: np.ndarray | None = None
+        self._groups: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- what we can do ------------------------------------------------------------------------
@@ -125,22 +126,41 @@ class VectorSearcher:
             self._types = out
         return out
 
+    def length_groups(self, fieldname: str) -> np.ndarray:
+        """Every document's group for length statistics in ``fieldname``: its type, and whether
+        the field holds its whole text (its own language) or only runs of a foreign script."""
+        with self._lock:
+            found = self._groups.get(fieldname)
+        if found is not None:
+            return found
+        own = np.zeros(self.n, dtype=np.int8)
+        lang = "ky" if fieldname == GRAM_FIELD else fieldname.removeprefix("text_")
+        ids, _ = self.postings("lang", lang)
+        own[ids] = 1
+        out = (self.doc_types() * 2 + own).astype(np.int16)
+        with self._lock:
+            self._groups[fieldname] = out
+        return out
+
     def mean_lengths(self, fieldname: str) -> np.ndarray:
-        """The mean length in ``fieldname`` per document type (indexed like :meth:`doc_types`).
+        """The mean length in ``fieldname`` per group of :meth:`length_groups`.
 
         Only documents with text in the field count, and each type has its own mean: averaged
         over the whole index, ten thousand two-word organisation names in ``text_en`` (and the
         Russian and Kyrgyz fields' zeros for every other document) made any practice look many
         times longer than usual, so a one-line reply under a matching thread title outranked it.
+        The few Latin words of a Kyrgyz practice in ``text_en`` are compared with their like,
+        not with English practices.
         """
         with self._lock:
             found = self._means.get(fieldname)
         if found is not None:
             return found
-        lengths, types = self.lengths(fieldname), self.doc_types()
+        lengths, groups = self.lengths(fieldname), self.length_groups(fieldname)
         present = lengths > 0
-        totals = np.bincount(types[present], weights=lengths[present], minlength=len(DOC_TYPES) + 1)
-        counts = np.bincount(types[present], minlength=len(DOC_TYPES) + 1)
+        size = 2 * (len(DOC_TYPES) + 1)
+        totals = np.bincount(groups[present], weights=lengths[present], minlength=size)
+        counts = np.bincount(groups[present], minlength=size)
         out = np.where(counts > 0, totals / np.maximum(counts, 1), 1.0).astype(np.float32)
         with self._lock:
             self._means[fieldname] = out
@@ -195,7 +215,7 @@ class VectorSearcher:
         if fieldname in FILTER_FIELDS or fieldname in ("key", "audience"):
             return Node(mask, score)
         idf = log(self.n / (len(ids) + 1)) + 1
-        avg = self.mean_lengths(fieldname)[self.doc_types()[ids]]
+        avg = self.mean_lengths(fieldname)[self.length_groups(fieldname)[ids]]
         fl = self.lengths(fieldname)[ids]
         score[ids] = (boost * idf) * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg))
         return Node(mask, score)
@@ -334,7 +354,7 @@ class _TypeNormalisedScorer(scoring.BaseScorer):  # type: ignore[misc]
         self.offset = offset
         self.lengths = vector.lengths(fieldname)
         self.means = vector.mean_lengths(fieldname)
-        self.types = vector.doc_types()
+        self.groups = vector.length_groups(fieldname)
 
     def supports_block_quality(self) -> bool:
         return False
@@ -344,7 +364,7 @@ class _TypeNormalisedScorer(scoring.BaseScorer):  # type: ignore[misc]
 
     def score(self, matcher: Any) -> float:
         doc = self.offset + matcher.id()
-        mean = float(self.means[self.types[doc]])
+        mean = float(self.means[self.groups[doc]])
         return float(scoring.bm25(self.idf, matcher.weight(), float(self.lengths[doc]), mean, B, K1))
 
 

@@ -56,3 +56,19 @@ def test_replies_are_indexed_in_their_own_language(app, client) -> None:
     assert english in found("contract signing saves", "en")  # stems: contract, sign, save
     assert kyrgyz in found("мектептерибиздин", "ky")  # an inflected form of мектеп
     assert kyrgyz in found("жылуулук тутумун", "ky")
+
+
+def test_latin_runs_of_cyrillic_documents_leave_english_length_norms_alone(tmp_path: Path) -> None:
+    """Twenty Kyrgyz practices each put one word ("LED") in text_en; English practices are
+    still compared with English practices, so the long one outranks short replies."""
+    filler = " ".join(f"lamp post number {i} was replaced by the city crew" for i in range(12))
+    docs = [SearchDocument("practice:en", "practice", "en", "LED street lighting on 18,000 lamp posts",
+                           f"Street lighting renewed. {filler}", "en")]  # fmt: skip
+    docs += [SearchDocument(f"practice:ky{i}", "practice", f"ky{i}", f"Шаар {i}: LED чырактары",
+                            "Көчө жарыгы жаңыланды.", "ky") for i in range(20)]  # fmt: skip
+    docs += [SearchDocument(f"post:{i}", "post", str(i), "Contracts for street lighting", body, "en")
+             for i, body in enumerate(("Who took the risk?", "The contractor did.", "Thanks."))]  # fmt: skip
+    ix = SearchIndex(tmp_path / "index")
+    ix.index(docs)
+    hits = [h.key for h in ix.search(SearchQuery("street lighting", user_lang="en")).hits]
+    assert hits[0] == "practice:en", hits
