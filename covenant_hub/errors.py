@@ -17,6 +17,7 @@ ERROR_MESSAGES = {
     403: _l("You do not have permission to do this."),
     404: _l("We could not find that page."),
     405: _l("That action is not allowed here."),
+    409: _l("This form is still being sent. Please wait a moment, then reload the page."),
     413: _l("The file or form you sent is too large."),
     429: _l("Too many attempts. Please try again later."),  # limits last a minute to an hour
     500: _l("Something went wrong on our side. The team has been told; please try again later."),
