@@ -1,7 +1,7 @@
 """form submissions: one-time form tokens, so a form sent twice is applied once
 
 Revision ID: c5365e5a029c
-Revises: c407ea058bcf
+Revises: 7b1e5c2d9a40
 Create Date: 2026-12-02 14:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5365e5a029c'
-down_revision = 'c407ea058bcf'
+down_revision = '7b1e5c2d9a40'
 branch_labels = None
 depends_on = None
 
