@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
+from covenant_hub.search.backoff import RetryBackoff
 from covenant_hub.search.embedding import make_embedder
 from covenant_hub.search.engine import SearchIndex
 from covenant_hub.search.results import SearchQuery, SearchResults
@@ -53,6 +54,7 @@ class SearchService:
         self._stop = threading.Event()
         self._drainer: threading.Thread | None = None
         self._rebuilder: threading.Thread | None = None
+        self.rebuild_backoff = RetryBackoff()  # a full disk must not mean a rebuild per poll
         self._pid = os.getpid()
         self._guard = threading.Lock()
         self.semantic = _semantic_service(app, self.mode, self.poll_s)
@@ -82,8 +84,9 @@ class SearchService:
         self.start_rebuild()
 
     def start_rebuild(self) -> None:
-        """Rebuild in a background thread unless one runs (here, or in another process)."""
-        if self.mode == "off":
+        """Rebuild in a background thread unless one runs (here, or in another process) or the
+        last one failed too recently."""
+        if self.mode == "off" or not self.rebuild_backoff.ready():
             return
         with self._guard:
             if self._rebuilder is not None and self._rebuilder.is_alive():
@@ -97,8 +100,10 @@ class SearchService:
         with self.app.app_context():
             try:
                 indexer.rebuild(self.index, procs=1, wait=False, embed=self.semantic is not None)
-            except Exception:  # noqa: BLE001 - logged; the next health check retries
-                log.exception("search rebuild failed")
+            except Exception as error:  # noqa: BLE001 - logged; a health check retries after the wait
+                self.rebuild_backoff.failed(error, log, "search rebuild")
+            else:
+                self.rebuild_backoff.succeeded()
             finally:
                 db.session.remove()
         self._healthy = None
