@@ -56,3 +56,14 @@ def test_unknown_body_fields_are_refused_by_name(app, client):
                                                            "colour": "red"})  # fmt: skip
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"colour": "This field is not known here."}
+
+
+def test_stored_times_are_written_with_their_offset(app, client):
+    """SQLite gives times back without the offset; the API said "2026-12-02T14:36:04" (not RFC 3339)."""
+    from tests.factories import make_group, make_thread
+
+    make_thread(make_group())
+    thread = client.get("/api/v1/threads").get_json()["items"][0]
+    post = client.get("/api/v1/posts").get_json()["items"][0]
+    for moment in (thread["created"], thread["last_post"], post["created"]):
+        assert moment.endswith("Z") or moment.endswith("+00:00"), moment

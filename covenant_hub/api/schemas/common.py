@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema
 
 Item = TypeVar("Item")
@@ -13,6 +14,15 @@ MAX_PAGE = 1_000_000
 #: The API's largest page; config API_MAX_PAGE_SIZE may only lower it.
 MAX_PER_PAGE = 200
 Code = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO code: two lower-case letters")]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands stored times back without their offset; they were stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+#: A stored time, always written with its offset (RFC 3339 date-time).
+Instant = Annotated[datetime, AfterValidator(_as_utc)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=80)]
 
 

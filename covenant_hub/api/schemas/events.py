@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from covenant_hub.api.schemas.common import Code, Model, Page, PageQuery
+from covenant_hub.api.schemas.common import Code, Instant, Model, Page, PageQuery
 from covenant_hub.events.models import EVENT_KINDS
 from covenant_hub.events.services import MAX_SUMMARY_CHARS, MAX_TEXT_CHARS
 
@@ -28,8 +28,8 @@ class EventOut(BaseModel):
     title: str
     description: str
     language: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     timezone: str
     place: str | None
     online: bool
@@ -73,7 +73,7 @@ class NewsOut(BaseModel):
     language: str
     org: str | None
     state: str
-    published_at: datetime | None
+    published_at: Instant | None
     url: str
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from covenant_hub.api.schemas.common import Model, Page, PageQuery
+from covenant_hub.api.schemas.common import Instant, Model, Page, PageQuery
 from covenant_hub.forum.models import GROUP_KINDS
 from covenant_hub.forum.services import MAX_BODY
 
@@ -40,8 +39,8 @@ class ThreadOut(BaseModel):
     group: str
     title: str
     language: str
-    created: datetime
-    last_post: datetime
+    created: Instant
+    last_post: Instant
     posts: int
     pinned: bool
     locked: bool
@@ -57,7 +56,7 @@ class PostOut(BaseModel):
     id: int
     thread: str
     author: str
-    created: datetime
+    created: Instant
     body: str = Field(description="Markdown, as written")
     html: str = Field(description="The body rendered and sanitised")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from covenant_hub.api.schemas.common import Code, Model, Page, PageQuery, QueryModel
+from covenant_hub.api.schemas.common import Code, Instant, Model, Page, PageQuery, QueryModel
 from covenant_hub.api.schemas.orgs import Sector
 from covenant_hub.matching.models import WANTED_KINDS
 from covenant_hub.matching.ranker import RECOMMENDABLE
@@ -50,8 +49,8 @@ class MatchRequestOut(BaseModel):
     languages: list[str]
     max_km: int | None
     state: str
-    created_at: datetime
-    refreshed_at: datetime
+    created_at: Instant
+    refreshed_at: Instant
     proposals: list[ProposalOut]
     invitations: list[InvitationBrief]
 
@@ -74,8 +73,8 @@ class InvitationOut(BaseModel):
     message: str
     state: str
     answer: str
-    created_at: datetime
-    answered_at: datetime | None
+    created_at: Instant
+    answered_at: Instant | None
 
 
 class InvitationPage(Page[InvitationOut]):
