@@ -32,7 +32,10 @@ def _schemathesis(url: str, report: Path) -> subprocess.CompletedProcess[str]:
         "--phases", "examples,coverage,fuzzing", "--report", "junit", "--report-dir", str(report),
         "--request-timeout", "20", "--suppress-health-check", "all",
     ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    # Run from the report folder: schemathesis keeps a .schemathesis/ cache in its working folder.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=240, check=False, cwd=report.parent
+    )
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(app, live_server, tmp_path):  # noqa: F811
