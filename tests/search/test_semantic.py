@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.search import vectors
+from covenant_hub.search import indexer, vectors
 from covenant_hub.search.embedding import HashingEmbedder
 from covenant_hub.search.hybrid import fuse
 from covenant_hub.search.results import SearchQuery
@@ -133,10 +133,9 @@ def test_centring_uses_a_language_mean_only_with_enough_documents():
 
 
 def test_a_deleted_document_loses_its_vector_when_the_delete_is_drained(app):
-    from covenant_hub.search import indexer
-
     practice = make_practice(title="bicycle sharing stations", language="en")
-    search(app, "bicycle")  # drained and embedded
+    indexer.rebuild(get_service(app).index, procs=1, embed=True)
+    get_service(app).semantic.catch_up()  # indexed and embedded
     key = f"practice:{practice.id}"
     other = SemanticIndex(HashingEmbedder().dim)  # another node, following since before the delete
     follower = vectors.Follower(other, HashingEmbedder.name)
@@ -155,8 +154,8 @@ def test_semantic_candidates_pass_the_viewers_filters(app):
     practice = make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
     key = f"practice:{practice.id}"
     service = get_service(app)
-    service.search(SearchQuery("warm up"))  # drain and embed
-    service.search(SearchQuery("warm up"))  # the vectors of what that drain indexed
+    indexer.rebuild(service.index, procs=1, embed=True)  # here, not in the service's thread
+    service.semantic.catch_up()
     vector = service.semantic.index._raw[service.semantic.index._rows[key], 0].astype(np.float32)
     service.semantic._queries["zzz qqq"] = vector / np.linalg.norm(vector)  # near it, no shared word
     assert [h.key for h in search(app, "zzz qqq").hits] == [key]  # found by meaning when allowed
