@@ -11,10 +11,10 @@ token), then ``--posts`` times replies to its thread with a body holding a uniqu
 from just before the reply is sent (an upper bound on "from its commit") to the first search
 that finds it; then the poster edits that reply to hold a new unique word and measures again.
 
-Searchable by meaning: each reply also carries a practice of the cross-language dev set
-(``tests/search/crosslang_*.json``, title and body, one practice per reply), and after the
-keyword check the poster polls with that practice's question in another language (no word in
-common) until the reply is among the results, marked "matched by meaning": the vector was
+Searchable by meaning: each reply also carries a Kyrgyz or Russian practice of the
+cross-language dev set (``tests/search/crosslang_*.json``, title and body), and after the
+keyword check the poster polls with that practice's English question (no word in common)
+until the reply is among the results, marked "matched by meaning": the vector was
 embedded by a worker's embedding thread and followed into the store of the worker that
 answered. That delay runs from the same start; a reply not found within ``MEANING_TIMEOUT_S``
 is counted as missing (the model ranked it below the first page), not as a delay.
@@ -59,13 +59,16 @@ RNG = random.Random(7)
 
 
 def meaning_pairs() -> list[tuple[str, str]]:
-    """(reply text, question in another language) for each dev-set practice, shuffled."""
+    """(reply text, English question) for each Kyrgyz or Russian dev-set practice, shuffled.
+
+    English questions, because the glossary expands Kyrgyz and Russian queries on the keyword
+    side: a reply found through translated words proves nothing about its vector."""
     here = ROOT / "tests" / "search"
     corpus = {d["key"]: d for d in json.loads((here / "crosslang_corpus.json").read_text(encoding="utf-8"))}
     pairs, used = [], set()
     for item in json.loads((here / "crosslang_set.json").read_text(encoding="utf-8")):
         key = item["first"][0]
-        if item["pair"][:2] != item["pair"][3:] and key not in used:
+        if item["pair"][:2] == "en" and item["pair"][3:] != "en" and key not in used:
             used.add(key)
             pairs.append((f"{corpus[key]['title']}. {corpus[key]['body']}", item["q"]))
     random.Random(11).shuffle(pairs)
