@@ -7,8 +7,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def register_api(app: Flask) -> None:
-    """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
+    """Mount /api/v1: personal tokens or the session authenticate it (see `auth`)."""
     from covenant_hub.api import (
+        auth,  # noqa: F401  (tokens, CSRF and limits for every route on bp)
         groups,  # noqa: F401  (groups and threads)
         matching,  # noqa: F401  (match requests, recommendations)
         orgs,  # noqa: F401  (registers routes on bp)
