@@ -128,3 +128,58 @@ def test_use_is_noted_and_no_cookie_is_set(client, city_admin):
     assert response.headers["Cache-Control"] == "no-store"
     db.session.refresh(created.token)
     assert created.token.last_used_at is not None
+
+
+@pytest.fixture
+def limited(app_config: dict[str, Any]) -> dict[str, Any]:
+    """Low limits per hour, so that no test can slip into a fresh window."""
+    app_config.update({
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_API_PER_CLIENT": "4 per hour",
+        "RATELIMIT_API_PER_TOKEN": "2 per hour",
+        "RATELIMIT_SEARCH_PER_CLIENT": "2 per hour",
+    })  # fmt: skip
+    return app_config
+
+
+def _refused_with_retry_after(response) -> bool:
+    return response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_token_is_limited_apart_from_its_client(limited, client, city_admin):
+    first, second = new_secret(city_admin), new_secret(city_admin)
+    assert [client.get(RECOMMENDATIONS, headers=bearer(first)).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(RECOMMENDATIONS, headers=bearer(first))
+    assert _refused_with_retry_after(refused)
+    assert refused.get_json()["error"]["code"] == 429
+    # Another token from the same client still has its own allowance, until the client's is spent.
+    assert client.get(RECOMMENDATIONS, headers=bearer(second)).status_code == 200
+    assert _refused_with_retry_after(client.get(RECOMMENDATIONS, headers=bearer(second)))
+
+
+def test_a_client_is_limited_on_the_api(limited, client, city_admin):
+    assert [client.get("/api/v1/groups").status_code for _ in range(4)] == [200] * 4
+    assert _refused_with_retry_after(client.get("/api/v1/groups"))
+    assert _refused_with_retry_after(client.get(RECOMMENDATIONS, headers=bearer(new_secret(city_admin))))
+    other = client.get("/api/v1/groups", environ_overrides={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 200
+
+
+def test_a_client_is_limited_on_the_search_page(limited, client):
+    assert [client.get("/search?q=lighting").status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/search?q=lighting")
+    assert _refused_with_retry_after(refused)
+    assert client.get("/").status_code == 200  # other pages are not limited
+
+
+def test_require_scope_refuses_a_token_without_it(app, city_admin):
+    from covenant_hub.api.auth import authenticate_request, require_scope
+
+    view = require_scope("write")(lambda: "written")
+    with app.test_request_context("/api/v1/groups", headers=bearer(new_secret(city_admin))):
+        assert authenticate_request() is None  # a read token may read
+        body, code = view()
+        assert code == 403 and "write" in body.get_json()["error"]["message"]
+    with app.test_request_context("/api/v1/groups", headers=bearer(new_secret(city_admin, write=True))):
+        assert authenticate_request() is None
+        assert view() == "written"
