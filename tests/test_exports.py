@@ -110,3 +110,16 @@ def test_a_changed_export_gets_a_new_etag(client, directory):
     db.session.commit()
     changed = client.get("/orgs/export.xlsx", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_a_feed_not_modified_since_its_newest_item_answers_304(client, app):
+    make_news()
+    first = client.get("/feeds/news.rss")
+    since = first.headers["Last-Modified"]
+    assert client.get("/feeds/news.rss", headers={"If-Modified-Since": since}).status_code == 304
+    assert (
+        client.get(
+            "/feeds/news.rss", headers={"If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}
+        ).status_code
+        == 200
+    )
