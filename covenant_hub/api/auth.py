@@ -109,6 +109,16 @@ def authenticate_request() -> Any:
     return None
 
 
+def refuse_body_that_is_not_json() -> Any:
+    """Before every API view: a write must send JSON. The schema layer hands a view no body
+    model for a form or text body, so such a request would fail inside the view (500)."""
+    if request.method in SAFE_METHODS or not request.mimetype:
+        return None
+    if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+        return None
+    return error_response(400, _("Send the body as JSON, with the header Content-Type: application/json."))
+
+
 def token_key() -> str:
     """The per-token limit's key: part of the token's stored digest, never the token itself."""
     return "api-token:" + api_tokens.token_digest(bearer_secret() or "")[:TOKEN_KEY_CHARS]
@@ -130,5 +140,6 @@ def _token_limit() -> str:
 # this module authenticates the API's requests, so the CSRF check moves here too.
 csrf.exempt(bp)
 bp.before_request(authenticate_request)
+bp.before_request(refuse_body_that_is_not_json)  # after authentication: a forged form gets 400 CSRF
 limiter.shared_limit(_client_limit, scope="api-client", key_func=get_remote_address)(bp)
 limiter.shared_limit(_token_limit, scope="api-token", key_func=token_key, exempt_when=_without_token)(bp)

@@ -183,3 +183,18 @@ def test_require_scope_refuses_a_token_without_it(app, city_admin):
     with app.test_request_context("/api/v1/groups", headers=bearer(new_secret(city_admin, write=True))):
         assert authenticate_request() is None
         assert view() == "written"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "application/x-www-form-urlencoded", "text/plain"]
+)
+def test_a_write_whose_body_is_not_json_is_refused_clearly(client, city_admin, content_type):
+    """Without CSRF in the way (a token, or no session at all) a form body reached the view,
+    which the schema layer hands no JSON model, and the view failed with 500."""
+    body = b'{"org": "kant", "text": "LED"}'
+    for headers in ({"Content-Type": content_type, **bearer(new_secret(city_admin, write=True))},
+                    {"Content-Type": content_type, "Accept-Language": "ru"}):  # fmt: skip
+        response = client.post("/api/v1/match-requests", data=body, headers=headers)
+        assert response.status_code == 400, response.get_json()
+        assert "JSON" in response.get_json()["error"]["message"]
+    assert match_requests() == 0
