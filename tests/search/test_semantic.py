@@ -161,3 +161,45 @@ def test_semantic_candidates_pass_the_viewers_filters(app):
     assert [h.key for h in search(app, "zzz qqq").hits] == [key]  # found by meaning when allowed
     only_posts = search(app, "zzz qqq", types=("post",))
     assert only_posts.hits == [] and only_posts.total == 0
+
+
+class WritesWhileEmbedding(HashingEmbedder):
+    """Another writer (a POST in another worker) tries to write while the model runs."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__()
+        self.database = database
+        self.writes: list[str] = []
+
+    def embed_passages(self, texts):
+        import sqlite3
+
+        other = sqlite3.connect(self.database, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.writes.append("ok")
+        except sqlite3.OperationalError as error:
+            self.writes.append(str(error))
+        finally:
+            other.close()
+        return super().embed_passages(texts)
+
+
+@pytest.mark.parametrize("step", ["pending", "reindex"])
+def test_the_model_runs_without_holding_the_write_lock(app, step):
+    """Embedding takes seconds per batch here: a transaction held across it made every other
+    worker's POST wait out the busy timeout and fail with "database is locked"."""
+    make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
+    db.session.commit()
+    vectors.queue(["practice:1"])
+    db.session.commit()
+    database = db.engine.url.database
+    embedder = WritesWhileEmbedding(database)
+    if step == "pending":
+        result = vectors.embed_pending(embedder)
+    else:
+        result = vectors.sync_all(embedder)
+    assert result.embedded >= 1 and embedder.writes
+    assert set(embedder.writes) == {"ok"}
+    assert stored_vectors() >= 1 and vectors.pending_count() == 0
