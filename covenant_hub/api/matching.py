@@ -15,6 +15,7 @@ from flask_login import current_user
 from covenant_hub.api import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import db
+from covenant_hub.inputs import parse_int
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.models import MatchRequest
@@ -68,7 +69,7 @@ def create_match_request() -> Any:
     return jsonify(queries.request_json(match_request)), 201
 
 
-@bp.route("/match-requests/<int:request_id>")
+@bp.route("/match-requests/<id:request_id>")
 def get_match_request(request_id: int) -> Any:
     match_request = db.session.get(MatchRequest, request_id)
     if match_request is None:
@@ -89,8 +90,9 @@ def get_recommendations(external_id: str) -> Any:
     kind, top = request.args.get("kind", ""), request.args.get("top", "10")
     if kind not in RECOMMENDABLE:
         return error_response(400, _("kind must be one of: %(kinds)s.", kinds=", ".join(RECOMMENDABLE)))
-    if not top.isdigit() or not 1 <= int(top) <= MAX_TOP:
+    top_number = parse_int(top, 1, MAX_TOP)
+    if top_number is None:
         return error_response(400, _("top must be a whole number from 1 to %(num)d.", num=MAX_TOP))
-    lists = queries.recommendation_lists(org, (kind,), int(top))
+    lists = queries.recommendation_lists(org, (kind,), top_number)
     items = [{**match.as_json(), "reasons_text": text} for _o, match, text in lists[0].items]
     return jsonify({"org": org.external_id, "kind": kind, "items": items})

@@ -8,6 +8,7 @@ from flask import Response, current_app, jsonify, request
 from flask_sqlalchemy.pagination import Pagination
 
 from covenant_hub.errors import error_response
+from covenant_hub.inputs import parse_int
 
 MAX_PAGE = 1_000_000
 
@@ -23,9 +24,10 @@ def whole_number(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    number = parse_int(raw, low, high)
+    if number is None:
         raise InvalidParameter(name, f"expected a whole number from {low} to {high}")
-    return int(raw)
+    return number
 
 
 def page_args() -> tuple[int, int]:
