@@ -3,14 +3,23 @@
 Ids and numbers in URLs and query strings are bounded to the database's 64-bit INTEGER range:
 past it a driver raises OverflowError instead of finding nothing, so out-of-range ids are a 404
 and out-of-range numbers count as absent.
+
+Text is cleaned as the request parses it: every query-string, form and JSON string loses its
+NUL bytes and C0 control characters (tab, newline and CR stay), and lone surrogates become
+U+FFFD. Stored, such text broke XML feeds (lxml refuses it) and the database driver (a lone
+surrogate cannot be encoded as UTF-8). Invalid UTF-8 never becomes text: Werkzeug keeps invalid
+bytes of a query or form percent-encoded, and JSON that is no UTF-8 is a 400.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Request, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter, Map
 
 # The largest value of a signed 64-bit INTEGER (SQLite, PostgreSQL BIGINT); ids start at 1.
@@ -18,6 +27,9 @@ MAX_ID = 2**63 - 1
 MAX_ID_DIGITS = len(str(MAX_ID))
 # Deepest page any paged list answers; past it pages are empty anyway.
 MAX_PAGE = 1_000_000
+# What XML 1.0 cannot carry: C0 controls but tab, newline and CR, the non-characters U+FFFE and
+# U+FFFF, and surrogates (in a Python str a surrogate is always a lone one).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class IdConverter(IntegerConverter):
@@ -65,6 +77,68 @@ def record_id(value: Any) -> int:
     return number
 
 
+def _safe_character(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else ""
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters (but tab, newline, CR) and with lone surrogates as U+FFFD."""
+    return UNSAFE_CHARACTERS.sub(_safe_character, text) if UNSAFE_CHARACTERS.search(text) else text
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, FileStorage) and value.filename:
+        value.filename = clean_text(value.filename)
+    return value
+
+
+def clean_json(value: Any) -> Any:
+    """Every string (keys too) of parsed JSON cleaned, in place; without recursion, so nesting
+    as deep as the parser allows needs no stack."""
+    if isinstance(value, str):
+        return clean_text(value)
+    pending = [value] if isinstance(value, (list, dict)) else []
+    while pending:
+        node = pending.pop()
+        pairs: Iterable[tuple[Any, Any]] = enumerate(node) if isinstance(node, list) else list(node.items())
+        if isinstance(node, dict):
+            node.clear()
+        for key, item in pairs:
+            if isinstance(item, (list, dict)):
+                pending.append(item)
+            node[clean_text(key) if isinstance(key, str) else key] = _clean_value(item)
+    return value
+
+
+class CleanMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
+    """The request's args, form and files: keys, values and file names cleaned as they are parsed."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+        else:
+            pairs = iter_multi_items(mapping)
+            super().__init__([(_clean_value(key), _clean_value(value)) for key, value in pairs])
+
+
+class CleanRequest(Request):
+    """Flask's request, whose query string, form and uploads are parsed into CleanMultiDicts."""
+
+    parameter_storage_class = CleanMultiDict
+
+
+class CleanJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, whose `loads` (request.get_json, Flask-WTF's JSON forms) cleans every string."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return clean_json(super().loads(s, **kwargs))
+
+
 def register_inputs(app: Flask) -> None:
-    """The `id` URL converter; registered before any blueprint adds its rules."""
+    """The `id` URL converter (before any blueprint adds its rules), the cleaning request class
+    and the cleaning JSON loader."""
     app.url_map.converters["id"] = IdConverter
+    app.request_class = CleanRequest
+    app.json = CleanJSONProvider(app)

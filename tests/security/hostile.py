@@ -24,6 +24,10 @@ LONG_TEXT = "x" * 100_000
 # Numbers past the range, a digit that str.isdigit accepts and int() refuses ("²"), a number
 # longer than int()'s 4300-digit limit, a negative one and a float.
 QUERY_NUMBERS = (HUGE, "%C2%B2", "1" * 5000, "-1", "1e9")
+# A NUL, C0 controls, a lone continuation byte and an encoded surrogate (no UTF-8 either), and
+# the non-character U+FFFF, percent-encoded as a client sends them.
+QUERY_TEXTS = ("zebra%00nul", "%01%07%08%0B%0C%1B%7F", "%FF%FE", "%ED%A0%80", "%EF%BF%BF")
+TEXTS = (NUL_TEXT, CONTROL_TEXT, LONG_TEXT)
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Query arguments some view reads (pages, filters, ids of related records).
@@ -83,6 +87,11 @@ def form_field_names() -> set[str]:
 def hostile_form(text: str) -> dict[str, str]:
     """Every form field name of the app with `text` as its value."""
     return dict.fromkeys(form_field_names(), text)
+
+
+def raw_form(encoded: str) -> bytes:
+    """An urlencoded body giving every form field the raw (already percent-encoded) value."""
+    return "&".join(f"{name}={encoded}" for name in sorted(form_field_names())).encode("ascii")
 
 
 def query_strings(values: tuple[str, ...]) -> Iterator[str]:
