@@ -43,6 +43,7 @@ class DefaultConfig:
     # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    JSON_MAX_LENGTH = 1024 * 1024  # the largest JSON body the API and the editors' scripts send
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -9,6 +9,10 @@ NUL bytes and C0 control characters (tab, newline and CR stay), and lone surroga
 U+FFFD. Stored, such text broke XML feeds (lxml refuses it) and the database driver (a lone
 surrogate cannot be encoded as UTF-8). Invalid UTF-8 never becomes text: Werkzeug keeps invalid
 bytes of a query or form percent-encoded, and JSON that is no UTF-8 is a 400.
+
+JSON is parsed at most MAX_JSON_DEPTH levels deep (deeper nesting made the parser raise
+RecursionError) and `json_body` answers a 400 in the API's error envelope for a body that is
+no JSON, or a 413 past config JSON_MAX_LENGTH.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, iter_multi_items
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
+
+from covenant_hub.errors import error_response
 
 # The largest value of a signed 64-bit INTEGER (SQLite, PostgreSQL BIGINT); ids start at 1.
 MAX_ID = 2**63 - 1
@@ -29,6 +37,8 @@ MAX_ID_DIGITS = len(str(MAX_ID))
 MAX_PAGE = 1_000_000
 # What XML 1.0 cannot carry: C0 controls but tab, newline and CR, the non-characters U+FFFE and
 # U+FFFF, and surrogates (in a Python str a surrogate is always a lone one).
+# Deeper than any body the API takes (a match request is two levels deep).
+MAX_JSON_DEPTH = 32
 UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -94,20 +104,22 @@ def _clean_value(value: Any) -> Any:
     return value
 
 
-def clean_json(value: Any) -> Any:
-    """Every string (keys too) of parsed JSON cleaned, in place; without recursion, so nesting
-    as deep as the parser allows needs no stack."""
+def clean_json(value: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Every string (keys too) of parsed JSON cleaned, in place; ValueError past `max_depth`
+    levels of arrays and objects. Without recursion, so any depth the parser allows is safe."""
     if isinstance(value, str):
         return clean_text(value)
-    pending = [value] if isinstance(value, (list, dict)) else []
+    pending = [(value, 1)] if isinstance(value, (list, dict)) else []
     while pending:
-        node = pending.pop()
+        node, depth = pending.pop()
+        if depth > max_depth:
+            raise ValueError(f"JSON nested deeper than {max_depth} levels")
         pairs: Iterable[tuple[Any, Any]] = enumerate(node) if isinstance(node, list) else list(node.items())
         if isinstance(node, dict):
             node.clear()
         for key, item in pairs:
             if isinstance(item, (list, dict)):
-                pending.append(item)
+                pending.append((item, depth + 1))
             node[clean_text(key) if isinstance(key, str) else key] = _clean_value(item)
     return value
 
@@ -130,10 +142,34 @@ class CleanRequest(Request):
 
 
 class CleanJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, whose `loads` (request.get_json, Flask-WTF's JSON forms) cleans every string."""
+    """Flask's JSON, whose `loads` (request.get_json, Flask-WTF's JSON forms) cleans every string
+    and refuses deep nesting with ValueError, which get_json treats as invalid JSON."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        return clean_json(super().loads(s, **kwargs))
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError as error:  # the C parser's own limit, near 1000 levels
+            raise ValueError("JSON nested too deeply") from error
+        return clean_json(value)
+
+
+class InvalidJSON(BadRequest):
+    """A body the API cannot read as JSON; answered as a 400 with this message."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Send a valid JSON body, nested at most %(depth)d levels deep.",
+                                      depth=MAX_JSON_DEPTH))
+
+
+def json_body() -> Any:
+    """The request's JSON body: InvalidJSON when it is missing, invalid or too deep, and
+    RequestEntityTooLarge (413) past config JSON_MAX_LENGTH. Every JSON endpoint reads it here."""
+    if len(request.get_data(cache=True)) > current_app.config["JSON_MAX_LENGTH"]:
+        raise RequestEntityTooLarge()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidJSON()
+    return body
 
 
 def register_inputs(app: Flask) -> None:
@@ -142,3 +178,4 @@ def register_inputs(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.request_class = CleanRequest
     app.json = CleanJSONProvider(app)
+    app.register_error_handler(InvalidJSON, lambda error: error_response(400, str(error.description)))

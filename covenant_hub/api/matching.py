@@ -15,7 +15,7 @@ from flask_login import current_user
 from covenant_hub.api import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import db
-from covenant_hub.inputs import parse_int
+from covenant_hub.inputs import json_body, parse_int
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.models import MatchRequest
@@ -54,7 +54,7 @@ def _parse(body: Any) -> workflow.RequestInput:
 @bp.route("/match-requests", methods=["POST"])
 def create_match_request() -> Any:
     """Body: {"org", "text", "kinds", "sectors", "languages", "max_km"}; 201 with the proposals."""
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         return error_response(400, _("Send a JSON object."))
     org = services.get_org(str(body.get("org", "")))

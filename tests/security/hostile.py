@@ -28,6 +28,17 @@ QUERY_NUMBERS = (HUGE, "%C2%B2", "1" * 5000, "-1", "1e9")
 # the non-character U+FFFF, percent-encoded as a client sends them.
 QUERY_TEXTS = ("zebra%00nul", "%01%07%08%0B%0C%1B%7F", "%FF%FE", "%ED%A0%80", "%EF%BF%BF")
 TEXTS = (NUL_TEXT, CONTROL_TEXT, LONG_TEXT)
+# Bodies sent as application/json: nesting far past the parser's recursion limit and just past
+# ours, broken JSON, JSON that is no UTF-8, and a body over JSON_MAX_LENGTH.
+DEEP = 10_000
+JSON_BODIES = (
+    b"[" * DEEP + b"]" * DEEP,
+    b'{"a":' * DEEP + b"1" + b"}" * DEEP,
+    b'{"text": ' + b"[" * 33 + b"]" * 33 + b"}",
+    b'{"text": "unterminated',
+    b'{"text": "\xff\xfe"}',
+    b'{"text": "' + b"x" * (1024 * 1024 + 1) + b'"}',
+)
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Query arguments some view reads (pages, filters, ids of related records).

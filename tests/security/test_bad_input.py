@@ -159,3 +159,31 @@ def test_feeds_of_text_stored_before_the_cleaning_still_render(app, client, worl
     feed = client.get(f"/forum/g/{world.public_group.id}/feed.atom")
     assert feed.status_code == 200
     assert "Old thread title" in feed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["member", "admin"])
+def test_deep_broken_and_oversized_json_on_every_post_route_fails_nowhere(app, client, world, who):
+    as_visitor(client, world, who)
+    values = world.arguments()
+    answers = [(f"{route.url(values)} {body[:12]!r}", status(client, "POST", route.url(values), data=body,
+                                                            content_type="application/json"))
+               for route in hostile.routes(app, {"POST"}) for body in hostile.JSON_BODIES]
+    assert server_errors(answers) == []
+
+
+@pytest.mark.parametrize("body", hostile.JSON_BODIES[:5], ids=["deep-array", "deep-object", "past-limit",
+                                                               "broken", "not-utf8"])
+def test_the_api_answers_unreadable_json_with_a_400_in_its_envelope_and_language(app, client, world, body):
+    as_visitor(client, world, "requester_admin")
+    response = client.post("/api/v1/match-requests?lang=ru", data=body, content_type="application/json")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == 400 and "JSON" in error["message"] and "Отправьте" in error["message"]
+
+
+def test_the_api_answers_an_oversized_json_body_with_a_413(app, client, world):
+    as_visitor(client, world, "requester_admin")
+    response = client.post("/api/v1/match-requests", data=hostile.JSON_BODIES[-1],
+                           content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == 413
