@@ -124,6 +124,33 @@ def clean_json(value: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
     return value
 
 
+def json_object() -> dict[str, Any]:
+    """The request's JSON body as an object: InvalidJSON for anything else (see `json_body`)."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InvalidJSON(_("Send a JSON object."))
+    return body
+
+
+def text_field(data: Mapping[str, Any], name: str) -> str:
+    """`data[name]` when it is a string, else "": a JSON client may send a list or a number."""
+    value = data.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def json_formdata(body: Any) -> ImmutableMultiDict[str, str]:
+    """A JSON object as form data: strings, numbers and booleans as strings, a list's as repeated
+    values; anything else (nested objects, null, a body that is no object) gives no value."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in body.items() if isinstance(body, dict) else ():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bool):
+                pairs.append((key, "true" if item else "false"))
+            elif isinstance(item, (str, int, float)):
+                pairs.append((key, str(item)))
+    return ImmutableMultiDict(pairs)
+
+
 class CleanMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
     """The request's args, form and files: keys, values and file names cleaned as they are parsed."""
 

@@ -6,12 +6,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
+from covenant_hub.forms import Form
 from covenant_hub.i18n import LANGUAGE_NAMES
 from covenant_hub.orgs.labels import country_name
 
@@ -65,7 +65,7 @@ class _LanguageFormMixin:
         self.language.choices = language_choices()  # type: ignore[attr-defined]
 
 
-class RegistrationForm(FlaskForm, _LanguageFormMixin):
+class RegistrationForm(Form, _LanguageFormMixin):
     """A new account, optionally with the organisation the person represents."""
 
     name = StringField(_l("Your name"), validators=[
@@ -97,32 +97,32 @@ class RegistrationForm(FlaskForm, _LanguageFormMixin):
             raise ValidationError(_l("Please choose the country of the organisation."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
     remember = BooleanField(_l("Keep me logged in on this device"))
     submit = SubmitField(_l("Log in"))
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(Form):
     """Forgotten password, and a new confirmation link: both need only the address."""
 
     email = _email_field()
     submit = SubmitField(_l("Send the link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, password_repeat = _new_password_fields()
     submit = SubmitField(_l("Set the new password"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: the confirmation link's token travels in the URL."""
 
     submit = SubmitField(_l("Confirm my e-mail address"))
 
 
-class ProfileForm(FlaskForm, _LanguageFormMixin):
+class ProfileForm(Form, _LanguageFormMixin):
     name = StringField(_l("Your name"), validators=[
         InputRequired(_l("Please enter your name.")),
         Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
@@ -135,7 +135,7 @@ class ProfileForm(FlaskForm, _LanguageFormMixin):
         self._fill_language_choices()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Please enter your current password.")),
     ])

@@ -15,7 +15,7 @@ from flask_login import current_user
 from covenant_hub.api import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import db
-from covenant_hub.inputs import json_body, parse_int
+from covenant_hub.inputs import json_object, parse_int, text_field
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.models import MatchRequest
@@ -54,12 +54,10 @@ def _parse(body: Any) -> workflow.RequestInput:
 @bp.route("/match-requests", methods=["POST"])
 def create_match_request() -> Any:
     """Body: {"org", "text", "kinds", "sectors", "languages", "max_km"}; 201 with the proposals."""
-    body = json_body()
-    if not isinstance(body, dict):
-        return error_response(400, _("Send a JSON object."))
-    org = services.get_org(str(body.get("org", "")))
+    body = json_object()
+    org = services.get_org(text_field(body, "org"))
     if org is None:
-        return error_response(404, _("No organisation with the id %(id)s.", id=str(body.get("org", ""))))
+        return error_response(404, _("No organisation with the id %(id)s.", id=text_field(body, "org")))
     if not perm.can_file_request(current_user, org):
         return _denied()
     try:

@@ -82,7 +82,8 @@ def merge_thread(thread_id: int) -> Response:
     """Merge the thread numbered in the form into this one."""
     thread = _moderator_thread(thread_id)
     form = MergeForm()
-    other = db.session.get(Thread, form.other_id.data or 0)
+    # Validated first: the number is bounded there, and past 2**63-1 the database driver raises.
+    other = db.session.get(Thread, form.other_id.data) if form.validate_on_submit() else None
     if other is None:
         flash(_("There is no thread with this number."), "error")
     elif run(moderation.merge_threads, other, thread, form.reason.data or "") is not None:

@@ -16,7 +16,7 @@ from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
 from covenant_hub.forum.forms import ActionForm, FlagForm, GroupForm, ReplyForm, ThreadForm, WatchForm
 from covenant_hub.forum.models import Group, Post, Thread
-from covenant_hub.inputs import int_arg, page_arg
+from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
@@ -283,10 +283,10 @@ def flag_post(post_id: int) -> Response:
 @login_required
 def save_draft() -> Any:
     """Autosave from static/js/forum.js (JSON or form data, token in X-CSRFToken)."""
-    data = request.get_json(silent=True) or request.form
+    data = json_object() if request.is_json else request.form
     try:
         draft = services.save_draft(
-            current_user, str(data.get("target", "")), str(data.get("title", "")), str(data.get("body", ""))
+            current_user, text_field(data, "target"), text_field(data, "title"), text_field(data, "body")
         )
     except NotAllowed:
         db.session.rollback()

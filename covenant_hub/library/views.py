@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
-from covenant_hub.inputs import int_arg, page_arg
+from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 from covenant_hub.library import attachments, permissions, queries, services
 from covenant_hub.library.forms import (
     ActionForm,
@@ -242,8 +242,5 @@ def delete_attachment(attachment_id: int) -> Response:
 @login_required
 def preview_markdown() -> Response:
     """The editor's live preview, rendered by the same pipeline as the saved page."""
-    payload = request.get_json(silent=True) or {}
-    text = payload.get("text") if isinstance(payload, dict) else None
-    if text is None:
-        text = request.form.get("text", "")
-    return jsonify({"html": str(render_markdown(str(text)))})
+    text = text_field(json_object() if request.is_json else request.form, "text")
+    return jsonify({"html": str(render_markdown(text))})

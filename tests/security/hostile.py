@@ -41,6 +41,8 @@ JSON_BODIES = (
 )
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+CLOSING = ("leave", "delete", "archive", "close", "suspend", "reject", "hide", "remove", "merge", "split",
+           "move", "lock", "password", "logout")
 # Query arguments some view reads (pages, filters, ids of related records).
 QUERY_NAMES = ("page", "per_page", "org", "group", "practice", "translation_of", "top", "year", "q",
                "lang", "language", "kind", "sector", "country", "type", "sort", "state", "service",
@@ -69,7 +71,9 @@ class Route:
 
 
 def routes(app: Flask, methods: set[str] | None = None) -> list[Route]:
-    """Every route of the app but static files, once per method (HEAD and OPTIONS left out)."""
+    """Every route of the app but static files, once per method (HEAD and OPTIONS left out).
+    Routes that end access to the world's records come last, so the others still reach their
+    forms (a member who left the group gets a 403 before any input is read)."""
     found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
@@ -77,7 +81,7 @@ def routes(app: Flask, methods: set[str] | None = None) -> list[Route]:
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             if methods is None or method in methods:
                 found.append(Route(rule.endpoint, method, rule))
-    return found
+    return sorted(found, key=lambda route: any(word in route.endpoint for word in CLOSING))
 
 
 def form_field_names() -> set[str]:
@@ -98,6 +102,15 @@ def form_field_names() -> set[str]:
 def hostile_form(text: str) -> dict[str, str]:
     """Every form field name of the app with `text` as its value."""
     return dict.fromkeys(form_field_names(), text)
+
+
+def wrong_json_types() -> list[Any]:
+    """JSON bodies of the wrong shape: no object at all, or an object whose every field (those of
+    the forms and of the API) holds a list, an object, a number, a boolean or null."""
+    names = form_field_names() | {"org", "text", "kinds", "sectors", "languages", "max_km", "target"}
+    shapes: list[Any] = [[], [["a", "b"]], ["x", 1], 1, -1.5, "text", True, None]
+    shapes += [dict.fromkeys(names, value) for value in ([1, "x"], {"a": "b"}, 2**70, 1.5, False, None)]
+    return shapes
 
 
 def raw_form(encoded: str) -> bytes:

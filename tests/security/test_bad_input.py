@@ -10,11 +10,12 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post
 from covenant_hub.inputs import clean_text
+from covenant_hub.matching.models import MatchRequest
 from tests.factories import make_group_member, make_thread
 from tests.security import hostile
 from tests.security.world import SecurityWorld
@@ -35,15 +36,18 @@ def world(app: Flask) -> SecurityWorld:
 
 
 def as_visitor(client: FlaskClient, world: SecurityWorld, who: str) -> FlaskClient:
-    """Log in as `who`; the test's own session is committed so no request waits on its lock."""
-    login(client, world.users.get(who))
+    """Log in as `who` for every request `status` sends (a fuzzed POST may have logged out)."""
+    client.visitor = world.users.get(who)  # type: ignore[attr-defined]
+    login(client, client.visitor)  # type: ignore[attr-defined]
     db.session.commit()
     return client
 
 
 def status(client: FlaskClient, method: str, url: str, **body: object) -> int:
-    """The status of one request. The app context (and so the session) outlives the request in
-    tests; ending its transaction keeps the search index's rebuild thread from waiting on it."""
+    """The status of one request by the client's visitor. The app context (and so the session)
+    outlives the request in tests; ending its transaction keeps the search index's rebuild
+    thread from waiting on it."""
+    login(client, getattr(client, "visitor", None))
     code = client.open(url, method=method, **body).status_code
     db.session.commit()
     return code
@@ -187,3 +191,54 @@ def test_the_api_answers_an_oversized_json_body_with_a_413(app, client, world):
                            content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == 413
+
+
+@pytest.mark.parametrize("who", ["member", "admin"])
+def test_json_of_the_wrong_types_on_every_post_route_fails_nowhere(app, client, world, who):
+    as_visitor(client, world, who)
+    values = world.arguments()
+    answers = [(f"{route.url(values)} {str(body)[:30]}", status(client, "POST", route.url(values), json=body))
+               for route in hostile.routes(app, {"POST"}) for body in hostile.wrong_json_types()]
+    assert server_errors(answers) == []
+
+
+@pytest.mark.parametrize("body", [[], ["org", "text"], 7, "text", {"org": ["kant"]}, {"text": 5},
+                                  {"kinds": "supporter"}, {"max_km": "far"}, {"languages": [1]}])
+def test_the_api_answers_json_of_the_wrong_types_with_a_400_and_writes_nothing(app, client, world, body):
+    as_visitor(client, world, "requester_admin")
+    if isinstance(body, dict) and "org" not in body:
+        body = {"org": world.city.external_id, **body}
+    before = db.session.scalar(select(func.count(MatchRequest.id)))
+    response = client.post("/api/v1/match-requests", json=body)
+    assert response.status_code in (400, 404)
+    assert set(response.get_json()["error"]) == {"code", "message"}
+    assert db.session.scalar(select(func.count(MatchRequest.id))) == before
+
+
+@pytest.mark.parametrize("body", [["t:1", "title"], {"target": ["t:1"], "body": 5}])
+def test_the_draft_autosave_refuses_json_of_the_wrong_types(app, client, world, body):
+    as_visitor(client, world, "member")
+    assert client.post("/forum/drafts", json=body).status_code in (400, 403)
+
+
+def test_a_form_posted_as_json_takes_its_strings_and_numbers(app, client, world):
+    """Flask-WTF's JSON forms still work: a reply posted as a JSON object is saved."""
+    as_visitor(client, world, "member")
+    client.post(f"/forum/t/{world.thread.id}/reply", json={"body": "Reply sent as JSON", "extra": [1, {}]})
+    newest = select(Post.body).where(Post.thread_id == world.thread.id).order_by(Post.id.desc())
+    assert db.session.scalar(newest) == "Reply sent as JSON"
+
+
+def test_every_form_reads_json_through_the_safe_base_form(app):
+    from flask_wtf import FlaskForm
+
+    from covenant_hub.forms import Form
+
+    forms, pending = [], list(FlaskForm.__subclasses__())
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        if form.__module__.startswith("covenant_hub."):
+            forms.append(form)
+    assert len(forms) > 40
+    assert [form.__qualname__ for form in forms if not issubclass(form, Form)] == []
