@@ -43,6 +43,9 @@ class DefaultConfig:
     # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A refused body up to this size is read to its end so the client gets the 413 (or redirect)
+    # instead of a reset connection; larger ones are answered with Connection: close.
+    MAX_DRAIN_LENGTH = 64 * 1024 * 1024
     JSON_MAX_LENGTH = 1024 * 1024  # the largest JSON body the API and the editors' scripts send
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"

@@ -28,6 +28,7 @@ from werkzeug.datastructures import FileStorage, ImmutableMultiDict, iter_multi_
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
+from covenant_hub.drain import DrainRequestBody
 from covenant_hub.errors import error_response
 
 # The largest value of a signed 64-bit INTEGER (SQLite, PostgreSQL BIGINT); ids start at 1.
@@ -200,9 +201,12 @@ def json_body() -> Any:
 
 
 def register_inputs(app: Flask) -> None:
-    """The `id` URL converter (before any blueprint adds its rules), the cleaning request class
-    and the cleaning JSON loader."""
+    """The `id` URL converter (before any blueprint adds its rules), the cleaning request class,
+    the cleaning JSON loader and the draining of unread request bodies."""
     app.url_map.converters["id"] = IdConverter
     app.request_class = CleanRequest
     app.json = CleanJSONProvider(app)
     app.register_error_handler(InvalidJSON, lambda error: error_response(400, str(error.description)))
+    # Last, around whatever else wraps the app (ProxyFix): it must run before the server sends.
+    limit = int(app.config.get("MAX_DRAIN_LENGTH") or 0)
+    app.wsgi_app = DrainRequestBody(app.wsgi_app, limit)  # type: ignore[method-assign]
