@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from covenant_hub.forms import Form
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.matching.models import WANTED_KINDS
 from covenant_hub.matching.workflow import MAX_KM, MAX_MESSAGE, MAX_TEXT
 from covenant_hub.orgs.forms import LANGUAGE_CODE, CheckboxesField, split_codes
@@ -23,7 +23,7 @@ KIND_CHOICES = {
 }
 
 
-class RequestForm(Form):
+class RequestForm(SubmitOnceForm):
     text = TextAreaField(
         _l("What do you need?"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
@@ -61,7 +61,7 @@ class RequestForm(Form):
             raise ValidationError(_("Use two-letter language codes such as ky, ru, en."))
 
 
-class InviteForm(Form):
+class InviteForm(SubmitOnceForm):
     candidates = CheckboxesField(
         _l("Invite"),
         choices=[],
@@ -75,13 +75,13 @@ class InviteForm(Form):
     submit = SubmitField(_l("Send invitations"))
 
 
-class AnswerForm(Form):
+class AnswerForm(SubmitOnceForm):
     message = TextAreaField(_l("Your answer"), validators=[Optional(), Length(max=MAX_MESSAGE)])
     accept = SubmitField(_l("Accept"))
     decline = SubmitField(_l("Decline"))
 
 
-class OutcomeForm(Form):
+class OutcomeForm(SubmitOnceForm):
     org = SelectField(_l("Recorded for"), coerce=int, choices=[])
     learned = TextAreaField(_l("What did you learn?"), validators=[Optional(), Length(max=MAX_TEXT)])
     practice = SelectField(_l("A practice you replicated"), choices=[], validate_choice=True)
@@ -91,5 +91,5 @@ class OutcomeForm(Form):
         return int(self.practice.data) if self.practice.data else None
 
 
-class RefreshForm(Form):
+class RefreshForm(SubmitOnceForm):
     """An empty form: only its CSRF token matters."""

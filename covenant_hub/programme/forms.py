@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from covenant_hub.forms import Form
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.forms import split_codes
 from covenant_hub.programme import labels
 from covenant_hub.programme.applications import ApplicationInput
@@ -31,7 +31,7 @@ def as_choices(pairs: list[tuple[Any, str]], blank: str | None = None) -> list[S
     return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
-class ApplicationForm(Form):
+class ApplicationForm(SubmitOnceForm):
     """The expression of interest."""
 
     network_name = StringField(_l("Name of the network"), validators=[DataRequired(), Length(max=300)])
@@ -83,25 +83,25 @@ class ApplicationForm(Form):
         )
 
 
-class NotesForm(Form):
+class NotesForm(SubmitOnceForm):
     """Accept (notes optional)."""
 
     notes = TextAreaField(_l("Notes for the applicant (optional)"), validators=[Length(max=4000)])
 
 
-class ReasonForm(Form):
+class ReasonForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=4000)])
 
 
-class QuestionForm(Form):
+class QuestionForm(SubmitOnceForm):
     question = TextAreaField(_l("What more do you need to know?"), validators=[Length(max=4000)])
 
 
-class AnswerForm(Form):
+class AnswerForm(SubmitOnceForm):
     answer = TextAreaField(_l("Your answer"), validators=[Length(max=4000)])
 
 
-class AgreementForm(Form):
+class AgreementForm(SubmitOnceForm):
     """One checkbox per commitment: the network acknowledges each one."""
 
     def acknowledged(self) -> list[str]:
@@ -112,13 +112,13 @@ for _code in COMMITMENTS:
     setattr(AgreementForm, f"ack_{_code}", BooleanField(labels.COMMITMENT_LABELS[_code]))
 
 
-class RecordAgreementForm(Form):
+class RecordAgreementForm(SubmitOnceForm):
     signed_on = DateField(_l("Date of signature"), validators=[Optional()])
     signatory_name = StringField(_l("Signed by (name)"), validators=[Length(max=200)])
     signed_pdf = FileField(_l("Signed agreement (PDF, optional)"))
 
 
-class ServiceForm(Form):
+class ServiceForm(SubmitOnceForm):
     service_type = SelectField(_l("Type of service"), choices=[])
     languages = StringField(
         _l("Languages (two-letter codes separated by commas)"), validators=[Length(max=200)]
@@ -139,7 +139,7 @@ class ServiceForm(Form):
         )
 
 
-class ActivityForm(Form):
+class ActivityForm(SubmitOnceForm):
     commitment = SelectField(_l("Commitment"), choices=[])
     kind = SelectField(_l("Kind of activity"), choices=[])
     happened_on = DateField(_l("Date"), validators=[Optional()])
@@ -159,12 +159,12 @@ class ActivityForm(Form):
         )
 
 
-class SuspendForm(Form):
+class SuspendForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason for the suspension"), validators=[Length(max=4000)])
     suspended_on = DateField(_l("Suspended from"), validators=[Optional()])
 
 
-class FeedbackForm(Form):
+class FeedbackForm(SubmitOnceForm):
     member = SelectField(_l("Member"), choices=[])
     rating = SelectField(_l("Rating"), choices=[])
     text = TextAreaField(_l("Feedback on the member's actions and services"), validators=[Length(max=4000)])
@@ -180,9 +180,9 @@ class FeedbackForm(Form):
         return int(self.rating.data) if (self.rating.data or "").isdigit() else None
 
 
-class ConsentForm(Form):
+class ConsentForm(SubmitOnceForm):
     public = BooleanField(_l("Show the feedback we received on our public profile"))
 
 
-class ActionForm(Form):
+class ActionForm(SubmitOnceForm):
     """A button-only form: just the CSRF token."""
