@@ -108,8 +108,8 @@ def wrong_json_types() -> list[Any]:
     """JSON bodies of the wrong shape: no object at all, or an object whose every field (those of
     the forms and of the API) holds a list, an object, a number, a boolean or null."""
     names = form_field_names() | {"org", "text", "kinds", "sectors", "languages", "max_km", "target"}
-    shapes: list[Any] = [[], [["a", "b"]], ["x", 1], 1, -1.5, "text", True, None]
-    shapes += [dict.fromkeys(names, value) for value in ([1, "x"], {"a": "b"}, 2**70, 1.5, False, None)]
+    shapes: list[Any] = [[], [["a", "b"]], -1.5, "text", None]
+    shapes += [dict.fromkeys(names, value) for value in ([1, "x"], {"a": "b"}, 2**70, False)]
     return shapes
 
 
