@@ -20,7 +20,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.load(app, config)
 
-    from covenant_hub import conditional, database, errors, i18n, idempotency, markup, ratelimit, security
+    from covenant_hub import (
+        conditional,
+        database,
+        errors,
+        i18n,
+        idempotency,
+        inputs,
+        markup,
+        ratelimit,
+        security,
+    )
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
     from covenant_hub.events import register_events
@@ -32,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from covenant_hub.search import register_search
     from covenant_hub.site import register_site
 
+    inputs.register_inputs(app)  # the <id:...> converter, before any blueprint adds its rules
     database.register_database(app)
     i18n.register_i18n(app)
     ratelimit.register_rate_limits(app)

@@ -48,6 +48,10 @@ class DefaultConfig:
     RATELIMIT_API_PER_TOKEN = "120 per minute"  # noqa: S105  (a limit, not a secret)
     RATELIMIT_SEARCH_PER_CLIENT = "60 per minute"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A refused body up to this size is read to its end so the client gets the 413 (or redirect)
+    # instead of a reset connection; larger ones are answered with Connection: close.
+    MAX_DRAIN_LENGTH = 64 * 1024 * 1024
+    JSON_MAX_LENGTH = 1024 * 1024  # the largest JSON body the API and the editors' scripts send
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -17,7 +17,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, abort, g, redirect, request, session
-from flask_wtf import FlaskForm
 from sqlalchemy import SmallInteger, String, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +24,7 @@ from wtforms import HiddenField
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.forms import Form
 
 log = logging.getLogger(__name__)
 FIELD = "form_token"
@@ -53,7 +53,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-class SubmitOnceForm(FlaskForm):
+class SubmitOnceForm(Form):
     """The base of every form that changes something: ``hidden_tag()`` renders its token."""
 
     form_token = HiddenField(default=new_token)

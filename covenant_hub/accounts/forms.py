@@ -6,12 +6,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
+from covenant_hub.forms import Form
 from covenant_hub.i18n import LANGUAGE_NAMES
 from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.labels import country_name
@@ -99,7 +99,7 @@ class RegistrationForm(SubmitOnceForm, _LanguageFormMixin):
 
 
 # Not SubmitOnceForm: replaying a login's redirect without its session cookie would not log in.
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
     remember = BooleanField(_l("Keep me logged in on this device"))

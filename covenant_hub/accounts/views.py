@@ -209,7 +209,7 @@ def create_api_token() -> Page:
     return render_template("accounts/token_created.html", token=created.token, secret=created.secret)
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_api_token(token_id: int) -> Response:
     """Stop one of the person's own tokens from working."""

@@ -27,6 +27,7 @@ from covenant_hub.api.schemas.matching import (
 )  # fmt: skip
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.extensions import db
+from covenant_hub.inputs import API_ID
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.models import Invitation, MatchRequest
@@ -77,7 +78,7 @@ def create_match_request(json: MatchRequestIn) -> Any:
     return queries.request_json(match_request), 201
 
 
-@bp.route("/match-requests/<int:request_id>")
+@bp.route(f"/match-requests/<{API_ID}:request_id>")
 @api_spec.validate(resp=responses(HTTP_200=MatchRequestOut), tags=["matching"])
 def get_match_request(request_id: int) -> Any:
     """One request with its proposals (and their reasons) and the invitations sent."""
@@ -99,7 +100,7 @@ def list_invitations(query: InvitationQuery) -> Any:
     return InvitationPage(**paging.page_of_list(items, query, _invitation))
 
 
-@bp.route("/invitations/<int:invitation_id>/answer", methods=["POST"])
+@bp.route(f"/invitations/<{API_ID}:invitation_id>/answer", methods=["POST"])
 @api_spec.validate(resp=responses(HTTP_200=InvitationOut), tags=["matching"])
 def answer_invitation(invitation_id: int, json: AnswerIn) -> Any:
     """Accept (the two organisations become exchange partners) or decline, with a message."""

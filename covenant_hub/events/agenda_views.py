@@ -53,7 +53,7 @@ def past_events() -> str:
 
 
 @bp.route("/events/month")
-@bp.route("/events/month/<int:year>-<int:month>")
+@bp.route("/events/month/<id:year>-<id:month>")
 def month_view(year: int | None = None, month: int | None = None) -> str:
     """A calendar grid of one month; without a month, the current one."""
     today = utcnow().date()
@@ -66,7 +66,7 @@ def month_view(year: int | None = None, month: int | None = None) -> str:
                            countries=_countries(), title=labels.month_title(year, month))
 
 
-@bp.route("/events/<int:event_id>")
+@bp.route("/events/<id:event_id>")
 def show_event(event_id: int) -> str:
     event = _event_or_404(event_id)
     return render_template("events/show.html", event=event, synergies=synergies_for(event),
@@ -98,7 +98,7 @@ def new_event():
     return render_template("events/form.html", form=form, event=None)
 
 
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_event(event_id: int):
     event = _event_or_404(event_id)
@@ -115,7 +115,7 @@ def edit_event(event_id: int):
     return render_template("events/form.html", form=form, event=event)
 
 
-@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+@bp.route("/events/<id:event_id>/publish", methods=["POST"])
 @login_required
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
@@ -136,7 +136,7 @@ def _ics(events: list[Event], name: str, filename: str) -> Response:
     return response
 
 
-@bp.route("/events/<int:event_id>.ics")
+@bp.route("/events/<id:event_id>.ics")
 def event_ics(event_id: int) -> Response:
     event = _event_or_404(event_id)
     if event.state != "published":

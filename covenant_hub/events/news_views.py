@@ -10,6 +10,7 @@ from covenant_hub.events.blueprint import bp, run_step
 from covenant_hub.events.forms import ActionForm, NewsForm
 from covenant_hub.events.models import NewsItem
 from covenant_hub.extensions import db
+from covenant_hub.inputs import page_arg
 
 NEWS_PER_PAGE = 20
 
@@ -23,7 +24,7 @@ def _news_or_404(news_id: int) -> NewsItem:
 
 @bp.route("/news/")
 def list_news() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     language = request.args.get("language", "")
     language = language if len(language) == 2 and language.isalpha() else ""
     items = queries.published_news(NEWS_PER_PAGE + 1, (page - 1) * NEWS_PER_PAGE, language)
@@ -32,7 +33,7 @@ def list_news() -> str:
                            can_create=permissions.can_create_news(current_user))
 
 
-@bp.route("/news/<int:news_id>")
+@bp.route("/news/<id:news_id>")
 def show_news(news_id: int) -> str:
     item = _news_or_404(news_id)
     return render_template("events/news_show.html", item=item, action_form=ActionForm(),
@@ -58,7 +59,7 @@ def new_news():
     return render_template("events/news_form.html", form=form, item=None)
 
 
-@bp.route("/news/<int:news_id>/edit", methods=["GET", "POST"])
+@bp.route("/news/<id:news_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_news(news_id: int):
     item = _news_or_404(news_id)
@@ -76,7 +77,7 @@ def edit_news(news_id: int):
     return render_template("events/news_form.html", form=form, item=item)
 
 
-@bp.route("/news/<int:news_id>/publish", methods=["POST"])
+@bp.route("/news/<id:news_id>/publish", methods=["POST"])
 @login_required
 def publish_news(news_id: int) -> Response:
     item = _news_or_404(news_id)

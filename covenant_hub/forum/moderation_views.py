@@ -23,6 +23,7 @@ from covenant_hub.forum.forms import (
 )
 from covenant_hub.forum.models import Group, Post, Suspension, Thread
 from covenant_hub.forum.views import bp, group_or_404, post_or_404, run, thread_or_404, thread_url
+from covenant_hub.inputs import parse_int
 
 DONE = "success"
 
@@ -48,7 +49,7 @@ def _moderated_group(group_id: int) -> Group:
     return group
 
 
-@bp.route("/t/<int:thread_id>/pin", methods=["POST"])
+@bp.route("/t/<id:thread_id>/pin", methods=["POST"])
 @login_required
 def pin_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
@@ -56,7 +57,7 @@ def pin_thread(thread_id: int) -> Response:
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/lock", methods=["POST"])
+@bp.route("/t/<id:thread_id>/lock", methods=["POST"])
 @login_required
 def lock_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
@@ -64,7 +65,7 @@ def lock_thread(thread_id: int) -> Response:
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/move", methods=["POST"])
+@bp.route("/t/<id:thread_id>/move", methods=["POST"])
 @login_required
 def move_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
@@ -75,13 +76,14 @@ def move_thread(thread_id: int) -> Response:
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/merge", methods=["POST"])
+@bp.route("/t/<id:thread_id>/merge", methods=["POST"])
 @login_required
 def merge_thread(thread_id: int) -> Response:
     """Merge the thread numbered in the form into this one."""
     thread = _moderator_thread(thread_id)
     form = MergeForm()
-    other = db.session.get(Thread, form.other_id.data or 0)
+    # Validated first: the number is bounded there, and past 2**63-1 the database driver raises.
+    other = db.session.get(Thread, form.other_id.data) if form.validate_on_submit() else None
     if other is None:
         flash(_("There is no thread with this number."), "error")
     elif run(moderation.merge_threads, other, thread, form.reason.data or "") is not None:
@@ -89,12 +91,12 @@ def merge_thread(thread_id: int) -> Response:
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/split", methods=["POST"])
+@bp.route("/t/<id:thread_id>/split", methods=["POST"])
 @login_required
 def split_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
     form = SplitForm()
-    post_ids = [int(v) for v in request.form.getlist("post_ids") if v.isdigit()]
+    post_ids = [n for n in map(parse_int, request.form.getlist("post_ids")) if n is not None]
     new = run(moderation.split_posts, thread, post_ids, form.title.data or "", form.reason.data or "")
     if new is None:
         return redirect(thread_url(thread.id))
@@ -109,25 +111,25 @@ def _post_action(post_id: int, state: str) -> Response:
     return redirect(thread_url(post.thread_id) + f"#post-{post.id}")
 
 
-@bp.route("/p/<int:post_id>/hide", methods=["POST"])
+@bp.route("/p/<id:post_id>/hide", methods=["POST"])
 @login_required
 def hide_post(post_id: int) -> Response:
     return _post_action(post_id, "hidden")
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@bp.route("/p/<id:post_id>/delete", methods=["POST"])
 @login_required
 def delete_post(post_id: int) -> Response:
     return _post_action(post_id, "deleted")
 
 
-@bp.route("/p/<int:post_id>/restore", methods=["POST"])
+@bp.route("/p/<id:post_id>/restore", methods=["POST"])
 @login_required
 def restore_post(post_id: int) -> Response:
     return _post_action(post_id, "visible")
 
 
-@bp.route("/p/<int:post_id>/keep", methods=["POST"])
+@bp.route("/p/<id:post_id>/keep", methods=["POST"])
 @login_required
 def keep_post(post_id: int) -> Response:
     """Dismiss the flags: the moderator decides the post may stay."""
@@ -139,7 +141,7 @@ def keep_post(post_id: int) -> Response:
     )
 
 
-@bp.route("/g/<int:group_id>/moderation")
+@bp.route("/g/<id:group_id>/moderation")
 @login_required
 def moderate_group(group_id: int) -> str:
     group = _moderated_group(group_id)
@@ -156,7 +158,7 @@ def moderate_group(group_id: int) -> str:
     )
 
 
-@bp.route("/g/<int:group_id>/requests/<int:user_id>", methods=["POST"])
+@bp.route("/g/<id:group_id>/requests/<id:user_id>", methods=["POST"])
 @login_required
 def decide_request(group_id: int, user_id: int) -> Response:
     group, _access = group_or_404(group_id)
@@ -166,7 +168,7 @@ def decide_request(group_id: int, user_id: int) -> Response:
     return redirect(url_for("forum.moderate_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/moderators", methods=["POST"])
+@bp.route("/g/<id:group_id>/moderators", methods=["POST"])
 @login_required
 def add_moderator(group_id: int) -> Response:
     group, _access = group_or_404(group_id)
@@ -189,7 +191,7 @@ def _suspend_from(form: SuspendForm, group: Group | None) -> None:
         flash(_("%(name)s is suspended for %(days)d days.", name=target.name, days=form.days.data), DONE)
 
 
-@bp.route("/g/<int:group_id>/suspend", methods=["POST"])
+@bp.route("/g/<id:group_id>/suspend", methods=["POST"])
 @login_required
 def suspend_in_group(group_id: int) -> Response:
     group = _moderated_group(group_id)
@@ -212,7 +214,7 @@ def site_suspensions() -> str | Response:
     )
 
 
-@bp.route("/suspensions/<int:suspension_id>/lift", methods=["POST"])
+@bp.route("/suspensions/<id:suspension_id>/lift", methods=["POST"])
 @login_required
 def lift_suspension(suspension_id: int) -> Response:
     suspension = db.session.get(Suspension, suspension_id) or abort(404)

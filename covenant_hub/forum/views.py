@@ -16,6 +16,7 @@ from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
 from covenant_hub.forum.forms import ActionForm, FlagForm, GroupForm, ReplyForm, ThreadForm, WatchForm
 from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
@@ -86,7 +87,7 @@ def new_group() -> str | Response:
     return render_template("forum/group_form.html", form=form)
 
 
-@bp.route("/g/<int:group_id>")
+@bp.route("/g/<id:group_id>")
 def show_group(group_id: int) -> str:
     group = db.session.get(Group, group_id) or abort(404)
     access = perm.access_for(current_user, group)
@@ -98,11 +99,11 @@ def show_group(group_id: int) -> str:
             can_join=perm.may_join(access),
             action_form=ActionForm(),
         )
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_arg()
     return render_template("forum/group.html", **page.group_page_context(current_user, group, access, number))
 
 
-@bp.route("/g/<int:group_id>/join", methods=["POST"])
+@bp.route("/g/<id:group_id>/join", methods=["POST"])
 @login_required
 def join_group(group_id: int) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
@@ -114,7 +115,7 @@ def join_group(group_id: int) -> Response:
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/leave", methods=["POST"])
+@bp.route("/g/<id:group_id>/leave", methods=["POST"])
 @login_required
 def leave_group(group_id: int) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
@@ -123,7 +124,7 @@ def leave_group(group_id: int) -> Response:
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/watch", methods=["POST"])
+@bp.route("/g/<id:group_id>/watch", methods=["POST"])
 @login_required
 def watch_group(group_id: int) -> Response:
     group, _access = group_or_404(group_id)
@@ -132,16 +133,16 @@ def watch_group(group_id: int) -> Response:
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/new", methods=["GET", "POST"])
+@bp.route("/g/<id:group_id>/new", methods=["GET", "POST"])
 @login_required
 def new_thread(group_id: int) -> str | Response:
     group, access = group_or_404(group_id)
     if not perm.may_post(access):
         abort(403)
-    return _thread_form([group], request.args.get("practice", type=int))
+    return _thread_form([group], int_arg("practice"))
 
 
-@bp.route("/ask/<int:practice_id>", methods=["GET", "POST"])
+@bp.route("/ask/<id:practice_id>", methods=["GET", "POST"])
 @login_required
 def ask_owner(practice_id: int) -> str | Response:
     """ "Ask the owner": a new thread about a practice, in a group the user may write in."""
@@ -205,7 +206,7 @@ def _prefill(form: ThreadForm, group: Group, practice: Any) -> None:
         form.body.data = f"@[{author.name}] " if author is not None else ""
 
 
-@bp.route("/g/<int:group_id>/feed.<fmt>")
+@bp.route("/g/<id:group_id>/feed.<fmt>")
 def group_feed(group_id: int, fmt: str) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
     if group.visibility != "public" or fmt not in ("rss", "atom"):
@@ -213,16 +214,16 @@ def group_feed(group_id: int, fmt: str) -> Response:
     return feeds.group_feed(group, fmt)
 
 
-@bp.route("/t/<int:thread_id>")
+@bp.route("/t/<id:thread_id>")
 def show_thread(thread_id: int) -> str:
     thread, access = thread_or_404(thread_id)
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_arg()
     return render_template(
         "forum/thread.html", **page.thread_page_context(current_user, thread, access, number)
     )
 
 
-@bp.route("/t/<int:thread_id>/reply", methods=["POST"])
+@bp.route("/t/<id:thread_id>/reply", methods=["POST"])
 @login_required
 def reply_thread(thread_id: int) -> Response | str:
     thread, _access = thread_or_404(thread_id)
@@ -237,7 +238,7 @@ def reply_thread(thread_id: int) -> Response | str:
     return redirect(url_for("forum.show_thread", thread_id=thread.id, page=last, _anchor=f"post-{post.id}"))
 
 
-@bp.route("/t/<int:thread_id>/watch", methods=["POST"])
+@bp.route("/t/<id:thread_id>/watch", methods=["POST"])
 @login_required
 def watch_thread(thread_id: int) -> Response:
     thread, _access = thread_or_404(thread_id)
@@ -246,7 +247,7 @@ def watch_thread(thread_id: int) -> Response:
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int) -> str | Response:
     post, access = post_or_404(post_id)
@@ -259,7 +260,7 @@ def edit_post(post_id: int) -> str | Response:
     return render_template("forum/edit_post.html", form=form, post=post)
 
 
-@bp.route("/p/<int:post_id>/history")
+@bp.route("/p/<id:post_id>/history")
 @login_required
 def post_history(post_id: int) -> str:
     post, access = post_or_404(post_id)
@@ -268,7 +269,7 @@ def post_history(post_id: int) -> str:
     return render_template("forum/history.html", post=post, revisions=services.revisions_of(post))
 
 
-@bp.route("/p/<int:post_id>/flag", methods=["POST"])
+@bp.route("/p/<id:post_id>/flag", methods=["POST"])
 @login_required
 def flag_post(post_id: int) -> Response:
     post, _access = post_or_404(post_id)
@@ -282,10 +283,10 @@ def flag_post(post_id: int) -> Response:
 @login_required
 def save_draft() -> Any:
     """Autosave from static/js/forum.js (JSON or form data, token in X-CSRFToken)."""
-    data = request.get_json(silent=True) or request.form
+    data = json_object() if request.is_json else request.form
     try:
         draft = services.save_draft(
-            current_user, str(data.get("target", "")), str(data.get("title", "")), str(data.get("body", ""))
+            current_user, text_field(data, "target"), text_field(data, "title"), text_field(data, "body")
         )
     except NotAllowed:
         db.session.rollback()

@@ -87,7 +87,7 @@ def new_request(external_id: str) -> Any:
     return render_template("matching/new_request.html", org=org, form=form)
 
 
-@bp.route("/requests/<int:request_id>")
+@bp.route("/requests/<id:request_id>")
 def view_request(request_id: int) -> Any:
     request = _request(request_id)
     if not perm.can_view_request(current_user, request):
@@ -103,7 +103,7 @@ def view_request(request_id: int) -> Any:
     )
 
 
-@bp.route("/requests/<int:request_id>/refresh", methods=["POST"])
+@bp.route("/requests/<id:request_id>/refresh", methods=["POST"])
 def refresh_proposals(request_id: int) -> Response:
     request = _request(request_id)
     if not perm.can_refresh_proposals(current_user, request):
@@ -114,7 +114,7 @@ def refresh_proposals(request_id: int) -> Response:
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 
-@bp.route("/requests/<int:request_id>/close", methods=["POST"])
+@bp.route("/requests/<id:request_id>/close", methods=["POST"])
 def close_request(request_id: int) -> Response:
     request = _request(request_id)
     if not perm.can_close_request(current_user, request):
@@ -125,7 +125,7 @@ def close_request(request_id: int) -> Response:
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 
-@bp.route("/requests/<int:request_id>/invite", methods=["POST"])
+@bp.route("/requests/<id:request_id>/invite", methods=["POST"])
 def send_invitations(request_id: int) -> Any:
     request = _request(request_id)
     if not perm.can_invite(current_user, request):
@@ -152,7 +152,7 @@ def _outcome_form(invitation: Invitation) -> OutcomeForm:
     return form
 
 
-@bp.route("/invitations/<int:invitation_id>")
+@bp.route("/invitations/<id:invitation_id>")
 def view_invitation(invitation_id: int) -> Any:
     invitation = _invitation(invitation_id)
     if not perm.can_view_invitation(current_user, invitation):
@@ -165,7 +165,7 @@ def view_invitation(invitation_id: int) -> Any:
     )
 
 
-@bp.route("/invitations/<int:invitation_id>/answer", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/answer", methods=["POST"])
 def answer_invitation(invitation_id: int) -> Response:
     invitation = _invitation(invitation_id)
     if not perm.can_answer_invitation(current_user, invitation):
@@ -186,7 +186,7 @@ def answer_invitation(invitation_id: int) -> Response:
     return redirect(url_for("matching.view_invitation", invitation_id=invitation.id))
 
 
-@bp.route("/invitations/<int:invitation_id>/outcome", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/outcome", methods=["POST"])
 def record_outcome(invitation_id: int) -> Response:
     invitation = _invitation(invitation_id)
     if not perm.can_record_outcome(current_user, invitation):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from covenant_hub.errors import error_response
+from covenant_hub.inputs import page_arg
 from covenant_hub.orgs import labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
 from covenant_hub.orgs.forms import ProfileForm, split_codes
@@ -58,8 +59,7 @@ def view_profile(external_id: str) -> str:
     org = _org_or_404(external_id)
     if not can_view_org(current_user, org):
         abort(403)
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_number = page_arg()
     per_page = current_app.config["ORGS_PER_PAGE"]
     members, member_total = services.member_page(org, page_number, per_page)
     return render_template(

@@ -66,7 +66,7 @@ def manage_services(external_id: str) -> str | Response:
     )
 
 
-@bp.route("/services/<int:service_id>/remove", methods=["POST"])
+@bp.route("/services/<id:service_id>/remove", methods=["POST"])
 @login_required
 def remove_service(service_id: int) -> Response:
     service = db.session.get(SupporterService, service_id) or abort(404)

@@ -137,7 +137,7 @@ def _application_or_404(application_id: int) -> SupporterApplication:
     return application
 
 
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 @login_required
 def show_application(application_id: int) -> str:
     application = _application_or_404(application_id)
@@ -172,7 +172,7 @@ def _step(
     return redirect(url_for("programme.show_application", application_id=application.id))
 
 
-@bp.route("/applications/<int:application_id>/accept", methods=["POST"])
+@bp.route("/applications/<id:application_id>/accept", methods=["POST"])
 @login_required
 def accept_application(application_id: int) -> Response:
     return _step(
@@ -184,7 +184,7 @@ def accept_application(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/reject", methods=["POST"])
+@bp.route("/applications/<id:application_id>/reject", methods=["POST"])
 @login_required
 def reject_application(application_id: int) -> Response:
     return _step(
@@ -196,7 +196,7 @@ def reject_application(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/request-info", methods=["POST"])
+@bp.route("/applications/<id:application_id>/request-info", methods=["POST"])
 @login_required
 def request_information(application_id: int) -> Response:
     return _step(
@@ -208,7 +208,7 @@ def request_information(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/answer", methods=["POST"])
+@bp.route("/applications/<id:application_id>/answer", methods=["POST"])
 @login_required
 def answer_information(application_id: int) -> Response:
     return _step(
@@ -220,7 +220,7 @@ def answer_information(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/agreement", methods=["POST"])
+@bp.route("/applications/<id:application_id>/agreement", methods=["POST"])
 @login_required
 def complete_agreement(application_id: int) -> Response:
     return _step(
@@ -232,7 +232,7 @@ def complete_agreement(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/record", methods=["POST"])
+@bp.route("/applications/<id:application_id>/record", methods=["POST"])
 @login_required
 def record_agreement(application_id: int) -> Response:
     upload = request.files.get("signed_pdf")
@@ -248,7 +248,7 @@ def record_agreement(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/agreement.pdf")
+@bp.route("/applications/<id:application_id>/agreement.pdf")
 @login_required
 def download_agreement(application_id: int) -> Response:
     """Always a download with our own name and type, never rendered inline."""

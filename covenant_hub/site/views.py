@@ -71,7 +71,7 @@ def sitemap_index() -> Response:
     return Response(sitemap.render_index(), mimetype="application/xml")
 
 
-@bp.route("/sitemap/<section>-<int:page>.xml")
+@bp.route("/sitemap/<section>-<id:page>.xml")
 def sitemap_section(section: str, page: int) -> Response:
     entries = sitemap.section_entries(section, page)
     if entries is None:
