@@ -18,7 +18,8 @@ def _choices(ctx: Mapping[str, Any]) -> str:
     return str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
 
 
-def _problem(error: Mapping[str, Any]) -> str:  # noqa: C901  (a flat table, one branch per type)
+def problem_text(error: Mapping[str, Any]) -> str:  # noqa: C901  (a flat table, one branch per type)
+    """One pydantic error in words (the API's fields and the importer's lines say the same)."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
@@ -52,11 +53,12 @@ def _problem(error: Mapping[str, Any]) -> str:  # noqa: C901  (a flat table, one
 
 
 def field_problems(error: ValidationError, root: str = "body") -> dict[str, str]:
-    """{field name: message}; nested places are dotted (`items.0.name`), the first problem wins."""
+    """{field name: message}; nested places are dotted (`items.0.name`; a bad key of a
+    mapping is named by itself, `results.co2`), the first problem wins."""
     problems: dict[str, str] = {}
     for item in error.errors():
-        name = ".".join(str(part) for part in item.get("loc", ())) or root
-        problems.setdefault(name, _problem(item))
+        name = ".".join(str(part) for part in item.get("loc", ()) if part != "[key]") or root
+        problems.setdefault(name, problem_text(item))
     return problems
 
 

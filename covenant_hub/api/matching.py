@@ -51,12 +51,17 @@ def _invitation(invitation: Invitation) -> InvitationOut:
     )  # fmt: skip
 
 
+def _request(match_request: MatchRequest) -> MatchRequestOut:
+    """Through the model, so stored times (naive from SQLite) are written with their offset."""
+    return MatchRequestOut.model_validate(queries.request_json(match_request))
+
+
 @bp.route("/match-requests")
 @api_spec.validate(resp=responses(HTTP_200=MatchRequestPage), tags=["matching"])
 def list_match_requests(query: PageQuery) -> Any:
     """Requests of the organisations the caller administers, newest first."""
     items = queries.requests_of(_admin_org_ids())
-    return MatchRequestPage(**paging.page_of_list(items, query, queries.request_json))
+    return MatchRequestPage(**paging.page_of_list(items, query, _request))
 
 
 @bp.route("/match-requests", methods=["POST"])
@@ -75,7 +80,7 @@ def create_match_request(json: MatchRequestIn) -> Any:
         match_request = workflow.file_request(org, current_user, data)
     except workflow.WorkflowError as error:
         fail(400, str(error))
-    return queries.request_json(match_request), 201
+    return _request(match_request), 201
 
 
 @bp.route(f"/match-requests/<{API_ID}:request_id>")
@@ -87,7 +92,7 @@ def get_match_request(request_id: int) -> Any:
         fail(404, _("No match request with the id %(id)s.", id=request_id))
     if not perm.can_view_request(current_user, match_request):
         denied(current_user)
-    return queries.request_json(match_request)
+    return _request(match_request)
 
 
 @bp.route("/invitations")

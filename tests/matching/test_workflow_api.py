@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -39,6 +40,18 @@ def test_create_and_read_a_request(app, client):
     assert any("км" in text for p in data["proposals"] for text in p["reasons_text"])  # the user's language
     again = client.get(f"/api/v1/match-requests/{data['id']}").get_json()
     assert again["proposals"] == data["proposals"]
+
+
+def test_a_request_says_its_times_with_their_offset(app, client):
+    """RFC 3339 date-times, as documented: SQLite gives stored times back without one."""
+    orgs = seed()
+    _login(client, make_user(org=orgs["city"], org_role="org_admin"))
+    created = client.post("/api/v1/match-requests", json=BODY).get_json()
+    again = client.get(f"/api/v1/match-requests/{created['id']}").get_json()
+    listed = client.get("/api/v1/match-requests").get_json()["items"][0]
+    for answer in (created, again, listed):
+        for name in ("created_at", "refreshed_at"):
+            assert datetime.fromisoformat(answer[name]).utcoffset() is not None, (name, answer[name])
 
 
 def test_errors_are_clear_json(app, client):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, NonNegativeFloat
+from pydantic import BaseModel, Field, StringConstraints
 
 from covenant_hub.api.schemas.common import Code, Model, Page, PageQuery
 from covenant_hub.api.schemas.orgs import Sector
@@ -13,22 +13,28 @@ from covenant_hub.library.models import RESULT_FIELDS
 from covenant_hub.library.services import MAX_BODY_CHARS, MAX_SUMMARY_CHARS, MAX_TAG_CHARS, MAX_TAGS
 
 ResultName = Literal[RESULT_FIELDS]  # type: ignore[valid-type]
-Tag = Field(max_length=MAX_TAG_CHARS)
+#: A figure: a JSON number, never a string or true/false that would read as one.
+ResultValue = Annotated[float, Field(ge=0, le=1e12, strict=True)]
+#: The shared field types: the API's writes and the importer's lines accept the same values.
+Results = dict[ResultName, ResultValue | None]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+RecordId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class PracticeRecord(Model):
-    """One line of practices.jsonl: a published write-up."""
+    """One line of practices.jsonl: a published write-up (the importer validates with it)."""
 
-    id: str = Field(min_length=1, max_length=120)
-    org: str = Field(min_length=1, max_length=120, description="The owner organisation's id")
-    title: str = Field(min_length=1, max_length=300)
+    id: RecordId
+    org: RecordId = Field(description="The owner organisation's id")
+    title: Title
     language: Code
     sectors: list[Sector] = Field(default_factory=list)
     summary: str | None = None
     body: str | None = None
-    results: dict[ResultName, NonNegativeFloat | None] | None = None
-    published: date | None = None
-    tags: list[str] = Field(default_factory=list)
+    results: Results | None = None
+    published: Annotated[date, Field(strict=True)] | None = None  # YYYY-MM-DD, not a timestamp
+    tags: list[Tag] = Field(default_factory=list)
 
 
 class KeyFigures(BaseModel):
@@ -68,10 +74,10 @@ class PracticeWrite(Model):
     """A draft's content; `org` is needed to create one, and ignored when updating."""
 
     org: str | None = Field(None, max_length=120, description="The owner organisation's id (create only)")
-    title: str = Field(min_length=1, max_length=300)
+    title: Title
     language: Code
     summary: str = Field("", max_length=MAX_SUMMARY_CHARS)
     body: str = Field("", max_length=MAX_BODY_CHARS)
     sectors: list[Sector] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    results: dict[ResultName, NonNegativeFloat | None] = Field(default_factory=dict)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
+    results: Results = Field(default_factory=dict)

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from covenant_hub.orgs.interchange.fields import Field
 
 
@@ -68,13 +70,15 @@ class FileCounts:
 class FileHandler:
     """Reads, checks, writes and exports one interchange file.
 
-    Subclasses set `filename`, `fields` and `order`, and implement `apply` and `export`;
+    Subclasses set `filename`, `fields` (or `model`, a pydantic model the API shares, which
+    then reads the lines instead) and `order`, and implement `apply` and `export`;
     they may override `key` (duplicate detection) and `check` (references to other records).
     """
 
     filename: ClassVar[str] = ""
     order: ClassVar[int] = 100
     fields: ClassVar[dict[str, Field]] = {}
+    model: ClassVar[type[BaseModel] | None] = None
 
     @property
     def namespace(self) -> str:

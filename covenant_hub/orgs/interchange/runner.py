@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from covenant_hub.api.envelope import problem_text
 from covenant_hub.extensions import db
 from covenant_hub.orgs.interchange.fields import FieldError
 from covenant_hub.orgs.interchange.registry import (
@@ -165,6 +168,8 @@ def _parse_line(handler: FileHandler, raw: bytes,
         return None, [("-", f"invalid JSON: {error.msg} at column {error.colno}")]
     if not isinstance(record, dict):
         return None, [("-", "expected a JSON object")]
+    if handler.model is not None:
+        return _parse_with_model(handler.model, record, options)
     problems = [] if options.ignore_unknown else [
         (name, "unknown field") for name in record if name not in handler.fields
     ]
@@ -180,3 +185,29 @@ def _parse_line(handler: FileHandler, raw: bytes,
         except FieldError as error:
             problems.append((name, str(error)))
     return values, problems
+
+
+def _parse_with_model(model: type[BaseModel], record: dict[str, Any],
+                      options: ImportOptions) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """The line through the model the API uses, so both accept and refuse the same values.
+
+    As with `fields`, null stands for an absent field; a problem deeper in a field is named in
+    its reason (`results: jobs: Must be at least 0.`), the field being the line's own key.
+    """
+    known = model.model_fields
+    problems = [] if options.ignore_unknown else [
+        (name, "unknown field") for name in record if name not in known
+    ]
+    present = {name: value for name, value in record.items() if name in known and value is not None}
+    try:
+        parsed = model.model_validate_json(json.dumps(present))
+    except ValidationError as error:
+        return {}, problems + [_model_problem(item) for item in error.errors()]
+    return parsed.model_dump(exclude_unset=True), problems
+
+
+def _model_problem(error: Any) -> tuple[str, str]:
+    location = [str(part) for part in error.get("loc", ()) if part != "[key]"]
+    name, inner = (location[0], location[1:]) if location else ("-", [])
+    reason = problem_text(error)
+    return name, f"{'.'.join(inner)}: {reason}" if inner else reason
