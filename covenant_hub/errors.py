@@ -31,7 +31,7 @@ def error_response(code: int, message: str) -> tuple[Response | str, int]:
     return render_template("errors/error.html", code=code, message=message), code
 
 
-def register_error_pages(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Turn every HTTP error and every unexpected exception into a friendly response."""
 
     @app.errorhandler(CSRFError)

@@ -17,7 +17,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def register_security(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Add the headers in an after_request hook, which also runs for error handlers."""
 
     @app.after_request

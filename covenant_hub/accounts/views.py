@@ -22,7 +22,7 @@ from covenant_hub.accounts.forms import (
 from covenant_hub.accounts.limits import limit_failed_logins, may_send_account_mail
 from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language
-from covenant_hub.site.views import safe_next_url
+from covenant_hub.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -180,7 +180,7 @@ def profile() -> Page:
             flash(_("Your profile has been saved."), "info")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, user=user,
-                           memberships=services.user_memberships(user))
+                           memberships=sorted(user.memberships, key=lambda m: m.organisation.name))
 
 
 def _has_remember_cookie() -> bool:

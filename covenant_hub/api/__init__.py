@@ -1,12 +1,10 @@
 """The versioned JSON API over the other domains' services."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from flask import Flask
 
 
-def register_api(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
     from covenant_hub.api import (
         groups,  # noqa: F401  (groups and threads)
@@ -15,5 +13,6 @@ def register_api(app: Flask) -> None:
         practices,  # noqa: F401
         search,  # noqa: F401  (full-text search)
     )
+    from covenant_hub.api.blueprint import bp
 
     app.register_blueprint(bp)

@@ -14,7 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.models import Group, Post, Thread

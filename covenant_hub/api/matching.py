@@ -12,7 +12,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import db
 from covenant_hub.matching import permissions as perm

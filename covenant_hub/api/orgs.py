@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.errors import error_response
 from covenant_hub.orgs import services
 from covenant_hub.orgs.bulk import ORG_FIELDS

@@ -5,12 +5,13 @@ from typing import Any
 
 from flask import request
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.library.interchange import practice_record
 from covenant_hub.library.models import Practice
 from covenant_hub.library.queries import PracticeFilters, list_practices
-from covenant_hub.orgs.models import SECTORS
 from covenant_hub.urls import public_url
+from covenant_hub.vocabularies import SECTORS
 
 
 def _filters() -> PracticeFilters:

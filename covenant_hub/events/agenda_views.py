@@ -14,9 +14,9 @@ from covenant_hub.events.forms import ActionForm, EventForm
 from covenant_hub.events.models import Event
 from covenant_hub.events.synergies import synergies_for
 from covenant_hub.extensions import db
-from covenant_hub.orgs.labels import country_name
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.urls import public_url
+from covenant_hub.vocabularies import country_name
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 

@@ -18,34 +18,20 @@ from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
-from covenant_hub.forum.models import Flag, Group, ModerationLog, Post, Suspension, Thread, new_external_id
+from covenant_hub.forum.models import (
+    Flag,
+    Group,
+    ModerationLog,
+    Post,
+    Suspension,
+    Thread,
+    log_action,
+    new_external_id,
+)
 from covenant_hub.forum.services import clean_title
 
 MAX_REASON = 2000
 MAX_SUSPENSION_DAYS = 3650
-
-
-def log_action(
-    actor: Any,
-    group: Group | None,
-    action: str,
-    target_type: str,
-    target_id: int | None,
-    reason: str,
-    **details: Any,
-) -> ModerationLog:
-    """Add a log row to the current transaction (the caller commits)."""
-    row = ModerationLog(
-        actor_id=actor.id,
-        group_id=group.id if group else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        reason=reason or "",
-        details=details,
-    )
-    db.session.add(row)
-    return row
 
 
 def _require(user: Any, group: Group) -> None:

@@ -31,6 +31,7 @@ from covenant_hub.forum.models import (
     Post,
     PostRevision,
     Thread,
+    log_action,
     new_external_id,
 )
 from covenant_hub.forum.watching import (
@@ -118,8 +119,6 @@ def leave_group(user: Any, group: Group) -> None:
 
 def decide_request(user: Any, group: Group, applicant_id: int, approve: bool) -> None:
     """A moderator admits or turns down a pending request."""
-    from covenant_hub.forum.moderation import log_action
-
     if not perm.can_moderate(user, group):
         raise NotAllowed(_("Only moderators decide on requests to join."))
     row = db.session.get(GroupMember, (group.id, applicant_id))
@@ -135,8 +134,6 @@ def decide_request(user: Any, group: Group, applicant_id: int, approve: bool) ->
 
 def add_moderator(user: Any, group: Group, email: str) -> User:
     """Staff make a person a moderator (and a member) of a group."""
-    from covenant_hub.forum.moderation import log_action
-
     if not perm.can_manage_groups(user):
         raise NotAllowed(_("Only staff choose moderators."))
     target = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))

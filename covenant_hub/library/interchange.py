@@ -19,7 +19,7 @@ from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.references import org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
-from covenant_hub.orgs.models import SECTORS
+from covenant_hub.vocabularies import SECTORS
 
 
 def results(value: Any) -> dict[str, float]:

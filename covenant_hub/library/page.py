@@ -63,7 +63,6 @@ def practice_page_context(user: Any, practice: Practice) -> dict[str, Any]:
         "contacts": queries.owner_contacts(practice.org_id),
         "translations": queries.translations_of(user, practice),
         "related": related_practices(practice) if practice.state == "published" else [],
-        "threads": queries.threads_for_practice(practice),
         "involved": [(s.organisation, org_url(s.organisation)) for s in practice.signatories],
         "can": {
             "edit": permissions.can_edit_practice(user, practice),

@@ -12,7 +12,8 @@ from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Practice, PracticeSignatory
-from covenant_hub.orgs.models import ORG_KINDS, SECTORS, Membership, Organisation
+from covenant_hub.orgs.models import ORG_KINDS, Membership, Organisation
+from covenant_hub.vocabularies import SECTORS
 
 SORTS = ("newest", "title", "co2")
 # What a practice page shows, loaded up front instead of one lazy query at a time.
@@ -153,19 +154,10 @@ def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
     return list(db.session.scalars(query))
 
 
-def threads_for_practice(practice: Practice) -> list[Any]:
-    """Discussion threads about a practice that the current reader may see (forum domain)."""
-    from flask_login import current_user
-
-    from covenant_hub.forum.queries import threads_about_practice
-
-    return threads_about_practice(current_user, practice.id)
-
-
 def practice_countries() -> list[tuple[str, str]]:
     """(code, name in the page's language) of the countries with published practices, for the
     country filter: a list to pick from instead of a two-letter code to guess."""
-    from covenant_hub.orgs.labels import country_name
+    from covenant_hub.vocabularies import country_name
 
     codes = db.session.scalars(
         select(Organisation.country).join(Practice, Practice.org_id == Organisation.id)

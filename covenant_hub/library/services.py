@@ -17,7 +17,8 @@ from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import RESULT_FIELDS, Practice, PracticeSignatory
-from covenant_hub.orgs.models import SECTORS, Organisation
+from covenant_hub.orgs.models import Organisation
+from covenant_hub.vocabularies import SECTORS
 
 # Which states each step may start from, and where it leads.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {

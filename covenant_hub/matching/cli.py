@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -33,15 +32,6 @@ match_cli = AppGroup("match", help="Build, query and evaluate the match model.")
 KIND = click.Choice(RECOMMENDABLE)
 NETWORK_KIND = click.Choice(("supporter", "coordinator"))
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def register_matching(app: Flask) -> None:
-    """Hold the model in `app.extensions` and add the `flask match` commands."""
-    from covenant_hub.matching.views import register_matching_web
-
-    service.init_app(app)
-    app.cli.add_command(match_cli)
-    register_matching_web(app)
 
 
 def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any]]:

@@ -48,6 +48,11 @@ class MatchModel:
         self.city_kind_codes = np.array([KINDS.index(k) for k in CITY_KINDS], dtype=np.int32)
         self.build_seconds = 0.0
 
+    def weights_for(self, profile: str, kind: str) -> dict[str, float]:
+        """The feature weights of one requester profile; a network's depend on what it asks for."""
+        weights = self.weights["profiles"][profile]
+        return weights[kind] if profile == "network" else weights
+
     @classmethod
     def build(cls, snapshot: Snapshot, weights: dict[str, Any] | None = None,
               vectorizer: Any = None) -> MatchModel:

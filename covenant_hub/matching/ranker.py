@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from covenant_hub.matching import features as feat
+from covenant_hub.matching.reasons import reasons_for, typical_values
 from covenant_hub.matching.records import LINK_KINDS
 
 if TYPE_CHECKING:
@@ -48,11 +49,6 @@ class Scored:
     scores: np.ndarray
 
 
-def weights_for(model: MatchModel, profile: str, kind: str) -> dict[str, float]:
-    weights = model.weights["profiles"][profile]
-    return weights[kind] if profile == "network" else weights
-
-
 def combine(features: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     """The weighted sum; features missing from the weights count zero."""
     total = np.zeros(len(next(iter(features.values()))))
@@ -82,7 +78,7 @@ def score_all(model: MatchModel, org_id: int, kind: str) -> Scored:
     if not len(request.candidates):
         return Scored(request, profile, {}, np.zeros(0))
     features = feat.BUILDERS[profile](model, request)
-    weights = weights_for(model, profile, kind)
+    weights = model.weights_for(profile, kind)
     scores = combine(features, weights)
     if profile == "city":
         back = combine({**features, "text": feat.reciprocal_text(model, request)}, weights)
@@ -127,8 +123,6 @@ def diversify(scores: np.ndarray, groups: np.ndarray, top: int, lam: float) -> n
 
 def recommend(model: MatchModel, org_id: int, kind: str, top: int = 10) -> list[Match]:
     """The `top` organisations of `kind` for `org_id`, each with its reasons."""
-    from covenant_hub.matching.reasons import reasons_for, typical_values
-
     scored = score_all(model, org_id, kind)
     typical = typical_values(scored)
     results = []

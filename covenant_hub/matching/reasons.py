@@ -99,9 +99,7 @@ def reasons_for(model: MatchModel, scored: Scored, position: int,
     """The reasons behind one candidate: first what lifts it above the typical candidate
     (its neighbours chose it, its partners did), then what it merely shares with the rest
     (same country), each group strongest contribution first."""
-    from covenant_hub.matching.ranker import weights_for
-
-    weights = weights_for(model, scored.profile, scored.request.kind)
+    weights = model.weights_for(scored.profile, scored.request.kind)
     typical = typical if typical is not None else typical_values(scored)
     contributions = sorted(
         ((weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)),

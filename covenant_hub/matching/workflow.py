@@ -19,7 +19,8 @@ from covenant_hub.matching import notices, service
 from covenant_hub.matching.models import WANTED_KINDS, ExchangeOutcome, Invitation, MatchRequest, Proposal
 from covenant_hub.matching.proposals import RequestQuery, rank_for_request
 from covenant_hub.matching.snapshot import link_record, org_record
-from covenant_hub.orgs.models import SECTORS, Organisation, OrgLink
+from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.vocabularies import SECTORS
 
 MAX_TEXT = 5000
 MAX_MESSAGE = 2000

@@ -15,6 +15,7 @@ from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_qu
 from covenant_hub.orgs.forms import ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
 from covenant_hub.orgs.permissions import can_edit_org, can_view_org
+from covenant_hub.vocabularies import country_name
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 MAX_PER_PAGE = 100
@@ -41,7 +42,7 @@ def directory() -> Any:
 
 def _country_choices() -> list[tuple[str, str]]:
     """(code, name in the page's language), sorted by name."""
-    named = ((code, labels.country_name(code)) for code in services.countries_in_directory())
+    named = ((code, country_name(code)) for code in services.countries_in_directory())
     return sorted(named, key=lambda pair: pair[1])
 
 

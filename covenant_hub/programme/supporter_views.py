@@ -17,6 +17,7 @@ from covenant_hub.i18n import current_language
 from covenant_hub.orgs import services as org_services
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.programme import charts, dashboard, labels, permissions, supporters
+from covenant_hub.programme.blueprint import bp, run_step
 from covenant_hub.programme.forms import (
     ActionForm,
     ActivityForm,
@@ -26,7 +27,6 @@ from covenant_hub.programme.forms import (
     SuspendForm,
 )
 from covenant_hub.programme.models import COMMITMENTS, SupporterService
-from covenant_hub.programme.views import bp, run_step
 
 
 def _org_or_404(external_id: str) -> Organisation:

@@ -31,13 +31,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def register_search(app: Any) -> None:
+def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
     from covenant_hub.search import cli
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
-    app.config.setdefault("SEARCH_POLL_S", 0.5)
     register_service(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)

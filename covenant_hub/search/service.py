@@ -44,7 +44,7 @@ class SearchService:
         self.app = app
         self.index = SearchIndex(app.config["INDEX_DIR"])
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
-        self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
+        self.poll_s = float(app.config["SEARCH_POLL_S"])
         self._healthy: bool | None = None
         self._checked_at = 0.0
         self._wake = threading.Event()

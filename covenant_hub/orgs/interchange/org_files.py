@@ -18,10 +18,10 @@ from covenant_hub.orgs.models import (
     LINK_KINDS,
     ORG_KINDS,
     ORG_STATUSES,
-    SECTORS,
     Organisation,
     OrgLink,
 )
+from covenant_hub.vocabularies import SECTORS
 
 KINDS_NEEDING_COUNTRY = ("signatory", "candidate")
 
