@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
 def _register_interchange() -> None:
     """events.jsonl and news.jsonl join the orgs domain's import/export registry."""
     from covenant_hub.events.interchange import EventsFile, NewsFile
-    from covenant_hub.orgs.interchange import register_handler
+    from covenant_hub.interchange import register_handler
 
     register_handler(EventsFile())
     register_handler(NewsFile())

@@ -19,7 +19,7 @@ from covenant_hub.clock import utcnow
 from covenant_hub.events import permissions
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange.fields import is_http_url
+from covenant_hub.interchange.fields import is_http_url
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 MAX_TEXT_CHARS = 100_000

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
 def _register_interchange() -> None:
     """groups.jsonl and threads.jsonl join the orgs domain's import/export registry."""
     from covenant_hub.forum.interchange import GroupsFile, ThreadsFile
-    from covenant_hub.orgs.interchange import register_handler
+    from covenant_hub.interchange import register_handler
 
     register_handler(GroupsFile())
     register_handler(ThreadsFile())

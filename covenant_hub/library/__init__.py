@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
 
 def _register_interchange() -> None:
     """practices.jsonl joins the orgs domain's import/export registry."""
+    from covenant_hub.interchange import register_handler
     from covenant_hub.library.interchange import PracticesFile
-    from covenant_hub.orgs.interchange import register_handler
 
     register_handler(PracticesFile())

@@ -11,7 +11,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from covenant_hub.orgs.interchange.fields import is_http_url
+from covenant_hub.interchange.fields import is_http_url
 from covenant_hub.vocabularies import SECTOR_LABELS
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")

@@ -79,7 +79,7 @@ def get_org(external_id: str) -> Organisation | None:
 
 def update_profile(org: Organisation, changes: ProfileChanges) -> None:
     """Apply an edit from the profile form and commit it."""
-    from covenant_hub.orgs.interchange.fields import is_http_url
+    from covenant_hub.interchange.fields import is_http_url
     from covenant_hub.vocabularies import SECTORS
 
     if changes.website and not is_http_url(changes.website):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from covenant_hub.orgs.interchange.fields import Field
+from covenant_hub.interchange.fields import Field
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange.fields import FieldError
-from covenant_hub.orgs.interchange.registry import (
+from covenant_hub.interchange.fields import FieldError
+from covenant_hub.interchange.registry import (
     FileCounts,
     FileHandler,
     ImportContext,
