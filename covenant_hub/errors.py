@@ -19,6 +19,19 @@ ERROR_MESSAGES = {
 CSRF_MESSAGE = _l("The form expired or was sent from another site. Please reload the page and try again.")
 
 
+class DomainError(Exception):
+    """The one base of every service's refusals: `str(error)` is a message already translated
+    for the person who tried, nothing was written, and `status` is what a page or the API answers."""
+
+    status = 400
+
+
+class NotAllowed(DomainError):
+    """The person may not do this at all; each domain's NotAllowed derives from this one."""
+
+    status = 403
+
+
 def wants_json() -> bool:
     """API callers get JSON errors; people get pages."""
     return request.path.startswith("/api/")

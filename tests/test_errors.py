@@ -81,3 +81,18 @@ def test_api_errors_are_json(failing_app):
     assert broken.status_code == 500
     assert broken.get_json()["error"]["code"] == 500
     assert "secret internal detail" not in broken.get_data(as_text=True)
+
+
+def test_every_domain_refusal_is_one_domain_error_with_its_status():
+    from covenant_hub import errors
+    from covenant_hub.accounts.services import AccountError
+    from covenant_hub.events import services as events
+    from covenant_hub.forum import errors as forum
+    from covenant_hub.library import services as library
+    from covenant_hub.programme import audit as programme
+
+    bases = (AccountError, events.EventsError, forum.ForumError, library.LibraryError,
+             programme.ProgrammeError)
+    assert all(issubclass(base, errors.DomainError) and base.status == 400 for base in bases)
+    refusals = (events.NotAllowed, forum.NotAllowed, library.NotAllowed, programme.NotAllowed)
+    assert all(issubclass(kind, errors.NotAllowed) and kind.status == 403 for kind in refusals)

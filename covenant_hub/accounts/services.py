@@ -17,6 +17,7 @@ from covenant_hub.accounts import emails, tokens
 from covenant_hub.accounts.models import SITE_ROLES, User
 from covenant_hub.accounts.passwords import hash_password, password_problem, verify_password
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.urls import public_url
 
@@ -27,7 +28,7 @@ registering_organisation = Namespace().signal("registering-organisation")
 
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused request; `field` names the form field the message belongs to, if any."""
 
     def __init__(self, message: str, field: str | None = None) -> None:

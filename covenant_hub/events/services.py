@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
+from covenant_hub import errors
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.events import permissions
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
@@ -26,11 +28,11 @@ MAX_TEXT_CHARS = 100_000
 MAX_SUMMARY_CHARS = 2000
 
 
-class EventsError(Exception):
+class EventsError(DomainError):
     """A refused change; `str(error)` is a message for the person who tried it."""
 
 
-class NotAllowed(EventsError):
+class NotAllowed(EventsError, errors.NotAllowed):
     """The person may not do this at all (views answer 403)."""
 
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from covenant_hub import errors
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import RESULT_FIELDS, Practice, PracticeSignatory
@@ -34,11 +36,11 @@ MAX_TAG_CHARS = 40
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
-class LibraryError(Exception):
+class LibraryError(DomainError):
     """A refused change; `str(error)` is a message for the person who tried it."""
 
 
-class NotAllowed(LibraryError):
+class NotAllowed(LibraryError, errors.NotAllowed):
     """The person may not do this at all (views answer 403)."""
 
 
