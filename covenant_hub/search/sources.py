@@ -44,7 +44,7 @@ class Source:
     """One searchable type of record."""
 
     type: str  # the key prefix and the document's `type`
-    model: type
+    model: Any  # the ORM class (typed Any: its columns are read by name)
     keys_for: KeysFor
     build: Build | None = None  # None: the type has no document of its own (a group)
     eager: Callable[[], tuple[Any, ...]] = tuple  # loader options for `build`'s relationships
