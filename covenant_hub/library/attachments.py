@@ -35,6 +35,8 @@ MAX_FILES_PER_PRACTICE = 20
 class AttachmentTooLarge(LibraryError):
     """Above ATTACHMENT_MAX_BYTES; views answer 413."""
 
+    status = 413
+
 
 def sniff_content_type(head: bytes) -> str | None:
     """The type of a file from its first bytes, among the allowed ones, or None."""

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.programme import agreement_files, applications, audit, labels, permissions, publicity
 from covenant_hub.programme.audit import NotAllowed, ProgrammeError
-from covenant_hub.programme.blueprint import bp, run_step
+from covenant_hub.programme.blueprint import bp
 from covenant_hub.programme.forms import (
     AgreementForm,
     AnswerForm,
@@ -140,7 +141,7 @@ def _step(
     form = form_class()
     if not form.validate_on_submit():
         flash(_("The form could not be read; please try again."), "error")
-    elif run_step(step, application, *(value(form) for value in values)):
+    elif call_service(step, application, *(value(form) for value in values)):
         flash(message, "success")
     return redirect(url_for("programme.show_application", application_id=application.id))
 
