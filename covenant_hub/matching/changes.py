@@ -54,7 +54,7 @@ PG_LOCK = 0x6D617463  # "matc": the advisory lock that orders the writers of mat
 TABLE = MatchChange.__table__
 Change = tuple[str, Any, bool]  # what service.apply_changes replays
 
-_last_prune = 0.0  # monotonic time of this process's last opportunistic prune
+_last_prune: float | None = None  # monotonic time of this process's last opportunistic prune
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -91,7 +91,9 @@ def forget_noted(session: Session) -> None:
 
 def _prune_now_and_then(connection: Connection) -> None:
     global _last_prune
-    if time.monotonic() - _last_prune >= PRUNE_EVERY_SECONDS:
+    # None: not yet in this process. Never 0.0: the monotonic clock counts from boot, so for the
+    # first hour after a reboot no process would prune (and a test would depend on uptime).
+    if _last_prune is None or time.monotonic() - _last_prune >= PRUNE_EVERY_SECONDS:
         _last_prune = time.monotonic()
         prune(connection)
 

@@ -319,7 +319,7 @@ def test_committing_prunes_now_and_then(
     make_org(name="Late city", **OSH_AT)
     awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
-    monkeypatch.setattr(changes, "_last_prune", 0.0)
+    monkeypatch.setattr(changes, "_last_prune", None)  # this process has not pruned yet
     fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
     assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
     rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
