@@ -135,6 +135,38 @@ def upward(edges: list[Import]) -> list[Import]:
     return [e for e in edges if rank[layer(e.target)] > rank[layer(e.source)]]
 
 
+ENGINES = ("covenant_hub.matching.engine", "covenant_hub.search.engine")
+# What an engine may import besides itself: plain data and numeric libraries, never Flask,
+# SQLAlchemy or the rest of the app, so that it runs in a test, a CLI or a benchmark as it is.
+APP_FRAMEWORKS = frozenset(
+    {"flask", "flask_babel", "flask_login", "flask_sqlalchemy", "flask_wtf", "sqlalchemy", "werkzeug"}
+)
+
+
+def _absolute_names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The absolute module names an import statement reads (relative ones stay in the package)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return [node.module or ""] if node.level == 0 else []
+
+
+def engine_leaks(modules: dict[str, Path] | None = None) -> list[str]:
+    """`module: imported name (path:line)` for each import out of an engine package."""
+    modules = modules if modules is not None else module_files()
+    leaks = []
+    for source, path in modules.items():
+        engine = next((e for e in ENGINES if source == e or source.startswith(e + ".")), None)
+        if engine is None:
+            continue
+        for node in _runtime_statements(ast.parse(path.read_text(), str(path)).body):
+            for name in _absolute_names(node):
+                inside = name == engine or name.startswith(engine + ".")
+                outside = name.startswith("covenant_hub") and not inside
+                if outside or name.split(".")[0] in APP_FRAMEWORKS:
+                    leaks.append(f"{source}: {name} ({path.relative_to(PACKAGE.parent)}:{node.lineno})")
+    return leaks
+
+
 def _report(title: str, lines: list[str]) -> str:
     return title + "\n" + "\n".join(lines)
 
@@ -149,6 +181,11 @@ def test_domains_import_only_the_layers_below_them():
     found = upward(imports())
     lines = [f"  {layer(e.source)} -> {layer(e.target)}: {e}" for e in found]
     assert not found, _report(f"allowed order {' < '.join(LAYERS)}; upward imports:", lines)
+
+
+def test_the_engines_import_neither_flask_nor_the_app():
+    leaks = engine_leaks()
+    assert not leaks, _report("engine imports from outside the engine:", ["  " + leak for leak in leaks])
 
 
 def test_the_graph_sees_imports_inside_functions(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from covenant_hub.search.highlight import snippet
+from covenant_hub.search.engine.highlight import snippet
 from covenant_hub.search.labels import facet_label
 from tests.factories import make_org, make_practice
 
@@ -29,7 +29,7 @@ def test_search_snippets_leave_out_markdown_markers() -> None:
 
 
 def test_matching_reasons_show_the_words_people_wrote_not_stems() -> None:
-    from covenant_hub.matching.text import analyse, readable_terms
+    from covenant_hub.matching.engine.text import analyse, readable_terms
 
     text = "Мы планируем заменить уличное освещение и ищем город, который это уже сделал."
     stems = [analyse(word)[0] for word in ("замену", "которые", "городов")]

@@ -17,8 +17,8 @@ from covenant_hub.errors import error_response
 from covenant_hub.extensions import db
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE
 from covenant_hub.matching.models import MatchRequest
-from covenant_hub.matching.ranker import RECOMMENDABLE
 from covenant_hub.orgs import services
 
 MAX_TOP = 50

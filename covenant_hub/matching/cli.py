@@ -20,12 +20,12 @@ from flask_babel import gettext as _
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
-from covenant_hub.matching.evaluation import evaluate
-from covenant_hub.matching.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
-from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
-from covenant_hub.matching.records import Snapshot
+from covenant_hub.matching.engine.evaluation import evaluate
+from covenant_hub.matching.engine.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
+from covenant_hub.matching.engine.records import Snapshot
+from covenant_hub.matching.engine.tuning import tune
 from covenant_hub.matching.snapshot import load_snapshot
-from covenant_hub.matching.tuning import tune
 from covenant_hub.orgs.models import Organisation
 
 match_cli = AppGroup("match", help="Build, query and evaluate the match model.")

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from covenant_hub import vocabularies as vocab
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
 from covenant_hub.matching.models import Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
-from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
 from covenant_hub.orgs.labels import LINK_LABELS
 from covenant_hub.orgs.models import Organisation
 

@@ -16,8 +16,8 @@ from sqlalchemy import or_, select
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.matching import notices, service
+from covenant_hub.matching.engine.proposals import RequestQuery, rank_for_request
 from covenant_hub.matching.models import WANTED_KINDS, ExchangeOutcome, Invitation, MatchRequest, Proposal
-from covenant_hub.matching.proposals import RequestQuery, rank_for_request
 from covenant_hub.matching.snapshot import link_record, org_record
 from covenant_hub.orgs.models import Organisation, OrgLink
 from covenant_hub.vocabularies import SECTORS

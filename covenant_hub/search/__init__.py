@@ -3,9 +3,9 @@ events and news.
 
 The core knows nothing of Flask and can be used from a view, a CLI command or a benchmark:
 
-    from covenant_hub.search.engine import SearchIndex
-    from covenant_hub.search.schema import SearchDocument
-    from covenant_hub.search.results import SearchQuery
+    from covenant_hub.search.engine.index import SearchIndex
+    from covenant_hub.search.engine.schema import SearchDocument
+    from covenant_hub.search.engine.results import SearchQuery
 
     ix = SearchIndex(app.config["INDEX_DIR"])
     if not ix.check_health().ok:            # missing, truncated segment, missing/garbled TOC

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post, Thread
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.schema import SearchDocument
 from covenant_hub.search.sources import indexed
 
 

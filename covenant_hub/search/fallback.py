@@ -17,9 +17,9 @@ from sqlalchemy import and_, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.search import documents
+from covenant_hub.search.engine.results import SearchHit, SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import SearchDocument, date_number, resolve_language
 from covenant_hub.search.permissions import may_see
-from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
-from covenant_hub.search.schema import SearchDocument, date_number, resolve_language
 from covenant_hub.search.sources import indexed
 
 PER_TYPE = 200

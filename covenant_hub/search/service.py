@@ -22,8 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0

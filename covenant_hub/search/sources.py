@@ -33,7 +33,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Post, Thread
 from covenant_hub.library.models import Practice
 from covenant_hub.orgs.models import Organisation
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.schema import SearchDocument
 
 KeysFor = Callable[[Any, str], Iterable[str]]  # (object, "new" | "dirty" | "deleted") -> keys
 Build = Callable[[list[Any]], Iterable[SearchDocument | None]]  # loaded rows -> their documents

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from covenant_hub.search.schema import DOC_TYPES
+from covenant_hub.search.engine.schema import DOC_TYPES
 from covenant_hub.search.sources import by_model, indexed, sources
 
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from covenant_hub.matching.geo import haversine_km
-from covenant_hub.matching.records import LINK_OF_KIND
+from covenant_hub.matching.engine.geo import haversine_km
+from covenant_hub.matching.engine.records import LINK_OF_KIND
 
 if TYPE_CHECKING:
-    from covenant_hub.matching.model import MatchModel
+    from covenant_hub.matching.engine.model import MatchModel
 
 NEAREST_DEPTH = 500  # cities looked at; networks none of them names follow by popularity
 Baseline = Callable[["MatchModel", int, str, np.ndarray, np.random.Generator], np.ndarray]

@@ -12,8 +12,8 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND, LinkRecord, OrgRecord, Snapshot
-from covenant_hub.matching.sparse import PatchedMatrix
+from covenant_hub.matching.engine.records import LINK_KINDS, LINK_OF_KIND, LinkRecord, OrgRecord, Snapshot
+from covenant_hub.matching.engine.sparse import PatchedMatrix
 
 KINDS = ("signatory", "candidate", "supporter", "coordinator", "office")
 MEMBER_LINKS = tuple(LINK_OF_KIND.values())

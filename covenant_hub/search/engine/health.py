@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import index
 
-from covenant_hub.search.schema import build_schema, schema_signature
+from covenant_hub.search.engine.schema import build_schema, schema_signature
 
 INDEX_NAME = "MAIN"
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from covenant_hub.matching.geo import decay, haversine_km
-from covenant_hub.matching.records import CITY_KINDS, LINK_KINDS, LINK_OF_KIND
+from covenant_hub.matching.engine.geo import decay, haversine_km
+from covenant_hub.matching.engine.records import CITY_KINDS, LINK_KINDS, LINK_OF_KIND
 
 if TYPE_CHECKING:
-    from covenant_hub.matching.graph import GraphIndex
-    from covenant_hub.matching.model import MatchModel
+    from covenant_hub.matching.engine.graph import GraphIndex
+    from covenant_hub.matching.engine.model import MatchModel
 
 PROFILE_FEATURES = {
     "network": ("vote_near", "vote_far", "vote_recent", "vote_alike", "vote_rank",

@@ -14,8 +14,8 @@ from typing import Any
 
 from whoosh import columns, fields
 
-from covenant_hub.search.analysis import KYRGYZ, LANGUAGES, EdgeGramAnalyzer, LanguageAnalyzer
-from covenant_hub.search.detection import detect_language
+from covenant_hub.search.engine.analysis import KYRGYZ, LANGUAGES, EdgeGramAnalyzer, LanguageAnalyzer
+from covenant_hub.search.engine.detection import detect_language
 
 DOC_TYPES = ("practice", "thread", "post", "organisation", "event", "news")
 GRAM_FIELD = "grams_ky"

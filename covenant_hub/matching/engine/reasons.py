@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from covenant_hub.matching.features import RECRUITING_KM, freshness, members_by_country
-from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND
-from covenant_hub.matching.text import need_text, readable_terms
+from covenant_hub.matching.engine.features import RECRUITING_KM, freshness, members_by_country
+from covenant_hub.matching.engine.records import LINK_KINDS, LINK_OF_KIND
+from covenant_hub.matching.engine.text import need_text, readable_terms
 
 if TYPE_CHECKING:
-    from covenant_hub.matching.model import MatchModel
-    from covenant_hub.matching.ranker import Scored
+    from covenant_hub.matching.engine.model import MatchModel
+    from covenant_hub.matching.engine.ranker import Scored
 
 MAX_REASONS = 4
 NEAR_KM = 50.0

@@ -19,9 +19,9 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.qparser import QueryParser, plugins
 from whoosh.qparser.syntax import AndGroup
 
-from covenant_hub.search import kyrgyz
-from covenant_hub.search.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
-from covenant_hub.search.schema import FILTER_FIELDS, GRAM_FIELD, text_field
+from covenant_hub.search.engine import kyrgyz
+from covenant_hub.search.engine.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
+from covenant_hub.search.engine.schema import FILTER_FIELDS, GRAM_FIELD, text_field
 
 TEXT = "text"
 GRAM_BOOST = 0.3

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from covenant_hub.search.analysis import term_table, words
-from covenant_hub.search.queries import Rewriter, plain_words
-from covenant_hub.search.schema import text_field
+from covenant_hub.search.engine.analysis import term_table, words
+from covenant_hub.search.engine.queries import Rewriter, plain_words
+from covenant_hub.search.engine.schema import text_field
 
 if TYPE_CHECKING:
-    from covenant_hub.search.searching import SearcherState
+    from covenant_hub.search.engine.searching import SearcherState
 
 MIN_WORD = 3
 SAMPLE_DOCS = 3

@@ -19,10 +19,10 @@ from typing import Any
 from whoosh import index, query, writing
 from whoosh.index import LockError
 
-from covenant_hub.search.health import INDEX_NAME, Health, check_health
-from covenant_hub.search.results import SearchQuery, SearchResults
-from covenant_hub.search.schema import SearchDocument, build_schema, to_fields
-from covenant_hub.search.searching import SearcherState, run_search
+from covenant_hub.search.engine.health import INDEX_NAME, Health, check_health
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import SearchDocument, build_schema, to_fields
+from covenant_hub.search.engine.searching import SearcherState, run_search
 
 IndexLocked = LockError
 Progress = Callable[[int], None]
@@ -71,7 +71,7 @@ class SearchIndex:
         return self._ix
 
     def check_health(self) -> Health:
-        """Whether the files on disk are usable (see :mod:`covenant_hub.search.health`)."""
+        """Whether the files on disk are usable (see :mod:`covenant_hub.search.engine.health`)."""
         return check_health(self.index_dir)
 
     def close(self) -> None:

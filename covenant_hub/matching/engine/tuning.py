@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from covenant_hub.matching.evaluation import time_split
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import score_all
-from covenant_hub.matching.records import Snapshot
+from covenant_hub.matching.engine.evaluation import time_split
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import score_all
+from covenant_hub.matching.engine.records import Snapshot
 
 GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)
 ROUNDS = 3

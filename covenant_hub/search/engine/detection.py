@@ -11,7 +11,7 @@ import re
 import threading
 from typing import Any
 
-from covenant_hub.search.analysis import GENERIC, KYRGYZ, SNOWBALL
+from covenant_hub.search.engine.analysis import GENERIC, KYRGYZ, SNOWBALL
 
 DEFAULT_LANGUAGES: tuple[str, ...] = (KYRGYZ, *SNOWBALL)
 MIN_CONFIDENCE = 0.7

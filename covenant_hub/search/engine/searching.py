@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from covenant_hub.search.analysis import GENERIC, LANGUAGES
-from covenant_hub.search.facets import FacetTables
-from covenant_hub.search.highlight import mark_all, snippet
-from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_words, words_query
-from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
-from covenant_hub.search.schema import text_field
-from covenant_hub.search.suggest import suggest
-from covenant_hub.search.vector import VectorSearcher
+from covenant_hub.search.engine.analysis import GENERIC, LANGUAGES
+from covenant_hub.search.engine.facets import FacetTables
+from covenant_hub.search.engine.highlight import mark_all, snippet
+from covenant_hub.search.engine.queries import Rewriter, has_operators, parse, plain_words, words_query
+from covenant_hub.search.engine.results import SearchHit, SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import text_field
+from covenant_hub.search.engine.suggest import suggest
+from covenant_hub.search.engine.vector import VectorSearcher
 
 CYRILLIC, LATIN = "cyrl", "latn"
 _SCRIPTS: dict[str, frozenset[str]] = {

@@ -15,8 +15,8 @@ import Stemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from covenant_hub.matching.records import OrgRecord, PracticeRecord
-from covenant_hub.matching.sparse import PatchedMatrix
+from covenant_hub.matching.engine.records import OrgRecord, PracticeRecord
+from covenant_hub.matching.engine.sparse import PatchedMatrix
 
 TOKEN = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from covenant_hub.matching.geo import haversine_km
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import Match, match_at, ranked_order, score_all
-from covenant_hub.matching.reasons import MAX_REASONS, reasons_for, typical_values
-from covenant_hub.matching.text import readable_terms
+from covenant_hub.matching.engine.geo import haversine_km
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import Match, match_at, ranked_order, score_all
+from covenant_hub.matching.engine.reasons import MAX_REASONS, reasons_for, typical_values
+from covenant_hub.matching.engine.text import readable_terms
 
 DEFAULT_REQUEST_WEIGHTS = {"text": 0.5, "sectors": 0.25, "pool": 60, "per_kind": 5}
 

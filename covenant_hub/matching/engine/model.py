@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from covenant_hub.matching.graph import KINDS, GraphIndex
-from covenant_hub.matching.records import CITY_KINDS, LinkRecord, OrgRecord, PracticeRecord, Snapshot
-from covenant_hub.matching.text import TextIndex, need_text, offer_text
+from covenant_hub.matching.engine.graph import KINDS, GraphIndex
+from covenant_hub.matching.engine.records import CITY_KINDS, LinkRecord, OrgRecord, PracticeRecord, Snapshot
+from covenant_hub.matching.engine.text import TextIndex, need_text, offer_text
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 MASK_FIELDS = ("languages", "sectors", "commitments")

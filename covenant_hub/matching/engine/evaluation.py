@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from covenant_hub.matching.baselines import BASELINES
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import ranked_order, score_all
-from covenant_hub.matching.records import CITY_KINDS, LINK_OF_KIND, OrgRecord, Snapshot
+from covenant_hub.matching.engine.baselines import BASELINES
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import ranked_order, score_all
+from covenant_hub.matching.engine.records import CITY_KINDS, LINK_OF_KIND, OrgRecord, Snapshot
 
 DERIVED_PREFIXES = ("gcom-sup-", "gcom-coord-")
 CUTOFF = 10

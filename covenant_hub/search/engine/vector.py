@@ -22,8 +22,15 @@ from whoosh import query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from covenant_hub.search.postings import POSTINGS, decode, decode_positions, decode_some, segment_key, unwrap
-from covenant_hub.search.schema import FILTER_FIELDS
+from covenant_hub.search.engine.postings import (
+    POSTINGS,
+    decode,
+    decode_positions,
+    decode_some,
+    segment_key,
+    unwrap,
+)
+from covenant_hub.search.engine.schema import FILTER_FIELDS
 
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from covenant_hub.matching import features as feat
-from covenant_hub.matching.reasons import reasons_for, typical_values
-from covenant_hub.matching.records import LINK_KINDS
+from covenant_hub.matching.engine import features as feat
+from covenant_hub.matching.engine.reasons import reasons_for, typical_values
+from covenant_hub.matching.engine.records import LINK_KINDS
 
 if TYPE_CHECKING:
-    from covenant_hub.matching.model import MatchModel
+    from covenant_hub.matching.engine.model import MatchModel
 
 RECOMMENDABLE = ("signatory", "candidate", "supporter", "coordinator")
 

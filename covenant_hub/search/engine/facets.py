@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from covenant_hub.search.schema import FACET_FIELDS
+from covenant_hub.search.engine.schema import FACET_FIELDS
 
 if TYPE_CHECKING:
-    from covenant_hub.search.vector import VectorSearcher
+    from covenant_hub.search.engine.vector import VectorSearcher
 
 TOP_VALUES = 20
 
