@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from covenant_hub.matching.engine import features as feat
+from covenant_hub.matching.engine.features import BUILDERS
+from covenant_hub.matching.engine.features.city import reciprocal_text
+from covenant_hub.matching.engine.features.common import Request, prepare, profile_of
 from covenant_hub.matching.engine.reasons import reasons_for, typical_values
 from covenant_hub.matching.engine.records import LINK_KINDS
 
@@ -43,7 +45,7 @@ class Match:
 class Scored:
     """Every candidate's score for one request, before diversification."""
 
-    request: feat.Request
+    request: Request
     profile: str
     features: dict[str, np.ndarray]
     scores: np.ndarray
@@ -73,15 +75,15 @@ def score_all(model: MatchModel, org_id: int, kind: str) -> Scored:
     row = model.graph.pos.get(org_id)
     if row is None:
         raise UnknownOrganisation(org_id)
-    profile = feat.profile_of(model.orgs[org_id].kind, kind)
-    request = feat.prepare(model, row, kind, candidate_rows(model, row, kind))
+    profile = profile_of(model.orgs[org_id].kind, kind)
+    request = prepare(model, row, kind, candidate_rows(model, row, kind))
     if not len(request.candidates):
         return Scored(request, profile, {}, np.zeros(0))
-    features = feat.BUILDERS[profile](model, request)
+    features = BUILDERS[profile](model, request)
     weights = model.weights_for(profile, kind)
     scores = combine(features, weights)
     if profile == "city":
-        back = combine({**features, "text": feat.reciprocal_text(model, request)}, weights)
+        back = combine({**features, "text": reciprocal_text(model, request)}, weights)
         scores = np.sqrt(np.clip(scores, 0, None) * np.clip(back, 0, None))
     return Scored(request, profile, features, scores)
 

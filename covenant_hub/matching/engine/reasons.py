@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from covenant_hub.matching.engine.features import RECRUITING_KM, freshness, members_by_country
+from covenant_hub.matching.engine.features.network import RECRUITING_KM, freshness
+from covenant_hub.matching.engine.features.reach import members_by_country
 from covenant_hub.matching.engine.records import LINK_KINDS, LINK_OF_KIND
 from covenant_hub.matching.engine.text import need_text, readable_terms
 
