@@ -59,10 +59,10 @@ def create_match_request() -> Any:
     org = services.get_org(str(body.get("org", "")))
     if org is None:
         return error_response(404, _("No organisation with the id %(id)s.", id=str(body.get("org", ""))))
-    if not perm.can_file_request(current_user, org):
-        return _denied()
     try:
         match_request = workflow.file_request(org, current_user, _parse(body))
+    except workflow.NotAllowed:
+        return _denied()
     except workflow.WorkflowError as error:
         return error_response(400, str(error))
     return jsonify(queries.request_json(match_request)), 201

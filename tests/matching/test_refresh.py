@@ -251,7 +251,7 @@ def test_a_recorded_outcome_reaches_the_other_worker(match_app: Flask, worker_b:
     request = workflow.file_request(net["new"], admin, workflow.RequestInput(
         text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
     invitation = workflow.invite(request, admin, [request.proposals[0].candidate_id], "")[0]
-    workflow.answer(invitation, admin, True, "")
+    workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "")
     _model(worker_b)
     outcome = workflow.record_outcome(invitation, admin, net["new"].id, "How to tender LED lamps", None)
     held = _model(worker_b).practices[net["new"].id]

@@ -125,7 +125,7 @@ def test_proposals_stay_until_refreshed(app):
     )
     db.session.expire_all()
     assert [(p.candidate_id, p.score) for p in db.session.get(MatchRequest, request.id).proposals] == before
-    workflow.refresh_proposals(request)
+    workflow.refresh_proposals(request, admin)
     assert "new-agency" in [p.candidate.external_id for p in request.proposals]
 
 
@@ -185,9 +185,10 @@ def test_invite_only_proposed_and_answer_once(app):
             raise AssertionError(ids)
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
     assert workflow.invite(request, admin, [orgs["supporter"].id], "") == []  # no duplicate
-    workflow.answer(invitation, admin, False, "No")
+    invitee_admin = make_user(org=orgs["supporter"], org_role="org_admin")
+    workflow.answer(invitation, invitee_admin, False, "No")
     try:
-        workflow.answer(invitation, admin, True, "")
+        workflow.answer(invitation, invitee_admin, True, "")
     except workflow.WorkflowError:
         pass
     else:
@@ -200,7 +201,7 @@ def test_outcome_feeds_the_model(app):
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input())
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
-    workflow.answer(invitation, admin, True, "")
+    workflow.answer(invitation, make_user(org=orgs["supporter"], org_role="org_admin"), True, "")
     practice = make_practice(orgs["neighbours"][0], title="Solar water heaters for schools")
     workflow.record_outcome(
         invitation, admin, orgs["city"].id, "We learned to tender solar heaters", practice.id
@@ -306,7 +307,7 @@ def test_staff_page_lists_every_request_and_exchange(app, client):
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input(text="Unique need 42"))
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
-    workflow.answer(invitation, None, True, "")
+    workflow.answer(invitation, make_user(org=orgs["supporter"], org_role="org_admin"), True, "")
     _login(client, make_user(role="staff"))
     page = client.get("/matching/staff").get_data(as_text=True)
     assert "Unique need 42" in page and "Energy Agency" in page

@@ -65,7 +65,7 @@ def _accepted_invitation(world: World) -> Invitation:
     invitation = Invitation(request_id=other_request.id, invitee_id=world.supporter.id, state="pending")
     db.session.add(invitation)
     db.session.commit()
-    workflow.answer(invitation, None, True, "")
+    workflow.answer(invitation, world.users["invitee_admin"], True, "")
     return invitation
 
 
@@ -90,6 +90,30 @@ def test_permission_functions(world, role):
     user = world.users[role]
     for action in ACTIONS:
         assert _check(world, user, action) == (role in ALLOWED[action]), (role, action)
+
+
+def _step(world: World, user, action: str) -> None:
+    """The service behind each writing action, called as `user`, as the page and the API do."""
+    side = world.supporter.id if user is world.users["invitee_admin"] else world.city.id
+    {
+        "file": lambda: workflow.file_request(world.city, user, request_input()),
+        "invite": lambda: workflow.invite(world.request, user, [world.coordinator.id], ""),
+        "answer": lambda: workflow.answer(world.pending, user, False, ""),
+        "outcome": lambda: workflow.record_outcome(world.accepted, user, side, "Tendering", None),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", ("file", "invite", "answer", "outcome"))
+@pytest.mark.parametrize("role", ROLES)
+def test_the_services_refuse_whom_the_matrix_refuses(world, role, action):
+    """The workflow checks the permission itself, so a page and the API cannot disagree."""
+    try:
+        _step(world, world.users[role], action)
+    except workflow.NotAllowed:
+        db.session.rollback()
+        assert role not in ALLOWED[action], (role, action)
+    else:
+        assert role in ALLOWED[action], (role, action)
 
 
 def test_plain_members_see_recommendations_but_not_proposals(world):
