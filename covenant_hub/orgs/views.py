@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from covenant_hub.errors import error_response
+from covenant_hub.errors import call_service, error_response
 from covenant_hub.orgs import labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
 from covenant_hub.orgs.forms import ProfileForm, split_codes
@@ -79,12 +79,11 @@ def edit_profile(external_id: str) -> str | Response:
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET":
         form.languages.data = ", ".join(org.languages or [])
-    if form.validate_on_submit():
-        services.update_profile(org, services.ProfileChanges(
-            description=form.description.data, needs=form.needs.data, offers=form.offers.data,
-            sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
-            website=form.website.data,
-        ))
+    if form.validate_on_submit() and call_service(services.update_profile, org, services.ProfileChanges(
+        description=form.description.data, needs=form.needs.data, offers=form.offers.data,
+        sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
+        website=form.website.data,
+    )):
         flash(_("The profile was saved."), "success")
         return redirect(url_for("orgs.view_profile", external_id=org.external_id))
     return render_template("orgs/edit.html", org=org, form=form)

@@ -203,7 +203,7 @@ def test_directory_filters_and_sorts(app, dataset):
 
 def test_profile_edit_shows_in_the_sector_filter(app, dataset):
     osh = orgs.get_org("osh")
-    orgs.update_profile(osh, orgs.ProfileChanges(
+    orgs.update_profile(make_user(role="staff"), osh, orgs.ProfileChanges(
         description="Жаңы", needs=None, offers=None, sectors=["waste", "transport"],
         languages=["ky", "en"], website="https://example.org/osh"))
     assert ids(search_directory(DirectoryQuery(sector="waste"))) == ["bishkek", "osh"]
