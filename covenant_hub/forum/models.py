@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 
@@ -227,7 +228,7 @@ class ModerationLog(db.Model):
 
 
 def log_action(
-    actor: Any,
+    actor: Actor,
     group: Group | None,
     action: str,
     target_type: str,

@@ -9,6 +9,7 @@ from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from covenant_hub.accounts.models import User
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Practice, PracticeSignatory
@@ -99,7 +100,7 @@ def _apply_sort(query: Select, sort: str) -> Select:
     return query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
 
 
-def list_practices(user: Any, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
+def list_practices(user: Actor, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
     """Published practices for everyone; with `mine`, every state of the user's organisations."""
     query = select(Practice).options(joinedload(Practice.owner))
     if filters.mine and getattr(user, "is_authenticated", False):
@@ -111,7 +112,7 @@ def list_practices(user: Any, filters: PracticeFilters, page: int, per_page: int
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def review_queue(user: Any) -> list[Practice]:
+def review_queue(user: Actor) -> list[Practice]:
     """Submitted practices this reviewer may decide on, oldest first."""
     query = select(Practice).options(joinedload(Practice.owner)).where(Practice.state == "submitted")
     org_ids = permissions.reviewable_org_ids(user)
@@ -131,7 +132,7 @@ def owner_contacts(org_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def translations_of(user: Any, practice: Practice) -> list[Practice]:
+def translations_of(user: Actor, practice: Practice) -> list[Practice]:
     """The other language versions this user may see."""
     if not practice.translation_group:
         return []

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
@@ -79,7 +80,7 @@ def validate_request(data: RequestInput) -> RequestInput:
     )
 
 
-def file_request(org: Organisation, user: Any, data: RequestInput) -> MatchRequest:
+def file_request(org: Organisation, user: Actor, data: RequestInput) -> MatchRequest:
     """Store the request and the proposals the engine makes for it now."""
     _require(perm.can_file_request(user, org))
     clean = validate_request(data)
@@ -99,7 +100,7 @@ def file_request(org: Organisation, user: Any, data: RequestInput) -> MatchReque
     return request
 
 
-def refresh_proposals(request: MatchRequest, user: Any) -> MatchRequest:
+def refresh_proposals(request: MatchRequest, user: Actor) -> MatchRequest:
     """Replace the stored proposals with the model's current ranking."""
     _require(perm.can_refresh_proposals(user, request))
     for proposal in list(request.proposals):
@@ -112,7 +113,7 @@ def refresh_proposals(request: MatchRequest, user: Any) -> MatchRequest:
     return request
 
 
-def close_request(request: MatchRequest, user: Any) -> MatchRequest:
+def close_request(request: MatchRequest, user: Actor) -> MatchRequest:
     """The city found what it needed: no more invitations or refreshes."""
     _require(perm.can_close_request(user, request))
     request.state = "closed"
@@ -163,7 +164,7 @@ def _ensure_in_model(model: Any, org_id: int) -> None:
                 model.set_link(link_record(link))
 
 
-def invite(request: MatchRequest, user: Any, candidate_ids: list[int], message: str) -> list[Invitation]:
+def invite(request: MatchRequest, user: Actor, candidate_ids: list[int], message: str) -> list[Invitation]:
     """Invite proposed organisations; ones already invited are left as they are."""
     _require(perm.can_invite(user, request))
     message = _clean_message(message)
@@ -199,7 +200,7 @@ def _clean_message(message: str | None) -> str:
     return message
 
 
-def answer(invitation: Invitation, user: Any, accept: bool, message: str) -> Invitation:
+def answer(invitation: Invitation, user: Actor, accept: bool, message: str) -> Invitation:
     """Accept (the two organisations become exchange partners) or decline, with a message."""
     _require(perm.can_answer_invitation(user, invitation))
     message = _clean_message(message)
@@ -248,7 +249,7 @@ def _exchange_link(invitation: Invitation) -> OrgLink:
 
 
 def record_outcome(
-    invitation: Invitation, user: Any, org_id: int, learned: str, practice_id: int | None
+    invitation: Invitation, user: Actor, org_id: int, learned: str, practice_id: int | None
 ) -> ExchangeOutcome:
     """What one side learned and which practice it replicated; the engine sees it as that
     organisation's own work from the next commit on."""

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
@@ -85,7 +86,7 @@ def get_org(external_id: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.external_id == external_id))
 
 
-def update_profile(user: Any, org: Organisation, changes: ProfileChanges) -> None:
+def update_profile(user: Actor, org: Organisation, changes: ProfileChanges) -> None:
     """Apply an edit from the profile form and commit it, if `user` may edit the profile."""
     from covenant_hub.interchange.fields import is_http_url
     from covenant_hub.vocabularies import SECTORS

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
@@ -23,7 +24,7 @@ class NotAllowed(ProgrammeError, errors.NotAllowed):
 
 
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     org: Organisation | None = None,
     application: SupporterApplication | None = None,
