@@ -1,6 +1,7 @@
 """Baselines the engine must beat, each ranking the same candidates from the same model."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,8 @@ def popular_in_country(model: MatchModel, row: int, kind: str, candidates: np.nd
     link = LINK_OF_KIND[kind]
     country = int(model.graph.country[row])
     counts = model.graph.member_countries[link]
-    local = np.array([counts.get(int(c), {}).get(country, 0) if country >= 0 else 0 for c in candidates])
+    none: Counter[int] = Counter()
+    local = np.array([counts.get(int(c), none).get(country, 0) if country >= 0 else 0 for c in candidates])
     return np.lexsort((candidates, -model.graph.deg[link][candidates], -local))
 
 

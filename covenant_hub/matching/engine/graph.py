@@ -98,7 +98,7 @@ class GraphIndex:
                     self._member_stats(kind, source, target, +1)
         walk = sum(self.walk_weights.get(k, 0.0) * self.adj[k].base for k in LINK_KINDS)
         self.walk = PatchedMatrix(sparse.csr_matrix(walk))
-        self.walk_deg = sum(self.walk_weights.get(k, 0.0) * self.deg[k] for k in LINK_KINDS)
+        self.walk_deg = sum((self.walk_weights.get(k, 0.0) * self.deg[k] for k in LINK_KINDS), np.zeros(cap))
 
     # -- incremental changes --------------------------------------------------------------
     def put_org(self, org: OrgRecord) -> int:

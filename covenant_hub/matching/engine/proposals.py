@@ -70,7 +70,7 @@ def rank_for_request(model: MatchModel, query: RequestQuery) -> list[Draft]:
 
 def distance_km(model: MatchModel, a: int, b: int) -> float | None:
     one, other = model.orgs[a], model.orgs[b]
-    if None in (one.lat, one.lon, other.lat, other.lon):
+    if one.lat is None or one.lon is None or other.lat is None or other.lon is None:
         return None
     value = haversine_km(one.lat, one.lon, np.array([other.lat]), np.array([other.lon]))[0]
     return float(value)

@@ -5,6 +5,7 @@ web layer renders them by passing its own `gettext`/`ngettext` to `render_reason
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -207,7 +208,7 @@ def _country(model: MatchModel, scored: Scored, position: int) -> list[dict[str,
 
 def _members_in_region(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
     mine, theirs = _rows(scored, position)
-    counts = model.graph.member_countries[LINK_OF_KIND[scored.request.kind]].get(theirs, {})
+    counts = model.graph.member_countries[LINK_OF_KIND[scored.request.kind]].get(theirs, Counter())
     num = int(counts.get(int(model.graph.country[mine]), 0))
     return [_reason("members_in_region", num=num)] if num > 0 else []
 

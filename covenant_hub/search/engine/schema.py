@@ -77,7 +77,7 @@ def build_schema() -> fields.Schema:
 
 def schema_signature(schema: fields.Schema) -> list[tuple[str, ...]]:
     """What must match for an index on disk to be searchable with this code's schema."""
-    out = []
+    out: list[tuple[str, ...]] = []
     for name in sorted(schema.names()):
         field_type = schema[name]
         analyzer = getattr(field_type, "analyzer", None)

@@ -180,8 +180,8 @@ def _execute(state: SearcherState, built: query.Query, q: SearchQuery, allowed: 
     top = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
     scored = results.scored_length()
     if exact:
-        matched = allowed.intersection(state.searcher.docs_for_query(built))
-        return _Run(top, len(matched), False, _as_mask(state, np.fromiter(matched, np.int64, len(matched))))
+        docnums = allowed.intersection(state.searcher.docs_for_query(built))
+        return _Run(top, len(docnums), False, _as_mask(state, np.fromiter(docnums, np.int64, len(docnums))))
     # Counting every match would undo the top-N pruning: report "at least" instead.
     return _Run(top, scored, scored >= limit, None)
 

@@ -33,9 +33,10 @@ def _adamic_adar(model: MatchModel, row: int) -> np.ndarray:
     graph = model.graph
     start = np.zeros(graph.capacity)
     start[row] = 1.0
-    neighbours = sum(graph.adj[k].matvec(start) for k in LINK_KINDS)
-    degree = sum(graph.deg[k] for k in LINK_KINDS)
+    zero = np.zeros(graph.capacity)  # the start of each sum: an array, never the int 0
+    neighbours = sum((graph.adj[k].matvec(start) for k in LINK_KINDS), zero)
+    degree = sum((graph.deg[k] for k in LINK_KINDS), zero)
     weighted = np.where(neighbours > 0, 1.0 / np.log(2.0 + degree), 0.0)
-    scores = sum(graph.adj[k].matvec(weighted) for k in LINK_KINDS)
+    scores = sum((graph.adj[k].matvec(weighted) for k in LINK_KINDS), zero)
     scores[row] = 0.0
     return scores

@@ -3,6 +3,7 @@
 members by country and commitments."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -188,7 +189,7 @@ def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str,
     graph = model.graph
     country = int(graph.country[row])
     counts = model.graph.member_countries[link]
-    in_country = np.array([counts.get(int(t), {}).get(country, 0) for t in c], dtype=float)
+    in_country = np.array([counts.get(int(t), Counter()).get(country, 0) for t in c], dtype=float)
     total = graph.deg[link][c]
     share = np.divide(in_country, total, out=np.zeros(len(c)), where=total > 0)
     return {"country_share": share if country >= 0 else np.zeros(len(c)),
@@ -216,11 +217,12 @@ def _via_partner(model: MatchModel, row: int, link: str) -> np.ndarray:
     start = np.zeros(graph.capacity)
     start[row] = 1.0
     others = [k for k in LINK_KINDS if k != link]
-    partners = sum(graph.adj[k].matvec(start) for k in others)
+    zero = np.zeros(graph.capacity)  # the start of each sum: an array, never the int 0
+    partners = sum((graph.adj[k].matvec(start) for k in others), zero)
     if not partners.any():
         return np.zeros(graph.capacity)
-    total = sum(graph.deg[k] for k in others)
+    total = sum((graph.deg[k] for k in others), zero)
     spread = np.divide(partners, total, out=np.zeros_like(partners), where=total > 0)
-    peers = sum(graph.adj[k].matvec(spread) for k in others)
+    peers = sum((graph.adj[k].matvec(spread) for k in others), zero)
     peers[row] = 0.0
     return graph.adj[link].matvec(peers)
