@@ -15,6 +15,7 @@ from covenant_hub import (
     events,
     forum,
     i18n,
+    idempotency,
     library,
     markup,
     matching,
@@ -32,7 +33,8 @@ from covenant_hub import (
 # domain in the order of tests/test_layers.py, lowest first, then the app-wide commands.
 # `models` is here for its side effect: every table is known to the metadata and Alembic.
 PARTS = (database, i18n, ratelimit, security, errors, markup, urls,
-         accounts, orgs, library, forum, events, programme, matching, search, site, api, cli)  # fmt: skip
+         accounts, idempotency,  # one-time form tokens: after accounts, which turns CSRF checks on
+         orgs, library, forum, events, programme, matching, search, site, api, cli)  # fmt: skip
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

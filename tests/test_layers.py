@@ -136,6 +136,8 @@ def upward(edges: list[Import]) -> list[Import]:
 
 
 ENGINES = ("covenant_hub.matching.engine", "covenant_hub.search.engine")
+# Flask-free core packages an engine may use besides itself.
+ENGINE_MAY_USE = ("covenant_hub.language",)
 # What an engine may import besides itself: plain data and numeric libraries, never Flask,
 # SQLAlchemy or the rest of the app, so that it runs in a test, a CLI or a benchmark as it is.
 APP_FRAMEWORKS = frozenset(
@@ -160,7 +162,7 @@ def engine_leaks(modules: dict[str, Path] | None = None) -> list[str]:
             continue
         for node in _runtime_statements(ast.parse(path.read_text(), str(path)).body):
             for name in _absolute_names(node):
-                inside = name == engine or name.startswith(engine + ".")
+                inside = any(name == ok or name.startswith(ok + ".") for ok in (engine, *ENGINE_MAY_USE))
                 outside = name.startswith("covenant_hub") and not inside
                 if outside or name.split(".")[0] in APP_FRAMEWORKS:
                     leaks.append(f"{source}: {name} ({path.relative_to(PACKAGE.parent)}:{node.lineno})")

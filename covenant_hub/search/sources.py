@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 from covenant_hub.events.models import Event, NewsItem
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.language.detection import reply_language
 from covenant_hub.library.models import Practice
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.search.engine.schema import SearchDocument
@@ -131,7 +132,7 @@ def post_doc(post: Any) -> SearchDocument | None:
     day = _day(post.created_at)
     return SearchDocument(
         key=f"post:{post.id}", type="post", ext_id=f"{t.external_id}#{post.id}", title=t.title,
-        body=post.body, language=t.language, year=_year(day), date=day,
+        body=post.body, language=reply_language(post.body, t.language), year=_year(day), date=day,
         audience=group_audience(t.group), group_id=str(t.group_id),
     )  # fmt: skip
 

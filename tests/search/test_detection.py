@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from covenant_hub.search.engine.detection import detect_language, script_language
+from covenant_hub.language.detection import detect_language, script_language
 from covenant_hub.search.engine.schema import SearchDocument, resolve_language
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from covenant_hub.search.engine.analysis import LanguageAnalyzer
+from covenant_hub.language.analysis import LanguageAnalyzer
 
 SNIPPET_CHARS = 180
 ELLIPSIS = "…"

@@ -19,8 +19,8 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.qparser import QueryParser, plugins
 from whoosh.qparser.syntax import AndGroup
 
-from covenant_hub.search.engine import kyrgyz
-from covenant_hub.search.engine.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
+from covenant_hub.language import kyrgyz
+from covenant_hub.language.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
 from covenant_hub.search.engine.schema import FILTER_FIELDS, GRAM_FIELD, text_field
 
 TEXT = "text"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from covenant_hub.search.engine.analysis import term_table, words
+from covenant_hub.language.analysis import term_table, words
 from covenant_hub.search.engine.queries import Rewriter, plain_words
 from covenant_hub.search.engine.schema import text_field
 

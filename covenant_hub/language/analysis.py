@@ -3,7 +3,7 @@
 One analyser class serves every language so the hot indexing path is a single regex pass and
 one dictionary lookup per token (the word -> term table below caches folding, stop words and
 stemming together). Snowball stemmers come from PyStemmer; Kyrgyz uses our own
-:mod:`covenant_hub.search.engine.kyrgyz`. Whoosh's StemmingAnalyzer is deliberately not used (its
+:mod:`covenant_hub.language.kyrgyz`. Whoosh's StemmingAnalyzer is deliberately not used (its
 Porter stemmer turns "running" into "runn").
 
 Order of operations: Kyrgyz is folded *before* stemming (the stemmer is written for folded
@@ -21,7 +21,7 @@ from typing import Any
 import Stemmer
 from whoosh.analysis import Analyzer, Token
 
-from covenant_hub.search.engine import kyrgyz
+from covenant_hub.language import kyrgyz
 
 # Snowball algorithms (PyStemmer names) for the languages of Covenant members it covers.
 SNOWBALL: dict[str, str] = {
