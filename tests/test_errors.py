@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_org, make_user
+from tests.sessions import login
 
 
 @pytest.fixture
@@ -117,15 +118,10 @@ def flush_failing_app(app):
     return app
 
 
-def _log_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-
-
 def test_500_page_after_a_failed_flush_is_ours_in_the_users_language(flush_failing_app):
     user = make_user(language="ru")
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     response = client.get("/duplicate", headers={"Accept-Language": "en"})
     html = response.get_data(as_text=True)
     assert response.status_code == 500 and response.mimetype == "text/html"
@@ -136,7 +132,7 @@ def test_500_page_after_a_failed_flush_is_ours_in_the_users_language(flush_faili
 def test_api_500_after_a_failed_flush_is_the_json_envelope(flush_failing_app):
     user = make_user(language="ky")
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     response = client.get("/api/v1/duplicate")
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == 500
@@ -149,7 +145,7 @@ def test_the_session_works_again_after_the_failed_flush(flush_failing_app):
 
     user = make_user()
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     assert client.get("/duplicate").status_code == 500
     assert db.session.get(User, user.id).email == user.email
     assert client.get("/").status_code == 200

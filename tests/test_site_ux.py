@@ -46,11 +46,10 @@ def test_audit_details_are_labelled_in_the_page_language(app) -> None:
 
 
 def test_practice_form_offers_a_checkbox_per_sector(client) -> None:
-    from tests.accounts.helpers import login
     from tests.factories import make_user
+    from tests.sessions import login
 
-    user = make_user(org=make_org(name="Talas"))
-    login(client, user.email)
+    login(client, make_user(org=make_org(name="Talas")))
     page = client.get("/practices/new", query_string={"lang": "ky"}).get_data(as_text=True)
     assert 'type="checkbox" value="transport"' in page and "<legend>Тармактар</legend>" in page
 

@@ -10,7 +10,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Post, Thread
 from covenant_hub.interchange import ImportOptions, export_folder, import_folder
 from tests.factories import make_org, make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def test_groups_api_shows_public_groups_to_anonymous_callers(client, world) -> None:

@@ -7,7 +7,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, services
 from covenant_hub.forum.models import Post
 from tests.factories import make_practice, make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def test_group_list_and_pages_render_for_a_moderator(client, world, closed_thread) -> None:

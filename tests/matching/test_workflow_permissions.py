@@ -11,9 +11,9 @@ from covenant_hub.extensions import db
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import workflow
 from covenant_hub.matching.models import ExchangeOutcome, Invitation, MatchRequest
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_org, make_user
 from tests.matching.test_workflow import request_input, seed
+from tests.sessions import login
 
 ROLES = ("anonymous", "member", "requester_admin", "invitee_admin", "other_admin", "staff", "admin")
 ACTIONS = ("file", "view", "invite", "answer", "outcome", "staff_list")
@@ -124,12 +124,6 @@ def test_plain_members_see_recommendations_but_not_proposals(world):
     assert not perm.can_view_request(member, world.request)
 
 
-def _login(client, user) -> None:
-    if user is not None:
-        response = client.post("/account/login", data={"email": user.email, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-
-
 def _outcome_side(world: World, role: str) -> int:
     return world.supporter.id if role == "invitee_admin" else world.city.id
 
@@ -175,7 +169,7 @@ def _effect(world: World, action: str) -> bool | None:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix_over_http(client, world, role, action):
-    _login(client, world.users[role])
+    login(client, world.users[role])
     response = _http(client, world, role, action)
     allowed = role in ALLOWED[action]
     if not allowed:

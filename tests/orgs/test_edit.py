@@ -8,7 +8,7 @@ import pytest
 
 from covenant_hub.extensions import db
 from tests.factories import make_org, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 
 @pytest.fixture
