@@ -9,6 +9,7 @@ from covenant_hub import (
     accounts,
     api,
     cli,
+    conditional,
     config,
     database,
     errors,
@@ -29,10 +30,13 @@ from covenant_hub import (
     urls,
 )
 
-# Core first (database, languages, limits, headers, error pages, |markdown, links), then each
+# Core first (database, languages, limits, headers, conditional GETs, error pages, |markdown,
+# links), then each
 # domain in the order of tests/test_layers.py, lowest first, then the app-wide commands.
 # `models` is here for its side effect: every table is known to the metadata and Alembic.
-PARTS = (database, i18n, ratelimit, security, errors, markup, urls,
+PARTS = (database, i18n, ratelimit, security,
+         conditional,  # ETag and 304 for feeds, calendars, sitemap, exports
+         errors, markup, urls,
          accounts, idempotency,  # one-time form tokens: after accounts, which turns CSRF checks on
          orgs, library, forum, events, programme, matching, search, site, api, cli)  # fmt: skip
 

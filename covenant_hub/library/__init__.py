@@ -5,8 +5,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount /practices, its template helpers and its interchange file."""
-    from covenant_hub.library import labels
+    """Mount /practices, its exports, its template helpers and its interchange file."""
+    from covenant_hub.library import (
+        export_views,  # noqa: F401  (routes on the library blueprint)
+        labels,
+    )
     from covenant_hub.library.views import bp
     from covenant_hub.vocabularies import country_name
 

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Mount the directory and profile pages and the data commands."""
     from covenant_hub.accounts.services import registering_organisation
-    from covenant_hub.orgs import interchange  # noqa: F401  (registers the org file handlers)
+    from covenant_hub.orgs import (
+        export_views,  # noqa: F401  (routes on the orgs blueprint)
+        interchange,  # noqa: F401  (registers the org file handlers)
+    )
     from covenant_hub.orgs.cli import register_data_commands
     from covenant_hub.orgs.views import bp
 
