@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from covenant_hub.search.engine import SearchIndex, default_procs  # noqa: E402
-from covenant_hub.search.results import SearchQuery  # noqa: E402
-from covenant_hub.search.schema import SearchDocument  # noqa: E402
+from covenant_hub.search.engine.index import SearchIndex, default_procs  # noqa: E402
+from covenant_hub.search.engine.results import SearchQuery  # noqa: E402
+from covenant_hub.search.engine.schema import SearchDocument  # noqa: E402
 
 SEED = 20261127
 LANG_SHARE = (("ky", 0.4), ("ru", 0.35), ("en", 0.25))

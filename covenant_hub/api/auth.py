@@ -24,7 +24,7 @@ from flask_login import current_user
 
 from covenant_hub.accounts import api_tokens
 from covenant_hub.accounts.api_tokens import ApiToken
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import csrf, limiter, login_manager
 from covenant_hub.inputs import json_body

@@ -11,7 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import denied, fail
 from covenant_hub.api.schemas.common import PageQuery
 from covenant_hub.api.schemas.matching import (
@@ -71,13 +72,13 @@ def create_match_request(json: MatchRequestIn) -> Any:
     org = services.get_org(json.org)
     if org is None:
         fail(404, _("No organisation with the id %(id)s.", id=json.org))
-    if not perm.can_file_request(current_user, org):
-        denied(current_user)
     data = workflow.RequestInput(
         json.text, list(json.kinds), list(json.sectors), list(json.languages), json.max_km
     )
     try:
         match_request = workflow.file_request(org, current_user, data)
+    except workflow.NotAllowed:
+        denied(current_user)
     except workflow.WorkflowError as error:
         fail(400, str(error))
     return _request(match_request), 201
@@ -114,10 +115,10 @@ def answer_invitation(invitation_id: int, json: AnswerIn) -> Any:
         if not current_user.is_authenticated:
             denied(current_user)
         fail(404, _("No invitation with the id %(id)s.", id=invitation_id))
-    if not perm.can_answer_invitation(current_user, invitation):
-        denied(current_user)
     try:
         answered = workflow.answer(invitation, current_user, json.accept, json.message)
+    except workflow.NotAllowed:
+        denied(current_user)
     except workflow.WorkflowError as error:
         fail(400, str(error))
     return _invitation(answered)

@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import call_service
 from covenant_hub.events import ical, labels, permissions, queries, services
-from covenant_hub.events.blueprint import bp, run_step
+from covenant_hub.events.blueprint import bp
 from covenant_hub.events.forms import ActionForm, EventForm
 from covenant_hub.events.models import Event
 from covenant_hub.events.synergies import synergies_for
 from covenant_hub.extensions import db
-from covenant_hub.orgs.labels import country_name
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.urls import public_url
+from covenant_hub.vocabularies import country_name
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 
@@ -91,7 +92,7 @@ def new_event():
         abort(403)
     form = EventForm(organisers=_organiser_choices())
     if form.validate_on_submit():
-        event = run_step(services.create_event, form.to_input())
+        event = call_service(services.create_event, form.to_input()).value
         if event is not None:
             flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
@@ -109,7 +110,7 @@ def edit_event(event_id: int):
         form.starts.data = event.starts_local.replace(tzinfo=None)
         form.ends.data = event.ends_local.replace(tzinfo=None)
         form.organiser_id.data = event.organiser_id or 0
-    if form.validate_on_submit() and run_step(services.update_event, event, form.to_input()):
+    if form.validate_on_submit() and call_service(services.update_event, event, form.to_input()):
         flash(_("Changes saved."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
@@ -120,7 +121,7 @@ def edit_event(event_id: int):
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     state = "draft" if request.form.get("withdraw") else "published"
-    if ActionForm().validate_on_submit() and run_step(services.set_event_state, event, state):
+    if ActionForm().validate_on_submit() and call_service(services.set_event_state, event, state):
         flash(_("The event is published.") if state == "published" else _("The event is back to draft."),
               "success")
     return redirect(url_for("events.show_event", event_id=event.id))

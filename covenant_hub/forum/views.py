@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.forum import feeds, moderation, page, queries, services, watching
 from covenant_hub.forum import permissions as perm
@@ -19,19 +19,6 @@ from covenant_hub.forum.models import Group, Post, Thread
 from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
-
-
-def run(step: Callable[..., Any], *args: Any) -> Any:
-    """Call a service as the current user; a refusal is a 403 or a flashed message."""
-    try:
-        return step(current_user, *args)
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except ForumError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return None
 
 
 def group_or_404(group_id: int) -> tuple[Group, perm.Access]:
@@ -81,7 +68,7 @@ def new_group() -> str | Response:
                 for name in ("title", "description", "kind", "language", "visibility", "join_policy")
             }
         )
-        group = run(services.create_group, data)
+        group = call_service(services.create_group, data).value
         if group is not None:
             return redirect(url_for("forum.show_group", group_id=group.id))
     return render_template("forum/group_form.html", form=form)
@@ -107,7 +94,7 @@ def show_group(group_id: int) -> str:
 @login_required
 def join_group(group_id: int) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
-    status = run(services.join_group, group)
+    status = call_service(services.join_group, group).value
     if status == "member":
         flash(_("Welcome to the group."), "success")
     elif status == "pending":
@@ -128,7 +115,7 @@ def leave_group(group_id: int) -> Response:
 @login_required
 def watch_group(group_id: int) -> Response:
     group, _access = group_or_404(group_id)
-    if run(watching.set_level, watching.group_target(group.id), WatchForm().level.data or "") is None:
+    if call_service(watching.set_level, watching.group_target(group.id), WatchForm().level.data or ""):
         flash(_("Notification setting saved."), "success")
     return redirect(url_for("forum.show_group", group_id=group.id))
 
@@ -167,7 +154,7 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
     if form.validate_on_submit():
         group = next((g for g in groups if g.id == form.group_id.data), None) or abort(400)
         practice_id = practice.id if practice else None
-        thread = run(
+        thread = call_service(
             services.create_thread,
             group,
             form.title.data,
@@ -175,7 +162,7 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
             practice_id,
             None,
             f"g:{groups[0].id}",
-        )
+        ).value
         if thread is not None:
             return redirect(thread_url(thread.id))
     return render_template(
@@ -231,7 +218,7 @@ def reply_thread(thread_id: int) -> Response | str:
     if not form.validate_on_submit():
         flash(_("Write a message before sending."), "error")
         return redirect(thread_url(thread.id))
-    post = run(services.reply, thread, form.body.data)
+    post = call_service(services.reply, thread, form.body.data).value
     if post is None:
         return redirect(thread_url(thread.id))
     last = (thread.post_count - 1) // page.posts_per_page() + 1
@@ -242,7 +229,7 @@ def reply_thread(thread_id: int) -> Response | str:
 @login_required
 def watch_thread(thread_id: int) -> Response:
     thread, _access = thread_or_404(thread_id)
-    if run(watching.set_level, watching.thread_target(thread.id), WatchForm().level.data or "") is None:
+    if call_service(watching.set_level, watching.thread_target(thread.id), WatchForm().level.data or ""):
         flash(_("Notification setting saved."), "success")
     return redirect(thread_url(thread.id))
 
@@ -254,7 +241,7 @@ def edit_post(post_id: int) -> str | Response:
     if not perm.may_edit(access, post):
         abort(403)
     form = ReplyForm(data={"body": post.body} if request.method == "GET" else None)
-    if form.validate_on_submit() and run(services.edit_post, post, form.body.data) is not None:
+    if form.validate_on_submit() and call_service(services.edit_post, post, form.body.data):
         flash(_("Post saved."), "success")
         return redirect(thread_url(post.thread_id) + f"#post-{post.id}")
     return render_template("forum/edit_post.html", form=form, post=post)
@@ -273,7 +260,7 @@ def post_history(post_id: int) -> str:
 @login_required
 def flag_post(post_id: int) -> Response:
     post, _access = post_or_404(post_id)
-    held = run(moderation.flag_post, post, FlagForm().reason.data or "")
+    held = call_service(moderation.flag_post, post, FlagForm().reason.data or "").value
     if held is not None:
         flash(_("Thank you. The moderators will look at this post."), "success")
     return redirect(thread_url(post.thread_id))

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api.schemas.library import PracticeRecord
 from covenant_hub.extensions import db
+from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.library.models import RESULT_FIELDS, Practice
+from covenant_hub.library.records import PracticeRecord
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange.references import org_known
-from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 
 
 class PracticesFile(FileHandler):

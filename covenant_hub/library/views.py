@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
 from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
@@ -44,22 +45,6 @@ def _practice_or_404(practice_id: int) -> Practice:
     if practice is None or not permissions.can_view_practice(current_user, practice):
         abort(404)
     return practice
-
-
-def _run(step: Callable[..., Any], *args: Any) -> bool:
-    """Call a service; a refusal becomes a flashed message (or 403), never a changed row."""
-    try:
-        step(current_user, *args)
-    except attachments.AttachmentTooLarge:
-        abort(413)
-    except services.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except services.LibraryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    return True
 
 
 @bp.route("/")
@@ -130,7 +115,7 @@ def edit_practice(practice_id: int) -> str | Response:
     del form.org_id
     if request.method == "GET":
         form.tags.data = ", ".join(practice.tags)
-    if form.validate_on_submit() and _run(services.update_practice, practice, form.to_input()):
+    if form.validate_on_submit() and call_service(services.update_practice, practice, form.to_input()):
         flash(_("Changes saved."), "success")
         return redirect(url_for("library.show_practice", practice_id=practice.id))
     return render_template("library/form.html", form=form, practice=practice, source=None)
@@ -138,7 +123,7 @@ def edit_practice(practice_id: int) -> str | Response:
 
 def _step_view(step: Callable[..., Any], message: str, practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
-    if ActionForm().validate_on_submit() and _run(step, practice):
+    if ActionForm().validate_on_submit() and call_service(step, practice):
         flash(message, "success")
     return redirect(url_for("library.show_practice", practice_id=practice.id))
 
@@ -167,7 +152,7 @@ def send_back_practice(practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
     form = SendBackForm()
     reason = form.reason.data if form.validate_on_submit() else ""
-    if form.is_submitted() and _run(services.send_back_practice, practice, reason or ""):
+    if form.is_submitted() and call_service(services.send_back_practice, practice, reason or ""):
         flash(_("Sent back to the authors with your reason."), "success")
     return redirect(request.form.get("next") == "review" and url_for("library.review_queue")
                     or url_for("library.show_practice", practice_id=practice.id))
@@ -182,7 +167,7 @@ def link_signatory(practice_id: int) -> Response:
         abort(403)
     if form.validate_on_submit():
         org = db.session.get(Organisation, form.org.data) or abort(400)
-        if _run(services.link_signatory, practice, org):
+        if call_service(services.link_signatory, practice, org):
             flash(_("%(name)s is now listed as involved.", name=org.name), "success")
     else:
         flash(_("Choose an organisation from the list."), "error")
@@ -208,7 +193,7 @@ def add_attachment(practice_id: int) -> Response:
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        if _run(attachments.add_attachment, practice, upload.filename or "", upload.stream):
+        if call_service(attachments.add_attachment, practice, upload.filename or "", upload.stream):
             flash(_("File attached."), "success")
     else:
         flash(_("Choose a file to attach."), "error")
@@ -233,7 +218,7 @@ def delete_attachment(attachment_id: int) -> Response:
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
     practice_id = attachment.practice_id
     _practice_or_404(practice_id)
-    if ActionForm().validate_on_submit() and _run(attachments.delete_attachment, attachment):
+    if ActionForm().validate_on_submit() and call_service(attachments.delete_attachment, attachment):
         flash(_("File removed."), "success")
     return redirect(url_for("library.show_practice", practice_id=practice_id))
 

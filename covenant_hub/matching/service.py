@@ -33,10 +33,10 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.matching import changes as changes_table
-from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.reasons import render_reason
+from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
-from covenant_hub.matching.reasons import render_reason
-from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,

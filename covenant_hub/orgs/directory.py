@@ -14,7 +14,8 @@ from sqlalchemy import Select, String, cast, func, select
 
 from covenant_hub.extensions import db
 from covenant_hub.inputs import MAX_PAGE, parse_int
-from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, SECTORS, Organisation
+from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation
+from covenant_hub.vocabularies import SECTORS
 
 # Population bands: code -> (lowest included, highest excluded or None).
 POPULATION_BANDS: dict[str, tuple[int, int | None]] = {

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from covenant_hub.inputs import parse_int
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import DOC_TYPES
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import DOC_TYPES
 
 MAX_QUERY_CHARS = 300
 MAX_PAGE = 1000

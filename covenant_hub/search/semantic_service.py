@@ -16,13 +16,13 @@ import numpy as np
 from flask import Flask
 
 from covenant_hub.extensions import db
+from covenant_hub.language.analysis import GENERIC
+from covenant_hub.language.detection import detect_language
 from covenant_hub.search import vectors
-from covenant_hub.search.analysis import GENERIC
-from covenant_hub.search.detection import detect_language
-from covenant_hub.search.embedding import Embedder
-from covenant_hub.search.hybrid import Meaning
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.search.engine.embedding import Embedder
+from covenant_hub.search.engine.hybrid import Meaning
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.semantic import SemanticIndex
 
 log = logging.getLogger(__name__)
 QUERY_CACHE = 256
@@ -36,7 +36,7 @@ class SemanticService:
         self.embedder = embedder
         self.mode = mode
         self.poll_s = poll_s
-        self.index = SemanticIndex(embedder.dim, int(app.config.get("SEARCH_CENTRE_MIN_DOCS", 20)))
+        self.index = SemanticIndex(embedder.dim, int(app.config["SEARCH_CENTRE_MIN_DOCS"]))
         self.follower = vectors.Follower(self.index, embedder.name)
         self.broken = False
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
