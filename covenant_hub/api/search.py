@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.schemas.search import SearchArgs, SearchOut
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.i18n import current_language

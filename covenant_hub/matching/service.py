@@ -32,11 +32,12 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import Embedder
 from covenant_hub.matching import changes as changes_table
-from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.reasons import render_reason
+from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
-from covenant_hub.matching.reasons import render_reason
-from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -45,8 +46,6 @@ from covenant_hub.matching.snapshot import (
     practice_record,
 )
 from covenant_hub.orgs.models import Organisation, OrgLink
-from covenant_hub.search import vectors
-from covenant_hub.search.embedding import Embedder
 
 EXTENSION = "matching"
 RETRY_SECONDS = 60.0  # after a failed read of match_changes, serve as is for this long
@@ -104,9 +103,10 @@ def with_vectors(snapshot: Snapshot, embedder: Embedder | None) -> Snapshot:
     """The snapshot with the search's stored practice vectors (none without an embedder)."""
     if embedder is None:
         return snapshot
+    semantic = getattr(current_app.extensions.get("search"), "semantic", None)
     try:
-        with _reading() as session:
-            snapshot.vectors = vectors.stored_for(session, "practice:", embedder.name)
+        with _reading() as session:  # the search domain reads its own table (no import of it here)
+            snapshot.vectors = semantic.stored_vectors(session, "practice:") if semantic is not None else {}
     except TABLE_ERRORS:
         log.warning("search_vectors cannot be read; practices match by their words alone", exc_info=True)
     return snapshot

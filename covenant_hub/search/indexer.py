@@ -21,9 +21,9 @@ from sqlalchemy import delete, func, select
 
 from covenant_hub.extensions import db
 from covenant_hub.search import documents, vectors
-from covenant_hub.search.engine import IndexLocked, SearchIndex
+from covenant_hub.search.engine.index import IndexLocked, SearchIndex
+from covenant_hub.search.engine.schema import to_fields
 from covenant_hub.search.outbox import SearchOutbox
-from covenant_hub.search.schema import to_fields
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -21,11 +21,11 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import make_embedder
 from covenant_hub.search import indexer, outbox
 from covenant_hub.search.backoff import RetryBackoff
-from covenant_hub.search.embedding import make_embedder
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
 from covenant_hub.search.semantic_service import SemanticService
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class SearchService:
         self.app = app
         self.index = SearchIndex(app.config["INDEX_DIR"])
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
-        self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
+        self.poll_s = float(app.config["SEARCH_POLL_S"])
         self._healthy: bool | None = None
         self._checked_at: float | None = None  # monotonic time of the last check; None: never
         self._wake = threading.Event()

@@ -31,10 +31,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from covenant_hub.clock import utcnow
 from covenant_hub.database import reading_only, writing
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import Embedder, document_views
+from covenant_hub.language.semantic import VIEWS, SemanticIndex
 from covenant_hub.search import documents
-from covenant_hub.search.embedding import Embedder, document_views
-from covenant_hub.search.schema import SearchDocument
-from covenant_hub.search.semantic import VIEWS, SemanticIndex
+from covenant_hub.search.engine.schema import SearchDocument
 
 EMBED_BATCH = 16
 BODY_CHARS = 1000
@@ -76,7 +76,7 @@ def content_hash(doc: SearchDocument, model: str) -> str:
 
 
 def language_of(doc: SearchDocument) -> str:
-    from covenant_hub.search.detection import detect_language
+    from covenant_hub.language.detection import detect_language
 
     return doc.language or detect_language(f"{doc.title}\n{doc.body[:500]}")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from covenant_hub.matching.model import MatchModel, load_weights
-from covenant_hub.matching.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
+from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
 
 BISHKEK = (42.87, 74.59)
 OSH = (40.51, 72.80)

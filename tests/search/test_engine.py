@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import SearchDocument
 from tests.search.conftest import sample_docs
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from covenant_hub.search.analysis import analyse
-from covenant_hub.search.glossary import COLUMNS, PATH, Glossary, default_glossary, parse
+from covenant_hub.language.analysis import analyse
+from covenant_hub.search.engine.glossary import COLUMNS, PATH, Glossary, default_glossary, parse
 
 
 def test_every_concept_is_written_in_english_russian_and_kyrgyz() -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from covenant_hub.search.engine import IndexDamaged, SearchIndex
-from covenant_hub.search.health import check_health
-from covenant_hub.search.manifest import manifest_path
-from covenant_hub.search.manifest import read as read_manifest
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.health import check_health
+from covenant_hub.search.engine.index import IndexDamaged, SearchIndex
+from covenant_hub.search.engine.manifest import manifest_path
+from covenant_hub.search.engine.manifest import read as read_manifest
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 from tests.search.conftest import sample_docs
 
 
@@ -155,7 +155,7 @@ def test_rebuild_into_a_missing_folder(tmp_path: Path) -> None:
 
 
 def test_lock_timeout_raises_index_locked(tmp_path: Path) -> None:
-    from covenant_hub.search.engine import IndexLocked
+    from covenant_hub.search.engine.index import IndexLocked
 
     ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
     ix.open_or_create()

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import HashingEmbedder
+from covenant_hub.language.semantic import SemanticIndex
 from covenant_hub.search import indexer, vectors
-from covenant_hub.search.embedding import HashingEmbedder
-from covenant_hub.search.hybrid import fuse
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.search.engine.hybrid import fuse
+from covenant_hub.search.engine.results import SearchQuery
 from covenant_hub.search.service import get_service
 from tests.factories import make_practice
 

@@ -10,7 +10,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post
 from covenant_hub.search.service import get_service
 from tests.factories import make_group, make_group_member, make_practice, make_thread, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 
 def api(client, **args):
