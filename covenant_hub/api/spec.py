@@ -8,6 +8,7 @@ The spec is built once per app from its URL map and kept in `app.extensions`.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -28,7 +29,7 @@ API token (made on your profile page) to read what your account may see and, wit
 scope, to write. Browser sessions may call the API too; their writes need the `X-CSRFToken`
 header. Every error has the shape `{"error": {"code", "message", "fields"}}`, the message in
 the language of `Accept-Language`."""
-COMMON_ERRORS = ("HTTP_400", "HTTP_401", "HTTP_403", "HTTP_404", "HTTP_429")
+COMMON_ERRORS = ("HTTP_400", "HTTP_401", "HTTP_403", "HTTP_404", "HTTP_413", "HTTP_429")
 
 
 def _component_name(model: Any) -> str:
@@ -81,7 +82,14 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     """The document for this app's routes, generated on first use."""
     document = app.extensions.get("covenant_openapi")
     if document is None:
-        document = api_spec._generate_spec()  # noqa: SLF001  (the public .spec caches on the module-level instance, across apps)
+        # spectree moves each model's nested "$defs" into the components and deletes them from
+        # its registry as it goes, so a second app's document lacked ErrorDetail (500 on every
+        # app but the first in a process): generate from a copy, keep the registry whole.
+        registry = copy.deepcopy(api_spec.models)
+        try:
+            document = api_spec._generate_spec()  # noqa: SLF001  (the public .spec caches on the module-level instance, across apps)
+        finally:
+            api_spec.models = registry
         document["servers"] = [{"url": "/"}]
         app.extensions["covenant_openapi"] = document
     return document

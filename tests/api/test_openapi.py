@@ -67,3 +67,20 @@ def test_stored_times_are_written_with_their_offset(app, client):
     post = client.get("/api/v1/posts").get_json()["items"][0]
     for moment in (thread["created"], thread["last_post"], post["created"]):
         assert moment.endswith("Z") or moment.endswith("+00:00"), moment
+
+
+def test_every_app_in_a_process_gets_the_whole_document(app, client, tmp_path):
+    """spectree deleted nested definitions from its registry while generating, so the second
+    app of a process (a second test, a second gunicorn app) served a document pointing at an
+    ErrorDetail it no longer held, and a 500."""
+    from covenant_hub import create_app
+    from tests.conftest import build_test_config
+
+    first = client.get("/api/v1/openapi.json").get_json()
+    second_app = create_app(build_test_config(tmp_path / "second", tmp_path / "second.db"))
+    with second_app.test_client() as second_client:
+        second = second_client.get("/api/v1/openapi.json")
+    assert second.status_code == 200
+    validate(second.get_json())
+    assert set(second.get_json()["components"]["schemas"]) == set(first["components"]["schemas"])
+    assert "ErrorDetail" in first["components"]["schemas"]
