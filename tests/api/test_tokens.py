@@ -130,6 +130,25 @@ def test_use_is_noted_and_no_cookie_is_set(client, city_admin):
     assert created.token.last_used_at is not None
 
 
+def test_a_busy_database_skips_noting_the_use_and_still_answers(client, city_admin, monkeypatch):
+    """Under gunicorn a GET's read transaction could not become a write while another worker
+    wrote (SQLite refuses the upgrade at once): openapi.json answered 500 to a token."""
+    from sqlalchemy.exc import OperationalError
+
+    created = api_tokens.create_token(city_admin, "script", write=False, days=30)
+    real_commit = db.session.commit
+
+    def busy() -> None:
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(db.session, "commit", busy)
+    response = client.get(RECOMMENDATIONS, headers=bearer(created.secret))
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    assert response.status_code == 200
+    db.session.refresh(created.token)
+    assert created.token.last_used_at is None
+
+
 @pytest.fixture
 def limited(app_config: dict[str, Any]) -> dict[str, Any]:
     """Low limits per hour, so that no test can slip into a fresh window."""
