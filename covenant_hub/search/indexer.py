@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -96,6 +97,14 @@ def has_backlog() -> bool:
         return found
     finally:
         raw.close()
+
+
+def oldest_pending() -> datetime | None:
+    """When the oldest change still waiting for the index was queued (UTC), or None."""
+    oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
+    if oldest is None:
+        return None
+    return oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
 def backlog() -> int:

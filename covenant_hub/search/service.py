@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
 from covenant_hub.search.engine import SearchIndex
@@ -27,6 +28,7 @@ from covenant_hub.search.results import SearchQuery, SearchResults
 
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0
+STALE_S = 5.0  # a change queued longer than this means the index is not keeping up
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class SearchService:
         self.index = SearchIndex(app.config["INDEX_DIR"])
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
         self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
+        self.stale_s = float(app.config.get("SEARCH_STALE_S", STALE_S))
         self._healthy: bool | None = None
         self._checked_at = 0.0
         self._wake = threading.Event()
@@ -98,6 +101,12 @@ class SearchService:
             finally:
                 db.session.remove()
         self._healthy = None
+
+    def lagging(self) -> bool:
+        """Has a change waited in the outbox longer than ``stale_s``? Then no writer is keeping
+        the index current (a full disk, a stuck drainer) and it would silently miss that change."""
+        oldest = indexer.oldest_pending()
+        return oldest is not None and (utcnow() - oldest).total_seconds() > self.stale_s
 
     # -- draining ------------------------------------------------------------------------------
 
@@ -154,13 +163,13 @@ class SearchService:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, q: SearchQuery) -> SearchAnswer:
-        """Search the index, or the database when the index is not usable; both see what
-        ``q.audiences`` may see."""
+        """Search the index, or the database when the index is not usable or lags behind the
+        outbox; both see what ``q.audiences`` may see."""
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
             indexer.drain(self.index, timeout=5.0)
-        if self.healthy():
+        if self.healthy() and not self.lagging():
             try:
                 return SearchAnswer(self.index.search(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading
