@@ -14,3 +14,4 @@ from covenant_hub.matching import models as _matching_models  # noqa: F401
 from covenant_hub.orgs.models import Membership, Organisation, OrgLink  # noqa: F401
 from covenant_hub.programme import models as _programme_models  # noqa: F401
 from covenant_hub.search.outbox import SearchOutbox  # noqa: F401
+from covenant_hub.search.vectors import SearchVector, SearchVectorPending  # noqa: F401

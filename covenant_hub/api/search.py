@@ -30,12 +30,12 @@ def search() -> Any:
     urls = hit_urls(results.hits)
     items = [
         {"type": h.type, "id": h.ext_id, "title": h.title, "score": round(h.score, 4), "lang": h.lang,
-         "snippet": h.snippet, "url": urls.get(h.key)}
+         "snippet": h.snippet, "url": urls.get(h.key), "matched_by": h.matched_by}
         for h in results.hits
     ]  # fmt: skip
     return jsonify({
         "query": q.text, "total": results.total, "page": results.page, "pages": results.pages,
         "results": items,
         "facets": {name: [[v, n] for v, n in counts] for name, counts in results.facets.items()},
-        "suggestion": results.suggestion, "degraded": answer.degraded,
+        "suggestion": results.suggestion, "degraded": answer.degraded, "semantic": results.semantic,
     })  # fmt: skip

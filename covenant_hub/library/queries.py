@@ -1,12 +1,13 @@
 """Read-only questions about practices: the filtered list, the review queue, contacts, translations."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, cast, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
@@ -172,3 +173,22 @@ def practice_countries() -> list[tuple[str, str]]:
         .where(Practice.state == "published", Organisation.country.is_not(None)).distinct()
     )  # fmt: skip
     return sorted(((code, country_name(code)) for code in codes if code), key=lambda pair: pair[1])
+
+
+def titles_in_language(practice_ids: Collection[int], language: str) -> dict[int, str]:
+    """For each practice, the title of its published version in `language` (same translation
+    group), where one exists: what another domain shows when it names a practice on a page."""
+    if not practice_ids:
+        return {}
+    version = aliased(Practice)
+    query = (
+        select(Practice.id, version.title)
+        .join(version, version.translation_group == Practice.translation_group)
+        .where(Practice.id.in_(list(practice_ids)), version.language == language,
+               version.state == "published")
+        .order_by(version.id)
+    )
+    found: dict[int, str] = {}
+    for practice_id, title in db.session.execute(query):
+        found.setdefault(practice_id, title)
+    return found

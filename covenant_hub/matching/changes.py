@@ -54,7 +54,9 @@ PG_LOCK = 0x6D617463  # "matc": the advisory lock that orders the writers of mat
 TABLE = MatchChange.__table__
 Change = tuple[str, Any, bool]  # what service.apply_changes replays
 
-_last_prune = 0.0  # monotonic time of this process's last opportunistic prune
+# Monotonic time of this process's last opportunistic prune; None: not yet (monotonic time has
+# no fixed origin, so 0.0 would mean "an hour ago" only on a machine up for more than an hour).
+_last_prune: float | None = None
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ def forget_noted(session: Session) -> None:
 
 def _prune_now_and_then(connection: Connection) -> None:
     global _last_prune
-    if time.monotonic() - _last_prune >= PRUNE_EVERY_SECONDS:
+    if _last_prune is None or time.monotonic() - _last_prune >= PRUNE_EVERY_SECONDS:
         _last_prune = time.monotonic()
         prune(connection)
 

@@ -16,8 +16,7 @@ import numpy as np
 from covenant_hub.matching.geo import haversine_km
 from covenant_hub.matching.model import MatchModel
 from covenant_hub.matching.ranker import Match, match_at, ranked_order, score_all
-from covenant_hub.matching.reasons import MAX_REASONS, reasons_for, typical_values
-from covenant_hub.matching.text import readable_terms
+from covenant_hub.matching.reasons import MAX_REASONS, reasons_for, text_reasons, typical_values
 
 DEFAULT_REQUEST_WEIGHTS = {"text": 0.5, "sectors": 0.25, "pool": 60, "per_kind": 5}
 
@@ -104,11 +103,8 @@ def _draft(
     sector_score = len(shared) / len(query.sectors) if query.sectors else 0.0
     base = match.score / top if top > 0 else 0.0
     score = base + settings["text"] * text_score + settings["sectors"] * sector_score
-    own: list[dict[str, Any]] = []
     terms = model.text.shared_terms(text_query, row) if text_score > 0 else []
-    terms = readable_terms(query.text, terms)
-    if terms:
-        own.append({"code": "text_match", "params": {"terms": terms}})
+    own = text_reasons(model, row, query.text, terms)
     if shared:
         own.append({"code": "shared_sectors", "params": {"sectors": shared}})
     return Draft(match.org_id, match.external_id, match.kind, round(score, 4), own)

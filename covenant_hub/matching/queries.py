@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from covenant_hub.extensions import db
+from covenant_hub.i18n import current_language
 from covenant_hub.matching import service
 from covenant_hub.matching.models import Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
@@ -26,17 +27,35 @@ RECOMMENDATIONS_PER_KIND = 5
 
 def render(reasons: list[dict[str, Any]]) -> list[str]:
     """Reasons in the page's language, with sector, language and country codes named too."""
-    named = []
-    for reason in reasons:
-        params = dict(reason.get("params", {}))
-        if "sectors" in params:
-            params["sectors"] = [labels.label(labels.SECTOR_LABELS, code) for code in params["sectors"]]
-        if "language" in params:
-            params["language"] = labels.language_name(params["language"])
-        if params.get("country"):
-            params["country"] = labels.country_name(params["country"])
-        named.append({"code": reason["code"], "params": params})
-    return service.render_reasons(named)
+    return render_many([reasons])[0]
+
+
+def render_many(lists: list[list[dict[str, Any]]]) -> list[list[str]]:
+    """Several candidates' reasons at once: a quoted practice is named by its version in the
+    page's language where one is published (one query for every list), else as it was quoted."""
+    quoted = {r["params"]["practice"] for reasons in lists for r in reasons
+              if r["code"] == "published_practice" and "practice" in r.get("params", {})}
+    titles = _titles(quoted) if quoted else {}
+    return [service.render_reasons([_named(r, titles) for r in reasons]) for reasons in lists]
+
+
+def _titles(practice_ids: set[int]) -> dict[int, str]:
+    from covenant_hub.library.queries import titles_in_language  # the library domain is optional
+
+    return titles_in_language(practice_ids, current_language())
+
+
+def _named(reason: dict[str, Any], titles: dict[int, str]) -> dict[str, Any]:
+    params = dict(reason.get("params", {}))
+    if "sectors" in params:
+        params["sectors"] = [labels.label(labels.SECTOR_LABELS, code) for code in params["sectors"]]
+    if "language" in params:
+        params["language"] = labels.language_name(params["language"])
+    if params.get("country"):
+        params["country"] = labels.country_name(params["country"])
+    if params.get("practice") in titles:
+        params["title"] = titles[params["practice"]]
+    return {"code": reason["code"], "params": params}
 
 
 @dataclass
@@ -55,7 +74,10 @@ def proposal_rows(request: MatchRequest) -> list[ProposalRow]:
         .where(Proposal.request_id == request.id)
         .order_by(Proposal.rank)
     )
-    return [ProposalRow(p, render(p.reasons), invitations.get(p.candidate_id)) for p in proposals]
+    proposals = list(proposals)
+    texts = render_many([p.reasons for p in proposals])
+    return [ProposalRow(p, text, invitations.get(p.candidate_id))
+            for p, text in zip(proposals, texts, strict=True)]
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
@@ -207,7 +229,8 @@ def recommendation_lists(
             found[kind] = []
     ids = [m.org_id for matches in found.values() for m in matches]
     orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    texts = iter(render_many([m.reasons for matches in found.values() for m in matches]))
     return [
-        KindList(kind, [(orgs.get(m.org_id), m, render(m.reasons)) for m in matches])
+        KindList(kind, [(orgs.get(m.org_id), m, next(texts)) for m in matches])
         for kind, matches in found.items()
     ]

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from covenant_hub.matching.features import RECRUITING_KM, freshness, members_by_country
-from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND
-from covenant_hub.matching.text import need_text, readable_terms
+from covenant_hub.matching.records import LINK_KINDS, LINK_OF_KIND, PracticeRecord
+from covenant_hub.matching.text import analyse, need_text, readable_terms
 
 if TYPE_CHECKING:
     from covenant_hub.matching.model import MatchModel
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MAX_REASONS = 4
 NEAR_KM = 50.0
+MIN_LIFT = 1e-9  # a weighted lift above the median candidate this small is rounding, not a reason
 
 
 def N_(message: str) -> str:  # noqa: N802 - the marker name Babel extracts by default
@@ -96,21 +97,21 @@ def typical_values(scored: Scored) -> dict[str, float]:
 
 def reasons_for(model: MatchModel, scored: Scored, position: int,
                 typical: dict[str, float] | None = None) -> list[dict[str, Any]]:
-    """The reasons behind one candidate: first what lifts it above the typical candidate
-    (its neighbours chose it, its partners did), then what it merely shares with the rest
-    (same country), each group strongest contribution first."""
+    """The reasons behind one candidate: only the features that lift it above the typical
+    candidate (its neighbours chose it, its partners did), strongest lift first. What every
+    candidate has anyway (the same country as all the others) is no reason, and a candidate
+    that nothing lifts gets none but its distance: better no reason than a made-up one."""
     from covenant_hub.matching.ranker import weights_for
 
     weights = weights_for(model, scored.profile, scored.request.kind)
     typical = typical if typical is not None else typical_values(scored)
     contributions = sorted(
-        ((weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)),
-          weights.get(name, 0.0) * values[position], name)
+        ((weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)), name)
          for name, values in scored.features.items()), reverse=True)
     reasons: list[dict[str, Any]] = []
     asked = set()  # several features share a builder (every vote asks _neighbours_chose): once is enough
-    for _lift, value, name in contributions:
-        if value <= 0 or name not in BUILDERS:
+    for lift, name in contributions:
+        if lift <= MIN_LIFT or name not in BUILDERS:
             continue
         builder = _your_members if (name, scored.profile) == ("country_share", "reach") else BUILDERS[name]
         if builder in asked:
@@ -122,7 +123,7 @@ def reasons_for(model: MatchModel, scored: Scored, position: int,
     distance = _distance(scored, position)
     if distance is not None and not any(r["code"] == "distance_km" for r in reasons):
         return reasons[: MAX_REASONS - 1] + [_reason("distance_km", km=distance)]
-    return reasons[:MAX_REASONS] or [_reason("network_proximity")]
+    return reasons[:MAX_REASONS]
 
 
 def _reason(code: str, **params: Any) -> dict[str, Any]:
@@ -234,17 +235,33 @@ def _text(model: MatchModel, scored: Scored, position: int) -> list[dict[str, An
     query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
                               shape=(1, model.text.needs.shape[1])) if len(cols) else None
     terms = model.text.shared_terms(query, theirs)
-    practices = model.practices.get(model.graph.ids[theirs], [])
-    out = []
-    for practice in practices:
-        words = f"{practice.title} {practice.summary}".lower()
-        if not terms or any(term in words for term in terms):
-            out.append(_reason("published_practice", title=practice.title))
-            break
-    terms = readable_terms(need_text(model.orgs[model.graph.ids[mine]]), terms)
-    if terms:
-        out.append(_reason("text_match", terms=terms))
+    return text_reasons(model, theirs, need_text(model.orgs[model.graph.ids[mine]]), terms)
+
+
+def text_reasons(model: MatchModel, row: int, need: str, terms: list[str]) -> list[dict[str, Any]]:
+    """What a candidate's text shares with a need: a published practice of its own that uses
+    the matched words (never one that merely exists), and those words as the need wrote them."""
+    words = readable_terms(need, terms)
+    out = [_reason("text_match", terms=words)] if words else []
+    practice = evidence(model, row, terms)
+    if practice is not None:
+        out.append(_reason("published_practice", title=practice.title, practice=practice.id))
     return out
+
+
+def evidence(model: MatchModel, row: int, terms: list[str]) -> PracticeRecord | None:
+    """The candidate's published practice sharing the most matched terms (lowest id on a tie),
+    or None when none shares any. Exchange outcomes (negative ids) are what it learned from
+    others, not practices it published."""
+    wanted = set(terms)
+    best, best_shared = None, 0
+    for practice in sorted(model.practices.get(model.graph.ids[row], []), key=lambda p: p.id):
+        if practice.id <= 0 or not practice.title:
+            continue
+        shared = len(wanted.intersection(analyse(f"{practice.title} {practice.summary}")))
+        if shared > best_shared:
+            best, best_shared = practice, shared
+    return best
 
 
 def _sets(field: str, code: str) -> Callable[[MatchModel, Scored, int], list[dict[str, Any]]]:
@@ -258,6 +275,13 @@ def _sets(field: str, code: str) -> Callable[[MatchModel, Scored, int], list[dic
 
 def _flag(code: str) -> Callable[[MatchModel, Scored, int], list[dict[str, Any]]]:
     return lambda model, scored, position: [_reason(code)]
+
+
+def _network_proximity(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
+    """Only a requester with links of its own has a place in the network to be close to: for a
+    newcomer the walk starts from cities like it, which says nothing about its own ties."""
+    mine, _ = _rows(scored, position)
+    return [_reason("network_proximity")] if model.graph.walk_deg[mine] > 0 else []
 
 
 def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str, Any]]:
@@ -280,5 +304,5 @@ BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] =
     "country_overlap": _your_members, "language": _language, "text": _text, "practices": _text,
     "sectors": _sets("sectors", "shared_sectors"), "commitments": _sets("commitments", "shared_commitments"),
     "population": _flag("similar_population"), "unserved": _flag("not_yet_supported"),
-    "popularity": _popular, "ppr": _flag("network_proximity"),
+    "popularity": _popular, "ppr": _network_proximity,
 }

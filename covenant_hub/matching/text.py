@@ -8,56 +8,90 @@ organisation's text with the fitted vocabulary (new words wait for the next rebu
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
 import numpy as np
-import Stemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from covenant_hub.matching.records import OrgRecord, PracticeRecord
 from covenant_hub.matching.sparse import PatchedMatrix
+from covenant_hub.search.analysis import KYRGYZ, term_table
+from covenant_hub.search.detection import detect_language
 
 TOKEN = re.compile(r"(?u)\b[^\W\d_]{3,}\b")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_STEMMERS: dict[str, Stemmer.Stemmer] = {}
+CYRILLIC_LANGUAGES = (KYRGYZ, "ru")
+
+# Words the search's stop-word lists keep but that explain no match: every profile here is a
+# city looking for help, so "city", "город", "шаар" or "need" say nothing about what it needs.
+# Dropped after stemming, so their inflected forms (cities, городов, шаарлар) go too.
+FILLER_WORDS: dict[str, tuple[str, ...]] = {
+    "en": tuple(
+        "who whom whose which what where when why how also can could would should may must "
+        "about all any some other such more most many much very just only been being do does "
+        "did done want wants like looking look need needs needed help helps us".split()
+        + "city cities town towns municipality municipalities village villages".split()
+    ),
+    "ru": tuple(
+        "который которая которое которые которого которой которым которыми которых "
+        "чем кем чей где когда почему зачем можно нужно надо нам наш наша наше наши "
+        "свой своя свое свои хотим хотели ищем ищет нужен нужна нужны также уже очень "
+        "город города городу городом городе городов городам городах "
+        "муниципалитет муниципалитета муниципалитеты село села".split()
+    ),
+    KYRGYZ: tuple(
+        "ким кимдер эмне эмнеге кайда качан кантип биздин бизге бизди керек керектүү "
+        "издейбиз каалайбыз дагы абдан өтө шаар шаары шаарлар шаарлары айыл айылы "
+        "муниципалитет".split()
+    ),
+}
 
 
-def analyse(text: str) -> list[str]:
-    """Words of three letters or more, stemmed by script: the Russian Snowball stemmer for
-    Cyrillic (it also strips the commonest Kyrgyz endings), English for Latin script; accents
-    are dropped so "énergie" and "energie" meet."""
-    words = TOKEN.findall(text.lower())
+@lru_cache(maxsize=8)
+def _filler_terms(lang: str) -> frozenset[str]:
+    table = term_table(lang)
+    return frozenset(t for t in map(table.term, FILLER_WORDS.get(lang, ())) if t)
+
+
+@lru_cache(maxsize=8192)
+def cyrillic_language(text: str) -> str:
+    """Kyrgyz or Russian, for the Cyrillic words of a text (the search's detector decides)."""
+    found = detect_language(text, CYRILLIC_LANGUAGES)
+    return found if found in CYRILLIC_LANGUAGES else "ru"
+
+
+def analyse_words(text: str) -> list[tuple[str, str]]:
+    """(term, word as written) for each content word of three letters or more.
+
+    The search's own analysis does the work: Cyrillic words with the Kyrgyz or the Russian
+    analyser (whichever language the text is in), Latin-script words with the English one;
+    each drops its stop words, stems and folds accents, so "énergie" and "energie" meet.
+    Words that say nothing about a need (FILLER_WORDS) go as well."""
+    words = TOKEN.findall(text)
+    cyrillic = cyrillic_language(text) if CYRILLIC.search(text) else "ru"
     out = []
     for word in words:
-        if CYRILLIC.search(word):
-            out.append(_stemmer("russian").stemWord(word))
-        else:
-            plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
-            out.append(_stemmer("english").stemWord(plain))
+        lang = cyrillic if CYRILLIC.search(word) else "en"
+        term = term_table(lang).term(word.lower())
+        if term and term not in _filler_terms(lang):
+            out.append((term, word if word.isupper() else word.lower()))  # "LED" stays LED
     return out
 
 
-# Filler words that share a stem with everything written in that language; they explain nothing.
-FILLER_WORDS = frozenset(
-    "который которая которое которые которого которой которым которых также уже это этот эта эти "
-    "для при или как что чтобы the and for with which that this from have has our their".split()
-)
+def analyse(text: str) -> list[str]:
+    """The TF-IDF terms of a text (see `analyse_words`)."""
+    return [term for term, _ in analyse_words(text)]
 
 
 def readable_terms(text: str, stems: list[str]) -> list[str]:
-    """The reasons show words as the person wrote them ("замену", not the stem "замен"): each stem
-    becomes its first word in ``text``; stems of filler words are dropped, unknown stems kept."""
+    """The reasons show words as the person wrote them ("замену", not the stem "замен"): each
+    term becomes its first word in ``text``; a term ``text`` does not contain is left out (a
+    stem is no word to show)."""
     words: dict[str, str] = {}
-    for word in TOKEN.findall(text.lower()):
-        words.setdefault(analyse(word)[0], word)
-    return [words.get(stem, stem) for stem in stems if words.get(stem, stem) not in FILLER_WORDS]
-
-
-def _stemmer(language: str) -> Stemmer.Stemmer:
-    if language not in _STEMMERS:
-        _STEMMERS[language] = Stemmer.Stemmer(language)
-    return _STEMMERS[language]
+    for term, word in analyse_words(text):
+        words.setdefault(term, word)
+    return [words[stem] for stem in stems if stem in words]
 
 
 def need_text(org: OrgRecord) -> str:

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from covenant_hub.search import documents, indexer
+from covenant_hub.search import documents, indexer, vectors
 from covenant_hub.search.results import SearchQuery
 from covenant_hub.search.schema import DOC_TYPES
 from covenant_hub.search.service import get_service
@@ -39,7 +39,41 @@ def reindex(procs: int | None, as_json: bool) -> None:
     count = _rebuild(procs)
     if count is None:
         raise click.ClickException("another process is rebuilding the index")
-    click.echo(json.dumps({"indexed": count}) if as_json else f"Indexed {count} documents.")
+    data: dict[str, Any] = {"indexed": count}
+    semantic = get_service(current_app).semantic
+    if semantic is not None:
+        with click.progressbar(length=count, label="Embedding", file=click.get_text_stream("stderr")) as bar:
+            done = [0]
+
+            def progress(seen: int) -> None:
+                bar.update(min(seen, count) - done[0])
+                done[0] = min(seen, count)
+
+            result = vectors.sync_all(semantic.embedder, progress=progress)
+        data.update(embedded=result.embedded, unchanged=result.unchanged, vectors_removed=result.removed)
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(f"Indexed {count} documents.")
+    if semantic is not None:
+        click.echo(f"Vectors: {data['embedded']} embedded, {data['unchanged']} unchanged, "
+                   f"{data['vectors_removed']} removed.")  # fmt: skip
+
+
+@search_cli.command("embed")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def embed(as_json: bool) -> None:
+    """Embed the documents waiting for a vector now (the background thread does this too)."""
+    semantic = get_service(current_app).semantic
+    if semantic is None:
+        raise click.ClickException("semantic search is off (SEARCH_EMBEDDER)")
+    total = 0
+    while True:
+        step = vectors.embed_pending(semantic.embedder)
+        total += step.embedded
+        if not (step.embedded or step.unchanged or step.removed):
+            break
+    click.echo(json.dumps({"embedded": total}) if as_json else f"Embedded {total} documents.")
 
 
 @search_cli.command("check")
@@ -106,6 +140,7 @@ def worker(interval: float, max_seconds: float | None) -> None:
 
 
 def _run_query(text: str, lang: str | None, type_: str | None, limit: int) -> list[dict[str, Any]]:
+    """Hits as the scripts read them; cross-language results come fused when vectors exist."""
     q = SearchQuery(text=text, lang=lang, types=(type_,) if type_ else (), page_size=limit,
                     facets=False, highlight=False, suggest=False)  # fmt: skip
     answer = get_service(current_app).search(q)

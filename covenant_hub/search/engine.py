@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index, query, writing
 from whoosh.index import LockError
@@ -23,6 +23,9 @@ from covenant_hub.search.health import INDEX_NAME, Health, check_health
 from covenant_hub.search.results import SearchQuery, SearchResults
 from covenant_hub.search.schema import SearchDocument, build_schema, to_fields
 from covenant_hub.search.searching import SearcherState, run_search
+
+if TYPE_CHECKING:
+    from covenant_hub.search.hybrid import Meaning
 
 IndexLocked = LockError
 Progress = Callable[[int], None]
@@ -170,8 +173,16 @@ class SearchIndex:
                 self._state = state = SearcherState(ix.searcher(), generation)
             return state
 
-    def search(self, q: SearchQuery) -> SearchResults:
-        """Run a search; user input never makes this raise (bad syntax means plain words)."""
+    def search(self, q: SearchQuery, meaning: Meaning | None = None) -> SearchResults:
+        """Run a search; user input never makes this raise (bad syntax means plain words).
+
+        With ``meaning`` (a semantic store and the query's vector) keyword results are fused
+        with the nearest documents by meaning, from every language.
+        """
+        if meaning is not None:
+            from covenant_hub.search.hybrid import search_hybrid
+
+            return search_hybrid(self._current(), q, meaning)
         return run_search(self._current(), q)
 
     def doc_count(self) -> int:

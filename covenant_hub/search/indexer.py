@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.search import documents
+from covenant_hub.search import documents, vectors
 from covenant_hub.search.engine import IndexLocked, SearchIndex
 from covenant_hub.search.outbox import SearchOutbox
 from covenant_hub.search.schema import to_fields
@@ -40,8 +40,14 @@ class DrainResult:
     locked: bool = False
 
 
-def drain_once(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25) -> DrainResult:
-    """Apply up to ``batch`` outbox rows in one index commit, then delete them."""
+def drain_once(
+    ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, embed: bool = False
+) -> DrainResult:
+    """Apply up to ``batch`` outbox rows in one index commit, then delete them.
+
+    With ``embed`` the keys also go to the vector queue, in the transaction that deletes their
+    outbox rows; the embedding itself happens later, in its own step (``vectors``).
+    """
     try:
         writer = ix.writer(timeout=timeout)
     except IndexLocked:
@@ -67,15 +73,19 @@ def drain_once(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25) -> Dr
             writer.cancel()  # releases the lock on every path that did not commit
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
+        if embed:
+            vectors.queue(keys)
         db.session.commit()
     return DrainResult(rows=len(rows), indexed=len(docs), removed=len(keys) - len(docs))
 
 
-def drain(ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, max_batches: int = 1000) -> DrainResult:
+def drain(
+    ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, max_batches: int = 1000, embed: bool = False
+) -> DrainResult:
     """Drain until the outbox is empty (or another writer holds the lock)."""
     total = DrainResult()
     for _ in range(max_batches):
-        step = drain_once(ix, batch, timeout)
+        step = drain_once(ix, batch, timeout, embed)
         total = DrainResult(total.rows + step.rows, total.indexed + step.indexed,
                             total.removed + step.removed, step.locked)  # fmt: skip
         if step.locked or step.rows < batch:
@@ -153,11 +163,13 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     procs: int | None = None,
     wait: bool = True,
+    embed: bool = False,
 ) -> int | None:
     """Rebuild from the database; None when another process is already rebuilding.
 
     Outbox rows written before the rebuild read the database are covered by it and deleted;
-    later ones stay for the drain.
+    later ones stay for the drain. With ``embed`` their keys go to the vector queue (vectors of
+    documents that never changed are kept: `flask search reindex` checks them all).
     """
     with rebuild_lock(ix, wait) as mine:
         if not mine:
@@ -169,6 +181,9 @@ def rebuild(
         db.session.rollback()
         count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
         marker.unlink(missing_ok=True)
+        if embed:
+            keys = db.session.scalars(select(SearchOutbox.key).where(SearchOutbox.id <= covered))
+            vectors.queue(documents.expand(set(keys)))
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
         db.session.commit()
         return count

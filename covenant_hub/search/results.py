@@ -41,6 +41,7 @@ class SearchHit:
     date: int = 0  # yyyymmdd, 0 when undated
     snippet: str = ""
     title_html: str = ""
+    matched_by: str = "words"  # or "meaning": found by the semantic search alone
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SearchResults:
     fallback: bool = False  # the query syntax was not understood; plain words were searched
     relaxed: bool = False  # no document had every word; these have some of them
     total_is_estimate: bool = False
+    semantic: str = "off"  # "on": fused with the nearest by meaning; "unavailable": keyword only
 
     @property
     def pages(self) -> int:

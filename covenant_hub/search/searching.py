@@ -273,3 +273,16 @@ def _hit(state: SearcherState, docnum: int, score: float, q: SearchQuery, rewrit
         title=title, score=score, lang=lang, date=int(stored.get("day") or 0),
         snippet=snippet_html, title_html=title_html,
     )  # fmt: skip
+
+
+def hits_for(state: SearcherState, q: SearchQuery, ranked: list[tuple[int, float, bool]]) -> list[SearchHit]:
+    """Hits for chosen (docnum, score, found by words) triples, highlighted with ``q``'s words.
+
+    Used by the hybrid ranking; a hit not found by words is marked "matched by meaning".
+    """
+    languages = partial(state.languages_for, user_lang=q.user_lang, only=q.lang)
+    rewriter = Rewriter(languages, state.doc_frequency, state.expand_prefix)
+    _build(q.text.strip(), rewriter)
+    hits = [_hit(state, docnum, score, q, rewriter) for docnum, score, _ in ranked]
+    marked = zip(hits, (words for _, _, words in ranked), strict=True)
+    return [hit if words else replace(hit, matched_by="meaning") for hit, words in marked]

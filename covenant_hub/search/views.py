@@ -27,5 +27,5 @@ def search_page() -> str:
     return render_template(
         "search/results.html", q=q, answer=answer, urls=hit_urls(hits), params=params,
         chosen=params.active_filters(q), facet_label=facet_label, facet_title=facet_title,
-        type_label=type_label, Markup=Markup,
+        type_label=type_label, Markup=Markup, my_lang=current_language(),
     )  # fmt: skip

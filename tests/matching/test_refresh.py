@@ -208,6 +208,7 @@ def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_
         text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
     partner = request.proposals[0].candidate_id
     assert partner in before
+    assert net["new"].id in _ranked(worker_b, partner, "signatory")  # either way, until they link
     invitation = workflow.invite(request, admin, [partner], "")[0]
     workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "Yes")
     assert partner not in _ranked(worker_b, net["new"].id, "signatory")
@@ -319,7 +320,7 @@ def test_committing_prunes_now_and_then(
     make_org(name="Late city", **OSH_AT)
     awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
-    monkeypatch.setattr(changes, "_last_prune", 0.0)
+    monkeypatch.setattr(changes, "_last_prune", None)  # never pruned yet, whatever the uptime
     fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
     assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
     rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
@@ -349,7 +350,7 @@ def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(
 
 # -- a request's session is never the model's ------------------------------------------------
 def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> None:
-    _network()
+    net = _network()
     _release()
     with match_app.test_request_context("/", method="POST"):
         ghost = Organisation(external_id="rolled-back", kind="supporter", name="Never committed")
@@ -357,6 +358,7 @@ def test_a_build_never_holds_a_request_s_uncommitted_rows(match_app: Flask) -> N
         db.session.flush()
         model = service.get_model()  # the first use: a full build
         db.session.rollback()
+    assert net["new"].id in model.orgs  # the build read the committed rows...
     assert ghost.id not in model.orgs
     assert ghost.id not in _model(match_app).orgs
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from covenant_hub.accounts.notifications import Notification, describe
 from covenant_hub.extensions import db
+from covenant_hub.library.models import Practice
 from covenant_hub.matching import service, workflow
 from covenant_hub.matching.models import Invitation, MatchRequest
 from covenant_hub.orgs.models import OrgLink
@@ -224,6 +225,26 @@ def test_request_page_shows_translated_reasons_and_escaped_picture(app, client):
     assert "<svg" in html and "<script>alert" not in html and "&lt;script&gt;" in html
     assert " style=" not in html
     assert "км" in html  # a distance reason, in Russian
+
+
+def test_request_page_quotes_the_practice_in_the_page_language_and_no_raw_score(app, client):
+    orgs = seed()
+    english = db.session.scalar(select(Practice).where(Practice.org_id == orgs["neighbours"][0].id))
+    english.translation_group = "led-neighbour-0"
+    make_practice(orgs["neighbours"][0], title="Светодиодное освещение улиц в Соседе 0",
+                  summary="Заменили 2000 фонарей", language="ru", translation_group="led-neighbour-0")
+    make_practice(orgs["neighbours"][1], title="Waste sorting in schools", summary="Composting")
+    db.session.commit()
+    admin = make_user(org=orgs["city"], org_role="org_admin", language="ru")
+    request = workflow.file_request(orgs["city"], admin, request_input(kinds=["signatory"]))
+    quoted = {p.candidate_id: r["params"] for p in request.proposals for r in p.reasons
+              if r["code"] == "published_practice"}
+    assert quoted == {orgs["neighbours"][0].id: {"title": english.title, "practice": english.id}}
+    _login(client, admin)
+    html = client.get(f"/matching/requests/{request.id}").get_data(as_text=True)
+    assert "Светодиодное освещение улиц в Соседе 0" in html and english.title not in html
+    assert "Waste sorting" not in html  # a practice unrelated to the need is no evidence
+    assert "match-score" not in html and "балл" not in html  # reasons, not a raw score
 
 
 def test_pages_do_not_write_on_get(app, client):

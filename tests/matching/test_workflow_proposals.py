@@ -56,7 +56,7 @@ def test_request_words_and_sectors_lift_the_candidate_that_offers_them():
     assert after < before, (before, after)
     codes = [r["code"] for r in asked[after].reasons]
     assert codes[:2] == ["text_match", "shared_sectors"]
-    assert "led" in asked[after].reasons[0]["params"]["terms"]
+    assert "LED" in asked[after].reasons[0]["params"]["terms"]  # as the request wrote it
 
 
 def test_network_shows_shared_supporter_and_direct_exchange():

@@ -31,6 +31,7 @@ def test_language_is_detected_when_missing(search_index: SearchIndex) -> None:
 
 
 def test_public_viewer_never_sees_drafts_hidden_or_group_posts(search_index: SearchIndex) -> None:
+    assert {"post:g1", "practice:draft", "post:hidden"} <= search_index.keys()  # indexed, all three
     found = keys(find(search_index, "lighting"))
     assert "practice:p3" in found
     assert not {"post:g1", "practice:draft", "post:hidden"} & set(found)
@@ -168,6 +169,7 @@ def test_keys_and_counts(search_index: SearchIndex) -> None:
 def test_phrases_combine_with_or_and_not(search_index: SearchIndex) -> None:
     assert set(keys(find(search_index, '"street lighting" OR heating'))) == {"practice:p3", "post:t1"}
     member = ("public", "group:7")
+    assert keys(find(search_index, "budget", audiences=member)) == ["post:g1"]  # NOT is what drops it
     assert keys(find(search_index, 'budget NOT "street lighting"', audiences=member)) == []
     assert keys(find(search_index, 'budget NOT "lighting street"', audiences=member)) == ["post:g1"]
 

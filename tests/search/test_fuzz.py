@@ -26,6 +26,7 @@ SYNTAX = [
 def fuzz_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     ix = SearchIndex(Path(tmp_path_factory.mktemp("fuzz")) / "index")
     ix.index(sample_docs())
+    assert HIDDEN <= ix.keys()  # what the checks say no query reveals is really there to reveal
     return ix
 
 

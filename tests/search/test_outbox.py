@@ -62,6 +62,7 @@ def test_drain_indexes_and_empties_the_outbox(app):
 def test_a_deleted_record_leaves_the_index(app):
     practice = make_practice(title="Compost collection scheme")
     indexer.drain(get_service(app).index)
+    assert found(app, "compost") == {f"practice:{practice.id}"}  # it was there to leave
     db.session.delete(practice)
     db.session.commit()
     indexer.drain(get_service(app).index)

@@ -71,8 +71,10 @@ def test_drafts_are_found_only_by_their_author_and_organisation(app, client):
 def test_hidden_and_deleted_posts_are_not_found(app, client):
     thread = make_thread(make_group(), posts=2, title="Boilers")
     posts = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
-    posts[0].body, posts[0].state = "secret hiddenword", "hidden"
-    posts[1].body, posts[1].state = "deletedword", "deleted"
+    posts[0].body, posts[1].body = "secret hiddenword", "deletedword"
+    db.session.commit()
+    assert api(client, q="hiddenword OR deletedword")["total"] >= 2  # found while visible...
+    posts[0].state, posts[1].state = "hidden", "deleted"
     db.session.commit()
     staff = make_user(role="staff")
     for viewer in (None, make_user(), staff):

@@ -1,0 +1,132 @@
+"""Vectors as derived data: queued by the drain, embedded in their own step, stored with a
+content hash, shared through the database, rebuilt by `flask search reindex`; and the
+degraded path (no vectors: keyword results and a notice, never an error).
+
+The plumbing runs on the deterministic hashing embedder; the real model's quality is
+measured in test_crosslang.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from covenant_hub.extensions import db
+from covenant_hub.search import vectors
+from covenant_hub.search.embedding import HashingEmbedder
+from covenant_hub.search.hybrid import fuse
+from covenant_hub.search.results import SearchQuery
+from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.search.service import get_service
+from tests.factories import make_practice
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config["SEARCH_EMBEDDER"] = "hashing"
+    app_config["SEARCH_CENTRE_MIN_DOCS"] = 1000  # a handful of documents: no centring
+    return app_config
+
+
+def search(app, text: str, **kwargs):
+    return get_service(app).search(SearchQuery(text, **kwargs)).results
+
+
+def stored_vectors() -> int:
+    return db.session.scalar(select(func.count()).select_from(vectors.SearchVector)) or 0
+
+
+def test_a_new_practice_gets_a_vector_after_the_drain_and_is_found_by_meaning(app):
+    practice = make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
+    results = search(app, "pumps heat school")
+    assert results.semantic == "on" and stored_vectors() >= 1 and vectors.pending_count() == 0
+    assert results.hits[0].ext_id == practice.external_id and results.hits[0].matched_by == "words"
+
+
+def test_a_result_without_a_word_of_the_query_is_marked_matched_by_meaning(app):
+    make_practice(title="alpha beta gamma", summary="delta", body="", language="en")
+    service = get_service(app)
+    service.search(SearchQuery("warm up"))  # drain and embed
+    store = service.semantic.index
+    only = next(k for k in store.keys if k and k.startswith("practice:"))
+    # A query vector equal to the document's: similar by meaning, sharing no word.
+    vector = store._raw[store._rows[only], 0].astype(np.float32)
+    service.semantic._queries["zzz qqq"] = vector / np.linalg.norm(vector)
+    hits = search(app, "zzz qqq").hits
+    assert [h.matched_by for h in hits if h.key == only] == ["meaning"]
+
+
+def test_reindex_embeds_only_what_changed(app, runner):
+    first = make_practice(title="district heating pipes", language="en")
+    make_practice(title="solar roofs", language="en")
+    embedder = get_service(app).semantic.embedder
+    out = json.loads(
+        runner.invoke(args=["search", "reindex", "--procs", "1", "--json"]).output.splitlines()[-1]
+    )
+    assert out["embedded"] >= 2
+    again = json.loads(
+        runner.invoke(args=["search", "reindex", "--procs", "1", "--json"]).output.splitlines()[-1]
+    )
+    assert again["embedded"] == 0 and again["unchanged"] == out["embedded"] + out["unchanged"]
+    from covenant_hub.library.models import Practice
+
+    db.session.get(Practice, first.id).title = "district heating pipes replaced"
+    db.session.commit()
+    before = embedder.calls
+    third = json.loads(
+        runner.invoke(args=["search", "reindex", "--procs", "1", "--json"]).output.splitlines()[-1]
+    )
+    assert third["embedded"] == 1 and embedder.calls - before == 2  # two views of one document
+
+
+def test_another_node_follows_the_vector_table(app):
+    make_practice(title="bicycle sharing stations", language="en")
+    search(app, "bicycle")
+    other = SemanticIndex(HashingEmbedder().dim)
+    follower = vectors.Follower(other, HashingEmbedder.name)
+    assert follower.refresh() == stored_vectors() and follower.refresh() == 0
+    assert {k for k in other.keys if k} == set(db.session.scalars(select(vectors.SearchVector.key)))
+
+
+def test_without_vectors_the_search_is_keyword_only_with_a_notice(app):
+    practice = make_practice(title="LED street lamps", language="en")
+    service = get_service(app)
+    service.semantic.index = SemanticIndex(service.semantic.embedder.dim)  # empty store
+    service.semantic.catch_up = lambda max_batches=0: 0  # nothing gets embedded
+    results = search(app, "street lamps")
+    assert results.semantic == "unavailable"
+    assert [h.ext_id for h in results.hits] == [practice.external_id]
+
+
+def test_search_page_marks_languages_and_the_semantic_notice(app, client):
+    make_practice(title="LED street lamps", language="en")
+    service = get_service(app)
+    service.semantic.catch_up = lambda max_batches=0: 0
+    page = client.get("/search?q=lamps").get_data(as_text=True)
+    assert 'lang="en"' in page and "search-notice-semantic" in page
+
+
+def test_fusion_keeps_the_foreign_answer_above_same_language_word_matches():
+    langs = {"ky:a": "ky", "ky:b": "ky", "en:answer": "en"}
+    fused = fuse(["ky:a", "ky:b"], {"en:answer": 0.6, "ky:a": 0.3, "ky:b": 0.2}, langs.__getitem__)
+    assert [f.key for f in fused] == ["en:answer", "ky:a", "ky:b"]
+    assert [f.by_words for f in fused] == [False, True, True]
+
+
+def test_fusion_keeps_exact_keyword_hits_first_when_asked():
+    langs = {"ky:a": "ky", "en:b": "en"}
+    fused = fuse(["ky:a"], {"en:b": 0.6, "ky:a": 0.3}, langs.__getitem__, lead=1)
+    assert [f.key for f in fused] == ["ky:a", "en:b"]
+
+
+def test_centring_uses_a_language_mean_only_with_enough_documents():
+    store = SemanticIndex(4, min_per_language=3)
+    rng = np.random.default_rng(0)
+    raw = rng.normal(size=(5, 2, 4)).astype(np.float32)
+    raw /= np.linalg.norm(raw, axis=2, keepdims=True)
+    store.upsert([f"k{i}" for i in range(5)], ["ky", "ky", "ky", "ru", "ru"], raw)
+    assert np.allclose(store.mean_for("ky"), raw[:3].mean(axis=0), atol=1e-2)
+    assert np.allclose(store.mean_for("ru"), raw.mean(axis=0), atol=1e-2)  # 2 < 3: the global mean
