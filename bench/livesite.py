@@ -43,6 +43,7 @@ def site_config(base: Path) -> dict[str, Any]:
         "ATTACHMENTS_DIR": str(base / "attachments"),
         "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{base / 'ratelimits.db'}", "RATELIMIT_ENABLED": False,
         "DEMO_DATA": False, "ARGON2_FAST": True, "FORUM_NEW_ACCOUNT_POSTS_PER_HOUR": 1_000_000,
+        "SEARCH_EMBEDDER": "off",  # the battery is about the keyword index and the database
     }  # fmt: skip
 
 
