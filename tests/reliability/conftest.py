@@ -1,4 +1,5 @@
 """The reliability battery's fast versions: the bench scripts' own code, run small."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """Posters while workers are SIGKILLed and the whole server dies and restarts."""
+
 from __future__ import annotations
 
 from bench import reliability_kill

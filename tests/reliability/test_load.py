@@ -1,4 +1,5 @@
 """Concurrent posters against gunicorn with 3 workers: nothing confirmed is lost or doubled."""
+
 from __future__ import annotations
 
 from bench import reliability_load
