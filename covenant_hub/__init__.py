@@ -20,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.load(app, config)
 
-    from covenant_hub import database, errors, i18n, markup, ratelimit, security
+    from covenant_hub import database, errors, i18n, idempotency, markup, ratelimit, security
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
     from covenant_hub.events import register_events
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_pages(app)
     markup.register_markup(app)  # the |markdown filter: library, forum and events pages use it
     register_accounts(app)
+    idempotency.register_idempotency(app)  # after accounts, which turns CSRF checks on
     register_orgs(app)
     register_library(app)
     register_forum(app)

@@ -1,10 +1,15 @@
 """Friendly error pages in the user's language, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from covenant_hub.extensions import db
+from covenant_hub.i18n import error_page_language
 
 ERROR_MESSAGES = {
     400: _l("The request could not be understood. Please check what you sent and try again."),
@@ -12,6 +17,7 @@ ERROR_MESSAGES = {
     403: _l("You do not have permission to do this."),
     404: _l("We could not find that page."),
     405: _l("That action is not allowed here."),
+    409: _l("This form is still being sent. Please wait a moment, then reload the page."),
     413: _l("The file or form you sent is too large."),
     429: _l("Too many attempts. Please try again later."),  # limits last a minute to an hour
     500: _l("Something went wrong on our side. The team has been told; please try again later."),
@@ -24,11 +30,35 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(code: int, message: str) -> tuple[Response | str, int]:
+def error_response(code: int, message: str, **context: object) -> tuple[Response | str, int]:
     """Render one error as JSON or as a page, never with a stack trace."""
     if wants_json():
         return jsonify({"error": {"code": code, "message": str(message)}}), code
-    return render_template("errors/error.html", code=code, message=message), code
+    return render_template("errors/error.html", code=code, message=message, **context), code
+
+
+def server_error_response() -> tuple[Response | str, int]:
+    """The 500 answer, which must not fail itself: the session may be broken by a failed flush.
+
+    The transaction is rolled back first, the language is read in a way that falls back to the
+    request, and the page leaves out the account menu (it would query the user and their
+    notifications); if rendering still fails, a bare page in the same language keeps the answer
+    ours, with its security headers.
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection: nothing below needs the database
+        current_app.logger.exception("Rolling back after an error failed")
+    language = error_page_language()
+    with force_locale(language):
+        message = str(ERROR_MESSAGES[500])
+        try:
+            return error_response(500, message, without_account=True)
+        except Exception:
+            current_app.logger.exception("The error page failed; answering with the bare one")
+            page = (f'<!doctype html><html lang="{escape(language)}"><title>500</title>'
+                    f'<p>{escape(message)}</p></html>')
+            return page, 500
 
 
 def register_error_pages(app: Flask) -> None:
@@ -49,8 +79,8 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected_error(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("Unhandled error on %s", request.path, exc_info=error)
-        return error_response(500, str(ERROR_MESSAGES[500]))
+        return server_error_response()
 
     @app.errorhandler(InternalServerError)
     def _internal_error(_error: InternalServerError) -> tuple[Response | str, int]:
-        return error_response(500, str(ERROR_MESSAGES[500]))
+        return server_error_response()

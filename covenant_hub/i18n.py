@@ -1,9 +1,10 @@
 """Language selection and locale-aware formatting for ky, ru and en."""
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import inspect as inspect_instance
 
 from covenant_hub.extensions import babel
 
@@ -27,9 +28,38 @@ def select_locale() -> str:
     preferred = getattr(current_user, "language", None) if current_user else None
     if current_user and current_user.is_authenticated and preferred in languages:
         return preferred
+    return _switcher_or_browser_language(languages)
+
+
+def _switcher_or_browser_language(languages: tuple[str, ...]) -> str:
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def error_page_language() -> str:
+    """The language of an error page, which must come out even when the database does not.
+
+    Call it after rolling back a failed transaction: the locale chosen already, `?lang=`, the
+    preference of the user loaded by this request (read in a try: a failed flush expires every
+    loaded row, so this may query, and the database may be the very thing that broke), then
+    the switcher and the browser, which need no database.
+    """
+    languages = supported_languages()
+    chosen = str(getattr(g, "babel_locale", "") or "").split("_")[0]
+    if chosen in languages:
+        return chosen
+    if request.args.get("lang") in languages:
+        return request.args["lang"]
+    user = g.get("_login_user")  # Flask-Login's cache: None unless this request loaded a user
+    try:
+        preferred = user.language if inspect_instance(user, raiseerr=False) is not None else None
+    except Exception:  # any database failure falls back to the request
+        current_app.logger.warning("Error page: the user's language could not be read", exc_info=True)
+        preferred = None
+    if preferred in languages:
+        return str(preferred)
+    return _switcher_or_browser_language(languages)
 
 
 def current_language() -> str:

@@ -9,6 +9,7 @@ from covenant_hub.events.models import (  # noqa: F401
     NewsletterSubscription,
 )
 from covenant_hub.forum import models as _forum_models  # noqa: F401
+from covenant_hub.idempotency import FormSubmission  # noqa: F401
 from covenant_hub.library.models import Attachment, Practice, PracticeSignatory  # noqa: F401
 from covenant_hub.matching import models as _matching_models  # noqa: F401
 from covenant_hub.orgs.models import Membership, Organisation, OrgLink  # noqa: F401

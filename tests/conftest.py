@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import inspect
 
 from covenant_hub import create_app
 from covenant_hub.extensions import db
@@ -71,13 +72,29 @@ def app_config(tmp_path: Path, migrated_database: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    """A fresh app whose app context is pushed for the test's own queries."""
+    """A fresh app whose app context is pushed for the test's own queries.
+
+    A test must leave the schema as it found it: on a database other tests share (the
+    PostgreSQL run, tests/postgres/whole_suite.py) a dropped or added table breaks every test
+    after it, so one that changes the set of tables fails here, wherever it runs.
+    """
     application = create_app(app_config)
     application.test_client_class = FreshRequestClient
     with application.app_context():
+        tables = _table_names()
         yield application
         db.session.remove()
+        left = _table_names()
         db.engine.dispose()
+    if left != tables:
+        pytest.fail(
+            f"the test left the schema changed: tables dropped {sorted(tables - left)}, "
+            f"added {sorted(left - tables)}; restore what a test changes"
+        )
+
+
+def _table_names() -> set[str]:
+    return set(inspect(db.engine).get_table_names())
 
 
 @pytest.fixture

@@ -81,3 +81,75 @@ def test_api_errors_are_json(failing_app):
     assert broken.status_code == 500
     assert broken.get_json()["error"]["code"] == 500
     assert "secret internal detail" not in broken.get_data(as_text=True)
+
+
+@pytest.fixture
+def flush_failing_app(app):
+    """Routes whose flush fails for real: a second user with an email that is already taken."""
+    from flask_login import current_user
+
+    from covenant_hub.accounts.models import User
+    from covenant_hub.extensions import db
+
+    def duplicate_email():
+        taken = db.session.scalars(db.select(User.email).limit(1)).one()
+        name = f"Copy of {getattr(current_user, 'name', 'a guest')}"  # loads the signed-in user
+        db.session.add(User(email=taken, name=name, password_hash="x"))
+        db.session.flush()  # IntegrityError: the session now refuses every query until rollback
+        return "unreachable"
+
+    app.add_url_rule("/duplicate", "duplicate", duplicate_email)
+    app.add_url_rule("/api/v1/duplicate", "api_duplicate", duplicate_email)
+    app.testing = False
+    return app
+
+
+def _log_in(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+
+
+def test_500_page_after_a_failed_flush_is_ours_in_the_users_language(flush_failing_app):
+    user = make_user(language="ru")
+    client = flush_failing_app.test_client()
+    _log_in(client, user)
+    response = client.get("/duplicate", headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert '<html lang="ru">' in html and "IntegrityError" not in html
+    assert response.headers["Content-Security-Policy"] and response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_api_500_after_a_failed_flush_is_the_json_envelope(flush_failing_app):
+    user = make_user(language="ky")
+    client = flush_failing_app.test_client()
+    _log_in(client, user)
+    response = client.get("/api/v1/duplicate")
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == 500
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_session_works_again_after_the_failed_flush(flush_failing_app):
+    from covenant_hub.accounts.models import User
+    from covenant_hub.extensions import db
+
+    user = make_user()
+    client = flush_failing_app.test_client()
+    _log_in(client, user)
+    assert client.get("/duplicate").status_code == 500
+    assert db.session.get(User, user.id).email == user.email
+    assert client.get("/").status_code == 200
+
+
+def test_500_page_falls_back_to_a_bare_page_when_the_template_fails(flush_failing_app, monkeypatch):
+    import covenant_hub.errors
+
+    def broken_template(*_args, **_kwargs):
+        raise RuntimeError("template trouble")
+
+    monkeypatch.setattr(covenant_hub.errors, "render_template", broken_template)
+    response = _ky(flush_failing_app.test_client(), "GET", "/duplicate")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and '<html lang="ky">' in html and "template trouble" not in html
+    assert response.headers["Content-Security-Policy"]

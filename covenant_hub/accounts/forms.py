@@ -13,6 +13,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
 from covenant_hub.i18n import LANGUAGE_NAMES
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.labels import country_name
 
 # The kinds a person may register; offices and others are created by staff or the import.
@@ -65,7 +66,7 @@ class _LanguageFormMixin:
         self.language.choices = language_choices()  # type: ignore[attr-defined]
 
 
-class RegistrationForm(FlaskForm, _LanguageFormMixin):
+class RegistrationForm(SubmitOnceForm, _LanguageFormMixin):
     """A new account, optionally with the organisation the person represents."""
 
     name = StringField(_l("Your name"), validators=[
@@ -97,6 +98,7 @@ class RegistrationForm(FlaskForm, _LanguageFormMixin):
             raise ValidationError(_l("Please choose the country of the organisation."))
 
 
+# Not SubmitOnceForm: replaying a login's redirect without its session cookie would not log in.
 class LoginForm(FlaskForm):
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
@@ -104,25 +106,25 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(SubmitOnceForm):
     """Forgotten password, and a new confirmation link: both need only the address."""
 
     email = _email_field()
     submit = SubmitField(_l("Send the link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(SubmitOnceForm):
     password, password_repeat = _new_password_fields()
     submit = SubmitField(_l("Set the new password"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SubmitOnceForm):
     """Only the CSRF token: the confirmation link's token travels in the URL."""
 
     submit = SubmitField(_l("Confirm my e-mail address"))
 
 
-class ProfileForm(FlaskForm, _LanguageFormMixin):
+class ProfileForm(SubmitOnceForm, _LanguageFormMixin):
     name = StringField(_l("Your name"), validators=[
         InputRequired(_l("Please enter your name.")),
         Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
@@ -135,7 +137,7 @@ class ProfileForm(FlaskForm, _LanguageFormMixin):
         self._fill_language_choices()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(SubmitOnceForm):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Please enter your current password.")),
     ])

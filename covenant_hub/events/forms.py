@@ -5,7 +5,6 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from covenant_hub.events.labels import KIND_LABELS
 from covenant_hub.events.services import EventInput, NewsInput
 from covenant_hub.i18n import LANGUAGE_NAMES
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.library.labels import LANGUAGE_CHOICES
 
 SITE_ORG = 0  # the "no organisation" choice: news by the Covenant Hub team itself
@@ -36,7 +36,7 @@ def _choices(pairs: list[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
-class EventForm(FlaskForm):
+class EventForm(SubmitOnceForm):
     """Times are typed as wall-clock times in the chosen zone, as the organiser thinks of them."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -70,7 +70,7 @@ class EventForm(FlaskForm):
         )
 
 
-class NewsForm(FlaskForm):
+class NewsForm(SubmitOnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     org_id = SelectField(_l("Published by"), coerce=int, choices=[])
     language = SelectField(_l("Language"), choices=[])
@@ -89,7 +89,7 @@ class NewsForm(FlaskForm):
                          org_id=self.org_id.data or None)
 
 
-class SubscribeForm(FlaskForm):
+class SubscribeForm(SubmitOnceForm):
     email = EmailField(_l("E-mail address"), validators=[
         InputRequired(_l("Please enter your e-mail address.")),
         Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
@@ -103,5 +103,5 @@ class SubscribeForm(FlaskForm):
             [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SubmitOnceForm):
     """A button-only form (publish, withdraw, confirm): just the CSRF token."""

@@ -3,8 +3,10 @@
 Imported events and news are published (the format carries no workflow state); a second
 import of the same file updates them by id. Two optional fields extend the format's event
 record: `kind` (`event`, `masterclass`, `webinar`; default `event`) and `timezone` (an IANA
-zone the event is shown in; default UTC). Export writes published rows only, so export then
-import gives back the same records.
+zone the event is shown in). Without `timezone`, the event's zone is the fixed offset its
+`starts` is written with (`+06:00` is Etc/GMT-6, `Z` is UTC): an offset that is not whole hours
+has no IANA zone and needs `timezone`. Export writes published rows only, every time in UTC
+with the zone in `timezone`, so export then import gives back the same records.
 
 The demo loader imports the sample files with `mark_sample`; their dates were written around
 DEMO_ANCHOR and are moved by whole weeks (weekdays kept), so the demo has the same mix of
@@ -21,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from covenant_hub.clock import utcnow
-from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem, as_utc
+from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
 from covenant_hub.orgs import bulk
 from covenant_hub.orgs.interchange import fields as f
@@ -48,9 +50,15 @@ def zone(value: Any) -> str:
     return name
 
 
-def _time_text(moment: datetime | None) -> str | None:
-    moment = as_utc(moment)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+def offset_zone(moment: datetime) -> str | None:
+    """The IANA zone of `moment`'s fixed UTC offset: UTC, or Etc/GMT-6 for +06:00 (the Etc
+    names count the POSIX way, west positive); None when no IANA zone has that offset."""
+    offset = moment.utcoffset()
+    assert offset is not None, "an interchange time always has a zone"
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest or not -12 <= hours <= 14:
+        return None
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
 class _OrgReferences(FileHandler):
@@ -77,8 +85,8 @@ class EventsFile(_OrgReferences):
     fields: ClassVar[dict[str, f.Field]] = {
         "id": f.Field(f.string(120), required=True),
         "title": f.Field(f.string(300), required=True),
-        "starts": f.Field(f.a_time, required=True),
-        "ends": f.Field(f.a_time, required=True),
+        "starts": f.Field(f.local_time, required=True),
+        "ends": f.Field(f.local_time, required=True),
         "place": f.Field(f.string(300)),
         "online": f.Field(f.boolean),
         "organiser": f.Field(f.string(120)),
@@ -93,6 +101,8 @@ class EventsFile(_OrgReferences):
         yield from super().check(values, context)
         if values["ends"] <= values["starts"]:
             yield "ends", "must be after starts"
+        if "timezone" not in values:
+            yield from _zone_problems(values["starts"], values["ends"])
 
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
         existing = self._existing(Event, lines)
@@ -119,12 +129,21 @@ class EventsFile(_OrgReferences):
             yield event_record(event)
 
 
+def _zone_problems(starts: datetime, ends: datetime) -> Iterator[tuple[str, str]]:
+    """Without `timezone` the offsets say the event's zone: they must name one, and agree."""
+    if offset_zone(starts) is None:
+        yield "timezone", (f"required when the offset of starts has no IANA zone (not whole hours) "
+                           f"({starts.isoformat()}): give the IANA zone, e.g. Asia/Kolkata")
+    elif starts.utcoffset() != ends.utcoffset():
+        yield "timezone", "required when starts and ends have different offsets: give the IANA zone"
+
+
 def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None,
                 shift: timedelta) -> None:
     event.title = values["title"]
     event.starts_at = values["starts"].astimezone(UTC) + shift
     event.ends_at = values["ends"].astimezone(UTC) + shift
-    event.timezone = values.get("timezone", "UTC")
+    event.timezone = values.get("timezone") or offset_zone(values["starts"]) or "UTC"
     event.kind = values.get("kind", "event")
     event.place = values.get("place")
     event.online = values.get("online", False)
@@ -139,7 +158,7 @@ def event_record(event: Event) -> dict[str, Any]:
     """One line of events.jsonl; empty optional fields are left out."""
     record: dict[str, Any] = {
         "id": event.external_id, "title": event.title,
-        "starts": _time_text(event.starts_at), "ends": _time_text(event.ends_at),
+        "starts": f.time_text(event.starts_at), "ends": f.time_text(event.ends_at),
         "place": event.place, "online": event.online,
         "organiser": event.organiser.external_id if event.organiser is not None else None,
         "description": event.description or None, "language": event.language, "url": event.url,
@@ -176,7 +195,7 @@ class NewsFile(_OrgReferences):
             else:
                 updated += 1
             item.title = values["title"]
-            item.published_at = min(values["published"].astimezone(UTC) + shift, now)
+            item.published_at = min(values["published"] + shift, now)
             item.language = values["language"]
             item.summary = values.get("summary", "")
             item.body = values.get("body", "")
@@ -190,8 +209,12 @@ class NewsFile(_OrgReferences):
                  .where(NewsItem.state == "published").order_by(NewsItem.external_id))
         for item in db.session.scalars(query):
             record = {
-                "id": item.external_id, "title": item.title, "published": _time_text(item.published_at),
+                "id": item.external_id, "title": item.title, "published": _published(item),
                 "language": item.language, "summary": item.summary or None, "body": item.body or None,
                 "org": item.organisation.external_id if item.organisation is not None else None,
             }
             yield {key: value for key, value in record.items() if value is not None}
+
+
+def _published(item: NewsItem) -> str | None:
+    return f.time_text(item.published_at) if item.published_at is not None else None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from covenant_hub.forum.moderation import MAX_REASON, MAX_SUSPENSION_DAYS
 from covenant_hub.forum.services import MAX_BODY, MAX_TITLE
+from covenant_hub.idempotency import SubmitOnceForm
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -27,11 +27,11 @@ def watch_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SubmitOnceForm):
     """A button-only form: just the CSRF token."""
 
 
-class GroupForm(FlaskForm):
+class GroupForm(SubmitOnceForm):
     title = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     kind = SelectField(_l("Kind"), choices=[])
@@ -49,44 +49,44 @@ class GroupForm(FlaskForm):
         ]
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(SubmitOnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     body = TextAreaField(_l("Message (Markdown)"), validators=[DataRequired(), Length(max=MAX_BODY)])
     group_id = SelectField(_l("Group"), coerce=int, choices=[], validate_choice=False)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SubmitOnceForm):
     body = TextAreaField(_l("Your reply (Markdown)"), validators=[DataRequired(), Length(max=MAX_BODY)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(SubmitOnceForm):
     group_id = SelectField(_l("Move to group"), coerce=int, choices=[], validate_choice=False)
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(SubmitOnceForm):
     other_id = IntegerField(
         _l("Number of the thread to merge into this one"), validators=[DataRequired(), NumberRange(min=1)]
     )
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
-class SplitForm(FlaskForm):
+class SplitForm(SubmitOnceForm):
     title = StringField(_l("Title of the new thread"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(SubmitOnceForm):
     email = StringField(_l("E-mail of the account"), validators=[DataRequired(), Email(), Length(max=254)])
     days = IntegerField(_l("Days"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SUSPENSION_DAYS)])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON)])
 
 
-class WatchForm(FlaskForm):
+class WatchForm(SubmitOnceForm):
     level = SelectField(_l("Notifications"), choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -94,11 +94,11 @@ class WatchForm(FlaskForm):
         self.level.choices = watch_choices()
 
 
-class ModeratorForm(FlaskForm):
+class ModeratorForm(SubmitOnceForm):
     email = StringField(
         _l("E-mail of the new moderator"), validators=[DataRequired(), Email(), Length(max=254)]
     )
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SubmitOnceForm):
     reason = StringField(_l("What is wrong with this post?"), validators=[Optional(), Length(max=MAX_REASON)])

@@ -22,6 +22,8 @@ from covenant_hub.orgs.interchange.references import is_known, org_known
 from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import Organisation
 
+ANONYMOUS = {"name": "?"}  # the author of a post that names none
+
 
 def author(value: Any) -> dict[str, str]:
     """`{"name": ..., "org": id}`; `org` optional."""
@@ -33,24 +35,12 @@ def author(value: Any) -> dict[str, str]:
     return parsed
 
 
-def posts(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not value:
-        raise f.FieldError("expected a non-empty list of posts")
-    parsed = []
-    for number, item in enumerate(value, 1):
-        if not isinstance(item, dict) or set(item) - {"author", "created", "body"} or "body" not in item:
-            raise f.FieldError(f"post {number}: expected author, created and body")
-        try:
-            parsed.append(
-                {
-                    "author": author(item.get("author", {"name": "?"})),
-                    "created": f.a_time(item["created"]) if item.get("created") else None,
-                    "body": f.text(item["body"]),
-                }
-            )
-        except f.FieldError as error:
-            raise f.FieldError(f"post {number}: {error}") from error
-    return parsed
+POST_FIELDS: dict[str, f.Field] = {
+    "author": f.Field(author),
+    "created": f.Field(f.a_time),
+    "body": f.Field(f.text, required=True),
+}
+posts = f.Records(POST_FIELDS, "post")
 
 
 def _group_ids() -> Iterable[str]:
@@ -140,7 +130,7 @@ class ThreadsFile(FileHandler):
         if values.get("practice") and not is_known(context, "practices", values["practice"], _practice_ids):
             yield "practice", f"unknown practice {values['practice']!r}"
         for post in values["posts"]:
-            org = post["author"].get("org")
+            org = post.get("author", {}).get("org")
             if org and not org_known(context, org):
                 yield "posts", f"unknown organisation {org!r}"
 
@@ -166,13 +156,14 @@ class ThreadsFile(FileHandler):
             _fill_thread(thread, v, group_ids, practice_ids, context.options.mark_sample)
             db.session.flush()
             for item in v["posts"]:
+                who = item.get("author", ANONYMOUS)
                 db.session.add(
                     Post(
                         thread_id=thread.id,
-                        author_name=item["author"]["name"],
-                        author_org_id=org_ids.get(item["author"].get("org", "")),
+                        author_name=who["name"],
+                        author_org_id=org_ids.get(who.get("org", "")),
                         body=item["body"],
-                        created_at=item["created"] or thread.created_at,
+                        created_at=item.get("created") or thread.created_at,
                     )
                 )
         return created, updated
@@ -196,9 +187,9 @@ def _fill_thread(
     thread.group_id = group_ids[v["group"]]
     thread.title = v["title"]
     thread.language = v.get("language", "en")
-    first = posts_in[0]["created"]
+    first = posts_in[0].get("created")
     thread.created_at = v.get("created") or first or thread.created_at
-    thread.last_post_at = max((p["created"] for p in posts_in if p["created"]), default=thread.created_at)
+    thread.last_post_at = max((p["created"] for p in posts_in if p.get("created")), default=thread.created_at)
     thread.post_count = len(posts_in)
     thread.practice_id = practice_ids.get(v["practice"]) if v.get("practice") else None
     thread.is_sample = thread.is_sample or sample
@@ -229,16 +220,12 @@ def thread_record(thread: Thread) -> dict[str, Any]:
         "group": thread.group.external_id,
         "title": thread.title,
         "language": thread.language,
-        "created": _time(thread.created_at),
+        "created": f.time_text(thread.created_at),
         "author": _author_record(items[0]) if items else None,
         "posts": [
-            {"author": _author_record(p), "created": _time(p.created_at), "body": p.body} for p in items
+            {"author": _author_record(p), "created": f.time_text(p.created_at), "body": p.body} for p in items
         ],
         "practice": thread.practice.external_id if thread.practice else None,
     }
     return {k: v for k, v in record.items() if v not in (None, [])}
 
-
-def _time(moment: Any) -> str:
-    text = moment.replace(tzinfo=None).isoformat(timespec="seconds")
-    return text + "Z"

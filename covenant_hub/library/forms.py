@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FloatField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.library.labels import LANGUAGE_CHOICES, sector_choices
 from covenant_hub.library.models import RESULT_FIELDS
 from covenant_hub.library.services import PracticeInput
@@ -31,7 +31,7 @@ def _result_field(label: str) -> FloatField:
     return FloatField(label, validators=[Optional(), NumberRange(min=0, max=1e12)])
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(SubmitOnceForm):
     """Create or edit a practice; the body is Markdown with a live preview."""
 
     org_id = SelectField(_l("Organisation"), coerce=int)
@@ -70,19 +70,19 @@ class PracticeForm(FlaskForm):
         )
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(SubmitOnceForm):
     """Sending back needs a reason the authors can act on."""
 
     reason = TextAreaField(_l("Reason for sending back"), validators=[DataRequired(), Length(max=4000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SubmitOnceForm):
     """A button-only form (submit, publish, archive): just the CSRF token."""
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(SubmitOnceForm):
     file = FileField(_l("File (PDF, PNG, JPEG, GIF or WebP)"), validators=[FileRequired()])
 
 
-class SignatoryForm(FlaskForm):
+class SignatoryForm(SubmitOnceForm):
     org = SelectField(_l("Organisation involved"), coerce=int)

@@ -29,10 +29,10 @@ mark is below that slept through the prune, may have missed a deleted row, and r
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
@@ -54,8 +54,8 @@ PG_LOCK = 0x6D617463  # "matc": the advisory lock that orders the writers of mat
 TABLE = MatchChange.__table__
 Change = tuple[str, Any, bool]  # what service.apply_changes replays
 
-# Monotonic time of this process's last opportunistic prune; None: not yet (monotonic time has
-# no fixed origin, so 0.0 would mean "an hour ago" only on a machine up for more than an hour).
+# Monotonic time of this process's last opportunistic prune; None until its first. A monotonic
+# clock counts from an arbitrary point (boot, on Linux), so no number can stand for "never".
 _last_prune: float | None = None
 
 
@@ -93,8 +93,9 @@ def forget_noted(session: Session) -> None:
 
 def _prune_now_and_then(connection: Connection) -> None:
     global _last_prune
-    if _last_prune is None or time.monotonic() - _last_prune >= PRUNE_EVERY_SECONDS:
-        _last_prune = time.monotonic()
+    now = monotonic()
+    if _last_prune is None or now - _last_prune >= PRUNE_EVERY_SECONDS:
+        _last_prune = now
         prune(connection)
 
 

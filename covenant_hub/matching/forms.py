@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.matching.models import WANTED_KINDS
 from covenant_hub.matching.workflow import MAX_KM, MAX_MESSAGE, MAX_TEXT
 from covenant_hub.orgs.forms import LANGUAGE_CODE, CheckboxesField, split_codes
@@ -23,7 +23,7 @@ KIND_CHOICES = {
 }
 
 
-class RequestForm(FlaskForm):
+class RequestForm(SubmitOnceForm):
     text = TextAreaField(
         _l("What do you need?"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
@@ -61,7 +61,7 @@ class RequestForm(FlaskForm):
             raise ValidationError(_("Use two-letter language codes such as ky, ru, en."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SubmitOnceForm):
     candidates = CheckboxesField(
         _l("Invite"),
         choices=[],
@@ -75,13 +75,13 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send invitations"))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SubmitOnceForm):
     message = TextAreaField(_l("Your answer"), validators=[Optional(), Length(max=MAX_MESSAGE)])
     accept = SubmitField(_l("Accept"))
     decline = SubmitField(_l("Decline"))
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(SubmitOnceForm):
     org = SelectField(_l("Recorded for"), coerce=int, choices=[])
     learned = TextAreaField(_l("What did you learn?"), validators=[Optional(), Length(max=MAX_TEXT)])
     practice = SelectField(_l("A practice you replicated"), choices=[], validate_choice=True)
@@ -91,5 +91,5 @@ class OutcomeForm(FlaskForm):
         return int(self.practice.data) if self.practice.data else None
 
 
-class RefreshForm(FlaskForm):
+class RefreshForm(SubmitOnceForm):
     """An empty form: only its CSRF token matters."""

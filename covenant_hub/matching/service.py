@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from time import monotonic
 from typing import Any
 
 from flask import Flask, current_app
@@ -60,7 +60,9 @@ class MatchingState:
         self.lock = threading.Lock()  # held to swap or patch the model, never across a read
         self.refreshing = threading.Lock()  # held by the one thread reading the database for it
         self.mark: int | None = None  # highest match_changes id the model includes
-        self.retry_at = 0.0  # monotonic time before which the table is not read again
+        # Monotonic time before which the table is not read again; None: read it at next use
+        # (a monotonic clock starts at an arbitrary point, so no number means "no wait").
+        self.retry_at: float | None = None
         # A failed statement aborts a PostgreSQL transaction, not an SQLite one: only the
         # former needs a savepoint (two more statements) round each read of match_changes.
         self.savepoints = savepoints
@@ -93,7 +95,7 @@ def get_model() -> MatchModel:
     """The cached model, built on first use and brought up to date with the changes other
     processes committed since."""
     holder = state()
-    if holder.model is None or time.monotonic() >= holder.retry_at:
+    if holder.model is None or holder.retry_at is None or monotonic() >= holder.retry_at:
         # While another thread reads, serve the model as it is; without one, wait for its build.
         if holder.refreshing.acquire(blocking=holder.model is None):
             try:
@@ -183,7 +185,7 @@ def _build(holder: MatchingState) -> None:
     mark, snapshot = read_snapshot()
     model = MatchModel.build(snapshot, load_weights())
     if mark is None:
-        holder.retry_at = time.monotonic() + RETRY_SECONDS
+        holder.retry_at = monotonic() + RETRY_SECONDS
     set_model(model, mark)
 
 
@@ -191,7 +193,7 @@ def _catch_up(holder: MatchingState) -> None:
     assert holder.model is not None
     if holder.mark is None:  # unreadable at the build: if it reads now, what was missed is unknown
         if read_mark() is None:
-            holder.retry_at = time.monotonic() + RETRY_SECONDS
+            holder.retry_at = monotonic() + RETRY_SECONDS
         else:
             _build(holder)
         return
@@ -201,7 +203,7 @@ def _catch_up(holder: MatchingState) -> None:
             reloaded = None if backlog.rebuild else changes_table.reload(session, backlog.rows)
     except TABLE_ERRORS:
         log.warning("match_changes cannot be read; serving the match model as it is", exc_info=True)
-        holder.retry_at = time.monotonic() + RETRY_SECONDS
+        holder.retry_at = monotonic() + RETRY_SECONDS
         return
     if reloaded is None:
         _build(holder)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.interchange.fields import is_http_url
 from covenant_hub.orgs.labels import SECTOR_LABELS
 
@@ -30,7 +30,7 @@ def split_codes(text: str | None) -> list[str]:
     return [code for code in re.split(r"[\s,;]+", (text or "").strip().lower()) if code]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(SubmitOnceForm):
     description = TextAreaField(_l("Who we are"), validators=[Optional(), Length(max=MAX_TEXT)])
     needs = TextAreaField(_l("What we want to learn or get help with"),
                           validators=[Optional(), Length(max=MAX_TEXT)])

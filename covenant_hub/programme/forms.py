@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.forms import split_codes
 from covenant_hub.programme import labels
 from covenant_hub.programme.applications import ApplicationInput
@@ -31,7 +31,7 @@ def as_choices(pairs: list[tuple[Any, str]], blank: str | None = None) -> list[S
     return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(SubmitOnceForm):
     """The expression of interest."""
 
     network_name = StringField(_l("Name of the network"), validators=[DataRequired(), Length(max=300)])
@@ -83,25 +83,25 @@ class ApplicationForm(FlaskForm):
         )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(SubmitOnceForm):
     """Accept (notes optional)."""
 
     notes = TextAreaField(_l("Notes for the applicant (optional)"), validators=[Length(max=4000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=4000)])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(SubmitOnceForm):
     question = TextAreaField(_l("What more do you need to know?"), validators=[Length(max=4000)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SubmitOnceForm):
     answer = TextAreaField(_l("Your answer"), validators=[Length(max=4000)])
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(SubmitOnceForm):
     """One checkbox per commitment: the network acknowledges each one."""
 
     def acknowledged(self) -> list[str]:
@@ -112,13 +112,13 @@ for _code in COMMITMENTS:
     setattr(AgreementForm, f"ack_{_code}", BooleanField(labels.COMMITMENT_LABELS[_code]))
 
 
-class RecordAgreementForm(FlaskForm):
+class RecordAgreementForm(SubmitOnceForm):
     signed_on = DateField(_l("Date of signature"), validators=[Optional()])
     signatory_name = StringField(_l("Signed by (name)"), validators=[Length(max=200)])
     signed_pdf = FileField(_l("Signed agreement (PDF, optional)"))
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(SubmitOnceForm):
     service_type = SelectField(_l("Type of service"), choices=[])
     languages = StringField(
         _l("Languages (two-letter codes separated by commas)"), validators=[Length(max=200)]
@@ -139,7 +139,7 @@ class ServiceForm(FlaskForm):
         )
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(SubmitOnceForm):
     commitment = SelectField(_l("Commitment"), choices=[])
     kind = SelectField(_l("Kind of activity"), choices=[])
     happened_on = DateField(_l("Date"), validators=[Optional()])
@@ -159,12 +159,12 @@ class ActivityForm(FlaskForm):
         )
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason for the suspension"), validators=[Length(max=4000)])
     suspended_on = DateField(_l("Suspended from"), validators=[Optional()])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(SubmitOnceForm):
     member = SelectField(_l("Member"), choices=[])
     rating = SelectField(_l("Rating"), choices=[])
     text = TextAreaField(_l("Feedback on the member's actions and services"), validators=[Length(max=4000)])
@@ -180,9 +180,9 @@ class FeedbackForm(FlaskForm):
         return int(self.rating.data) if (self.rating.data or "").isdigit() else None
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(SubmitOnceForm):
     public = BooleanField(_l("Show the feedback we received on our public profile"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SubmitOnceForm):
     """A button-only form: just the CSRF token."""

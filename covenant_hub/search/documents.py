@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
+from covenant_hub.search.detection import reply_language
 from covenant_hub.search.schema import SearchDocument
 
 THREAD_POSTS_CHARS = 20_000  # a thread's document holds its first posts, enough to be found
@@ -98,7 +99,7 @@ def post_doc(post: Any) -> SearchDocument | None:
     day = _day(post.created_at)
     return SearchDocument(
         key=f"post:{post.id}", type="post", ext_id=f"{t.external_id}#{post.id}", title=t.title,
-        body=post.body, language=t.language, year=_year(day), date=day,
+        body=post.body, language=reply_language(post.body, t.language), year=_year(day), date=day,
         audience=group_audience(t.group), group_id=str(t.group_id),
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ present) live and die with that searcher.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -19,15 +20,23 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index, query, writing
 from whoosh.index import LockError
 
+from covenant_hub.search import manifest
 from covenant_hub.search.health import INDEX_NAME, Health, check_health
 from covenant_hub.search.results import SearchQuery, SearchResults
 from covenant_hub.search.schema import SearchDocument, build_schema, to_fields
 from covenant_hub.search.searching import SearcherState, run_search
+from covenant_hub.search.vector import TypeNormalisedBM25
 
 if TYPE_CHECKING:
     from covenant_hub.search.hybrid import Meaning
 
 IndexLocked = LockError
+log = logging.getLogger(__name__)
+
+
+class IndexDamaged(Exception):
+    """A segment file is not what the last commit wrote (see :mod:`covenant_hub.search.manifest`)."""
+
 Progress = Callable[[int], None]
 
 LOCK_TIMEOUT_S = 10.0
@@ -52,6 +61,8 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
         self._ix: Any = None
         self._state: SearcherState | None = None
+        self._files: list[str] = []  # the segment files the open searcher maps
+        self._recorded: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
 
     # -- opening -------------------------------------------------------------------------------
@@ -74,17 +85,34 @@ class SearchIndex:
         return self._ix
 
     def check_health(self) -> Health:
-        """Whether the files on disk are usable (see :mod:`covenant_hub.search.health`)."""
-        return check_health(self.index_dir)
+        """Whether the files on disk are usable (see :mod:`covenant_hub.search.health`).
+
+        A healthy index without a segment record (built before there was one) gets it now.
+        """
+        health = check_health(self.index_dir)
+        if health.ok and not manifest.manifest_path(self.index_dir).exists():
+            self.record_commit()
+        return health
+
+    def record_commit(self) -> None:
+        """Record the segment files' sizes and checksums; every writer calls this after commit."""
+        try:
+            manifest.write(self.index_dir, INDEX_NAME)
+        except Exception:  # noqa: BLE001 - without a record the files are just not verified
+            log.exception("search: could not record the index's segment files")
 
     def close(self) -> None:
         with self._lock:
-            if self._state is not None:
-                self._state.searcher.close()
-            self._state = None
-            if self._ix is not None:
-                self._ix.close()
-            self._ix = None
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if self._state is not None:
+            self._state.searcher.close()
+        self._state = None
+        self._files = []
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = None
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -108,6 +136,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.record_commit()
 
     def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
         """Add or replace documents (by ``key``) in one commit; raises IndexLocked on timeout."""
@@ -152,6 +181,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit(mergetype=writing.CLEAR)
+        self.record_commit()
         if progress is not None:
             progress(count)
         self.close()
@@ -163,15 +193,37 @@ class SearchIndex:
         """The shared searcher, reopened when any writer has committed a new generation.
 
         Whoosh's own ``Searcher.refresh`` reuses segment readers by segment id and so misses
-        deletions committed to an existing segment; a fresh searcher does not.
+        deletions committed to an existing segment; a fresh searcher does not. Segment file
+        sizes are compared with the commit record before a searcher maps them and before each
+        use (a mapped file that shrank would kill the process with SIGBUS on the next read).
         """
         with self._lock:
             ix = self._open_locked()
             generation = ix.latest_generation()
             state = self._state
             if state is None or state.generation != generation:
-                self._state = state = SearcherState(ix.searcher(), generation)
+                if state is not None:
+                    state.searcher.close()
+                self._state = None
+                self._files = manifest.segment_files(ix)
+                self._verify_sizes(generation)
+                self._state = state = SearcherState(ix.searcher(weighting=TypeNormalisedBM25()), generation)
+            else:
+                self._verify_sizes(generation)
             return state
+
+    def _verify_sizes(self, generation: int) -> None:
+        """Raise IndexDamaged (after quarantining the file) when a segment is not its recorded size."""
+        if not self._recorded or any(name not in self._recorded for name in self._files):
+            self._recorded = manifest.read(self.index_dir)
+        bad = manifest.size_mismatch(self.index_dir, self._files, self._recorded)
+        if bad is None:
+            return
+        if self._ix.latest_generation() != generation:
+            return  # a commit merged that segment away meanwhile: the next call opens the new one
+        moved = manifest.quarantine(self.index_dir, bad) if (self.index_dir / bad).exists() else None
+        self._close_locked()
+        raise IndexDamaged(f"segment {bad} does not match the commit record (moved to {moved})")
 
     def search(self, q: SearchQuery, meaning: Meaning | None = None) -> SearchResults:
         """Run a search; user input never makes this raise (bad syntax means plain words).

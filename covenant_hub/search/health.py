@@ -2,9 +2,10 @@
 
 The index is derived data, so the answer only needs to be "usable" or "rebuild it"; the
 problem names say why, for the log. Checks, cheapest first: the folder and a TOC exist,
-the TOC unpickles, every segment's files open, and each segment's stored fields, term
-dictionaries, postings and sort column can be read at their first and last entries (a
-truncated compound segment file fails there).
+the TOC unpickles, every segment's files exist with the size and checksum the last commit
+recorded (:mod:`covenant_hub.search.manifest`), every segment's files open, and each
+segment's stored fields, term dictionaries, postings and sort column can be read at their
+first and last entries (a truncated compound segment file fails there).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from whoosh import index
 
+from covenant_hub.search import manifest
 from covenant_hub.search.schema import build_schema, schema_signature
 
 INDEX_NAME = "MAIN"
@@ -23,7 +25,8 @@ INDEX_NAME = "MAIN"
 
 @dataclass(frozen=True)
 class Health:
-    """``problem``: missing, toc_missing, toc_garbled, schema_outdated, segment_missing, segment_corrupt."""
+    """``problem``: missing, toc_missing, toc_garbled, schema_outdated, segment_missing,
+    segment_mismatch (size or checksum differs from the commit record), segment_corrupt."""
 
     ok: bool
     problem: str | None = None
@@ -61,6 +64,10 @@ def _check_segments(ix: Any, path: Path, names: list[str]) -> Health:
         seg_file = f"{segment.segment_id()}.seg"
         if segment.is_compound() and seg_file not in names:
             return Health(False, "segment_missing", seg_file)
+    # Before anything maps a segment: a file cut short would be read past its end (SIGBUS).
+    bad = manifest.checksum_mismatch(path, [f"{s.segment_id()}.seg" for s in segments if s.is_compound()])
+    if bad is not None:
+        return Health(False, "segment_mismatch", bad)
     try:
         with ix.reader() as reader:
             for leaf, _ in reader.leaf_readers():

@@ -68,6 +68,7 @@ def drain_once(
         if rows:
             writer.commit()
             done = True
+            ix.record_commit()
     finally:
         if not done:
             writer.cancel()  # releases the lock on every path that did not commit

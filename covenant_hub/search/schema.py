@@ -1,7 +1,9 @@
 """What a searchable document is, and how it maps onto Whoosh fields.
 
-Each document's text goes only into the field of its own language (``text_<lang>``), so it is
-analysed once with the right stemmer; Kyrgyz text also feeds the edge n-gram field. Titles are
+Each document's text goes into the field of its own language (``text_<lang>``), analysed with
+the right stemmer; Kyrgyz text also feeds the edge n-gram field. Runs of words in a script its
+language does not use ("LED" in Kyrgyz, an English title quoted in Russian) also go into the
+field of their own language, so a Latin query word finds them with Latin analysis. Titles are
 indexed twice so a word in the title weighs more than one in the body (cheaper than a title
 field per language). Only what the result list and highlighting need is stored.
 """
@@ -15,7 +17,7 @@ from typing import Any
 from whoosh import columns, fields
 
 from covenant_hub.search.analysis import KYRGYZ, LANGUAGES, EdgeGramAnalyzer, LanguageAnalyzer
-from covenant_hub.search.detection import detect_language
+from covenant_hub.search.detection import detect_language, foreign_runs
 
 DOC_TYPES = ("practice", "thread", "post", "organisation", "event", "news")
 GRAM_FIELD = "grams_ky"
@@ -130,4 +132,8 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
     values.update({name: value for name, value in optional.items() if value})
     if lang == KYRGYZ:
         values[GRAM_FIELD] = text
+    for other, run_text in foreign_runs(text, lang).items():
+        values[text_field(other)] = run_text
+        if other == KYRGYZ:
+            values[GRAM_FIELD] = run_text
     return values

@@ -18,19 +18,15 @@ import numpy as np
 from whoosh import query
 
 from covenant_hub.search.analysis import GENERIC, LANGUAGES
+from covenant_hub.search.detection import CYRILLIC, LATIN, scripts_of
 from covenant_hub.search.facets import FacetTables
 from covenant_hub.search.highlight import mark_all, snippet
 from covenant_hub.search.queries import Rewriter, has_operators, parse, plain_words, words_query
 from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
 from covenant_hub.search.schema import text_field
 from covenant_hub.search.suggest import suggest
-from covenant_hub.search.vector import VectorSearcher
+from covenant_hub.search.vector import TypeNormalisedBM25, VectorSearcher
 
-CYRILLIC, LATIN = "cyrl", "latn"
-_SCRIPTS: dict[str, frozenset[str]] = {
-    "ky": frozenset({CYRILLIC}), "ru": frozenset({CYRILLIC}), "sr": frozenset({CYRILLIC, LATIN}),
-    "el": frozenset({"grek"}), "hy": frozenset({"armn"}), "ar": frozenset({"arab"}),
-}  # fmt: skip
 _RANGES = (
     (0x0400, 0x04FF, CYRILLIC), (0x0370, 0x03FF, "grek"), (0x0530, 0x058F, "armn"), (0x0600, 0x06FF, "arab"),
 )  # fmt: skip
@@ -61,10 +57,15 @@ class SearcherState:
         self._lock = threading.Lock()
         self._df: dict[tuple[str, str], int] = {}
         self._filters: OrderedDict[tuple[Any, ...], set[int]] = OrderedDict()
-        present = {_text(t) for t in self.reader.lexicon("lang")} if "lang" in self.reader.schema else set()
-        self.languages = tuple(lang for lang in LANGUAGES if lang in present)
+        # Present: the field holds text, if only a Latin run inside another language's document.
+        self.languages = tuple(
+            lang for lang in LANGUAGES
+            if text_field(lang) in self.reader.schema and self.reader.field_length(text_field(lang))
+        )  # fmt: skip
         self.visible_count = int(self.reader.doc_count())
         self.vector = VectorSearcher(searcher)
+        if isinstance(searcher.weighting, TypeNormalisedBM25):
+            searcher.weighting.bind(self.vector)
         self.facets = FacetTables(self.vector)
         self._masks: dict[tuple[Any, ...], np.ndarray] = {}
 
@@ -93,7 +94,7 @@ class SearcherState:
         script = word_script(word)
         chosen = [
             lang for lang in self.languages
-            if script is None or lang == GENERIC or script in _SCRIPTS.get(lang, frozenset({LATIN}))
+            if script is None or lang == GENERIC or script in scripts_of(lang)
         ]  # fmt: skip
         if user_lang in chosen:
             chosen.remove(user_lang)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer, outbox
+from covenant_hub.search.backoff import RetryBackoff
 from covenant_hub.search.embedding import make_embedder
 from covenant_hub.search.engine import SearchIndex
 from covenant_hub.search.results import SearchQuery, SearchResults
@@ -51,11 +52,12 @@ class SearchService:
         self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
         self.stale_s = float(app.config.get("SEARCH_STALE_S", STALE_S))
         self._healthy: bool | None = None
-        self._checked_at = 0.0
+        self._checked_at: float | None = None  # monotonic time of the last check; None: never
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._drainer: threading.Thread | None = None
         self._rebuilder: threading.Thread | None = None
+        self.rebuild_backoff = RetryBackoff()  # a full disk must not mean a rebuild per poll
         self._pid = os.getpid()
         self._guard = threading.Lock()
         self.semantic = _semantic_service(app, self.mode, self.poll_s)
@@ -65,7 +67,8 @@ class SearchService:
     def healthy(self) -> bool:
         """Usable now? Checked at first use, then again at most every RECHECK_S while not."""
         now = time.monotonic()
-        if self._healthy is None or (not self._healthy and now - self._checked_at > RECHECK_S):
+        due = self._checked_at is None or now - self._checked_at > RECHECK_S
+        if self._healthy is None or (not self._healthy and due):
             self._checked_at = now
             self._healthy = indexer.usable(self.index)
             if not self._healthy:
@@ -84,8 +87,9 @@ class SearchService:
         self.start_rebuild()
 
     def start_rebuild(self) -> None:
-        """Rebuild in a background thread unless one runs (here, or in another process)."""
-        if self.mode == "off":
+        """Rebuild in a background thread unless one runs (here, or in another process) or the
+        last one failed too recently."""
+        if self.mode == "off" or not self.rebuild_backoff.ready():
             return
         with self._guard:
             if self._rebuilder is not None and self._rebuilder.is_alive():
@@ -99,8 +103,10 @@ class SearchService:
         with self.app.app_context():
             try:
                 indexer.rebuild(self.index, procs=1, wait=False, embed=self.semantic is not None)
-            except Exception:  # noqa: BLE001 - logged; the next health check retries
-                log.exception("search rebuild failed")
+            except Exception as error:  # noqa: BLE001 - logged; a health check retries after the wait
+                self.rebuild_backoff.failed(error, log, "search rebuild")
+            else:
+                self.rebuild_backoff.succeeded()
             finally:
                 db.session.remove()
         self._healthy = None

@@ -4,7 +4,10 @@ Whoosh walks posting lists one document at a time in Python, which makes queries
 words slow (tens of milliseconds at 100,000 documents). Most searches are ANDs and ORs of
 terms, phrases and prefixes, so for those we read each posting list once per segment, block by
 block, into numpy arrays (cached: segments never change), and combine whole arrays: a dense
-match mask and a BM25 score per document (the same formula and parameters as Whoosh's BM25F).
+match mask and a BM25 score per document (the same formula and parameters as Whoosh's BM25F,
+except for the length norm: a document's length is compared with the mean length of documents of
+its own type that have text in that field, see :meth:`VectorSearcher.mean_lengths`; Whoosh's own
+searcher scores with :class:`TypeNormalisedBM25`, the same formula).
 Phrases compare whole position arrays (decoded once per term and segment, then cached).
 Sorting by date reads the date column into an array. Anything else (ranges, match-all) goes
 through Whoosh's own searcher.
@@ -18,12 +21,12 @@ from math import log
 from typing import Any
 
 import numpy as np
-from whoosh import query
+from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 from covenant_hub.search.postings import POSTINGS, decode, decode_positions, decode_some, segment_key, unwrap
-from covenant_hub.search.schema import FILTER_FIELDS
+from covenant_hub.search.schema import DOC_TYPES, FILTER_FIELDS, GRAM_FIELD
 
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -53,6 +56,9 @@ class VectorSearcher:
         self.leaves = [(reader, offset, segment_key(reader)) for reader, offset in pairs]
         self.starts = [offset for _, offset, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
+        self._means: dict[str, np.ndarray] = {}
+        self._types: np.ndarray | None = None
+        self._groups: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- what we can do ------------------------------------------------------------------------
@@ -108,6 +114,60 @@ class VectorSearcher:
             self._lengths[fieldname] = out
         return out
 
+    def doc_types(self) -> np.ndarray:
+        """Every document's type as an index into DOC_TYPES, plus one (0: no known type)."""
+        with self._lock:
+            found = self._types
+        if found is not None:
+            return found
+        out = np.zeros(self.n, dtype=np.int8)
+        for number, name in enumerate(DOC_TYPES, 1):
+            ids, _ = self.postings("type", name)
+            out[ids] = number
+        with self._lock:
+            self._types = out
+        return out
+
+    def length_groups(self, fieldname: str) -> np.ndarray:
+        """Every document's group for length statistics in ``fieldname``: its type, and whether
+        the field holds its whole text (its own language) or only runs of a foreign script."""
+        with self._lock:
+            found = self._groups.get(fieldname)
+        if found is not None:
+            return found
+        own = np.zeros(self.n, dtype=np.int8)
+        lang = "ky" if fieldname == GRAM_FIELD else fieldname.removeprefix("text_")
+        ids, _ = self.postings("lang", lang)
+        own[ids] = 1
+        out = (self.doc_types() * 2 + own).astype(np.int16)
+        with self._lock:
+            self._groups[fieldname] = out
+        return out
+
+    def mean_lengths(self, fieldname: str) -> np.ndarray:
+        """The mean length in ``fieldname`` per group of :meth:`length_groups`.
+
+        Only documents with text in the field count, and each type has its own mean: averaged
+        over the whole index, ten thousand two-word organisation names in ``text_en`` (and the
+        Russian and Kyrgyz fields' zeros for every other document) made any practice look many
+        times longer than usual, so a one-line reply under a matching thread title outranked it.
+        The few Latin words of a Kyrgyz practice in ``text_en`` are compared with their like,
+        not with English practices.
+        """
+        with self._lock:
+            found = self._means.get(fieldname)
+        if found is not None:
+            return found
+        lengths, groups = self.lengths(fieldname), self.length_groups(fieldname)
+        present = lengths > 0
+        size = 2 * (len(DOC_TYPES) + 1)
+        totals = np.bincount(groups[present], weights=lengths[present], minlength=size)
+        counts = np.bincount(groups[present], minlength=size)
+        out = np.where(counts > 0, totals / np.maximum(counts, 1), 1.0).astype(np.float32)
+        with self._lock:
+            self._means[fieldname] = out
+        return out
+
     def dates(self) -> np.ndarray:
         """Every document's yyyymmdd date (0 when undated), for sorting newest first."""
         with self._lock:
@@ -157,7 +217,7 @@ class VectorSearcher:
         if fieldname in FILTER_FIELDS or fieldname in ("key", "audience"):
             return Node(mask, score)
         idf = log(self.n / (len(ids) + 1)) + 1
-        avg = self.searcher.avg_field_length(fieldname, 1.0) or 1.0
+        avg = self.mean_lengths(fieldname)[self.length_groups(fieldname)[ids]]
         fl = self.lengths(fieldname)[ids]
         score[ids] = (boost * idf) * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg))
         return Node(mask, score)
@@ -263,6 +323,51 @@ class VectorSearcher:
         else:
             best = _best(candidates, scores, limit)
         return best, len(candidates), False, mask if exact else None
+
+
+class TypeNormalisedBM25(scoring.WeightingModel):  # type: ignore[misc]
+    """BM25 with the length norm of :meth:`VectorSearcher.mean_lengths`, for Whoosh's searcher.
+
+    Queries the vectorised path does not take (ranges, match-all) are scored by Whoosh; with
+    this model they rank like the rest. It needs the searcher's VectorSearcher (``bind``);
+    unbound, or for unscored fields, it is Whoosh's BM25F.
+    """
+
+    def __init__(self) -> None:
+        self.vector: VectorSearcher | None = None
+
+    def bind(self, vector: VectorSearcher) -> None:
+        self.vector = vector
+
+    def supports_block_quality(self) -> bool:
+        return False  # per-type norms have no cheap per-block upper bound
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
+        if self.vector is None or not searcher.schema[fieldname].scorable:
+            return scoring.BM25F(B=B, K1=K1).scorer(searcher, fieldname, text, qf)
+        parent = searcher.get_parent()
+        offset = 0 if parent is searcher else parent._offset_for_subsearcher(searcher)
+        return _TypeNormalisedScorer(self.vector, fieldname, parent.idf(fieldname, text), offset)
+
+
+class _TypeNormalisedScorer(scoring.BaseScorer):  # type: ignore[misc]
+    def __init__(self, vector: VectorSearcher, fieldname: str, idf: float, offset: int) -> None:
+        self.idf = idf
+        self.offset = offset
+        self.lengths = vector.lengths(fieldname)
+        self.means = vector.mean_lengths(fieldname)
+        self.groups = vector.length_groups(fieldname)
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def max_quality(self) -> float:
+        return self.idf * (K1 + 1)  # the limit of BM25 as the term frequency grows
+
+    def score(self, matcher: Any) -> float:
+        doc = self.offset + matcher.id()
+        mean = float(self.means[self.groups[doc]])
+        return float(scoring.bm25(self.idf, matcher.weight(), float(self.lengths[doc]), mean, B, K1))
 
 
 def _best(candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:

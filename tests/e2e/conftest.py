@@ -70,7 +70,8 @@ def live_server(app_config: dict[str, Any], tmp_path: Path) -> Iterator[LiveServ
     log = tmp_path / "gunicorn.log"
     with log.open("w") as log_handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "2",
+             "--bind", f"127.0.0.1:{port}", "app:app"],
             cwd=PROJECT_ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -199,6 +200,18 @@ def test_a_new_organisation_reaches_the_other_worker(match_app: Flask, worker_b:
     assert _ranked(worker_b, net["new"].id, "supporter") == _fresh_ranking(net["new"].id, "supporter")
 
 
+def test_a_worker_catches_up_whatever_its_monotonic_clock_reads(
+    match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A monotonic clock counts from an unspecified point: its readings may be small or below
+    zero, and a worker that never failed to read match_changes must still read it on each use."""
+    monkeypatch.setattr(service, "monotonic", lambda: -1000.0)
+    _network()
+    _model(worker_b)
+    city = make_org(name="Late city", **OSH_AT)
+    assert city.id in _model(worker_b).orgs
+
+
 def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
     net = _network()
     admin = make_user(org=net["new"], org_role="org_admin")
@@ -266,14 +279,29 @@ def test_an_unreadable_changes_table_still_serves_recommendations(
     monkeypatch.setattr(logging.getLogger(service.__name__), "disabled", False)  # Alembic's fileConfig
     net = _network()
     before = _ranked(worker_b, net["new"].id, "supporter")
-    db.session.execute(text("DROP TABLE match_changes"))  # a database older than the table
-    db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="covenant_hub.matching.service"):
+    with _table_missing("match_changes"), caplog.at_level(logging.WARNING, logger=service.__name__):
         assert _ranked(worker_b, net["new"].id, "supporter") == before
         assert "match_changes cannot be read" in caplog.text
         caplog.clear()
-        assert _ranked(create_app(app_config), net["new"].id, "supporter") == before  # a new worker
+        newcomer = create_app(app_config)  # a new worker
+        assert _ranked(newcomer, net["new"].id, "supporter") == before
         assert "match_changes cannot be read" in caplog.text
+    with newcomer.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def _table_missing(name: str) -> Iterator[None]:
+    """The table is gone while the block runs, as in a database older than it, and back after:
+    renamed, not dropped, so that a database other tests share (PostgreSQL) keeps it."""
+    db.session.execute(text(f"ALTER TABLE {name} RENAME TO {name}_hidden"))
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.execute(text(f"ALTER TABLE {name}_hidden RENAME TO {name}"))
+        db.session.commit()
 
 
 def test_changes_written_with_their_transaction_only(match_app: Flask) -> None:
@@ -320,12 +348,24 @@ def test_committing_prunes_now_and_then(
     make_org(name="Late city", **OSH_AT)
     awake = _model(awake_app)  # built after the change: its mark covers every row
     _age_changes(8)
-    monkeypatch.setattr(changes, "_last_prune", None)  # never pruned yet, whatever the uptime
+    # A process that has not pruned yet, on a machine booted five seconds ago (the monotonic
+    # clock counts from boot): its first commit prunes all the same.
+    clock = {"now": 5.0}
+    monkeypatch.setattr(changes, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(changes, "_last_prune", None)
     fresh = make_org(kind="supporter", name="Fresh network", lat=42.90, lon=74.60)
     assert db.session.scalars(select(MatchChange.entity).order_by(MatchChange.id)).all() == ["org", "pruned"]
     rebuilt = _model(worker_b)  # its next change row is gone: only a rebuild is safe
     assert rebuilt is not asleep and fresh.id in rebuilt.orgs
     assert _model(awake_app) is awake and fresh.id in awake.orgs  # nothing it had not seen was pruned
+    _age_changes(8)
+    clock["now"] += changes.PRUNE_EVERY_SECONDS - 1  # within the hour: no second prune
+    make_org(name="Second city", **OSH_AT)
+    entities = select(MatchChange.entity).order_by(MatchChange.id)
+    assert db.session.scalars(entities).all() == ["org", "pruned", "org"]
+    clock["now"] += 1  # an hour after the first: the next commit prunes the aged rows again
+    make_org(name="Third city", **OSH_AT)
+    assert db.session.scalars(entities).all() == ["org", "org", "pruned"]
 
 
 def test_match_rebuild_makes_every_worker_rebuild_with_the_current_weights(

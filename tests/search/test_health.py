@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from covenant_hub.search.engine import SearchIndex
+from covenant_hub.search.engine import IndexDamaged, SearchIndex
 from covenant_hub.search.health import check_health
+from covenant_hub.search.manifest import manifest_path
+from covenant_hub.search.manifest import read as read_manifest
 from covenant_hub.search.results import SearchQuery
 from covenant_hub.search.schema import SearchDocument
 from tests.search.conftest import sample_docs
@@ -44,21 +46,63 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
     assert check_health(tmp_path / "empty").problem == "missing"
 
 
+@pytest.mark.parametrize("recorded", [True, False], ids=["with-record", "without-record"])
 @pytest.mark.parametrize("keep", [0.5, 0.9, 0.999])
-def test_truncated_segment_is_detected(built: Path, keep: float) -> None:
+def test_truncated_segment_is_detected(built: Path, keep: float, recorded: bool) -> None:
+    """By its recorded size before anything maps it; without a record, by the read probes."""
+    if not recorded:
+        manifest_path(built).unlink()
     segment = only(built, ".seg")
     size = segment.stat().st_size
     with segment.open("r+b") as handle:
         handle.truncate(int(size * keep))
     health = check_health(built)
-    assert not health.ok and health.problem == "segment_corrupt"
+    assert not health.ok and health.problem == ("segment_mismatch" if recorded else "segment_corrupt")
 
 
 def test_segment_cut_by_a_few_bytes_is_detected(built: Path) -> None:
     segment = only(built, ".seg")
     with segment.open("r+b") as handle:
         handle.truncate(segment.stat().st_size - 3)
+    assert check_health(built).problem == "segment_mismatch"
+    manifest_path(built).unlink()
     assert check_health(built).problem == "segment_corrupt"
+
+
+def test_segment_with_a_changed_byte_fails_its_checksum(built: Path) -> None:
+    segment = only(built, ".seg")
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 3] ^= 0x5A  # same size: only the checksum can tell
+    segment.write_bytes(bytes(data))
+    health = check_health(built)
+    assert not health.ok and health.problem == "segment_mismatch" and health.detail == segment.name
+
+
+def test_every_commit_records_its_segments(tmp_path: Path) -> None:
+    ix = SearchIndex(tmp_path / "index")
+    ix.index(many_docs(20))
+    ix.index(many_docs(40)[20:])
+    ix.remove(["post:3"])
+    files = {name for name in os.listdir(tmp_path / "index") if name.endswith(".seg")}
+    recorded = read_manifest(tmp_path / "index")
+    assert set(recorded) == files and all(
+        recorded[name]["size"] == (tmp_path / "index" / name).stat().st_size for name in files
+    )
+
+
+def test_a_segment_that_shrinks_under_an_open_searcher_raises_and_is_quarantined(built: Path) -> None:
+    ix = SearchIndex(built)
+    assert ix.search(SearchQuery("lamps")).total == 150
+    segment = only(built, ".seg")
+    with segment.open("r+b") as handle:
+        handle.truncate(segment.stat().st_size // 2)
+    with pytest.raises(IndexDamaged):
+        ix.search(SearchQuery("lamps"))  # checked before the mapped file is read
+    assert not segment.exists()
+    (moved,) = (built.parent / "index.quarantine").iterdir()
+    assert moved.name.endswith(segment.name)
+    assert check_health(built).problem == "segment_missing"  # so the rebuild path runs
+    assert ix.rebuild(iter(sample_docs()), procs=1) == 8 and check_health(built).ok
 
 
 def test_missing_segment_is_detected(built: Path) -> None:

@@ -89,3 +89,13 @@ def test_inflected_query_finds_every_document_with_the_base_form(
     }
     found = {h.key for h in relevance_index.search(SearchQuery(query, user_lang=lang, page_size=50)).hits}
     assert len(expected) >= 2 and expected <= found
+
+
+def test_practice_outranks_replies_that_only_share_the_thread_title(relevance_index: SearchIndex) -> None:
+    """The demo's case: a long practice on street lighting against short replies whose only
+    match is their thread's title, among many two-word organisation names."""
+    hits = [h.key for h in relevance_index.search(SearchQuery("street lighting", user_lang="en")).hits]
+    practices = [hits.index(k) for k in ("practice:en-light", "practice:en-led")]
+    replies = [i for i, key in enumerate(hits) if key.startswith(("post:en-esco", "thread:en-esco"))]
+    assert len(replies) == 4
+    assert max(practices) < min(replies), hits

@@ -135,7 +135,7 @@ def test_a_damaged_index_is_rebuilt(app, client):
         toc.unlink()
     service._healthy = None
     api(client, q="tram")  # detects it; inline mode rebuilds before answering the next search
-    service._checked_at = 0.0
+    service._checked_at = None  # never checked: the next use checks again
     assert service.healthy()
     assert api(client, q="tram")["total"] == 1 and not api(client, q="tram")["degraded"]
 

@@ -45,7 +45,7 @@ def _check_page(html: str) -> None:
     parser = ResultTags()
     parser.feed(html)
     assert parser.tags, "no results on the page"
-    allowed = {("li", ("class", "lang")), ("span", ("class",)), ("a", ("href",)), ("p", ("class",)),
+    allowed = {("li", ("class", "lang")), ("span", ("class",)), ("span", ("class", "lang")), ("a", ("href",)), ("p", ("class",)),
                ("mark", ())}
     assert set(parser.tags) <= allowed, set(parser.tags) - allowed
     assert "<script>alert" not in html and "<img src=x" not in html

@@ -1,14 +1,16 @@
 """Field parsers for the interchange format, shared by every domain's file handler.
 
 Each parser takes the raw JSON value and returns the value to store, or raises
-`FieldError` with a reason a data steward can act on. Dates come back as `date` objects.
+`FieldError` with a reason a data steward can act on. Dates come back as `date` objects, times
+as aware datetimes in UTC (`a_time`; SQLite keeps no offset, so only UTC survives the
+database), and every file writes times through `time_text`.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -96,8 +98,10 @@ def a_date(value: Any) -> date:
         raise FieldError(f"not a real date: {value!r}") from error
 
 
-def a_time(value: Any) -> datetime:
-    """ISO 8601 with a zone, e.g. 2024-03-01T10:00:00Z."""
+def local_time(value: Any) -> datetime:
+    """ISO 8601 with a zone, e.g. 2024-03-01T10:00:00Z or 2024-03-01T16:00:00+06:00, kept in
+    its own offset for a record that has a local zone of its own (an event); convert it to UTC
+    before storing it."""
     if not isinstance(value, str):
         raise FieldError(f"expected an ISO 8601 time, got {type_name(value)}")
     try:
@@ -107,6 +111,54 @@ def a_time(value: Any) -> datetime:
     if moment.tzinfo is None:
         raise FieldError(f"time needs a zone (e.g. Z): {value!r}")
     return moment
+
+
+def a_time(value: Any) -> datetime:
+    """ISO 8601 with a zone, as the same instant in UTC, ready to store."""
+    return local_time(value).astimezone(UTC)
+
+
+TIME_PARSERS: tuple[Parser, ...] = (a_time, local_time)
+
+
+def time_text(moment: datetime) -> str:
+    """A stored time as the format writes it: the instant in UTC with a `Z`, to the second
+    (with the fraction when there is one). A naive value is UTC, as SQLite hands it back."""
+    instant = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return instant.replace(tzinfo=None).isoformat(timespec="auto" if instant.microsecond else "seconds") + "Z"
+
+
+class Records:
+    """A non-empty JSON list of objects, each read field by field as a line is (a thread's
+    posts); `fields` says how, so that a caller can see which fields the objects carry."""
+
+    def __init__(self, fields: dict[str, Field], item_name: str) -> None:
+        self.fields = fields
+        self.item_name = item_name
+
+    def __call__(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not value:
+            raise FieldError(f"expected a non-empty list of {self.item_name}s")
+        return [self._item(number, item) for number, item in enumerate(value, 1)]
+
+    def _item(self, number: int, item: Any) -> dict[str, Any]:
+        where = f"{self.item_name} {number}"
+        if not isinstance(item, dict):
+            raise FieldError(f"{where}: expected an object with {', '.join(self.fields)}")
+        unknown = sorted(set(item) - set(self.fields))
+        if unknown:
+            raise FieldError(f"{where}: unknown field {unknown[0]!r}")
+        values: dict[str, Any] = {}
+        for name, spec in self.fields.items():
+            if item.get(name) is None:
+                if spec.required:
+                    raise FieldError(f"{where}: {name}: required field is missing")
+                continue
+            try:
+                values[name] = spec.parse(item[name])
+            except FieldError as error:
+                raise FieldError(f"{where}: {name}: {error}") from error
+        return values
 
 
 def country(value: Any) -> str:
