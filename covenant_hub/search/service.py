@@ -183,7 +183,7 @@ class SearchService:
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
-            indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+            self._drain_inline()
         if self.mode == "inline" and self.semantic is not None:
             self.semantic.catch_up()
         if self.healthy() and not self.lagging():
@@ -193,6 +193,17 @@ class SearchService:
                 self.mark_broken(error)
         return SearchAnswer(fallback.search(q), degraded=True)
 
+    def _drain_inline(self) -> None:
+        """Drain on the caller's thread when the outbox has rows (a writer checks the segments
+        it would merge and refuses damaged ones: then the index is marked broken)."""
+        try:
+            if indexer.has_backlog():
+                indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+        except SQLAlchemyError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a damaged segment refused by the writer
+            db.session.rollback()
+            self.mark_broken(error)
 
     def _search_index(self, q: SearchQuery) -> SearchResults:
         """Keyword results fused with semantic ones when this process has vectors."""

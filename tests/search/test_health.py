@@ -78,6 +78,39 @@ def test_segment_with_a_changed_byte_fails_its_checksum(built: Path) -> None:
     assert not health.ok and health.problem == "segment_mismatch" and health.detail == segment.name
 
 
+def scramble(segment: Path) -> None:
+    """Flip the bits of the file's middle half in place: same inode, same size."""
+    data = bytearray(segment.read_bytes())
+    for i in range(len(data) // 4, len(data) * 3 // 4):
+        data[i] ^= 0x5A
+    with segment.open("r+b") as handle:
+        handle.write(data)
+
+
+def test_a_segment_whose_bytes_change_under_an_open_searcher_raises_and_is_quarantined(built: Path) -> None:
+    """Its size still matches the record: the changed file times make the searcher checksum it."""
+    ix = SearchIndex(built)
+    assert ix.search(SearchQuery("lamps")).total == 150
+    segment = only(built, ".seg")
+    scramble(segment)
+    with pytest.raises(IndexDamaged):
+        ix.search(SearchQuery("lamps"))  # never a silent empty answer
+    assert not segment.exists()
+    assert check_health(built).problem == "segment_missing"  # so the rebuild path runs
+
+
+def test_a_writer_refuses_a_segment_whose_bytes_changed(built: Path) -> None:
+    """Merged into a new segment, the damage would get a new, matching checksum of its own."""
+    ix = SearchIndex(built)
+    segment = only(built, ".seg")
+    scramble(segment)
+    with pytest.raises(IndexDamaged):
+        ix.index(many_docs(3))
+    assert not segment.exists()
+    assert check_health(built).problem == "segment_missing"
+    assert ix.rebuild(iter(many_docs(5)), procs=1) == 5  # the writer's lock was released
+
+
 def test_every_commit_records_its_segments(tmp_path: Path) -> None:
     ix = SearchIndex(tmp_path / "index")
     ix.index(many_docs(20))
