@@ -178,15 +178,17 @@ class SearchService:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, q: SearchQuery) -> SearchAnswer:
-        """Search the index, or the database when the index is not usable or lags behind the
-        outbox; both see what ``q.audiences`` may see."""
+        """Search the index, or the database when the index is not usable, is being rebuilt
+        from scratch (by any process: this one's health was checked before the rebuild wiped
+        the index, which stays empty until the rebuild commits) or lags behind the outbox; both
+        see what ``q.audiences`` may see."""
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
             self._drain_inline()
         if self.mode == "inline" and self.semantic is not None:
             self.semantic.catch_up()
-        if self.healthy() and not self.lagging():
+        if self.healthy() and not indexer.incomplete(self.index) and not self.lagging():
             try:
                 return SearchAnswer(self._search_index(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading

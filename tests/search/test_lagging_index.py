@@ -59,3 +59,24 @@ def test_search_uses_the_index_again_once_the_queue_is_drained(app, client, inde
     db.session.rollback()  # the test's session shares the requests' app context: end its snapshot
     data = api(client, q="biogas")
     assert not data["degraded"] and ids(data) == {practice.external_id}
+
+
+def test_while_another_process_rebuilds_a_wiped_index_search_answers_from_the_database(app, client):
+    """This process found the index healthy; another one then found it damaged and started again
+    from an empty index: until that rebuild commits, the empty index must not answer."""
+    from covenant_hub.search import indexer
+    from covenant_hub.search.service import get_service
+
+    practice = make_practice(title="Biogas digesters for farms")
+    service = get_service(app)
+    assert service.drain_now(timeout=5.0) is not None and service.healthy()
+    db.session.rollback()
+    assert not api(client, q="biogas")["degraded"]
+    service.index.close()
+    indexer._sibling(service.index, ".incomplete").touch()  # what indexer.rebuild does first
+    service.index.rebuild([], procs=1)  # wiped and empty, the rebuild not yet committed
+    data = api(client, q="biogas")
+    assert data["degraded"] and ids(data) == {practice.external_id}
+    indexer.rebuild(service.index, procs=1)
+    data = api(client, q="biogas")
+    assert not data["degraded"] and ids(data) == {practice.external_id}
