@@ -1,16 +1,17 @@
 """Load battery: concurrent posters reply through real logins and CSRF against gunicorn; every
-confirmed reply must be in the database once and be found by search within 5 s, with no 5xx.
+confirmed reply must be in the database once and be found by search, with no 5xx; how many were
+not found within 5 s is reported.
 
 Run: .venv/bin/python bench/reliability_load.py [--clients 8] [--replies 250] [--workers 3]
 
 Each client is a thread with its own cookie jar: it logs in through the login form, then
 ``--replies`` times scrapes the CSRF token from its thread's page, replies with a unique word and
-polls the search API until the word is found (at most FIND_S). A reply is *confirmed* when the
-server answered 302 to the post's anchor; a connection that dies before an answer is
+polls the search API until the word is found (giving up after GIVE_UP_S: *not_found*). A reply
+is *confirmed* when the server answered 302 to the post's anchor; a connection that dies before an answer is
 *unconfirmed* (the write may or may not have happened, and nobody retries it). Afterwards the
 database is read directly: *lost* = confirmed words not in any post, *duplicates* = words in more
-than one post. Prints one JSON line: kept, lost, duplicates, unconfirmed, 5xx, not found within
-5 s, POST p50/p95 and the search delay p50/p95 in milliseconds.
+than one post. Prints one JSON line: kept, lost, duplicates, unconfirmed, 5xx, never found, not found
+within 5 s, POST p50/p95 and the search delay p50/p95 in milliseconds.
 
 `bench/reliability_kill.py` runs the same posters while it kills workers and the whole server.
 """
@@ -47,7 +48,8 @@ from bench.livesite import (  # noqa: E402
     unique_word,
 )
 
-FIND_S = 5.0
+FIND_S = 5.0  # the figure reported: replies not found within this
+GIVE_UP_S = 60.0  # a reply not found by then counts as never found (a hang guard, not a speed)
 POLL_S = 0.02
 RETRY_S = 90.0  # how long a client keeps retrying a GET while the server is down
 DROPPED = (OSError, http.client.HTTPException)  # a connection that died before an answer
@@ -108,7 +110,7 @@ def _reply(client: Client, poster: Poster, word: str, tally: Tally) -> bool:
 
 def _wait_found(client: Client, word: str, tally: Tally) -> None:
     start = time.monotonic()
-    while time.monotonic() - start < FIND_S:
+    while time.monotonic() - start < GIVE_UP_S:
         total, _degraded = _retrying(tally, "search", lambda: client.search_total(word))
         if total > 0:
             tally.found_s.append(time.monotonic() - start)
@@ -190,7 +192,9 @@ def run(base_dir: Path, clients: int, replies: int, workers: int = 3) -> dict[st
         check = search_check(config)
     return {
         "clients": clients, "replies": replies, "workers": workers, **audit(config, tally),
-        "not_found_5s": len(tally.not_found), "caught_up": caught_up,
+        "not_found": len(tally.not_found),
+        "not_found_5s": len(tally.not_found) + sum(1 for s in tally.found_s if s > FIND_S),
+        "caught_up": caught_up,
         "check_missing": check["missing"], "check_extra": check["extra"], **timings(tally, elapsed),
         "find_p50_ms": ms(percentile(tally.found_s, 50)), "find_p95_ms": ms(percentile(tally.found_s, 95)),
         "errors": (tally.errors + tally.server_errors + tally.refused)[:5],
