@@ -18,8 +18,10 @@ seek-then-read, which is not safe with the request threads and the drainer shari
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import time
 import zlib
 from pathlib import Path
@@ -159,12 +161,33 @@ class Verifier:
 
 
 def quarantine(index_dir: Path, name: str) -> Path | None:
-    """Move a damaged segment file beside the index (kept for inspection, mapped by nobody)."""
+    """Move a damaged segment file beside the index (kept for inspection, mapped by nobody).
+
+    The index folder may be a mount of its own (a volume, a tmpfs): then the file is copied
+    out and removed, or, when even that fails (the copy's disk full), just removed."""
     folder = index_dir.parent / f"{index_dir.name}{QUARANTINE_SUFFIX}"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{int(time.time())}-{os.getpid()}-{name}"
+    source = index_dir / name
     try:
-        os.replace(index_dir / name, target)
+        os.replace(source, target)
     except FileNotFoundError:
         return None  # already moved by another process
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        return _move_across_devices(source, target)
     return target
+
+
+def _move_across_devices(source: Path, target: Path) -> Path | None:
+    kept: Path | None = target
+    try:
+        shutil.copyfile(source, target)
+    except FileNotFoundError:
+        return None  # already moved by another process
+    except OSError:
+        target.unlink(missing_ok=True)
+        kept = None
+    source.unlink(missing_ok=True)
+    return kept

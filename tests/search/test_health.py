@@ -213,3 +213,29 @@ def test_index_built_with_another_schema_is_outdated_and_rebuilt(tmp_path: Path)
     ix = SearchIndex(folder)
     ix.rebuild(iter(sample_docs()), procs=1)
     assert check_health(folder).ok and "post:old" not in ix.keys()
+
+
+def test_a_damaged_segment_is_quarantined_when_the_index_folder_is_a_mount_of_its_own(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """os.replace cannot move a file off its file system (EXDEV): copied out and removed."""
+    import errno
+
+    real_replace = os.replace
+
+    def replace(src, dst):  # noqa: ANN001, ANN202 - os.replace's signature
+        if str(dst).startswith(str(built.parent / "index.quarantine")):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(src, dst)
+
+    ix = SearchIndex(built)
+    assert ix.search(SearchQuery("lamps")).total == 150
+    segment = only(built, ".seg")
+    original = segment.read_bytes()
+    scramble(segment)
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(IndexDamaged):
+        ix.search(SearchQuery("lamps"))
+    assert not segment.exists()
+    (moved,) = (built.parent / "index.quarantine").iterdir()
+    assert moved.name.endswith(segment.name) and len(moved.read_bytes()) == len(original)
