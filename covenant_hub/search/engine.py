@@ -46,6 +46,33 @@ LIMIT_MB = 128
 PROGRESS_EVERY = 500
 
 
+def cancel(writer: Any) -> None:
+    """Cancel a Whoosh writer and release the index's lock, even when cancelling fails.
+
+    On a full disk Whoosh's ``cancel`` raises while it closes the segment's files, before it
+    releases the lock: the process would then hold the index's write lock for good and no
+    writer anywhere could drain the outbox again once the space came back.
+    """
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - the writer is dropped either way
+        log.warning("search: cancelling an index writer failed; releasing its lock", exc_info=True)
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
+        writer.is_closed = True
+
+
+def commit(writer: Any, **kwargs: Any) -> None:
+    """Commit a Whoosh writer; when the commit fails, cancel it (lock released) and raise."""
+    try:
+        writer.commit(**kwargs)
+    except BaseException:
+        if not writer.is_closed:
+            cancel(writer)
+        raise
+
+
 def default_procs() -> int:
     """Worker processes for a rebuild: the cores we may use, one when there is only one."""
     try:
@@ -129,7 +156,7 @@ class SearchIndex:
         with self._lock:
             bad = self._verifier.first_bad(manifest.segment_files_of(writer.segments))
             if bad is not None:
-                writer.cancel()
+                cancel(writer)
                 self._damaged(bad)
         return writer
 
@@ -140,9 +167,9 @@ class SearchIndex:
         try:
             yield writer
         except BaseException:
-            writer.cancel()
+            cancel(writer)
             raise
-        writer.commit()
+        commit(writer)
         self.record_commit()
 
     def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
@@ -185,9 +212,9 @@ class SearchIndex:
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count)
         except BaseException:
-            writer.cancel()
+            cancel(writer)
             raise
-        writer.commit(mergetype=writing.CLEAR)
+        commit(writer, mergetype=writing.CLEAR)
         self.record_commit()
         if progress is not None:
             progress(count)

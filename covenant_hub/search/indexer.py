@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.search import documents, vectors
+from covenant_hub.search import documents, engine, vectors
 from covenant_hub.search.engine import IndexLocked, SearchIndex
 from covenant_hub.search.outbox import SearchOutbox
 from covenant_hub.search.schema import to_fields
@@ -66,12 +66,12 @@ def drain_once(
             else:
                 writer.delete_by_term("key", key)
         if rows:
-            writer.commit()
-            done = True
+            done = True  # a failed commit cancels itself
+            engine.commit(writer)
             ix.record_commit()
     finally:
         if not done:
-            writer.cancel()  # releases the lock on every path that did not commit
+            engine.cancel(writer)  # releases the lock on every path that did not commit
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
         if embed:

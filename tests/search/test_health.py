@@ -239,3 +239,26 @@ def test_a_damaged_segment_is_quarantined_when_the_index_folder_is_a_mount_of_it
     assert not segment.exists()
     (moved,) = (built.parent / "index.quarantine").iterdir()
     assert moved.name.endswith(segment.name) and len(moved.read_bytes()) == len(original)
+
+
+def test_a_commit_failing_on_a_full_disk_releases_the_index_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh's cancel raises too on a full disk, before it releases the lock: once the space is
+    back, the next writer must get the lock (it got LockError for ever)."""
+    import errno
+
+    from whoosh.codec import whoosh3
+
+    ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
+    ix.index(sample_docs()[:2])
+
+    def full_disk(_self) -> None:  # noqa: ANN001
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(whoosh3.W3PerDocWriter, "close", full_disk)
+        with pytest.raises(OSError):
+            ix.index(sample_docs()[2:4])
+    assert ix.index(sample_docs()[2:4]) == 2
+    assert ix.doc_count() == 4
