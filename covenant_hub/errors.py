@@ -31,9 +31,13 @@ def wants_json() -> bool:
 
 
 def error_response(code: int, message: str, **context: object) -> tuple[Response | str, int]:
-    """Render one error as JSON or as a page, never with a stack trace."""
+    """Render one error as JSON or as a page, never with a stack trace.
+
+    JSON errors have the API's one shape, `{"error": {"code", "message", "fields"}}`.
+    """
     if wants_json():
-        return jsonify({"error": {"code": code, "message": str(message)}}), code
+        fields = context.get("fields") or {}
+        return jsonify({"error": {"code": code, "message": str(message), "fields": fields}}), code
     return render_template("errors/error.html", code=code, message=message, **context), code
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from tests.factories import make_org, make_user
 
@@ -33,6 +34,8 @@ def test_404_page_in_kyrgyz(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert '<html lang="ky">' in html and "We could not find that page." not in html
+    with force_locale("ky"):
+        assert gettext("We could not find that page.") in html  # said, in Kyrgyz
 
 
 def test_400_page(client):

@@ -1,4 +1,4 @@
-"""The versioned JSON API over the other domains' services."""
+"""The versioned JSON API over the other domains' services, described by OpenAPI 3.1."""
 from __future__ import annotations
 
 from flask import Blueprint, Flask
@@ -7,13 +7,18 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def register_api(app: Flask) -> None:
-    """Mount /api/v1. Writes keep CSRF protection: browsers send the token as X-CSRFToken."""
+    """Mount /api/v1 and /api/docs. Cookie writes keep CSRF protection (header X-CSRFToken)."""
     from covenant_hub.api import (
-        groups,  # noqa: F401  (groups and threads)
-        matching,  # noqa: F401  (match requests, recommendations)
+        events,  # noqa: F401  (events and news)
+        groups,  # noqa: F401  (groups, threads and posts)
+        matching,  # noqa: F401  (match requests, proposals, invitations, recommendations)
         orgs,  # noqa: F401  (registers routes on bp)
         practices,  # noqa: F401
         search,  # noqa: F401  (full-text search)
+        spec,  # noqa: F401  (GET /api/v1/openapi.json)
+        supporters,  # noqa: F401  (supporters' services)
     )
+    from covenant_hub.api.docs import docs_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(docs_bp)

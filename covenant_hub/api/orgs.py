@@ -4,14 +4,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from covenant_hub.api import bp
-from covenant_hub.errors import error_response
+from covenant_hub.api.envelope import fail
+from covenant_hub.api.paging import page_size
+from covenant_hub.api.schemas.orgs import OrgOut, OrgPage, OrgQuery
+from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.orgs import services
 from covenant_hub.orgs.bulk import ORG_FIELDS
-from covenant_hub.orgs.directory import InvalidQuery, parse_query, search_directory
+from covenant_hub.orgs.directory import DirectoryQuery, search_directory
 from covenant_hub.orgs.models import Organisation
+
+FILTERS = ("kind", "country", "sector", "commitment", "status", "band", "language")
 
 
 def org_json(org: Organisation) -> dict[str, Any]:
@@ -20,27 +25,32 @@ def org_json(org: Organisation) -> dict[str, Any]:
     for name in ORG_FIELDS:
         value = getattr(org, name)
         record[name] = value.isoformat() if isinstance(value, date) else value
+    for name in ("languages", "sectors", "commitments"):
+        record[name] = list(record[name] or [])
     return record
 
 
 @bp.route("/orgs")
-def list_orgs() -> Any:
-    """`?kind=&country=&q=&page=&per_page=` (and the directory's other filters)."""
-    config = current_app.config
-    try:
-        query = parse_query(request.args, config["API_PAGE_SIZE"], config["API_MAX_PAGE_SIZE"])
-    except InvalidQuery as error:
-        return error_response(400, f"Invalid parameter {error.param!r}: {error.message}")
-    page = search_directory(query)
-    return jsonify({
-        "total": page.total, "page": page.page, "per_page": page.per_page,
-        "items": [org_json(org) for org in page.items],
-    })
+@api_spec.validate(resp=responses(HTTP_200=OrgPage), tags=["organisations"])
+def list_orgs(query: OrgQuery) -> Any:
+    """The directory: organisations of every kind, with its filters, sorted and paged."""
+    values = {name: getattr(query, name) for name in FILTERS}
+    directory_query = DirectoryQuery(
+        **values, q=(query.q or "").strip() or None, sort=query.sort, page=query.page,
+        per_page=page_size(query),
+    )  # fmt: skip
+    page = search_directory(directory_query)
+    return OrgPage(
+        total=page.total, page=page.page, per_page=page.per_page, pages=page.pages,
+        items=[OrgOut.model_validate(org_json(org)) for org in page.items],
+    )  # fmt: skip
 
 
 @bp.route("/orgs/<external_id>")
-def get_org(external_id: str) -> Response | Any:
+@api_spec.validate(resp=responses(HTTP_200=OrgOut), tags=["organisations"])
+def get_org(external_id: str) -> Any:
+    """One organisation by its id."""
     org = services.get_org(external_id)
     if org is None:
-        return error_response(404, f"No organisation with id {external_id!r}")
-    return jsonify(org_json(org))
+        fail(404, _("No organisation with the id %(id)s.", id=external_id))
+    return OrgOut.model_validate(org_json(org))

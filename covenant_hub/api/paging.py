@@ -1,46 +1,53 @@
-"""`?page=&per_page=` and the paged envelope, shared by the list endpoints."""
+"""Paging shared by the list operations: the page size from config, and the page envelope."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
 
-from covenant_hub.errors import error_response
-
-MAX_PAGE = 1_000_000
-
-
-class InvalidParameter(ValueError):
-    def __init__(self, param: str, message: str) -> None:
-        super().__init__(message)
-        self.param, self.message = param, message
+from covenant_hub.api.envelope import invalid
+from covenant_hub.api.schemas.common import PageQuery
+from covenant_hub.extensions import db
 
 
-def whole_number(name: str, default: int, low: int, high: int) -> int:
-    """The query argument `name` as an int in [low, high], `default` when absent."""
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise InvalidParameter(name, f"expected a whole number from {low} to {high}")
-    return int(raw)
-
-
-def page_args() -> tuple[int, int]:
-    """(page, per_page) within the configured API page sizes."""
+def page_size(query: PageQuery) -> int:
+    """`per_page` as asked, the configured default when absent; over the configured cap is a 400."""
     config = current_app.config
-    return (whole_number("page", 1, 1, MAX_PAGE),
-            whole_number("per_page", config["API_PAGE_SIZE"], 1, config["API_MAX_PAGE_SIZE"]))
+    if query.per_page is None:
+        return int(config["API_PAGE_SIZE"])
+    if query.per_page > config["API_MAX_PAGE_SIZE"]:
+        limit = config["API_MAX_PAGE_SIZE"]
+        abort(invalid({"per_page": _("Must be at most %(limit)s.", limit=limit)}))
+    return query.per_page
 
 
-def invalid_parameter(error: InvalidParameter) -> tuple[Response | str, int]:
-    return error_response(400, f"Invalid parameter {error.param!r}: {error.message}")
+def paginate(select_query: Select, query: PageQuery) -> Pagination:
+    return db.paginate(select_query, page=query.page, per_page=page_size(query), error_out=False)
 
 
-def paged_json(pagination: Pagination, render: Callable[[Any], dict[str, Any]]) -> Response:
-    return jsonify({
-        "total": pagination.total, "page": pagination.page, "per_page": pagination.per_page,
-        "pages": pagination.pages, "items": [render(item) for item in pagination.items],
-    })
+def page_of(pagination: Pagination, render: Callable[[Any], Any]) -> dict[str, Any]:
+    """The page envelope of the Page models: total, page, per_page, pages, items."""
+    return {
+        "total": pagination.total or 0, "page": pagination.page, "per_page": pagination.per_page,
+        "pages": max(1, pagination.pages), "items": [render(item) for item in pagination.items],
+    }  # fmt: skip
+
+
+def page_of_list(items: list[Any], query: PageQuery, render: Callable[[Any], Any]) -> dict[str, Any]:
+    """The same envelope over a list a service already returns whole."""
+    per_page = page_size(query)
+    start = (query.page - 1) * per_page
+    total = len(items)
+    return {
+        "total": total, "page": query.page, "per_page": per_page,
+        "pages": max(1, -(-total // per_page)), "items": [render(i) for i in items[start:start + per_page]],
+    }  # fmt: skip
+
+
+def count(select_query: Select) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(select_query.subquery())) or 0)

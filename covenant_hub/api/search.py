@@ -12,6 +12,8 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from covenant_hub.api import bp
+from covenant_hub.api.schemas.search import SearchArgs, SearchOut
+from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.i18n import current_language
 from covenant_hub.search import params
 from covenant_hub.search.links import hit_urls
@@ -20,7 +22,9 @@ from covenant_hub.search.service import get_service
 
 
 @bp.route("/search")
+@api_spec.validate(query=SearchArgs, resp=responses(HTTP_200=SearchOut), tags=["search"])
 def search() -> Any:
+    """Results the caller may see, with facets, snippets and the "did you mean" suggestion."""
     q = params.query_from_args(request.args, audiences_for(current_user), current_language(), page_size=20)
     if not q.text.strip():
         return jsonify({"query": q.text, "total": 0, "page": q.page, "pages": 1, "results": [],

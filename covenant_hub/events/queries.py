@@ -65,6 +65,15 @@ def _filtered(query: Select, filters: EventFilters) -> Select:
     return query
 
 
+def agenda_query(filters: EventFilters, upcoming: bool = True, now: datetime | None = None) -> Select:
+    """Published events, filtered: not yet over soonest first, or over, latest first (pages, API)."""
+    query = _filtered(published_events(), filters)
+    moment = now or utcnow()
+    if upcoming:
+        return query.where(Event.ends_at >= moment).order_by(Event.starts_at, Event.id)
+    return query.where(Event.ends_at < moment).order_by(Event.starts_at.desc(), Event.id.desc())
+
+
 def upcoming_events(filters: EventFilters | None = None, limit: int = LIST_LIMIT,
                     now: datetime | None = None) -> list[Event]:
     """Events not yet over, soonest first (an event under way is still "upcoming")."""

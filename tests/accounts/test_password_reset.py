@@ -47,9 +47,10 @@ def test_reset_sets_the_password_and_the_link_works_once(client, outbox):
 def test_reset_ends_existing_sessions(client, outbox):
     user = make_user()
     login(client, user.email)
+    assert is_logged_in(client)  # the cookie was a logged-in one
     old = cookie_value(client)
     ask_reset(client, user.email)
-    client.post(link_in(read_mails(outbox)[0]), data=NEW)
+    assert client.post(link_in(read_mails(outbox)[0]), data=NEW).status_code == 302  # the reset happened
     client.set_cookie("session", old)
     assert not is_logged_in(client)
 
@@ -92,6 +93,9 @@ def test_disabled_account_gets_no_reset_mail(client, outbox):
     services.disable_user(user)
     ask_reset(client, user.email)
     assert read_mails(outbox) == []
+    services.enable_user(user)
+    ask_reset(client, user.email)
+    assert [mail["To"] for mail in read_mails(outbox)] == [user.email]  # enabled, it gets one
 
 
 def test_reset_mail_names_the_link_lifetime(client, outbox):

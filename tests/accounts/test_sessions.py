@@ -59,6 +59,7 @@ def test_login_required_page_sends_visitors_to_login(client):
 def test_old_cookie_rejected_after_logout(client):
     user = make_user()
     login(client, user.email)
+    assert is_logged_in(client)  # the cookie was a logged-in one
     old = cookie_value(client)
     client.post("/account/logout")
     client.set_cookie("session", old)
@@ -69,6 +70,9 @@ def test_old_remember_cookie_rejected_after_logout(client):
     user = make_user()
     login(client, user.email, remember="y")
     remembered = cookie_value(client, "remember_token")
+    elsewhere = client.application.test_client()
+    elsewhere.set_cookie("remember_token", remembered)
+    assert is_logged_in(elsewhere)  # until the logout, the cookie alone logs in
     client.post("/account/logout")
     client.delete_cookie("session")
     client.set_cookie("remember_token", remembered)
@@ -87,6 +91,7 @@ def test_old_cookie_rejected_after_password_change_but_this_session_stays(app, c
     login(client, user.email)
     elsewhere = app.test_client()
     login(elsewhere, user.email)
+    assert is_logged_in(elsewhere)  # in, before the change puts it out
     old = cookie_value(client)
     response = client.post("/account/password", data={
         "current_password": "correct-horse-battery-42",
@@ -118,6 +123,7 @@ def test_wrong_current_password_changes_nothing(client):
 def test_old_cookie_rejected_after_disabling(client):
     user = make_user()
     login(client, user.email)
+    assert is_logged_in(client)  # the cookie was a logged-in one
     old = cookie_value(client)
     services.disable_user(user)
     client.set_cookie("session", old)

@@ -148,6 +148,8 @@ def test_supporter_admin_cannot_post_for_another_organiser(world, client):
     login(client, world.user("supporter_admin"))
     client.post("/events/new", data=_form(world.other_supporter.id))
     assert db.session.scalar(db.select(db.func.count(Event.id))) == 0
+    client.post("/events/new", data=_form(world.supporter.id))  # the same form, for its own
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 1
 
 
 def test_staff_edit_keeps_wall_clock_time(world, client):

@@ -54,6 +54,8 @@ def test_supporter_admin_writes_only_for_own_supporter(world, client):
     client.post("/news/new", data={"title": "X", "org_id": "0", "language": "en"})
     client.post("/news/new", data={"title": "Y", "org_id": str(world.other_supporter.id), "language": "en"})
     assert db.session.scalar(db.select(db.func.count(NewsItem.id))) == 0
+    client.post("/news/new", data={"title": "Z", "org_id": str(world.supporter.id), "language": "en"})
+    assert db.session.scalar(db.select(db.func.count(NewsItem.id))) == 1  # for its own, it writes
 
 
 def test_markdown_body_is_sanitised(world, client):

@@ -76,6 +76,8 @@ def test_bad_subscription_changes_nothing(client, outbox, data):
     assert response.status_code == 200 and 'class="field-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(NewsletterSubscription.id))) == 0
     assert not list(outbox.glob("*.eml"))
+    client.post("/newsletter/", data={"email": "good@example.org", "language": "en"})
+    assert len(list(outbox.glob("*.eml"))) == 1  # a good subscription does mail, to this outbox
 
 
 def test_tampered_confirmation_is_refused(client):
@@ -192,6 +194,8 @@ def test_unsubscribed_reader_gets_nothing(november, outbox):
     newsletter.unsubscribe(row.unsubscribe_token)
     issues.build_month("2026-11")
     assert issues.send_month("2026-11") == 0
+    _active("stays@example.org", "ru")
+    assert issues.send_month("2026-11") == 1  # the ru edition does go out, to the active reader
 
 
 def test_cli_build_and_send(november, runner, outbox):

@@ -55,6 +55,8 @@ def test_flags_hide_a_post_at_the_threshold_until_a_moderator_decides(client, ap
     app.config["FORUM_FLAG_THRESHOLD"] = 2
     thread = make_thread(world.public, world.users["author"], posts=1, title="Buy cheap watches")
     post = _posts(thread.id)[0]
+    login(client, world.users["other_moderator"])
+    assert "Post 1 of" in client.get(f"/forum/t/{thread.id}").text  # shown until flagged enough
     assert moderation.flag_post(world.users["member"], post, "spam") is False
     with pytest.raises(ForumError):
         moderation.flag_post(world.users["member"], post, "again")  # one flag per person

@@ -53,6 +53,8 @@ def test_staff_pages(client, world) -> None:
 
 
 def test_members_only_group_shows_no_threads_to_outsiders(client, world, closed_thread) -> None:
+    login(client, world.users["member"])
+    assert "Street lights in Karakol" in client.get(f"/forum/g/{world.closed.id}").text  # listed to members
     login(client, world.users["nonmember"])
     page = client.get(f"/forum/g/{world.closed.id}").text
     assert "Street lights in Karakol" not in page and "Ask to join" in page

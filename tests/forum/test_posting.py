@@ -66,6 +66,9 @@ def test_an_edit_of_a_hidden_post_tells_nobody(world) -> None:
     db.session.commit()
     services.edit_post(world.users["moderator"], post, "Now naming @[Hidden Named]")
     assert _notes(named) == []
+    visible = services.reply(world.users["member"], thread, "Another first version")
+    services.edit_post(world.users["moderator"], visible, "Now naming @[Hidden Named]")
+    assert [n.kind for n in _notes(named)] == ["mention"]  # the same edit of a visible post does
 
 
 def test_watching_levels(world) -> None:
@@ -86,6 +89,9 @@ def test_watching_levels(world) -> None:
 def test_mentioned_outsider_of_a_closed_group_is_not_told(world, closed_thread) -> None:
     services.reply(world.users["member"], closed_thread, "@[Chynara Outsider] look")
     assert _notes(world.users["nonmember"]) == []
+    public_thread = make_thread(world.public, world.users["author"])
+    services.reply(world.users["member"], public_thread, "@[Chynara Outsider] look")
+    assert [n.kind for n in _notes(world.users["nonmember"])] == ["mention"]  # in a public group, told
 
 
 def test_badge_and_mark_read(client, world) -> None:
@@ -199,5 +205,6 @@ def test_ask_form_drops_its_draft_whichever_group_is_chosen(client, world) -> No
     groups = [g.id for g in postable_groups(world.users["member"])]
     assert len(groups) >= 2
     client.post("/forum/drafts", json={"target": f"g:{groups[0]}", "title": "Draft q", "body": "draft"})
+    assert db.session.scalar(select(func.count()).select_from(Draft)) == 1  # saved, there to drop
     client.post(f"/forum/ask/{practice.id}", data={"group_id": groups[-1], "title": "Q", "body": "Body"})
     assert db.session.scalar(select(func.count()).select_from(Draft)) == 0

@@ -195,6 +195,7 @@ def test_round_trip_export_import_export_gives_identical_files(app_config, tmp_p
         db.engine.dispose()
     for name in ("organisations.jsonl", "links.jsonl"):
         one = (tmp_path / "one" / name).read_text(encoding="utf-8")
+        assert one.strip(), name  # exported something, so equal files mean something
         assert one == (tmp_path / "two" / name).read_text(encoding="utf-8")
     exported = [
         json.loads(line) for line in (tmp_path / "one" / "organisations.jsonl").read_text().splitlines()

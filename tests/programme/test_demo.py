@@ -34,5 +34,6 @@ def test_programme_demo_on_the_sample_folder(app, client):
     ]
     profile = client.get("/orgs/sample-bishkek").get_data(as_text=True)
     assert "Бишкек мониторинг отчетун" in profile  # consented feedback is public
+    assert "План Оша" in " ".join(db.session.scalars(select(MemberFeedback.text)))  # there, unconsented
     assert "План Оша" not in client.get("/orgs/sample-osh").get_data(as_text=True)
     assert "SECAP" in client.get("/orgs/sample-kg-cities-union").get_data(as_text=True)

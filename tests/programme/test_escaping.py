@@ -57,6 +57,8 @@ def test_payloads_are_escaped_everywhere(client, world):
         "/orgs/?kind=supporter",
     ]
     for url in urls:
-        page = client.get(url).get_data(as_text=True)
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "&lt;script&gt;alert(1)" in page, url  # shown, as text
         assert "<script>alert" not in page and "<img src=x" not in page, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/orgs/union").get_data(as_text=True)

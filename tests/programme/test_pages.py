@@ -316,6 +316,10 @@ def test_feedback_on_a_non_member_is_refused(client, world):
     )
     assert response.status_code in (200, 403)
     assert supporters.feedback_on(world.other) == []
+    client.post(  # the same form, on a member: recorded
+        "/programme/supporters/union/feedback", data={"member": "karakol", "rating": "4", "text": "x"}
+    )
+    assert len(supporters.feedback_on(world.town)) == 1
 
 
 def test_suspended_supporter_cannot_give_feedback(client, world):

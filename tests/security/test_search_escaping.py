@@ -45,14 +45,17 @@ def _check_page(html: str) -> None:
     parser = ResultTags()
     parser.feed(html)
     assert parser.tags, "no results on the page"
-    allowed = {("li", ("class", "lang")), ("span", ("class",)), ("span", ("class", "lang")), ("a", ("href",)), ("p", ("class",)),
-               ("mark", ())}
+    allowed = {("li", ("class", "lang")), ("span", ("class",)), ("span", ("class", "lang")), ("a", ("href",)),
+               ("p", ("class",)), ("mark", ())}
     assert set(parser.tags) <= allowed, set(parser.tags) - allowed
     assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&gt;alert(2)&lt;/" in html  # the payload is on the page, escaped
 
 
 def _check_api(data: dict) -> None:
     assert data["results"]
+    snippets = [item["snippet"] for item in data["results"]]
+    assert any("&gt;alert(2)&lt;/" in text for text in snippets), snippets  # the payload, escaped
     for item in data["results"]:
         for tag in ("<script", "<img", "<mark>x</mark>"):
             assert tag not in item["snippet"]
