@@ -13,7 +13,8 @@ strings, NUL bytes, C0 controls, invalid UTF-8, lone surrogates, huge numbers, J
 wrong types, JSON nested 10,000 deep, broken JSON, uploads of HTML posing as PDF, traversal and
 NUL in file names, and an upload one byte over MAX_CONTENT_LENGTH. ``--stride N`` sends every
 Nth case of each route (rotated per route, so each kind still reaches many routes). Prints one
-JSON line: routes, requests, answers by status class, 5xx, dropped connections, examples.
+JSON line: routes, requests, answers by status class, 5xx, dropped connections, the kinds of
+case that failed, examples.
 """
 
 from __future__ import annotations
@@ -254,6 +255,7 @@ class Findings:
     statuses: collections.Counter = field(default_factory=collections.Counter)
     failures: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    kinds: collections.Counter = field(default_factory=collections.Counter)  # failures by case kind
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, visitor: str, case: Case, status: int | None, route: Route) -> None:
@@ -262,10 +264,12 @@ class Findings:
             self.requests += 1
             if status is None:
                 self.dropped.append(where)
+                self.kinds[f"dropped {case.kind.split(':')[0]}"] += 1
                 return
             self.statuses[f"{status // 100}xx"] += 1
             if status >= 500:
                 self.failures.append(f"{status} {where}")
+                self.kinds[f"{status} {case.kind.split(':')[0]}"] += 1
 
 
 def _token(client: Client) -> str:
@@ -337,7 +341,8 @@ def run(base_dir: Path, workers: int = 3, threads: int = 3, stride: int = 1,
         "requests": findings.requests + 1, "statuses": dict(sorted(findings.statuses.items())),
         "5xx": len(findings.failures) + (long_url >= 500), "dropped": len(findings.dropped),
         "long_url_status": long_url, "seconds": round(time.monotonic() - started, 1),
-        "examples": (findings.failures + findings.dropped)[:10],
+        "failed_kinds": dict(findings.kinds.most_common()),
+        "examples": findings.failures[:6] + findings.dropped[:4],
     }  # fmt: skip
 
 
