@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class Chaos:
     restart: bool = True
     worker_kills: int = 0
     server_restarts: int = 0
+    restart_s: float | None = None
 
     def __post_init__(self) -> None:
         self.done = threading.Event()  # set when the posters have finished
@@ -70,7 +72,9 @@ class Chaos:
                     self.worker_kills += 1
             if self.restart and self.wait_turn(self.rounds + 1):
                 self.server.kill_all()
+                started = time.monotonic()
                 self.server.start()
+                self.restart_s = round(time.monotonic() - started, 1)
                 self.server_restarts += 1
         except Exception as error:  # noqa: BLE001 - reported in the result line
             self.error = repr(error)
@@ -106,7 +110,8 @@ def run(base_dir: Path, clients: int, replies: int, rounds: int, every: float = 
         server.stop()
     return {
         "clients": clients, "replies": replies, "workers": workers, "worker_kills": chaos.worker_kills,
-        "server_restarts": chaos.server_restarts, **audit(config, tally), "caught_up": caught_up,
+        "server_restarts": chaos.server_restarts, "restart_s": chaos.restart_s, **audit(config, tally),
+        "caught_up": caught_up,
         "not_found": not_found, "check_missing": check["missing"], "check_extra": check["extra"],
         **timings(tally, elapsed), "errors": ([chaos.error] if chaos.error else []) + tally.errors[:5],
     }  # fmt: skip
@@ -119,9 +124,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="worker kills")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between kills")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="run in this (new) folder and keep it: logs, database")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = run(Path(tmp), args.clients, args.replies, args.rounds, args.every, workers=args.workers)
+        base = args.keep or Path(tmp)
+        base.mkdir(parents=True, exist_ok=args.keep is None)
+        figures = run(base, args.clients, args.replies, args.rounds, args.every, workers=args.workers)
         print(json.dumps(figures))
 
 
