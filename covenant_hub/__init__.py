@@ -20,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     settings.load(app, config)
 
-    from covenant_hub import database, errors, i18n, idempotency, markup, ratelimit, security
+    from covenant_hub import conditional, database, errors, i18n, idempotency, markup, ratelimit, security
     from covenant_hub.accounts import register_accounts
     from covenant_hub.api import register_api
     from covenant_hub.events import register_events
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.register_i18n(app)
     ratelimit.register_rate_limits(app)
     security.register_security(app)
+    conditional.register_conditional_get(app)  # ETag and 304 for feeds, calendars, sitemap, exports
     errors.register_error_pages(app)
     markup.register_markup(app)  # the |markdown filter: library, forum and events pages use it
     register_accounts(app)

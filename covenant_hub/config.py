@@ -42,6 +42,11 @@ class DefaultConfig:
     # Reset and confirmation mails to one address (each kind counted apart). Over the limit the
     # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
+    # /api/*: every request per client address; token requests also per token (a token used
+    # from many machines). /search per client address. Over a limit: 429 with Retry-After.
+    RATELIMIT_API_PER_CLIENT = "300 per minute"
+    RATELIMIT_API_PER_TOKEN = "120 per minute"  # noqa: S105  (a limit, not a secret)
+    RATELIMIT_SEARCH_PER_CLIENT = "60 per minute"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"

@@ -77,7 +77,8 @@ def _fold(change: Any) -> Any:
     return fold
 
 
-_reading_only: ContextVar[bool] = ContextVar("covenant_reading_only", default=False)
+# True inside `reading_only`, False inside `writing`, None elsewhere (the request decides).
+_reading_only: ContextVar[bool | None] = ContextVar("covenant_reading_only", default=None)
 
 
 @contextmanager
@@ -91,7 +92,21 @@ def reading_only() -> Iterator[None]:
         _reading_only.reset(token)
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """A short write inside a long read (vectors stored between runs of the model): its
+    transaction begins IMMEDIATE even where the surrounding work is `reading_only`."""
+    token = _reading_only.set(False)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
+
+
 def is_read_only_context() -> bool:
     """A GET/HEAD request only reads, as does a `reading_only` block; everything else (POSTs,
     CLI, workers) may write."""
-    return _reading_only.get() or (has_request_context() and request.method in SAFE_METHODS)
+    forced = _reading_only.get()
+    if forced is not None:
+        return forced
+    return has_request_context() and request.method in SAFE_METHODS

@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom feeds for any list of items (groups, news, agenda, supporters), via feedgen."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,6 +54,10 @@ def build_feed(*, feed_id: str, title: str, link: str, self_link: str, descripti
     return generator.atom_str(pretty=True) if fmt == "atom" else generator.rss_str(pretty=True)
 
 
-def feed_response(body: bytes, fmt: str) -> Response:
-    """Serve a built feed with its media type."""
-    return Response(body, mimetype=FEED_MIMETYPES[fmt])
+def feed_response(body: bytes, fmt: str, items: Sequence[FeedItem] = ()) -> Response:
+    """Serve a built feed with its media type; Last-Modified is its newest item's time (for
+    If-Modified-Since; the ETag is added for every feed by conditional.py)."""
+    response = Response(body, mimetype=FEED_MIMETYPES[fmt])
+    if items:
+        response.last_modified = max(_aware(item.published) for item in items)
+    return response

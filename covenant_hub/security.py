@@ -28,13 +28,13 @@ def serves_https(app: Flask) -> bool:
 
 
 def may_be_stored(response: Response) -> bool:
-    """May caches keep this response? Not when it went to a signed-in user, unless it is a
-    static file or a public feed, which carry nothing personal.
+    """May caches keep this response? Not when it went to a signed-in user or to a caller
+    with an API token, unless it is a static file or a public feed, which carry nothing personal.
 
     Signed in is read from the session cookie, not from the user row: this runs on error
     pages too, when the database may be what failed.
     """
-    if "_user_id" not in session:
+    if "_user_id" not in session and "Authorization" not in request.headers:
         return True
     return request.endpoint in PUBLIC_ENDPOINTS or response.mimetype in PUBLIC_MIMETYPES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
@@ -143,3 +143,31 @@ class ChangePasswordForm(SubmitOnceForm):
     ])
     password, password_repeat = _new_password_fields()
     submit = SubmitField(_l("Change password"))
+
+
+def _lifetime_choices() -> list[SelectChoice]:
+    from covenant_hub.accounts.api_tokens import LIFETIMES_DAYS
+
+    return [SelectChoice(str(days), ngettext("%(num)d day", "%(num)d days", days)) for days in LIFETIMES_DAYS]
+
+
+class ApiTokenForm(SubmitOnceForm):
+    """A new personal API token: a name to recognise it by, its scope and how long it lasts."""
+
+    token_name = StringField(_l("Token name"), validators=[
+        InputRequired(_l("Please give the token a name.")),
+        Length(max=80, message=_l("The name must be at most %(max)d characters long.")),
+    ], description=_l("What the token is for, such as the script or system that uses it."))
+    write = BooleanField(_l("May also make changes (write), not only read"))
+    days = SelectField(_l("Valid for"), default="90", validate_choice=True)
+    submit = SubmitField(_l("Create token"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.days.choices = _lifetime_choices()
+
+
+class RevokeApiTokenForm(SubmitOnceForm):
+    """Only the CSRF and form tokens: the API token's id travels in the URL."""
+
+    submit = SubmitField(_l("Revoke"))

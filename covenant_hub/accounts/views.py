@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from covenant_hub.accounts import services
+from covenant_hub.accounts import api_tokens, services
 from covenant_hub.accounts.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     ConfirmForm,
     EmailOnlyForm,
@@ -18,6 +19,7 @@ from covenant_hub.accounts.forms import (
     ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
+    RevokeApiTokenForm,
 )
 from covenant_hub.accounts.limits import limit_failed_logins, may_send_account_mail
 from covenant_hub.extensions import limiter
@@ -179,8 +181,46 @@ def profile() -> Page:
         else:
             flash(_("Your profile has been saved."), "info")
             return redirect(url_for("accounts.profile"))
+    return _profile_page(user, form)
+
+
+def _profile_page(user: Any, form: ProfileForm, token_form: ApiTokenForm | None = None) -> str:
+    tokens = api_tokens.active_tokens(user)
     return render_template("accounts/profile.html", form=form, user=user,
-                           memberships=services.user_memberships(user))
+                           memberships=services.user_memberships(user), tokens=tokens,
+                           token_form=token_form or ApiTokenForm(formdata=None),
+                           revoke_forms={token.id: RevokeApiTokenForm() for token in tokens})
+
+
+@bp.route("/tokens", methods=["POST"])
+@login_required
+def create_api_token() -> Page:
+    """Create a personal API token and show it this once; only its keyed hash is kept."""
+    user = current_user._get_current_object()
+    token_form = ApiTokenForm()
+    if not token_form.validate_on_submit():
+        return _profile_page(user, ProfileForm(obj=user, formdata=None), token_form), 400
+    try:
+        created = api_tokens.create_token(user, token_form.token_name.data, write=token_form.write.data,
+                                          days=int(token_form.days.data))
+    except api_tokens.TokenError as error:
+        token_form.token_name.errors = [*token_form.token_name.errors, error.message]
+        return _profile_page(user, ProfileForm(obj=user, formdata=None), token_form), 400
+    return render_template("accounts/token_created.html", token=created.token, secret=created.secret)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id: int) -> Response:
+    """Stop one of the person's own tokens from working."""
+    if RevokeApiTokenForm().validate_on_submit():
+        try:
+            token = api_tokens.revoke_token(current_user._get_current_object(), token_id)
+        except api_tokens.TokenError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The token %(name)s is revoked: it no longer works.", name=token.name), "info")
+    return redirect(url_for("accounts.profile", _anchor="api-tokens"))
 
 
 def _has_remember_cookie() -> bool:

@@ -7,8 +7,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def register_api(app: Flask) -> None:
-    """Mount /api/v1 and /api/docs. Cookie writes keep CSRF protection (header X-CSRFToken)."""
+    """Mount /api/v1 and /api/docs: personal tokens or the session authenticate it (see `auth`;
+    cookie writes keep CSRF protection, header X-CSRFToken)."""
     from covenant_hub.api import (
+        auth,  # noqa: F401  (tokens, CSRF and limits for every route on bp)
         events,  # noqa: F401  (events and news)
         groups,  # noqa: F401  (groups, threads and posts)
         matching,  # noqa: F401  (match requests, proposals, invitations, recommendations)

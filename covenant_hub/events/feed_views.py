@@ -22,7 +22,7 @@ def _feed(fmt: str, feed_id: str, title: str, link: str, items: list, endpoint: 
     body = build_feed(feed_id=feed_id, title=title, link=link,
                       self_link=public_url(endpoint, fmt=fmt, **values),
                       description=title, language=current_language(), items=items, fmt=fmt)
-    return feed_response(body, fmt)
+    return feed_response(body, fmt, items)
 
 
 @bp.route("/feeds/news.<fmt>")

@@ -57,7 +57,11 @@ def build_calendar(events: Iterable[Event], links: dict[int, str], name: str) ->
     `links` maps event ids to the absolute URL of their page.
     """
     calendar = _calendar(name)
-    stamp = utcnow().replace(microsecond=0)
+    events = list(events)
+    # The newest change, not the clock: the same events give the same bytes, so the ETag holds
+    # and a calendar app asking again gets 304 (conditional.py).
+    changes = [as_utc(event.updated_at) for event in events if event.updated_at is not None]
+    stamp = (max(changes) if changes else utcnow()).replace(microsecond=0)
     for event in events:
         calendar.add_component(_component(event, links.get(event.id, ""), stamp))
     calendar.add_missing_timezones()

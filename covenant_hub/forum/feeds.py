@@ -39,4 +39,4 @@ def group_feed(group: Group, fmt: str) -> Response:
         items=items,
         fmt=fmt,
     )
-    return feed_response(body, fmt)
+    return feed_response(body, fmt, items)

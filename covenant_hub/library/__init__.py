@@ -8,7 +8,10 @@ from flask import Flask
 
 def register_library(app: Flask) -> None:
     """Mount /practices, the library's settings and its interchange file."""
-    from covenant_hub.library import labels
+    from covenant_hub.library import (
+        export_views,  # noqa: F401  (routes on the library blueprint)
+        labels,
+    )
     from covenant_hub.library.views import bp
 
     app.config.setdefault("ATTACHMENTS_DIR", str(Path(app.instance_path) / "attachments"))

@@ -25,6 +25,7 @@ from sqlalchemy import Integer, LargeBinary, String, delete, func, insert, selec
 from sqlalchemy.orm import Mapped, mapped_column
 
 from covenant_hub.clock import utcnow
+from covenant_hub.database import reading_only, writing
 from covenant_hub.extensions import db
 from covenant_hub.search import documents
 from covenant_hub.search.embedding import Embedder, document_views
@@ -101,46 +102,71 @@ class EmbedResult:
     removed: int = 0
 
 
-def _store(embedder: Embedder, docs: list[SearchDocument], hashes: dict[str, str]) -> None:
-    titles, bodies = zip(*(text_of(d) for d in docs), strict=True)
-    views = document_views(embedder, list(titles), list(bodies)).astype(np.float16)
-    keys = [d.key for d in docs]
-    db.session.execute(delete(SearchVector).where(SearchVector.key.in_(keys)))
-    db.session.execute(
-        insert(SearchVector),
-        [{"key": d.key, "lang": language_of(d), "model": embedder.name, "content_hash": hashes[d.key],
-          "vector": views[i].tobytes(), "updated_at": utcnow()} for i, d in enumerate(docs)],
-    )  # fmt: skip
+def _rows(embedder: Embedder, docs: list[SearchDocument], hashes: dict[str, str]) -> list[dict]:
+    """The model's part, the slow one: called with no transaction open."""
+    rows: list[dict] = []
+    for start in range(0, len(docs), EMBED_BATCH):
+        chunk = docs[start : start + EMBED_BATCH]
+        titles, bodies = zip(*(text_of(d) for d in chunk), strict=True)
+        views = document_views(embedder, list(titles), list(bodies)).astype(np.float16)
+        rows += [
+            {"key": d.key, "lang": language_of(d), "model": embedder.name, "content_hash": hashes[d.key],
+             "vector": views[i].tobytes(), "updated_at": utcnow()}
+            for i, d in enumerate(chunk)
+        ]  # fmt: skip
+    return rows
 
 
-def embed_documents(
-    embedder: Embedder, docs: dict[str, SearchDocument], gone: Iterable[str] = ()
-) -> EmbedResult:
-    """Embed the documents whose text (or the model) changed since their stored vector."""
+def _write(rows: list[dict], removed: list[str], done: list[str] = ()) -> None:
+    """Store vectors, drop removed ones and clear ``done`` pending keys in one short write
+    transaction of its own, so the model's minutes never hold the SQLite write lock that
+    every POST waits on (embedding inside the caller's transaction made pages time out)."""
+    with writing(), db.engine.begin() as connection:
+        stored = [row["key"] for row in rows]
+        if stored:
+            connection.execute(delete(SearchVector).where(SearchVector.key.in_(stored)))
+            connection.execute(insert(SearchVector), rows)
+        if removed:
+            connection.execute(delete(SearchVector).where(SearchVector.key.in_(removed)))
+        if done:
+            connection.execute(delete(SearchVectorPending).where(SearchVectorPending.key.in_(list(done))))
+
+
+def _changed(
+    embedder: Embedder, docs: dict[str, SearchDocument]
+) -> tuple[dict[str, str], list[SearchDocument]]:
+    """Each document's content hash, and the documents whose stored vector does not match it."""
     hashes = {key: content_hash(doc, embedder.name) for key, doc in docs.items()}
     wanted = select(SearchVector.key, SearchVector.content_hash).where(SearchVector.key.in_(list(hashes)))
     stored = {key: digest for key, digest in db.session.execute(wanted).all()}
-    changed = [docs[k] for k in sorted(docs) if stored.get(k) != hashes[k]]
-    for start in range(0, len(changed), EMBED_BATCH):
-        _store(embedder, changed[start : start + EMBED_BATCH], hashes)
+    return hashes, [docs[k] for k in sorted(docs) if stored.get(k) != hashes[k]]
+
+
+def embed_documents(
+    embedder: Embedder, docs: dict[str, SearchDocument], gone: Iterable[str] = (), done: Iterable[str] = ()
+) -> EmbedResult:
+    """Embed the documents whose text (or the model) changed since their stored vector.
+
+    The caller reads in a `reading_only` transaction (or none); the vectors are written and
+    committed on a connection of their own."""
+    hashes, changed = _changed(embedder, docs)
+    db.session.rollback()  # no snapshot (or lock) is held while the model runs
     removed = list(gone)
-    if removed:
-        db.session.execute(delete(SearchVector).where(SearchVector.key.in_(removed)))
+    _write(_rows(embedder, changed, hashes), removed, list(done))
     return EmbedResult(len(changed), len(docs) - len(changed), len(removed))
 
 
 def embed_pending(embedder: Embedder, batch: int = EMBED_BATCH * 4) -> EmbedResult:
     """One batch of the pending queue: embed what changed, then clear those keys."""
-    keys = list(
-        db.session.scalars(select(SearchVectorPending.key).order_by(SearchVectorPending.key).limit(batch))
-    )
-    if not keys:
-        return EmbedResult()
-    docs = documents.documents_for(keys)
-    result = embed_documents(embedder, docs, [k for k in keys if k not in docs])
-    db.session.execute(delete(SearchVectorPending).where(SearchVectorPending.key.in_(keys)))
-    db.session.commit()
-    return result
+    with reading_only():
+        keys = list(
+            db.session.scalars(select(SearchVectorPending.key).order_by(SearchVectorPending.key).limit(batch))
+        )
+        if not keys:
+            db.session.rollback()
+            return EmbedResult()
+        docs = documents.documents_for(keys)
+        return embed_documents(embedder, docs, [k for k in keys if k not in docs], done=keys)
 
 
 def sync_all(
@@ -149,7 +175,8 @@ def sync_all(
     """Bring every stored vector up to date with the database (``flask search reindex``).
 
     Unchanged documents cost a hash each; changed or new ones are embedded; vectors of keys
-    that no longer have a document go. Commits per chunk, so an interrupted run keeps its work.
+    that no longer have a document go. Each chunk is written on its own, so an interrupted run
+    keeps its work, and the reads never hold the write lock.
     """
     total = EmbedResult()
     seen: set[str] = set()
@@ -157,26 +184,25 @@ def sync_all(
 
     def flush() -> None:
         nonlocal total
-        step = embed_documents(embedder, batch)
-        db.session.commit()
-        total = EmbedResult(total.embedded + step.embedded, total.unchanged + step.unchanged, 0)
+        hashes, changed = _changed(embedder, batch)
+        _write(_rows(embedder, changed, hashes), [])
+        total = EmbedResult(total.embedded + len(changed), total.unchanged + len(batch) - len(changed), 0)
         if progress is not None:
             progress(len(seen))
         batch.clear()
 
-    for doc in documents.all_documents():
-        seen.add(doc.key)
-        batch[doc.key] = doc
-        if len(batch) >= chunk:
-            flush()
-    flush()
-    stale = set(db.session.scalars(select(SearchVector.key))) - seen
-    for start in range(0, len(stale), 500):
-        db.session.execute(
-            delete(SearchVector).where(SearchVector.key.in_(sorted(stale)[start : start + 500]))
-        )
-    db.session.execute(delete(SearchVectorPending))
-    db.session.commit()
+    with reading_only():
+        for doc in documents.all_documents():
+            seen.add(doc.key)
+            batch[doc.key] = doc
+            if len(batch) >= chunk:
+                flush()
+        flush()
+        stale = sorted(set(db.session.scalars(select(SearchVector.key))) - seen)
+        pending = list(db.session.scalars(select(SearchVectorPending.key)))
+        db.session.rollback()
+    for start in range(0, max(len(stale), len(pending)), 500):
+        _write([], stale[start : start + 500], pending[start : start + 500])
     return EmbedResult(total.embedded, total.unchanged, len(stale))
 
 

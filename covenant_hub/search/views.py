@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language
 from covenant_hub.search import params
 from covenant_hub.search.labels import facet_label, facet_title, type_label
@@ -16,7 +17,12 @@ from covenant_hub.search.service import get_service
 bp = Blueprint("search", __name__)
 
 
+def _search_limit() -> str:
+    return str(current_app.config["RATELIMIT_SEARCH_PER_CLIENT"])
+
+
 @bp.route("/search")
+@limiter.limit(_search_limit)  # per client address: each search is work for the index
 def search_page() -> str:
     """GET only: searching writes nothing (the outbox is drained by the background writer)."""
     q = params.query_from_args(request.args, audiences_for(current_user), current_language())

@@ -130,3 +130,45 @@ def test_centring_uses_a_language_mean_only_with_enough_documents():
     store.upsert([f"k{i}" for i in range(5)], ["ky", "ky", "ky", "ru", "ru"], raw)
     assert np.allclose(store.mean_for("ky"), raw[:3].mean(axis=0), atol=1e-2)
     assert np.allclose(store.mean_for("ru"), raw.mean(axis=0), atol=1e-2)  # 2 < 3: the global mean
+
+
+class WritesWhileEmbedding(HashingEmbedder):
+    """Another writer (a POST in another worker) tries to write while the model runs."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__()
+        self.database = database
+        self.writes: list[str] = []
+
+    def embed_passages(self, texts):
+        import sqlite3
+
+        other = sqlite3.connect(self.database, timeout=0.2, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.writes.append("ok")
+        except sqlite3.OperationalError as error:
+            self.writes.append(str(error))
+        finally:
+            other.close()
+        return super().embed_passages(texts)
+
+
+@pytest.mark.parametrize("step", ["pending", "reindex"])
+def test_the_model_runs_without_holding_the_write_lock(app, step):
+    """Embedding takes seconds per batch here: a transaction held across it made every other
+    worker's POST wait out the busy timeout and fail with "database is locked"."""
+    make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
+    db.session.commit()
+    vectors.queue(["practice:1"])
+    db.session.commit()
+    database = db.engine.url.database
+    embedder = WritesWhileEmbedding(database)
+    if step == "pending":
+        result = vectors.embed_pending(embedder)
+    else:
+        result = vectors.sync_all(embedder)
+    assert result.embedded >= 1 and embedder.writes
+    assert set(embedder.writes) == {"ok"}
+    assert stored_vectors() >= 1 and vectors.pending_count() == 0

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from covenant_hub.accounts import api_tokens
 from covenant_hub.events.models import NewsletterIssue
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Attachment
@@ -60,6 +61,7 @@ class SecurityWorld(MatchingWorld):
         self._store_agreement()
         self.event = make_event(organiser=self.city)
         self.news = make_news()
+        self.api_token = api_tokens.create_token(self.author, "author's script", write=True, days=30).token
         self.issue = NewsletterIssue(month="2026-10", language="en", subject="Issue", html="<p>x</p>",
                                      text="x")
         db.session.add(self.issue)
@@ -131,5 +133,5 @@ class SecurityWorld(MatchingWorld):
             "application_id": self.application.id, "external_id": self.city.external_id, "fmt": "rss",
             "year": 2026, "month": "2026-10", "language": "en", "section": "orgs", "page": 1,
             "token": "not-a-token", "filename": "css/site.css", "user_id": self.author.id,
-            "service_id": 1, "suspension_id": 1,
+            "service_id": 1, "suspension_id": 1, "token_id": self.api_token.id,
         }  # fmt: skip
