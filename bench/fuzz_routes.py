@@ -351,9 +351,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=3, help="clients per visitor")
     parser.add_argument("--stride", type=int, default=1, help="send every Nth case of each route")
+    parser.add_argument("--keep", type=Path, help="run in this (new) folder and keep it: gunicorn.log")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        print(json.dumps(run(Path(tmp), args.workers, args.threads, args.stride)))
+        base = args.keep or Path(tmp)
+        base.mkdir(parents=True, exist_ok=args.keep is None)
+        print(json.dumps(run(base, args.workers, args.threads, args.stride)))
 
 
 if __name__ == "__main__":
