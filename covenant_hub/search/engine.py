@@ -242,7 +242,10 @@ class SearchIndex:
                         return state
                 else:
                     self._close_searcher()
-                    state = self._open_searcher(ix)
+                    try:
+                        state = self._open_searcher(ix)
+                    except FileNotFoundError:  # a commit removed that TOC's files as it was read
+                        state = None
                     if state is not None:
                         return state
                 self._close_searcher()

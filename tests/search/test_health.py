@@ -262,3 +262,23 @@ def test_a_commit_failing_on_a_full_disk_releases_the_index_lock(
             ix.index(sample_docs()[2:4])
     assert ix.index(sample_docs()[2:4]) == 2
     assert ix.doc_count() == 4
+
+
+def test_a_searcher_opened_as_a_commit_removes_the_old_toc_tries_again(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh deletes the previous TOC right after writing the next; read in between, the old
+    one is gone (Whoosh's own reader retries that; a spurious degraded answer otherwise)."""
+    ix = SearchIndex(built)
+    ix.open_or_create()
+    index_class = type(ix._ix)
+    real_read_toc = index_class._read_toc
+    failures = [FileNotFoundError("_MAIN_1.toc")]
+
+    def read_toc(self):  # noqa: ANN001, ANN202
+        if failures:
+            raise failures.pop()
+        return real_read_toc(self)
+
+    monkeypatch.setattr(index_class, "_read_toc", read_toc)
+    assert ix.search(SearchQuery("lamps")).total == 150
