@@ -152,7 +152,11 @@ class Verifier:
             key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
             if self._verified.get(name) == key:
                 continue
-            if checksum(path) != expected["crc32"]:
+            try:
+                crc = checksum(path)
+            except FileNotFoundError:
+                return name  # merged away since the stat: the caller sees the new generation
+            if crc != expected["crc32"]:
                 self._verified.pop(name, None)
                 return name
             if time.time_ns() - info.st_mtime_ns > RACY_NS:

@@ -282,3 +282,20 @@ def test_a_searcher_opened_as_a_commit_removes_the_old_toc_tries_again(
 
     monkeypatch.setattr(index_class, "_read_toc", read_toc)
     assert ix.search(SearchQuery("lamps")).total == 150
+
+
+def test_a_segment_merged_away_while_it_is_checksummed_counts_as_missing(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removed by a commit between its stat and its checksum: reported (so the caller opens the
+    new generation), not raised as FileNotFoundError (a failed search on a healthy index)."""
+    from covenant_hub.search import manifest
+
+    segment = only(built, ".seg")
+
+    def vanished(path: Path) -> int:
+        path.unlink()
+        raise FileNotFoundError(str(path))
+
+    monkeypatch.setattr(manifest, "checksum", vanished)
+    assert manifest.Verifier(built).first_bad([segment.name]) == segment.name
