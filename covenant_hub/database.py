@@ -17,7 +17,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def register_database(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Attach SQLAlchemy and Alembic, then tune every SQLite connection the engine opens."""
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -30,18 +30,12 @@ def register_database(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
             "connect_args", {"options": "-c timezone=UTC"}
         )
-    # Import every domain's models so metadata and Alembic see all tables.
-    from covenant_hub import models  # noqa: F401
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _tune_sqlite(engine)
-    from covenant_hub.cli import register_core_commands
-
-    register_core_commands(app)
 
 
 def _tune_sqlite(engine: Engine) -> None:

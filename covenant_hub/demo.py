@@ -27,8 +27,8 @@ def load_demo_data(force: bool = False) -> str:
 
     Both importers update by external id, so running this again changes nothing.
     """
+    from covenant_hub.interchange import ImportOptions, import_folder
     from covenant_hub.orgs.gcom_import import import_gcom
-    from covenant_hub.orgs.interchange import ImportOptions, import_folder
 
     existing = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
     db.session.rollback()

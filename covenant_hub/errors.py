@@ -1,9 +1,14 @@
 """Friendly error pages in the user's language, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, flash, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -23,6 +28,48 @@ ERROR_MESSAGES = {
     500: _l("Something went wrong on our side. The team has been told; please try again later."),
 }
 CSRF_MESSAGE = _l("The form expired or was sent from another site. Please reload the page and try again.")
+
+
+class DomainError(Exception):
+    """The one base of every service's refusals: `str(error)` is a message already translated
+    for the person who tried, nothing was written, and `status` is what a page or the API answers."""
+
+    status = 400
+
+
+class NotAllowed(DomainError):
+    """The person may not do this at all; each domain's NotAllowed derives from this one."""
+
+    status = 403
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a service call gave a view: its result, or a refusal already shown to the person.
+    True when the service ran, so `if call_service(...)` reads as "if it worked"."""
+
+    ok: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def call_service(step: Callable[..., Any], *args: Any) -> Outcome:
+    """Call a service as the current user: the one way views turn refusals into answers.
+
+    On a DomainError the session is rolled back (nothing written); a refusal whose status is not
+    400 (NotAllowed: 403, a file too large: 413) ends the request with that status, any other is
+    flashed, in the person's language, and the view goes on to show its form again.
+    """
+    try:
+        return Outcome(True, step(current_user, *args))
+    except DomainError as error:
+        db.session.rollback()
+        if error.status != 400:
+            abort(error.status)
+        flash(str(error), "error")
+        return Outcome(False)
 
 
 def wants_json() -> bool:
@@ -65,7 +112,7 @@ def server_error_response() -> tuple[Response | str, int]:
             return page, 500
 
 
-def register_error_pages(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Turn every HTTP error and every unexpected exception into a friendly response."""
 
     @app.errorhandler(CSRFError)

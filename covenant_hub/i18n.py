@@ -67,7 +67,7 @@ def current_language() -> str:
     return str(get_locale() or "en").split("_")[0]
 
 
-def register_i18n(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Attach Flask-Babel and expose the language list to templates."""
     babel.init_app(app, locale_selector=select_locale)
 

@@ -17,7 +17,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, abort, g, redirect, request, session
-from flask_wtf import FlaskForm
 from sqlalchemy import SmallInteger, String, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,6 +24,7 @@ from wtforms import HiddenField
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.forms import Form
 
 log = logging.getLogger(__name__)
 FIELD = "form_token"
@@ -53,7 +53,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-class SubmitOnceForm(FlaskForm):
+class SubmitOnceForm(Form):
     """The base of every form that changes something: ``hidden_tag()`` renders its token."""
 
     form_token = HiddenField(default=new_token)
@@ -143,7 +143,7 @@ def _release_unsettled(_error: BaseException | None) -> None:
         settle(Response(status=500))
 
 
-def register_idempotency(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Claim tokens after CSRF is checked (its hook is registered earlier) and settle them last."""
     app.before_request(claim_or_replay)
     app.after_request(settle)

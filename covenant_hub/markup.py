@@ -71,6 +71,6 @@ def render_markdown(source: str | None) -> Markup:
     return Markup(sanitize_html(html))  # noqa: S704 - nh3 output with an allow-list
 
 
-def register_markup(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Offer the pipeline to every template as the `markdown` filter."""
     app.add_template_filter(render_markdown, "markdown")

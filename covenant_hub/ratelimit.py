@@ -92,8 +92,6 @@ class SQLiteRateLimitStorage(Storage):
         self._connection().execute("DELETE FROM counters WHERE key = ?", (key,))
 
 
-def register_rate_limits(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Attach Flask-Limiter with the shared storage named in config."""
-    app.config.setdefault("RATELIMIT_STRATEGY", "fixed-window")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)

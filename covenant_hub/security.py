@@ -39,7 +39,7 @@ def may_be_stored(response: Response) -> bool:
     return request.endpoint in PUBLIC_ENDPOINTS or response.mimetype in PUBLIC_MIMETYPES
 
 
-def register_security(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Add the headers in an after_request hook, which also runs for error handlers."""
     https = serves_https(app)
 

@@ -18,6 +18,20 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
+def safe_next_url(target: str | None) -> str:
+    """Only follow relative paths on this site, never another host.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\evil.example` or
+    `/<tab>/evil.example` would leave the site: any backslash or control character is refused.
+    """
+    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
 def public_base() -> str:
     """PUBLIC_URL without its trailing slash, for joining with a stored path."""
     return str(current_app.config.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -34,7 +48,7 @@ def public_url(endpoint: str, **values: Any) -> str:
     return url
 
 
-def register_urls(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """`public_url` in templates, and one warning per process when the site is reached under a
     host that PUBLIC_URL does not name: its mails, feeds and sitemap would link elsewhere."""
     app.add_template_global(public_url)

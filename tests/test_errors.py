@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from tests.factories import make_org, make_user
+from tests.sessions import login
 
 
 @pytest.fixture
@@ -86,6 +87,19 @@ def test_api_errors_are_json(failing_app):
     assert "secret internal detail" not in broken.get_data(as_text=True)
 
 
+def test_every_domain_refusal_is_one_domain_error_with_its_status():
+    from covenant_hub import errors
+    from covenant_hub.accounts.services import AccountError
+    from covenant_hub.events import services as events
+    from covenant_hub.forum import errors as forum
+    from covenant_hub.library import services as library
+    from covenant_hub.programme import audit as programme
+
+    bases = (AccountError, events.EventsError, forum.ForumError, library.LibraryError,
+             programme.ProgrammeError)
+    assert all(issubclass(base, errors.DomainError) and base.status == 400 for base in bases)
+    refusals = (events.NotAllowed, forum.NotAllowed, library.NotAllowed, programme.NotAllowed)
+    assert all(issubclass(kind, errors.NotAllowed) and kind.status == 403 for kind in refusals)
 @pytest.fixture
 def flush_failing_app(app):
     """Routes whose flush fails for real: a second user with an email that is already taken."""
@@ -107,15 +121,10 @@ def flush_failing_app(app):
     return app
 
 
-def _log_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-
-
 def test_500_page_after_a_failed_flush_is_ours_in_the_users_language(flush_failing_app):
     user = make_user(language="ru")
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     response = client.get("/duplicate", headers={"Accept-Language": "en"})
     html = response.get_data(as_text=True)
     assert response.status_code == 500 and response.mimetype == "text/html"
@@ -126,7 +135,7 @@ def test_500_page_after_a_failed_flush_is_ours_in_the_users_language(flush_faili
 def test_api_500_after_a_failed_flush_is_the_json_envelope(flush_failing_app):
     user = make_user(language="ky")
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     response = client.get("/api/v1/duplicate")
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == 500
@@ -139,7 +148,7 @@ def test_the_session_works_again_after_the_failed_flush(flush_failing_app):
 
     user = make_user()
     client = flush_failing_app.test_client()
-    _log_in(client, user)
+    login(client, user)
     assert client.get("/duplicate").status_code == 500
     assert db.session.get(User, user.id).email == user.email
     assert client.get("/").status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from covenant_hub.search.highlight import snippet
+from covenant_hub.search.engine.highlight import snippet
 from covenant_hub.search.labels import facet_label
 from tests.factories import make_org, make_practice
 
@@ -29,7 +29,7 @@ def test_search_snippets_leave_out_markdown_markers() -> None:
 
 
 def test_matching_reasons_show_the_words_people_wrote_not_stems() -> None:
-    from covenant_hub.matching.text import analyse, readable_terms
+    from covenant_hub.matching.engine.text import analyse, readable_terms
 
     text = "Мы планируем заменить уличное освещение и ищем город, который это уже сделал."
     stems = analyse("замену уличного освещения") + ["город", "unknownstem"]
@@ -46,11 +46,10 @@ def test_audit_details_are_labelled_in_the_page_language(app) -> None:
 
 
 def test_practice_form_offers_a_checkbox_per_sector(client) -> None:
-    from tests.accounts.helpers import login
     from tests.factories import make_user
+    from tests.sessions import login
 
-    user = make_user(org=make_org(name="Talas"))
-    login(client, user.email)
+    login(client, make_user(org=make_org(name="Talas")))
     page = client.get("/practices/new", query_string={"lang": "ky"}).get_data(as_text=True)
     assert 'type="checkbox" value="transport"' in page and "<legend>Тармактар</legend>" in page
 

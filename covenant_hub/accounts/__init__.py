@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from covenant_hub.extensions import csrf, db, login_manager
 
 
-def register_accounts(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Attach Flask-Login and CSRF protection and mount the accounts pages."""
     from covenant_hub.accounts.cli import register_cli
     from covenant_hub.accounts.models import User

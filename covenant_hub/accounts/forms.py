@@ -6,15 +6,15 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from covenant_hub.accounts.passwords import MIN_PASSWORD_LENGTH
+from covenant_hub.forms import Form
 from covenant_hub.i18n import LANGUAGE_NAMES
 from covenant_hub.idempotency import SubmitOnceForm
-from covenant_hub.orgs.labels import country_name
+from covenant_hub.vocabularies import country_name, is_country
 
 # The kinds a person may register; offices and others are created by staff or the import.
 REGISTRABLE_KINDS = (
@@ -23,8 +23,6 @@ REGISTRABLE_KINDS = (
     SelectChoice("coordinator", _l("Covenant Coordinator")),
     SelectChoice("supporter", _l("Covenant Supporter")),
 )
-# Two-letter CLDR territories that are groupings, not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 
 
 def language_choices() -> list[SelectChoice]:
@@ -36,7 +34,7 @@ def country_choices() -> list[SelectChoice]:
     """ISO 3166 alpha-2 codes named in the page's language (CLDR, with the directory's overrides)."""
     territories = get_locale().territories if get_locale() else {}
     countries = [SelectChoice(code.lower(), country_name(code)) for code in territories
-                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
+                 if is_country(code)]
     return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda item: item.label)]
 
 
@@ -99,7 +97,7 @@ class RegistrationForm(SubmitOnceForm, _LanguageFormMixin):
 
 
 # Not SubmitOnceForm: replaying a login's redirect without its session cookie would not log in.
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
     remember = BooleanField(_l("Keep me logged in on this device"))

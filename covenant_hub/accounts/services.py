@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,14 +17,18 @@ from covenant_hub.accounts import emails, tokens
 from covenant_hub.accounts.models import SITE_ROLES, User
 from covenant_hub.accounts.passwords import hash_password, password_problem, verify_password
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.urls import public_url
 
-if TYPE_CHECKING:
-    from covenant_hub.orgs.models import Membership
+# Sent inside the registration's transaction, before its commit, when the person registers an
+# organisation with their account (`organisation=` a NewOrganisation): the orgs domain, which
+# sits above accounts, creates it, and a failed registration takes both back.
+registering_organisation = Namespace().signal("registering-organisation")
 
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """A refused request; `field` names the form field the message belongs to, if any."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
@@ -91,10 +95,7 @@ def register_user(data: Registration) -> User:
                 password_hash=password_hash, role="member")
     db.session.add(user)
     if data.organisation is not None:
-        from covenant_hub.orgs.services import create_member_organisation
-
-        org = data.organisation
-        create_member_organisation(user, name=org.name, kind=org.kind, country=org.country)
+        registering_organisation.send(user, organisation=data.organisation)
     try:
         db.session.commit()
     except IntegrityError as error:  # another request registered the same address just now
@@ -244,15 +245,6 @@ def update_profile(user: User, *, name: str, language: str) -> None:
     user.name = name.strip()
     user.language = language
     db.session.commit()
-
-
-def user_memberships(user: User) -> list[Membership]:
-    """The organisations the person belongs to, with their role in each, by organisation name."""
-    from covenant_hub.orgs.models import Membership, Organisation
-
-    return list(db.session.scalars(
-        select(Membership).join(Organisation).where(Membership.user_id == user.id).order_by(Organisation.name)
-    ))
 
 
 def set_role(user: User, role: str) -> None:

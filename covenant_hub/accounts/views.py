@@ -22,9 +22,10 @@ from covenant_hub.accounts.forms import (
     RevokeApiTokenForm,
 )
 from covenant_hub.accounts.limits import limit_failed_logins, may_send_account_mail
+from covenant_hub.accounts.models import User
 from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language
-from covenant_hub.site.views import safe_next_url
+from covenant_hub.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -184,11 +185,11 @@ def profile() -> Page:
     return _profile_page(user, form)
 
 
-def _profile_page(user: Any, form: ProfileForm, token_form: ApiTokenForm | None = None) -> str:
+def _profile_page(user: User, form: ProfileForm, token_form: ApiTokenForm | None = None) -> str:
     tokens = api_tokens.active_tokens(user)
     return render_template("accounts/profile.html", form=form, user=user,
-                           memberships=services.user_memberships(user), tokens=tokens,
-                           token_form=token_form or ApiTokenForm(formdata=None),
+                           memberships=sorted(user.memberships, key=lambda m: m.organisation.name),
+                           tokens=tokens, token_form=token_form or ApiTokenForm(formdata=None),
                            revoke_forms={token.id: RevokeApiTokenForm() for token in tokens})
 
 
@@ -209,7 +210,7 @@ def create_api_token() -> Page:
     return render_template("accounts/token_created.html", token=created.token, secret=created.secret)
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_api_token(token_id: int) -> Response:
     """Stop one of the person's own tokens from working."""

@@ -1,12 +1,10 @@
 """The versioned JSON API over the other domains' services, described by OpenAPI 3.1."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from flask import Flask
 
 
-def register_api(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Mount /api/v1 and /api/docs: personal tokens or the session authenticate it (see `auth`;
     cookie writes keep CSRF protection, header X-CSRFToken)."""
     from covenant_hub.api import (
@@ -20,6 +18,7 @@ def register_api(app: Flask) -> None:
         spec,  # noqa: F401  (GET /api/v1/openapi.json)
         supporters,  # noqa: F401  (supporters' services)
     )
+    from covenant_hub.api.blueprint import bp
     from covenant_hub.api.docs import docs_bp
 
     app.register_blueprint(bp)

@@ -24,9 +24,10 @@ from flask_login import current_user
 
 from covenant_hub.accounts import api_tokens
 from covenant_hub.accounts.api_tokens import ApiToken
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.errors import error_response
 from covenant_hub.extensions import csrf, limiter, login_manager
+from covenant_hub.inputs import json_body
 
 View = TypeVar("View", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -115,6 +116,9 @@ def refuse_body_that_is_not_json() -> Any:
     if request.method in SAFE_METHODS or not request.mimetype:
         return None
     if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+        if request.get_data(cache=True):
+            json_body()  # unreadable, too deep or too large: the 400/413 that says so, before
+            # the schema layer reads it as "no body" and reports every field missing
         return None
     return error_response(400, _("Send the body as JSON, with the header Content-Type: application/json."))
 

@@ -14,8 +14,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api import bp, paging
-from covenant_hub.api.envelope import denied, fail
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
+from covenant_hub.api.envelope import call_service, denied, fail
 from covenant_hub.api.schemas.events import (
     EventIn,
     EventOut,
@@ -64,15 +65,6 @@ def _org_id(external_id: str | None, field: str) -> int | None:
     return org.id
 
 
-def _run(step: Any, *args: Any) -> Any:
-    try:
-        return step(current_user, *args)
-    except services.NotAllowed:
-        denied(current_user)
-    except services.EventsError as error:
-        fail(400, str(error))
-
-
 @bp.route("/events")
 @api_spec.validate(resp=responses(HTTP_200=EventPage), tags=["events"])
 def list_events_api(query: EventQuery) -> Any:
@@ -94,9 +86,9 @@ def create_event_api(json: EventIn) -> Any:
         timezone=json.timezone, organiser_id=_org_id(json.organiser, "organiser"), place=json.place,
         online=json.online, url=json.link, description=json.description,
     )  # fmt: skip
-    event = _run(services.create_event, data)
+    event = call_service(services.create_event, data)
     if json.publish:
-        event = _run(services.set_event_state, event, "published")
+        event = call_service(services.set_event_state, event, "published")
     return _event(event), 201
 
 
@@ -124,7 +116,7 @@ def create_news_api(json: NewsIn) -> Any:
         denied(current_user)
     data = services.NewsInput(title=json.title, language=json.language, summary=json.summary,
                               body=json.body, org_id=_org_id(json.org, "org"))  # fmt: skip
-    item = _run(services.create_news, data)
+    item = call_service(services.create_news, data)
     if json.publish:
-        item = _run(services.set_news_state, item, "published")
+        item = call_service(services.set_news_state, item, "published")
     return _news(item), 201

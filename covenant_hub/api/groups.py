@@ -13,7 +13,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import denied, fail
 from covenant_hub.api.schemas.forum import (
     GroupOut,

@@ -11,7 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import denied, fail
 from covenant_hub.api.schemas.common import PageQuery
 from covenant_hub.api.schemas.matching import (
@@ -27,6 +28,7 @@ from covenant_hub.api.schemas.matching import (
 )  # fmt: skip
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.extensions import db
+from covenant_hub.inputs import API_ID
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.models import Invitation, MatchRequest
@@ -50,12 +52,17 @@ def _invitation(invitation: Invitation) -> InvitationOut:
     )  # fmt: skip
 
 
+def _request(match_request: MatchRequest) -> MatchRequestOut:
+    """Through the model, so stored times (naive from SQLite) are written with their offset."""
+    return MatchRequestOut.model_validate(queries.request_json(match_request))
+
+
 @bp.route("/match-requests")
 @api_spec.validate(resp=responses(HTTP_200=MatchRequestPage), tags=["matching"])
 def list_match_requests(query: PageQuery) -> Any:
     """Requests of the organisations the caller administers, newest first."""
     items = queries.requests_of(_admin_org_ids())
-    return MatchRequestPage(**paging.page_of_list(items, query, queries.request_json))
+    return MatchRequestPage(**paging.page_of_list(items, query, _request))
 
 
 @bp.route("/match-requests", methods=["POST"])
@@ -65,19 +72,19 @@ def create_match_request(json: MatchRequestIn) -> Any:
     org = services.get_org(json.org)
     if org is None:
         fail(404, _("No organisation with the id %(id)s.", id=json.org))
-    if not perm.can_file_request(current_user, org):
-        denied(current_user)
     data = workflow.RequestInput(
         json.text, list(json.kinds), list(json.sectors), list(json.languages), json.max_km
     )
     try:
         match_request = workflow.file_request(org, current_user, data)
+    except workflow.NotAllowed:
+        denied(current_user)
     except workflow.WorkflowError as error:
         fail(400, str(error))
-    return queries.request_json(match_request), 201
+    return _request(match_request), 201
 
 
-@bp.route("/match-requests/<int:request_id>")
+@bp.route(f"/match-requests/<{API_ID}:request_id>")
 @api_spec.validate(resp=responses(HTTP_200=MatchRequestOut), tags=["matching"])
 def get_match_request(request_id: int) -> Any:
     """One request with its proposals (and their reasons) and the invitations sent."""
@@ -86,7 +93,7 @@ def get_match_request(request_id: int) -> Any:
         fail(404, _("No match request with the id %(id)s.", id=request_id))
     if not perm.can_view_request(current_user, match_request):
         denied(current_user)
-    return queries.request_json(match_request)
+    return _request(match_request)
 
 
 @bp.route("/invitations")
@@ -99,7 +106,7 @@ def list_invitations(query: InvitationQuery) -> Any:
     return InvitationPage(**paging.page_of_list(items, query, _invitation))
 
 
-@bp.route("/invitations/<int:invitation_id>/answer", methods=["POST"])
+@bp.route(f"/invitations/<{API_ID}:invitation_id>/answer", methods=["POST"])
 @api_spec.validate(resp=responses(HTTP_200=InvitationOut), tags=["matching"])
 def answer_invitation(invitation_id: int, json: AnswerIn) -> Any:
     """Accept (the two organisations become exchange partners) or decline, with a message."""
@@ -108,10 +115,10 @@ def answer_invitation(invitation_id: int, json: AnswerIn) -> Any:
         if not current_user.is_authenticated:
             denied(current_user)
         fail(404, _("No invitation with the id %(id)s.", id=invitation_id))
-    if not perm.can_answer_invitation(current_user, invitation):
-        denied(current_user)
     try:
         answered = workflow.answer(invitation, current_user, json.accept, json.message)
+    except workflow.NotAllowed:
+        denied(current_user)
     except workflow.WorkflowError as error:
         fail(400, str(error))
     return _invitation(answered)

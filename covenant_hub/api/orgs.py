@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import fail
 from covenant_hub.api.paging import page_size
 from covenant_hub.api.schemas.orgs import OrgOut, OrgPage, OrgQuery

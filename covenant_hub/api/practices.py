@@ -10,8 +10,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from covenant_hub.api import bp, paging
-from covenant_hub.api.envelope import denied, fail
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
+from covenant_hub.api.envelope import call_service, denied, fail
 from covenant_hub.api.schemas.library import PracticeOut, PracticePage, PracticeQuery, PracticeWrite
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.library import permissions, services
@@ -48,15 +49,6 @@ def _input(body: PracticeWrite) -> services.PracticeInput:
     )  # fmt: skip
 
 
-def _run(step: Any, *args: Any) -> Practice:
-    try:
-        return step(current_user, *args)
-    except services.NotAllowed:
-        denied(current_user)
-    except services.LibraryError as error:
-        fail(400, str(error))
-
-
 @bp.route("/practices")
 @api_spec.validate(resp=responses(HTTP_200=PracticePage), tags=["practices"])
 def list_practices_api(query: PracticeQuery) -> Any:
@@ -84,7 +76,7 @@ def create_practice_api(json: PracticeWrite) -> Any:
     if org is None:
         message = _("Choose the organisation the practice belongs to.")
         fail(400, message, {"org": message})
-    return api_practice(_run(services.create_practice, org, _input(json))), 201
+    return api_practice(call_service(services.create_practice, org, _input(json))), 201
 
 
 @bp.route("/practices/<external_id>", methods=["PUT"])
@@ -92,4 +84,4 @@ def create_practice_api(json: PracticeWrite) -> Any:
 def update_practice_api(external_id: str, json: PracticeWrite) -> Any:
     """Replace a draft's content (its author or the organisation's administrators)."""
     practice = _practice_or_404(external_id)
-    return api_practice(_run(services.update_practice, practice, _input(json)))
+    return api_practice(call_service(services.update_practice, practice, _input(json)))

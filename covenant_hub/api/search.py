@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.schemas.search import SearchArgs, SearchOut
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.i18n import current_language
@@ -38,7 +38,8 @@ def search() -> Any:
         for h in results.hits
     ]  # fmt: skip
     return jsonify({
-        "query": q.text, "total": results.total, "page": results.page, "pages": results.pages,
+        "query": q.text, "total": results.total, "total_is_estimate": results.total_is_estimate,
+        "page": results.page, "pages": results.pages,
         "results": items,
         "facets": {name: [[v, n] for v, n in counts] for name, counts in results.facets.items()},
         "suggestion": results.suggestion, "degraded": answer.degraded, "semantic": results.semantic,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from spectree import Response, SpecTree
 from spectree.models import SecurityScheme, SecuritySchemeData
 
-from covenant_hub.api import bp
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import field_problems, invalid
 from covenant_hub.api.schemas.common import ErrorEnvelope
 

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from covenant_hub.api import bp, paging
+from covenant_hub.api import paging
+from covenant_hub.api.blueprint import bp
 from covenant_hub.api.schemas.orgs import ServiceOut, ServicePage, ServiceQuery
 from covenant_hub.api.spec import api_spec, responses
 from covenant_hub.orgs.models import Organisation

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 
-def register_events(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Mount the pages, the `flask newsletter` commands, the interchange files and the labels."""
     from covenant_hub.events import (  # noqa: F401 - the view modules add their routes to bp
         agenda_views,
@@ -17,7 +17,6 @@ def register_events(app: Flask) -> None:
     from covenant_hub.events.blueprint import bp
     from covenant_hub.events.cli import register_cli
 
-    app.config.setdefault("RATELIMIT_NEWSLETTER", "5 per minute")
     app.register_blueprint(bp)
     register_cli(app)
     _register_interchange()
@@ -31,7 +30,7 @@ def register_events(app: Flask) -> None:
 def _register_interchange() -> None:
     """events.jsonl and news.jsonl join the orgs domain's import/export registry."""
     from covenant_hub.events.interchange import EventsFile, NewsFile
-    from covenant_hub.orgs.interchange import register_handler
+    from covenant_hub.interchange import register_handler
 
     register_handler(EventsFile())
     register_handler(NewsFile())

@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import call_service
 from covenant_hub.events import ical, labels, permissions, queries, services
-from covenant_hub.events.blueprint import bp, run_step
+from covenant_hub.events.blueprint import bp
 from covenant_hub.events.forms import ActionForm, EventForm
 from covenant_hub.events.models import Event
 from covenant_hub.events.synergies import synergies_for
 from covenant_hub.extensions import db
-from covenant_hub.orgs.labels import country_name
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.urls import public_url
+from covenant_hub.vocabularies import country_name
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 
@@ -53,7 +54,7 @@ def past_events() -> str:
 
 
 @bp.route("/events/month")
-@bp.route("/events/month/<int:year>-<int:month>")
+@bp.route("/events/month/<id:year>-<id:month>")
 def month_view(year: int | None = None, month: int | None = None) -> str:
     """A calendar grid of one month; without a month, the current one."""
     today = utcnow().date()
@@ -66,7 +67,7 @@ def month_view(year: int | None = None, month: int | None = None) -> str:
                            countries=_countries(), title=labels.month_title(year, month))
 
 
-@bp.route("/events/<int:event_id>")
+@bp.route("/events/<id:event_id>")
 def show_event(event_id: int) -> str:
     event = _event_or_404(event_id)
     return render_template("events/show.html", event=event, synergies=synergies_for(event),
@@ -91,14 +92,14 @@ def new_event():
         abort(403)
     form = EventForm(organisers=_organiser_choices())
     if form.validate_on_submit():
-        event = run_step(services.create_event, form.to_input())
+        event = call_service(services.create_event, form.to_input()).value
         if event is not None:
             flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
 
 
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_event(event_id: int):
     event = _event_or_404(event_id)
@@ -109,18 +110,18 @@ def edit_event(event_id: int):
         form.starts.data = event.starts_local.replace(tzinfo=None)
         form.ends.data = event.ends_local.replace(tzinfo=None)
         form.organiser_id.data = event.organiser_id or 0
-    if form.validate_on_submit() and run_step(services.update_event, event, form.to_input()):
+    if form.validate_on_submit() and call_service(services.update_event, event, form.to_input()):
         flash(_("Changes saved."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
 
 
-@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+@bp.route("/events/<id:event_id>/publish", methods=["POST"])
 @login_required
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     state = "draft" if request.form.get("withdraw") else "published"
-    if ActionForm().validate_on_submit() and run_step(services.set_event_state, event, state):
+    if ActionForm().validate_on_submit() and call_service(services.set_event_state, event, state):
         flash(_("The event is published.") if state == "published" else _("The event is back to draft."),
               "success")
     return redirect(url_for("events.show_event", event_id=event.id))
@@ -136,7 +137,7 @@ def _ics(events: list[Event], name: str, filename: str) -> Response:
     return response
 
 
-@bp.route("/events/<int:event_id>.ics")
+@bp.route("/events/<id:event_id>.ics")
 def event_ics(event_id: int) -> Response:
     event = _event_or_404(event_id)
     if event.state != "published":

@@ -25,10 +25,10 @@ from sqlalchemy.orm import joinedload
 from covenant_hub.clock import utcnow
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
+from covenant_hub.interchange import fields as f
+from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs import bulk
-from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.references import org_known
-from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 
 DEMO_ANCHOR = date(2026, 11, 27)  # the day the sample events and news were written for
 

@@ -5,11 +5,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from covenant_hub.errors import call_service
 from covenant_hub.events import permissions, queries, services
-from covenant_hub.events.blueprint import bp, run_step
+from covenant_hub.events.blueprint import bp
 from covenant_hub.events.forms import ActionForm, NewsForm
 from covenant_hub.events.models import NewsItem
 from covenant_hub.extensions import db
+from covenant_hub.inputs import page_arg
 
 NEWS_PER_PAGE = 20
 
@@ -23,7 +25,7 @@ def _news_or_404(news_id: int) -> NewsItem:
 
 @bp.route("/news/")
 def list_news() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     language = request.args.get("language", "")
     language = language if len(language) == 2 and language.isalpha() else ""
     items = queries.published_news(NEWS_PER_PAGE + 1, (page - 1) * NEWS_PER_PAGE, language)
@@ -32,7 +34,7 @@ def list_news() -> str:
                            can_create=permissions.can_create_news(current_user))
 
 
-@bp.route("/news/<int:news_id>")
+@bp.route("/news/<id:news_id>")
 def show_news(news_id: int) -> str:
     item = _news_or_404(news_id)
     return render_template("events/news_show.html", item=item, action_form=ActionForm(),
@@ -51,14 +53,14 @@ def new_news():
         abort(403)
     form = NewsForm(publishers=_publisher_choices())
     if form.validate_on_submit():
-        item = run_step(services.create_news, form.to_input())
+        item = call_service(services.create_news, form.to_input()).value
         if item is not None:
             flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("events.show_news", news_id=item.id))
     return render_template("events/news_form.html", form=form, item=None)
 
 
-@bp.route("/news/<int:news_id>/edit", methods=["GET", "POST"])
+@bp.route("/news/<id:news_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_news(news_id: int):
     item = _news_or_404(news_id)
@@ -70,18 +72,18 @@ def edit_news(news_id: int):
     form = NewsForm(obj=item if request.method == "GET" else None, publishers=choices)
     if request.method == "GET":
         form.org_id.data = item.org_id or 0
-    if form.validate_on_submit() and run_step(services.update_news, item, form.to_input()):
+    if form.validate_on_submit() and call_service(services.update_news, item, form.to_input()):
         flash(_("Changes saved."), "success")
         return redirect(url_for("events.show_news", news_id=item.id))
     return render_template("events/news_form.html", form=form, item=item)
 
 
-@bp.route("/news/<int:news_id>/publish", methods=["POST"])
+@bp.route("/news/<id:news_id>/publish", methods=["POST"])
 @login_required
 def publish_news(news_id: int) -> Response:
     item = _news_or_404(news_id)
     state = "draft" if request.form.get("withdraw") else "published"
-    if ActionForm().validate_on_submit() and run_step(services.set_news_state, item, state):
+    if ActionForm().validate_on_submit() and call_service(services.set_news_state, item, state):
         flash(_("The news item is published.") if state == "published"
               else _("The news item is back to draft."), "success")
     return redirect(url_for("events.show_news", news_id=item.id))

@@ -15,7 +15,7 @@ from covenant_hub.i18n import current_language
 
 
 def _subscribe_limit() -> str:
-    return current_app.config.get("RATELIMIT_NEWSLETTER", "5 per minute")
+    return current_app.config["RATELIMIT_NEWSLETTER"]
 
 
 @bp.route("/newsletter/", methods=["GET", "POST"])

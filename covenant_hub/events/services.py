@@ -10,27 +10,29 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
+from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.events import permissions
 from covenant_hub.events.models import EVENT_KINDS, Event, NewsItem
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange.fields import is_http_url
+from covenant_hub.interchange.fields import is_http_url
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 MAX_TEXT_CHARS = 100_000
 MAX_SUMMARY_CHARS = 2000
 
 
-class EventsError(Exception):
+class EventsError(DomainError):
     """A refused change; `str(error)` is a message for the person who tried it."""
 
 
-class NotAllowed(EventsError):
+class NotAllowed(EventsError, errors.NotAllowed):
     """The person may not do this at all (views answer 403)."""
 
 
@@ -115,7 +117,7 @@ def _fill_event(event: Event, data: EventInput) -> None:
     event.description = data.description
 
 
-def create_event(user: Any, data: EventInput) -> Event:
+def create_event(user: Actor, data: EventInput) -> Event:
     """A draft on the agenda, organised by an organisation the user may write for."""
     if not permissions.can_write_for(user, data.organiser_id):
         raise NotAllowed(_("You may not add events for this organisation."))
@@ -127,7 +129,7 @@ def create_event(user: Any, data: EventInput) -> Event:
     return event
 
 
-def update_event(user: Any, event: Event, data: EventInput) -> Event:
+def update_event(user: Actor, event: Event, data: EventInput) -> Event:
     if not permissions.can_edit_event(user, event) or not permissions.can_write_for(user, data.organiser_id):
         raise NotAllowed(_("You may not edit this event."))
     check_event(data)
@@ -146,7 +148,7 @@ def _change_state(row: Event | NewsItem, state: str, unchanged: str) -> None:
     db.session.commit()
 
 
-def set_event_state(user: Any, event: Event, state: str) -> Event:
+def set_event_state(user: Actor, event: Event, state: str) -> Event:
     """Publish (state "published") or withdraw to draft."""
     if not permissions.can_publish_event(user, event):
         raise NotAllowed(_("You may not publish this event."))
@@ -168,7 +170,7 @@ def _fill_news(item: NewsItem, data: NewsInput) -> None:
     item.org_id = data.org_id
 
 
-def create_news(user: Any, data: NewsInput) -> NewsItem:
+def create_news(user: Actor, data: NewsInput) -> NewsItem:
     """A draft news item, for the site (staff) or for a supporter the user administers."""
     if not permissions.can_write_for(user, data.org_id):
         raise NotAllowed(_("You may not write news for this organisation."))
@@ -180,7 +182,7 @@ def create_news(user: Any, data: NewsInput) -> NewsItem:
     return item
 
 
-def update_news(user: Any, item: NewsItem, data: NewsInput) -> NewsItem:
+def update_news(user: Actor, item: NewsItem, data: NewsInput) -> NewsItem:
     if not permissions.can_edit_news(user, item) or not permissions.can_write_for(user, data.org_id):
         raise NotAllowed(_("You may not edit this news item."))
     check_news(data)
@@ -189,7 +191,7 @@ def update_news(user: Any, item: NewsItem, data: NewsInput) -> NewsItem:
     return item
 
 
-def set_news_state(user: Any, item: NewsItem, state: str) -> NewsItem:
+def set_news_state(user: Actor, item: NewsItem, state: str) -> NewsItem:
     """Publish (state "published") or withdraw to draft."""
     if not permissions.can_publish_news(user, item):
         raise NotAllowed(_("You may not publish this news item."))

@@ -5,17 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 
-def register_forum(app: Flask) -> None:
-    """Mount /forum, the forum's settings and interchange files."""
+def init_app(app: Flask) -> None:
+    """Mount /forum, its labels, commands and interchange files."""
     from covenant_hub.forum import cli, moderation_views  # noqa: F401  (routes on bp)
     from covenant_hub.forum.labels import register_labels
     from covenant_hub.forum.views import bp
 
-    app.config.setdefault("FORUM_FLAG_THRESHOLD", 3)
-    app.config.setdefault("FORUM_NEW_ACCOUNT_MAX_LINKS", 2)
-    app.config.setdefault("FORUM_NEW_ACCOUNT_POSTS_PER_HOUR", 5)
-    app.config.setdefault("FORUM_POSTS_PER_PAGE", 50)
-    app.config.setdefault("FORUM_THREADS_PER_PAGE", 30)
     app.register_blueprint(bp)
     register_labels(app)
     cli.register_cli(app)
@@ -25,7 +20,7 @@ def register_forum(app: Flask) -> None:
 def _register_interchange() -> None:
     """groups.jsonl and threads.jsonl join the orgs domain's import/export registry."""
     from covenant_hub.forum.interchange import GroupsFile, ThreadsFile
-    from covenant_hub.orgs.interchange import register_handler
+    from covenant_hub.interchange import register_handler
 
     register_handler(GroupsFile())
     register_handler(ThreadsFile())

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from covenant_hub.forum.moderation import MAX_REASON, MAX_SUSPENSION_DAYS
 from covenant_hub.forum.services import MAX_BODY, MAX_TITLE
 from covenant_hub.idempotency import SubmitOnceForm
+from covenant_hub.inputs import MAX_ID, record_id
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -52,7 +53,7 @@ class GroupForm(SubmitOnceForm):
 class ThreadForm(SubmitOnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     body = TextAreaField(_l("Message (Markdown)"), validators=[DataRequired(), Length(max=MAX_BODY)])
-    group_id = SelectField(_l("Group"), coerce=int, choices=[], validate_choice=False)
+    group_id = SelectField(_l("Group"), coerce=record_id, choices=[], validate_choice=False)
 
 
 class ReplyForm(SubmitOnceForm):
@@ -64,13 +65,14 @@ class ReasonForm(SubmitOnceForm):
 
 
 class MoveForm(SubmitOnceForm):
-    group_id = SelectField(_l("Move to group"), coerce=int, choices=[], validate_choice=False)
+    group_id = SelectField(_l("Move to group"), coerce=record_id, choices=[], validate_choice=False)
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 
 
 class MergeForm(SubmitOnceForm):
     other_id = IntegerField(
-        _l("Number of the thread to merge into this one"), validators=[DataRequired(), NumberRange(min=1)]
+        _l("Number of the thread to merge into this one"),
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)],
     )
     reason = StringField(_l("Reason"), validators=[Length(max=MAX_REASON)])
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import GROUP_KINDS, JOIN_POLICIES, VISIBILITIES, Group, Post, Thread
+from covenant_hub.interchange import fields as f
+from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs import bulk
-from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.references import is_known, org_known
-from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import Organisation
 
 ANONYMOUS = {"name": "?"}  # the author of a post that names none

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from covenant_hub.forum.queries import threads_about_practice
 
 KIND_LABELS = {"forum": _l("Forum"), "masterclass": _l("Master class"), "discussion": _l("Discussion group")}
 ACTION_LABELS = {
@@ -35,4 +38,7 @@ def register_labels(app: Flask) -> None:
             "group_kind_labels": KIND_LABELS,
             "mod_action_labels": ACTION_LABELS,
             "mod_target_labels": TARGET_LABELS,
+            # The library's practice page lists the threads about it: the forum fills that in,
+            # so the library does not import the forum.
+            "practice_threads": lambda practice: threads_about_practice(current_user, practice.id),
         }

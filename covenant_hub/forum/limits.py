@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum.errors import ForumError
@@ -33,12 +33,12 @@ def count_links(body: str) -> int:
     return len(LINK.findall(body or ""))
 
 
-def is_new_account(user: Any) -> bool:
+def is_new_account(user: Actor) -> bool:
     created = getattr(user, "created_at", None)
     return created is not None and utcnow() - aware(created) < NEW_ACCOUNT_PERIOD
 
 
-def check_new_account_limits(user: Any, body: str) -> None:
+def check_new_account_limits(user: Actor, body: str) -> None:
     """Raise ForumError when a first-day account would break a limit."""
     if user.role in ("staff", "admin") or not is_new_account(user):
         return

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 
@@ -223,3 +225,26 @@ class ModerationLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
     actor = relationship("User")
+
+
+def log_action(
+    actor: Actor,
+    group: Group | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    reason: str,
+    **details: Any,
+) -> ModerationLog:
+    """Add a log row to the current transaction (the caller commits)."""
+    row = ModerationLog(
+        actor_id=actor.id,
+        group_id=group.id if group else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason or "",
+        details=details,
+    )
+    db.session.add(row)
+    return row

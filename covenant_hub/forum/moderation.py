@@ -7,48 +7,34 @@ what, on which record, why) in the same transaction, and refused with nothing wr
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from covenant_hub.accounts.models import User
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
-from covenant_hub.forum.models import Flag, Group, ModerationLog, Post, Suspension, Thread, new_external_id
+from covenant_hub.forum.models import (
+    Flag,
+    Group,
+    ModerationLog,
+    Post,
+    Suspension,
+    Thread,
+    log_action,
+    new_external_id,
+)
 from covenant_hub.forum.services import clean_title
 
 MAX_REASON = 2000
 MAX_SUSPENSION_DAYS = 3650
 
 
-def log_action(
-    actor: Any,
-    group: Group | None,
-    action: str,
-    target_type: str,
-    target_id: int | None,
-    reason: str,
-    **details: Any,
-) -> ModerationLog:
-    """Add a log row to the current transaction (the caller commits)."""
-    row = ModerationLog(
-        actor_id=actor.id,
-        group_id=group.id if group else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        reason=reason or "",
-        details=details,
-    )
-    db.session.add(row)
-    return row
-
-
-def _require(user: Any, group: Group) -> None:
+def _require(user: Actor, group: Group) -> None:
     if not perm.can_moderate(user, group):
         raise NotAllowed(_("Only the group's moderators may do this."))
 
@@ -62,14 +48,14 @@ def _reason(reason: str, required: bool = True) -> str:
     return reason
 
 
-def set_pinned(user: Any, thread: Thread, pinned: bool) -> None:
+def set_pinned(user: Actor, thread: Thread, pinned: bool) -> None:
     _require(user, thread.group)
     thread.is_pinned = pinned
     log_action(user, thread.group, "pin" if pinned else "unpin", "thread", thread.id, "")
     db.session.commit()
 
 
-def set_locked(user: Any, thread: Thread, locked: bool, reason: str = "") -> None:
+def set_locked(user: Actor, thread: Thread, locked: bool, reason: str = "") -> None:
     _require(user, thread.group)
     reason = _reason(reason, False)
     thread.is_locked = locked
@@ -77,7 +63,7 @@ def set_locked(user: Any, thread: Thread, locked: bool, reason: str = "") -> Non
     db.session.commit()
 
 
-def move_thread(user: Any, thread: Thread, target: Group, reason: str = "") -> None:
+def move_thread(user: Actor, thread: Thread, target: Group, reason: str = "") -> None:
     if not perm.can_move_thread(user, thread, target):
         raise NotAllowed(_("You need to moderate both groups to move a thread."))
     if target.id == thread.group_id:
@@ -99,7 +85,7 @@ def recount(thread: Thread) -> None:
         thread.last_post_at = last
 
 
-def merge_threads(user: Any, source: Thread, target: Thread, reason: str = "") -> Thread:
+def merge_threads(user: Actor, source: Thread, target: Thread, reason: str = "") -> Thread:
     """Move every post of `source` into `target` (posts stay ordered by time) and drop `source`."""
     if source.id == target.id:
         raise ForumError(_("Choose two different threads."))
@@ -131,7 +117,7 @@ def _chosen_posts(thread: Thread, post_ids: list[int]) -> list[Post]:
     return posts
 
 
-def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reason: str = "") -> Thread:
+def split_posts(user: Actor, thread: Thread, post_ids: list[int], title: str, reason: str = "") -> Thread:
     """Move the chosen posts into a new thread in the same group; the earliest opens it."""
     _require(user, thread.group)
     title, reason = clean_title(title), _reason(reason, False)
@@ -157,7 +143,7 @@ def split_posts(user: Any, thread: Thread, post_ids: list[int], title: str, reas
     return new
 
 
-def set_post_state(user: Any, post: Post, state: str, reason: str = "") -> None:
+def set_post_state(user: Actor, post: Post, state: str, reason: str = "") -> None:
     """Hide or delete (with a reason), or restore a post to visible; open flags are resolved."""
     group = post.thread.group
     _require(user, group)
@@ -178,7 +164,7 @@ def _resolve_flags(post: Post) -> None:
     )
 
 
-def flag_post(user: Any, post: Post, reason: str = "") -> bool:
+def flag_post(user: Actor, post: Post, reason: str = "") -> bool:
     """A member reports a post; at FORUM_FLAG_THRESHOLD distinct reporters it is held back.
     Returns True when this flag hid the post."""
     if not perm.can_flag_post(user, post):
@@ -202,7 +188,7 @@ def flag_post(user: Any, post: Post, reason: str = "") -> bool:
     return held
 
 
-def dismiss_flags(user: Any, post: Post, reason: str = "") -> None:
+def dismiss_flags(user: Actor, post: Post, reason: str = "") -> None:
     """The moderator keeps the post: flags resolved, the post shown again."""
     _require(user, post.thread.group)
     reason = _reason(reason, False)
@@ -213,7 +199,7 @@ def dismiss_flags(user: Any, post: Post, reason: str = "") -> None:
     db.session.commit()
 
 
-def flag_queue(user: Any) -> list[tuple[Post, int]]:
+def flag_queue(user: Actor) -> list[tuple[Post, int]]:
     """Posts with open flags in the groups this user moderates, most reported first."""
     group_ids = perm.moderated_group_ids(user)
     query = (
@@ -229,7 +215,7 @@ def flag_queue(user: Any) -> list[tuple[Post, int]]:
     return [(post, count) for post, count in db.session.execute(query).all()]
 
 
-def suspend(user: Any, target: User, group: Group | None, days: int, reason: str) -> Suspension:
+def suspend(user: Actor, target: User, group: Group | None, days: int, reason: str) -> Suspension:
     """Bar `target` from posting for `days`: in one group (its moderators) or site-wide (staff)."""
     if group is None and not perm.can_suspend_site_wide(user):
         raise NotAllowed(_("Only staff may suspend someone site-wide."))
@@ -254,7 +240,7 @@ def suspend(user: Any, target: User, group: Group | None, days: int, reason: str
     return row
 
 
-def lift_suspension(user: Any, suspension: Suspension) -> None:
+def lift_suspension(user: Actor, suspension: Suspension) -> None:
     group = db.session.get(Group, suspension.group_id) if suspension.group_id else None
     if group is None and not perm.can_suspend_site_wide(user):
         raise NotAllowed(_("Only staff may lift a site-wide suspension."))
@@ -265,7 +251,7 @@ def lift_suspension(user: Any, suspension: Suspension) -> None:
     db.session.commit()
 
 
-def log_entries(user: Any, group: Group | None, limit: int = 200) -> list[ModerationLog]:
+def log_entries(user: Actor, group: Group | None, limit: int = 200) -> list[ModerationLog]:
     """The log of one group (moderators) or of everything (staff)."""
     if group is None and not perm.is_staff(user):
         raise NotAllowed(_("Only staff see the whole log."))

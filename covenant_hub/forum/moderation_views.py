@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from covenant_hub.accounts.models import User
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, queries, services
 from covenant_hub.forum import permissions as perm
@@ -22,7 +23,8 @@ from covenant_hub.forum.forms import (
     SuspendForm,
 )
 from covenant_hub.forum.models import Group, Post, Suspension, Thread
-from covenant_hub.forum.views import bp, group_or_404, post_or_404, run, thread_or_404, thread_url
+from covenant_hub.forum.views import bp, group_or_404, post_or_404, thread_or_404, thread_url
+from covenant_hub.inputs import parse_int
 
 DONE = "success"
 
@@ -48,54 +50,56 @@ def _moderated_group(group_id: int) -> Group:
     return group
 
 
-@bp.route("/t/<int:thread_id>/pin", methods=["POST"])
+@bp.route("/t/<id:thread_id>/pin", methods=["POST"])
 @login_required
 def pin_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
-    run(moderation.set_pinned, thread, not thread.is_pinned)
+    call_service(moderation.set_pinned, thread, not thread.is_pinned)
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/lock", methods=["POST"])
+@bp.route("/t/<id:thread_id>/lock", methods=["POST"])
 @login_required
 def lock_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
-    run(moderation.set_locked, thread, not thread.is_locked, ReasonForm().reason.data or "")
+    call_service(moderation.set_locked, thread, not thread.is_locked, ReasonForm().reason.data or "")
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/move", methods=["POST"])
+@bp.route("/t/<id:thread_id>/move", methods=["POST"])
 @login_required
 def move_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
     form = MoveForm()
     target = db.session.get(Group, form.group_id.data or 0) or abort(400)
-    if run(moderation.move_thread, thread, target, form.reason.data or "") is None:
+    if call_service(moderation.move_thread, thread, target, form.reason.data or ""):
         flash(_("Thread moved to %(group)s.", group=target.title), DONE)
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/merge", methods=["POST"])
+@bp.route("/t/<id:thread_id>/merge", methods=["POST"])
 @login_required
 def merge_thread(thread_id: int) -> Response:
     """Merge the thread numbered in the form into this one."""
     thread = _moderator_thread(thread_id)
     form = MergeForm()
-    other = db.session.get(Thread, form.other_id.data or 0)
+    # Validated first: the number is bounded there, and past 2**63-1 the database driver raises.
+    other = db.session.get(Thread, form.other_id.data) if form.validate_on_submit() else None
     if other is None:
         flash(_("There is no thread with this number."), "error")
-    elif run(moderation.merge_threads, other, thread, form.reason.data or "") is not None:
+    elif call_service(moderation.merge_threads, other, thread, form.reason.data or ""):
         flash(_("Threads merged."), DONE)
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/t/<int:thread_id>/split", methods=["POST"])
+@bp.route("/t/<id:thread_id>/split", methods=["POST"])
 @login_required
 def split_thread(thread_id: int) -> Response:
     thread = _moderator_thread(thread_id)
     form = SplitForm()
-    post_ids = [int(v) for v in request.form.getlist("post_ids") if v.isdigit()]
-    new = run(moderation.split_posts, thread, post_ids, form.title.data or "", form.reason.data or "")
+    post_ids = [n for n in map(parse_int, request.form.getlist("post_ids")) if n is not None]
+    title, reason = form.title.data or "", form.reason.data or ""
+    new = call_service(moderation.split_posts, thread, post_ids, title, reason).value
     if new is None:
         return redirect(thread_url(thread.id))
     flash(_("The chosen posts now form a new thread."), DONE)
@@ -104,42 +108,42 @@ def split_thread(thread_id: int) -> Response:
 
 def _post_action(post_id: int, state: str) -> Response:
     post = _moderated_post(post_id)
-    if run(moderation.set_post_state, post, state, ReasonForm().reason.data or "") is None:
+    if call_service(moderation.set_post_state, post, state, ReasonForm().reason.data or ""):
         flash(_("Done."), DONE)
     return redirect(thread_url(post.thread_id) + f"#post-{post.id}")
 
 
-@bp.route("/p/<int:post_id>/hide", methods=["POST"])
+@bp.route("/p/<id:post_id>/hide", methods=["POST"])
 @login_required
 def hide_post(post_id: int) -> Response:
     return _post_action(post_id, "hidden")
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@bp.route("/p/<id:post_id>/delete", methods=["POST"])
 @login_required
 def delete_post(post_id: int) -> Response:
     return _post_action(post_id, "deleted")
 
 
-@bp.route("/p/<int:post_id>/restore", methods=["POST"])
+@bp.route("/p/<id:post_id>/restore", methods=["POST"])
 @login_required
 def restore_post(post_id: int) -> Response:
     return _post_action(post_id, "visible")
 
 
-@bp.route("/p/<int:post_id>/keep", methods=["POST"])
+@bp.route("/p/<id:post_id>/keep", methods=["POST"])
 @login_required
 def keep_post(post_id: int) -> Response:
     """Dismiss the flags: the moderator decides the post may stay."""
     post = _moderated_post(post_id)
-    if run(moderation.dismiss_flags, post, ReasonForm().reason.data or "") is None:
+    if call_service(moderation.dismiss_flags, post, ReasonForm().reason.data or ""):
         flash(_("Done."), DONE)
     return redirect(
         request.form.get("next") == "flags" and url_for("forum.flag_queue") or thread_url(post.thread_id)
     )
 
 
-@bp.route("/g/<int:group_id>/moderation")
+@bp.route("/g/<id:group_id>/moderation")
 @login_required
 def moderate_group(group_id: int) -> str:
     group = _moderated_group(group_id)
@@ -156,24 +160,24 @@ def moderate_group(group_id: int) -> str:
     )
 
 
-@bp.route("/g/<int:group_id>/requests/<int:user_id>", methods=["POST"])
+@bp.route("/g/<id:group_id>/requests/<id:user_id>", methods=["POST"])
 @login_required
 def decide_request(group_id: int, user_id: int) -> Response:
     group, _access = group_or_404(group_id)
     approve = request.form.get("decision") == "approve"
-    if run(services.decide_request, group, user_id, approve) is None:
+    if call_service(services.decide_request, group, user_id, approve):
         flash(_("Request approved.") if approve else _("Request declined."), DONE)
     return redirect(url_for("forum.moderate_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/moderators", methods=["POST"])
+@bp.route("/g/<id:group_id>/moderators", methods=["POST"])
 @login_required
 def add_moderator(group_id: int) -> Response:
     group, _access = group_or_404(group_id)
     form = ModeratorForm()
     if not form.validate_on_submit():
         flash(_("Enter a valid e-mail address."), "error")
-    elif run(services.add_moderator, group, form.email.data) is not None:
+    elif call_service(services.add_moderator, group, form.email.data):
         flash(_("Moderator added."), DONE)
     return redirect(url_for("forum.moderate_group", group_id=group.id))
 
@@ -185,11 +189,11 @@ def _suspend_from(form: SuspendForm, group: Group | None) -> None:
     target = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
     if target is None:
         flash(_("No account has this e-mail address."), "error")
-    elif run(moderation.suspend, target, group, form.days.data, form.reason.data) is not None:
+    elif call_service(moderation.suspend, target, group, form.days.data, form.reason.data):
         flash(_("%(name)s is suspended for %(days)d days.", name=target.name, days=form.days.data), DONE)
 
 
-@bp.route("/g/<int:group_id>/suspend", methods=["POST"])
+@bp.route("/g/<id:group_id>/suspend", methods=["POST"])
 @login_required
 def suspend_in_group(group_id: int) -> Response:
     group = _moderated_group(group_id)
@@ -212,12 +216,12 @@ def site_suspensions() -> str | Response:
     )
 
 
-@bp.route("/suspensions/<int:suspension_id>/lift", methods=["POST"])
+@bp.route("/suspensions/<id:suspension_id>/lift", methods=["POST"])
 @login_required
 def lift_suspension(suspension_id: int) -> Response:
     suspension = db.session.get(Suspension, suspension_id) or abort(404)
     group_id = suspension.group_id
-    if run(moderation.lift_suspension, suspension) is None:
+    if call_service(moderation.lift_suspension, suspension):
         flash(_("Suspension lifted."), DONE)
     if group_id is None:
         return redirect(url_for("forum.site_suspensions"))

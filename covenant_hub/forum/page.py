@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum import queries
@@ -25,7 +26,7 @@ from covenant_hub.forum.services import draft_for
 from covenant_hub.forum.watching import group_target, level_of, thread_target
 
 
-def group_page_context(user: Any, group: Group, access: perm.Access, page: int) -> dict[str, Any]:
+def group_page_context(user: Actor, group: Group, access: perm.Access, page: int) -> dict[str, Any]:
     pagination = queries.group_threads(group, page, current_app.config["FORUM_THREADS_PER_PAGE"])
     watch = WatchForm()
     if access.logged_in:
@@ -48,7 +49,7 @@ def posts_per_page() -> int:
     return int(current_app.config["FORUM_POSTS_PER_PAGE"])
 
 
-def _move_form(user: Any, thread: Thread) -> MoveForm:
+def _move_form(user: Actor, thread: Thread) -> MoveForm:
     """Targets are the other groups this user moderates (one query for the ids, one for the names);
     a moderator suspended in a group still moderates it, as `can_moderate` says."""
     form = MoveForm()
@@ -60,7 +61,7 @@ def _move_form(user: Any, thread: Thread) -> MoveForm:
     return form
 
 
-def thread_page_context(user: Any, thread: Thread, access: perm.Access, page: int) -> dict[str, Any]:
+def thread_page_context(user: Actor, thread: Thread, access: perm.Access, page: int) -> dict[str, Any]:
     """Posts with authors (one query), open flags (one query), the user's draft and level."""
     pagination = queries.thread_posts(thread, page, posts_per_page())
     posts = pagination.items
@@ -100,5 +101,5 @@ def thread_page_context(user: Any, thread: Thread, access: perm.Access, page: in
     }
 
 
-def new_thread_draft(user: Any, group: Group) -> Any:
+def new_thread_draft(user: Actor, group: Group) -> Any:
     return draft_for(user, group_target(group.id))

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from covenant_hub.accounts.permissions import is_logged_in, is_staff
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, GroupMember, GroupModerator, Post, Suspension, Thread
@@ -63,7 +64,7 @@ def active_suspension_until(user_id: int, group_id: int | None) -> datetime | No
     return max(ends, default=None)
 
 
-def access_for(user: Any, group: Group) -> Access:
+def access_for(user: Actor, group: Group) -> Access:
     """Look the user up in the group: at most three small queries."""
     public = group.visibility == "public"
     open_join = group.join_policy == "open"
@@ -141,49 +142,49 @@ def may_see_post_body(a: Access, post: Post) -> bool:
 # Wrappers taking (user, group) for plain code, templates and tests --------------------------
 
 
-def can_view_group(user: Any, group: Group) -> bool:
+def can_view_group(user: Actor, group: Group) -> bool:
     return may_view(access_for(user, group))
 
 
-def can_join_group(user: Any, group: Group) -> bool:
+def can_join_group(user: Actor, group: Group) -> bool:
     return may_join(access_for(user, group))
 
 
-def can_post_in_group(user: Any, group: Group) -> bool:
+def can_post_in_group(user: Actor, group: Group) -> bool:
     return may_post(access_for(user, group))
 
 
-def can_reply(user: Any, thread: Thread) -> bool:
+def can_reply(user: Actor, thread: Thread) -> bool:
     return may_reply(access_for(user, thread.group), thread)
 
 
-def can_edit_post(user: Any, post: Post) -> bool:
+def can_edit_post(user: Actor, post: Post) -> bool:
     return may_edit(access_for(user, post.thread.group), post)
 
 
-def can_flag_post(user: Any, post: Post) -> bool:
+def can_flag_post(user: Actor, post: Post) -> bool:
     return may_flag(access_for(user, post.thread.group), post)
 
 
-def can_moderate(user: Any, group: Group) -> bool:
+def can_moderate(user: Actor, group: Group) -> bool:
     return may_moderate(access_for(user, group))
 
 
-def can_move_thread(user: Any, thread: Thread, target: Group) -> bool:
+def can_move_thread(user: Actor, thread: Thread, target: Group) -> bool:
     """Moving needs moderation rights on both sides."""
     return can_moderate(user, thread.group) and can_moderate(user, target)
 
 
-def can_suspend_site_wide(user: Any) -> bool:
+def can_suspend_site_wide(user: Actor) -> bool:
     return is_staff(user)
 
 
-def can_manage_groups(user: Any) -> bool:
+def can_manage_groups(user: Actor) -> bool:
     """Create groups and choose their moderators."""
     return is_staff(user)
 
 
-def moderated_group_ids(user: Any) -> set[int] | None:
+def moderated_group_ids(user: Actor) -> set[int] | None:
     """Groups whose flag queue this user sees; None means all (staff)."""
     if is_staff(user):
         return None
@@ -192,7 +193,7 @@ def moderated_group_ids(user: Any) -> set[int] | None:
     return set(db.session.scalars(select(GroupModerator.group_id).where(GroupModerator.user_id == user.id)))
 
 
-def visible_group_filter(user: Any) -> Any:
+def visible_group_filter(user: Actor) -> Any:
     """A WHERE clause for the groups a user may read (lists, API, search, practice pages)."""
     if is_staff(user):
         return True

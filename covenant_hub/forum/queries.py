@@ -13,6 +13,7 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
@@ -30,7 +31,7 @@ class ThreadLink:
     group_title: str
 
 
-def visible_groups(user: Any) -> list[Group]:
+def visible_groups(user: Actor) -> list[Group]:
     return list(
         db.session.scalars(
             select(Group).where(perm.visible_group_filter(user)).order_by(Group.kind, Group.title)
@@ -92,7 +93,7 @@ def pending_requests(group: Group) -> list[GroupMember]:
     )
 
 
-def threads_about_practice(user: Any, practice_id: int) -> list[ThreadLink]:
+def threads_about_practice(user: Actor, practice_id: int) -> list[ThreadLink]:
     """Threads on a practice in groups the user may read, latest activity first."""
     query = (
         select(Thread, Group.title)
@@ -113,7 +114,7 @@ def threads_about_practice(user: Any, practice_id: int) -> list[ThreadLink]:
     ]
 
 
-def postable_groups(user: Any) -> list[Group]:
+def postable_groups(user: Actor) -> list[Group]:
     """Groups where the user may open a thread (for "ask the owner")."""
     return [g for g in visible_groups(user) if perm.can_post_in_group(user, g)]
 

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 
 from covenant_hub.accounts.models import User
 from covenant_hub.accounts.notifications import Notification, notify
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
@@ -31,6 +32,7 @@ from covenant_hub.forum.models import (
     Post,
     PostRevision,
     Thread,
+    log_action,
     new_external_id,
 )
 from covenant_hub.forum.watching import (
@@ -71,7 +73,7 @@ def clean_body(body: str) -> str:
     return body
 
 
-def create_group(user: Any, data: GroupInput) -> Group:
+def create_group(user: Actor, data: GroupInput) -> Group:
     """Staff open a group; they become its first moderator."""
     if not perm.can_manage_groups(user):
         raise NotAllowed(_("Only staff may create groups."))
@@ -99,7 +101,7 @@ def create_group(user: Any, data: GroupInput) -> Group:
     return group
 
 
-def join_group(user: Any, group: Group) -> str:
+def join_group(user: Actor, group: Group) -> str:
     """Join an open group, or ask to join one on request; returns the new status."""
     if not perm.can_join_group(user, group):
         raise NotAllowed(_("You cannot join this group."))
@@ -109,17 +111,15 @@ def join_group(user: Any, group: Group) -> str:
     return status
 
 
-def leave_group(user: Any, group: Group) -> None:
+def leave_group(user: Actor, group: Group) -> None:
     db.session.execute(
         delete(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
     )
     db.session.commit()
 
 
-def decide_request(user: Any, group: Group, applicant_id: int, approve: bool) -> None:
+def decide_request(user: Actor, group: Group, applicant_id: int, approve: bool) -> None:
     """A moderator admits or turns down a pending request."""
-    from covenant_hub.forum.moderation import log_action
-
     if not perm.can_moderate(user, group):
         raise NotAllowed(_("Only moderators decide on requests to join."))
     row = db.session.get(GroupMember, (group.id, applicant_id))
@@ -133,10 +133,8 @@ def decide_request(user: Any, group: Group, applicant_id: int, approve: bool) ->
     db.session.commit()
 
 
-def add_moderator(user: Any, group: Group, email: str) -> User:
+def add_moderator(user: Actor, group: Group, email: str) -> User:
     """Staff make a person a moderator (and a member) of a group."""
-    from covenant_hub.forum.moderation import log_action
-
     if not perm.can_manage_groups(user):
         raise NotAllowed(_("Only staff choose moderators."))
     target = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
@@ -154,16 +152,16 @@ def add_moderator(user: Any, group: Group, email: str) -> User:
     return target
 
 
-def _admit_if_open(user: Any, group: Group, access: perm.Access) -> None:
+def _admit_if_open(user: Actor, group: Group, access: perm.Access) -> None:
     if not access.member and not access.moderates:
         db.session.add(GroupMember(group_id=group.id, user_id=user.id, status="member"))
 
 
-def _drop_draft(user: Any, target: str) -> None:
+def _drop_draft(user: Actor, target: str) -> None:
     db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.target == target))
 
 
-def _publish(user: Any, thread: Thread, group: Group, body: str) -> Post:
+def _publish(user: Actor, thread: Thread, group: Group, body: str) -> Post:
     """Add a post, commit, then tell the people concerned."""
     now = utcnow()
     post = Post(thread=thread, author_id=user.id, body=body, created_at=now)
@@ -179,7 +177,7 @@ def _publish(user: Any, thread: Thread, group: Group, body: str) -> Post:
 
 
 def create_thread(
-    user: Any,
+    user: Actor,
     group: Group,
     title: str,
     body: str,
@@ -212,7 +210,7 @@ def create_thread(
     return thread
 
 
-def reply(user: Any, thread: Thread, body: str) -> Post:
+def reply(user: Actor, thread: Thread, body: str) -> Post:
     """Add a reply to an open thread."""
     access = perm.access_for(user, thread.group)
     if not perm.may_reply(access, thread):
@@ -226,7 +224,7 @@ def reply(user: Any, thread: Thread, body: str) -> Post:
     return _publish(user, thread, thread.group, body)
 
 
-def edit_post(user: Any, post: Post, body: str) -> Post:
+def edit_post(user: Actor, post: Post, body: str) -> Post:
     """Change a post's text, keeping the previous text as a revision."""
     if not perm.can_edit_post(user, post):
         raise NotAllowed(_("You cannot edit this post."))
@@ -266,13 +264,13 @@ def revisions_of(post: Post) -> list[PostRevision]:
     )
 
 
-def draft_for(user: Any, target: str) -> Draft | None:
+def draft_for(user: Actor, target: str) -> Draft | None:
     if not perm.is_logged_in(user):
         return None
     return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.target == target))
 
 
-def _draft_allowed(user: Any, target: str) -> bool:
+def _draft_allowed(user: Actor, target: str) -> bool:
     kind, _sep, raw_id = target.partition(":")
     if kind == "t":
         thread = db.session.get(Thread, int(raw_id))
@@ -281,7 +279,7 @@ def _draft_allowed(user: Any, target: str) -> bool:
     return group is not None and perm.can_post_in_group(user, group)
 
 
-def save_draft(user: Any, target: str, title: str, body: str) -> Draft | None:
+def save_draft(user: Actor, target: str, title: str, body: str) -> Draft | None:
     """Keep what the user is typing (empty text removes the draft)."""
     if not DRAFT_TARGET.match(target or "") or not _draft_allowed(user, target):
         raise NotAllowed(_("You cannot write here."))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -10,27 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.forum import feeds, moderation, page, queries, services, watching
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
 from covenant_hub.forum.forms import ActionForm, FlagForm, GroupForm, ReplyForm, ThreadForm, WatchForm
 from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 
 bp = Blueprint("forum", __name__, url_prefix="/forum")
-
-
-def run(step: Callable[..., Any], *args: Any) -> Any:
-    """Call a service as the current user; a refusal is a 403 or a flashed message."""
-    try:
-        return step(current_user, *args)
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except ForumError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return None
 
 
 def group_or_404(group_id: int) -> tuple[Group, perm.Access]:
@@ -80,13 +68,13 @@ def new_group() -> str | Response:
                 for name in ("title", "description", "kind", "language", "visibility", "join_policy")
             }
         )
-        group = run(services.create_group, data)
+        group = call_service(services.create_group, data).value
         if group is not None:
             return redirect(url_for("forum.show_group", group_id=group.id))
     return render_template("forum/group_form.html", form=form)
 
 
-@bp.route("/g/<int:group_id>")
+@bp.route("/g/<id:group_id>")
 def show_group(group_id: int) -> str:
     group = db.session.get(Group, group_id) or abort(404)
     access = perm.access_for(current_user, group)
@@ -98,15 +86,15 @@ def show_group(group_id: int) -> str:
             can_join=perm.may_join(access),
             action_form=ActionForm(),
         )
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_arg()
     return render_template("forum/group.html", **page.group_page_context(current_user, group, access, number))
 
 
-@bp.route("/g/<int:group_id>/join", methods=["POST"])
+@bp.route("/g/<id:group_id>/join", methods=["POST"])
 @login_required
 def join_group(group_id: int) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
-    status = run(services.join_group, group)
+    status = call_service(services.join_group, group).value
     if status == "member":
         flash(_("Welcome to the group."), "success")
     elif status == "pending":
@@ -114,7 +102,7 @@ def join_group(group_id: int) -> Response:
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/leave", methods=["POST"])
+@bp.route("/g/<id:group_id>/leave", methods=["POST"])
 @login_required
 def leave_group(group_id: int) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
@@ -123,25 +111,25 @@ def leave_group(group_id: int) -> Response:
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/watch", methods=["POST"])
+@bp.route("/g/<id:group_id>/watch", methods=["POST"])
 @login_required
 def watch_group(group_id: int) -> Response:
     group, _access = group_or_404(group_id)
-    if run(watching.set_level, watching.group_target(group.id), WatchForm().level.data or "") is None:
+    if call_service(watching.set_level, watching.group_target(group.id), WatchForm().level.data or ""):
         flash(_("Notification setting saved."), "success")
     return redirect(url_for("forum.show_group", group_id=group.id))
 
 
-@bp.route("/g/<int:group_id>/new", methods=["GET", "POST"])
+@bp.route("/g/<id:group_id>/new", methods=["GET", "POST"])
 @login_required
 def new_thread(group_id: int) -> str | Response:
     group, access = group_or_404(group_id)
     if not perm.may_post(access):
         abort(403)
-    return _thread_form([group], request.args.get("practice", type=int))
+    return _thread_form([group], int_arg("practice"))
 
 
-@bp.route("/ask/<int:practice_id>", methods=["GET", "POST"])
+@bp.route("/ask/<id:practice_id>", methods=["GET", "POST"])
 @login_required
 def ask_owner(practice_id: int) -> str | Response:
     """ "Ask the owner": a new thread about a practice, in a group the user may write in."""
@@ -166,7 +154,7 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
     if form.validate_on_submit():
         group = next((g for g in groups if g.id == form.group_id.data), None) or abort(400)
         practice_id = practice.id if practice else None
-        thread = run(
+        thread = call_service(
             services.create_thread,
             group,
             form.title.data,
@@ -174,7 +162,7 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
             practice_id,
             None,
             f"g:{groups[0].id}",
-        )
+        ).value
         if thread is not None:
             return redirect(thread_url(thread.id))
     return render_template(
@@ -205,7 +193,7 @@ def _prefill(form: ThreadForm, group: Group, practice: Any) -> None:
         form.body.data = f"@[{author.name}] " if author is not None else ""
 
 
-@bp.route("/g/<int:group_id>/feed.<fmt>")
+@bp.route("/g/<id:group_id>/feed.<fmt>")
 def group_feed(group_id: int, fmt: str) -> Response:
     group = db.session.get(Group, group_id) or abort(404)
     if group.visibility != "public" or fmt not in ("rss", "atom"):
@@ -213,16 +201,16 @@ def group_feed(group_id: int, fmt: str) -> Response:
     return feeds.group_feed(group, fmt)
 
 
-@bp.route("/t/<int:thread_id>")
+@bp.route("/t/<id:thread_id>")
 def show_thread(thread_id: int) -> str:
     thread, access = thread_or_404(thread_id)
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_arg()
     return render_template(
         "forum/thread.html", **page.thread_page_context(current_user, thread, access, number)
     )
 
 
-@bp.route("/t/<int:thread_id>/reply", methods=["POST"])
+@bp.route("/t/<id:thread_id>/reply", methods=["POST"])
 @login_required
 def reply_thread(thread_id: int) -> Response | str:
     thread, _access = thread_or_404(thread_id)
@@ -230,36 +218,36 @@ def reply_thread(thread_id: int) -> Response | str:
     if not form.validate_on_submit():
         flash(_("Write a message before sending."), "error")
         return redirect(thread_url(thread.id))
-    post = run(services.reply, thread, form.body.data)
+    post = call_service(services.reply, thread, form.body.data).value
     if post is None:
         return redirect(thread_url(thread.id))
     last = (thread.post_count - 1) // page.posts_per_page() + 1
     return redirect(url_for("forum.show_thread", thread_id=thread.id, page=last, _anchor=f"post-{post.id}"))
 
 
-@bp.route("/t/<int:thread_id>/watch", methods=["POST"])
+@bp.route("/t/<id:thread_id>/watch", methods=["POST"])
 @login_required
 def watch_thread(thread_id: int) -> Response:
     thread, _access = thread_or_404(thread_id)
-    if run(watching.set_level, watching.thread_target(thread.id), WatchForm().level.data or "") is None:
+    if call_service(watching.set_level, watching.thread_target(thread.id), WatchForm().level.data or ""):
         flash(_("Notification setting saved."), "success")
     return redirect(thread_url(thread.id))
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(post_id: int) -> str | Response:
     post, access = post_or_404(post_id)
     if not perm.may_edit(access, post):
         abort(403)
     form = ReplyForm(data={"body": post.body} if request.method == "GET" else None)
-    if form.validate_on_submit() and run(services.edit_post, post, form.body.data) is not None:
+    if form.validate_on_submit() and call_service(services.edit_post, post, form.body.data):
         flash(_("Post saved."), "success")
         return redirect(thread_url(post.thread_id) + f"#post-{post.id}")
     return render_template("forum/edit_post.html", form=form, post=post)
 
 
-@bp.route("/p/<int:post_id>/history")
+@bp.route("/p/<id:post_id>/history")
 @login_required
 def post_history(post_id: int) -> str:
     post, access = post_or_404(post_id)
@@ -268,11 +256,11 @@ def post_history(post_id: int) -> str:
     return render_template("forum/history.html", post=post, revisions=services.revisions_of(post))
 
 
-@bp.route("/p/<int:post_id>/flag", methods=["POST"])
+@bp.route("/p/<id:post_id>/flag", methods=["POST"])
 @login_required
 def flag_post(post_id: int) -> Response:
     post, _access = post_or_404(post_id)
-    held = run(moderation.flag_post, post, FlagForm().reason.data or "")
+    held = call_service(moderation.flag_post, post, FlagForm().reason.data or "").value
     if held is not None:
         flash(_("Thank you. The moderators will look at this post."), "success")
     return redirect(thread_url(post.thread_id))
@@ -282,10 +270,10 @@ def flag_post(post_id: int) -> Response:
 @login_required
 def save_draft() -> Any:
     """Autosave from static/js/forum.js (JSON or form data, token in X-CSRFToken)."""
-    data = request.get_json(silent=True) or request.form
+    data = json_object() if request.is_json else request.form
     try:
         draft = services.save_draft(
-            current_user, str(data.get("target", "")), str(data.get("title", "")), str(data.get("body", ""))
+            current_user, text_field(data, "target"), text_field(data, "title"), text_field(data, "body")
         )
     except NotAllowed:
         db.session.rollback()

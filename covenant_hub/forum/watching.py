@@ -7,12 +7,11 @@ threads they started; `muted` hears nothing. People who may not read the group h
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from covenant_hub.accounts.models import User
 from covenant_hub.accounts.notifications import NotificationInput
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.forum.errors import ForumError
 from covenant_hub.forum.mentions import mentioned_users
@@ -40,7 +39,7 @@ def level_of(user_id: int, thread: Thread | None, group: Group) -> str:
     return rows.get(group_target(group.id), "normal")
 
 
-def set_level(user: Any, target: str, level: str) -> None:
+def set_level(user: Actor, target: str, level: str) -> None:
     """Store a level for a group or thread target; commits."""
     if level not in WATCH_LEVELS:
         from flask_babel import gettext as _
@@ -109,14 +108,14 @@ def post_link(thread: Thread, post: Post) -> str:
     return f"/forum/t/{thread.id}#post-{post.id}"
 
 
-def _item(user_id: int, kind: str, actor: Any, thread: Thread, link: str) -> NotificationInput:
+def _item(user_id: int, kind: str, actor: Actor, thread: Thread, link: str) -> NotificationInput:
     return NotificationInput(
         user_id=user_id, kind=kind, actor_name=actor.name, subject=thread.title, link=link
     )
 
 
 def notifications_for(
-    post: Post, thread: Thread, group: Group, actor: Any, mentioned: list[User] | None = None
+    post: Post, thread: Thread, group: Group, actor: Actor, mentioned: list[User] | None = None
 ) -> list[NotificationInput]:
     """One notification per person concerned by a new post, mention first, then reply, watching."""
     mentioned_ids = {u.id for u in (mentioned if mentioned is not None else mentioned_users(post.body))}
@@ -136,7 +135,7 @@ def notifications_for(
 
 
 def mention_notifications(
-    post: Post, thread: Thread, group: Group, actor: Any, user_ids: set[int]
+    post: Post, thread: Thread, group: Group, actor: Actor, user_ids: set[int]
 ) -> list[NotificationInput]:
     """Mentions alone, for people an edit names: the same muted and may-read rules as a new
     post, without looking at the watchers or the thread's author."""

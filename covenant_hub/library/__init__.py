@@ -1,26 +1,20 @@
 """Best-practice library: write-ups, review and publishing, related practices, attachments."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 
-def register_library(app: Flask) -> None:
-    """Mount /practices, the library's settings and its interchange file."""
+def init_app(app: Flask) -> None:
+    """Mount /practices, its exports, its template helpers and its interchange file."""
     from covenant_hub.library import (
         export_views,  # noqa: F401  (routes on the library blueprint)
         labels,
     )
     from covenant_hub.library.views import bp
+    from covenant_hub.vocabularies import country_name
 
-    app.config.setdefault("ATTACHMENTS_DIR", str(Path(app.instance_path) / "attachments"))
-    app.config.setdefault("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-    app.config.setdefault("LIBRARY_PER_PAGE", 20)
     app.register_blueprint(bp)
     _register_interchange()
-
-    from covenant_hub.orgs.labels import country_name
 
     @app.context_processor
     def _library_labels() -> dict[str, object]:
@@ -40,7 +34,7 @@ def register_library(app: Flask) -> None:
 
 def _register_interchange() -> None:
     """practices.jsonl joins the orgs domain's import/export registry."""
+    from covenant_hub.interchange import register_handler
     from covenant_hub.library.interchange import PracticesFile
-    from covenant_hub.orgs.interchange import register_handler
 
     register_handler(PracticesFile())

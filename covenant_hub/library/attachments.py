@@ -10,11 +10,12 @@ import re
 import unicodedata
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Attachment, Practice
@@ -34,6 +35,8 @@ MAX_FILES_PER_PRACTICE = 20
 
 class AttachmentTooLarge(LibraryError):
     """Above ATTACHMENT_MAX_BYTES; views answer 413."""
+
+    status = 413
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -77,7 +80,7 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def add_attachment(actor: Any, practice: Practice, filename: str, stream: IO[bytes]) -> Attachment:
+def add_attachment(actor: Actor, practice: Practice, filename: str, stream: IO[bytes]) -> Attachment:
     """Check, store and record one uploaded file."""
     if not permissions.can_attach_file(actor, practice):
         raise NotAllowed(_("Only the editors of a draft can attach files."))
@@ -102,7 +105,7 @@ def add_attachment(actor: Any, practice: Practice, filename: str, stream: IO[byt
     return attachment
 
 
-def delete_attachment(actor: Any, attachment: Attachment) -> None:
+def delete_attachment(actor: Actor, attachment: Attachment) -> None:
     """Remove the row, then the file (a stray file is harmless, a dangling row is not)."""
     if not permissions.can_attach_file(actor, attachment.practice):
         raise NotAllowed(_("Only the editors of a draft can remove files."))

@@ -8,52 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
+from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.library.models import RESULT_FIELDS, Practice
+from covenant_hub.library.records import PracticeRecord
 from covenant_hub.orgs import bulk
-from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.references import org_known
-from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
-from covenant_hub.orgs.models import SECTORS
-
-
-def results(value: Any) -> dict[str, float]:
-    """`{"co2_t_per_year": 120, ...}`: every key optional, every value a number >= 0."""
-    if not isinstance(value, dict):
-        raise f.FieldError(f"expected an object, got {f.type_name(value)}")
-    parsed: dict[str, float] = {}
-    for name, raw in value.items():
-        if name not in RESULT_FIELDS:
-            raise f.FieldError(f"unknown result {name!r} (known: {', '.join(RESULT_FIELDS)})")
-        if raw is None:
-            continue
-        try:
-            parsed[name] = f.number(0, 1e12)(raw)
-        except f.FieldError as error:
-            raise f.FieldError(f"{name}: {error}") from error
-    return parsed
 
 
 class PracticesFile(FileHandler):
     filename = "practices.jsonl"
     order = 40
-    fields: ClassVar[dict[str, f.Field]] = {
-        "id": f.Field(f.string(120), required=True),
-        "org": f.Field(f.string(120), required=True),
-        "title": f.Field(f.string(300), required=True),
-        "language": f.Field(f.language, required=True),
-        "sectors": f.Field(f.list_of(f.choice(SECTORS))),
-        "summary": f.Field(f.text),
-        "body": f.Field(f.text),
-        "results": f.Field(results),
-        "published": f.Field(f.a_date),
-        "tags": f.Field(f.list_of(f.string(40))),
-    }
+    model = PracticeRecord  # the API's model: importer and API cannot disagree on a field
 
     def check(self, values: dict[str, Any], context: ImportContext) -> Iterator[tuple[str, str]]:
         if not org_known(context, values["org"]):

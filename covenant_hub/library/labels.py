@@ -6,8 +6,8 @@ from datetime import date
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, label
-from covenant_hub.orgs.models import SECTORS
+from covenant_hub.orgs.labels import KIND_LABELS
+from covenant_hub.vocabularies import SECTOR_LABELS, SECTORS, label
 
 __all__ = ["KIND_LABELS", "SECTOR_LABELS", "STATE_LABELS", "RESULT_LABELS", "LANGUAGE_CHOICES"]
 

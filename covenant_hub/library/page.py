@@ -6,6 +6,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions, queries
 from covenant_hub.library.forms import (
@@ -25,7 +26,7 @@ def org_url(org: Organisation) -> str:
     return url_for("orgs.view_profile", external_id=org.external_id)
 
 
-def linkable_orgs(user: Any, practice: Practice) -> list[Organisation]:
+def linkable_orgs(user: Actor, practice: Practice) -> list[Organisation]:
     """Members of the owner's supporters that this user may list as involved: the rule of
     `can_review_practice`, spelled out so the supporters are read once."""
     staff = permissions.is_staff(user)
@@ -45,7 +46,7 @@ def linkable_orgs(user: Any, practice: Practice) -> list[Organisation]:
     return list(db.session.scalars(query.limit(500)))
 
 
-def signatory_form_for(user: Any, practice: Practice) -> SignatoryForm | None:
+def signatory_form_for(user: Actor, practice: Practice) -> SignatoryForm | None:
     """The "add an organisation involved" form, or None when there is nobody to add."""
     orgs = linkable_orgs(user, practice)
     if not orgs:
@@ -55,7 +56,7 @@ def signatory_form_for(user: Any, practice: Practice) -> SignatoryForm | None:
     return form
 
 
-def practice_page_context(user: Any, practice: Practice) -> dict[str, Any]:
+def practice_page_context(user: Actor, practice: Practice) -> dict[str, Any]:
     """Everything the practice template needs, with the permission answers precomputed."""
     return {
         "practice": practice,
@@ -63,7 +64,6 @@ def practice_page_context(user: Any, practice: Practice) -> dict[str, Any]:
         "contacts": queries.owner_contacts(practice.org_id),
         "translations": queries.translations_of(user, practice),
         "related": related_practices(practice) if practice.state == "published" else [],
-        "threads": queries.threads_for_practice(practice),
         "involved": [(s.organisation, org_url(s.organisation)) for s in practice.signatories],
         "can": {
             "edit": permissions.can_edit_practice(user, practice),

@@ -7,11 +7,12 @@ cannot publish a draft) live in services; these functions only answer "is this p
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from covenant_hub.accounts.permissions import is_admin, is_logged_in, is_staff
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import OrgLink
 from covenant_hub.orgs.permissions import admin_org_ids, org_role
@@ -48,45 +49,45 @@ def members_of_supporters(supporter_ids: set[int]) -> set[int]:
     return set(rows)
 
 
-def is_supporter_admin_for(user: Any, org_id: int) -> bool:
+def is_supporter_admin_for(user: Actor, org_id: int) -> bool:
     """True for an org admin of a supporter that supports `org_id`."""
     mine = admin_org_ids(user)
     return bool(mine and mine & supporter_ids_of(org_id))
 
 
-def can_create_practice(user: Any, org: Organisation) -> bool:
+def can_create_practice(user: Actor, org: Organisation) -> bool:
     """Any member of an organisation may start a draft for it; staff for anyone."""
     return is_staff(user) or org_role(user, org.id) is not None
 
 
-def _is_owner_editor(user: Any, practice: Practice) -> bool:
+def _is_owner_editor(user: Actor, practice: Practice) -> bool:
     is_author = practice.author_id is not None and is_logged_in(user) and practice.author_id == user.id
     return is_author or org_role(user, practice.org_id) == "org_admin"
 
 
-def can_edit_practice(user: Any, practice: Practice) -> bool:
+def can_edit_practice(user: Actor, practice: Practice) -> bool:
     """Drafts are edited by their author or the owner's org admins; admins edit anything."""
     if is_admin(user):
         return True
     return practice.state == "draft" and _is_owner_editor(user, practice)
 
 
-def can_submit_practice(user: Any, practice: Practice) -> bool:
+def can_submit_practice(user: Actor, practice: Practice) -> bool:
     """The people who edit a draft are the ones who send it for review."""
     return is_admin(user) or _is_owner_editor(user, practice)
 
 
-def can_review_practice(user: Any, practice: Practice) -> bool:
+def can_review_practice(user: Actor, practice: Practice) -> bool:
     """Staff, or an org admin of a supporter of the owner, publish and send back."""
     return is_staff(user) or is_supporter_admin_for(user, practice.org_id)
 
 
-def can_archive_practice(user: Any, practice: Practice) -> bool:
+def can_archive_practice(user: Actor, practice: Practice) -> bool:
     """Reviewers retire a practice; so may the owner's org admins, withdrawing their own."""
     return can_review_practice(user, practice) or org_role(user, practice.org_id) == "org_admin"
 
 
-def can_view_practice(user: Any, practice: Practice) -> bool:
+def can_view_practice(user: Actor, practice: Practice) -> bool:
     """Published (and archived) pages are public; drafts only for the owner and reviewers."""
     if practice.state in PUBLIC_STATES:
         return True
@@ -97,7 +98,7 @@ def can_view_practice(user: Any, practice: Practice) -> bool:
     return practice.state == "submitted" and is_supporter_admin_for(user, practice.org_id)
 
 
-def can_link_signatory(user: Any, practice: Practice, org_id: int) -> bool:
+def can_link_signatory(user: Actor, practice: Practice, org_id: int) -> bool:
     """Staff link anyone; a supporter's org admin links its own members to their practices."""
     if is_staff(user):
         return True
@@ -107,12 +108,12 @@ def can_link_signatory(user: Any, practice: Practice, org_id: int) -> bool:
     return org_id in members_of_supporters(mine)
 
 
-def can_attach_file(user: Any, practice: Practice) -> bool:
+def can_attach_file(user: Actor, practice: Practice) -> bool:
     """Attachments belong to the write-up, so the editors of the draft add them."""
     return can_edit_practice(user, practice)
 
 
-def can_see_review_queue(user: Any) -> bool:
+def can_see_review_queue(user: Actor) -> bool:
     """Staff and any supporter's org admin have a queue (possibly empty)."""
     if is_staff(user):
         return True
@@ -125,7 +126,7 @@ def can_see_review_queue(user: Any) -> bool:
     return "supporter" in set(kinds)
 
 
-def reviewable_org_ids(user: Any) -> set[int] | None:
+def reviewable_org_ids(user: Actor) -> set[int] | None:
     """Organisations whose submissions this user reviews; None means all (staff)."""
     if is_staff(user):
         return None

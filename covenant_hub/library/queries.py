@@ -10,10 +10,12 @@ from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from covenant_hub.accounts.models import User
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Practice, PracticeSignatory
-from covenant_hub.orgs.models import ORG_KINDS, SECTORS, Membership, Organisation
+from covenant_hub.orgs.models import ORG_KINDS, Membership, Organisation
+from covenant_hub.vocabularies import SECTORS
 
 SORTS = ("newest", "title", "co2")
 # What a practice page shows, loaded up front instead of one lazy query at a time.
@@ -99,7 +101,7 @@ def _apply_sort(query: Select, sort: str) -> Select:
     return query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
 
 
-def list_practices(user: Any, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
+def list_practices(user: Actor, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
     """Published practices for everyone; with `mine`, every state of the user's organisations."""
     query = select(Practice).options(joinedload(Practice.owner))
     if filters.mine and getattr(user, "is_authenticated", False):
@@ -111,7 +113,7 @@ def list_practices(user: Any, filters: PracticeFilters, page: int, per_page: int
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def review_queue(user: Any) -> list[Practice]:
+def review_queue(user: Actor) -> list[Practice]:
     """Submitted practices this reviewer may decide on, oldest first."""
     query = select(Practice).options(joinedload(Practice.owner)).where(Practice.state == "submitted")
     org_ids = permissions.reviewable_org_ids(user)
@@ -131,7 +133,7 @@ def owner_contacts(org_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def translations_of(user: Any, practice: Practice) -> list[Practice]:
+def translations_of(user: Actor, practice: Practice) -> list[Practice]:
     """The other language versions this user may see."""
     if not practice.translation_group:
         return []
@@ -154,19 +156,10 @@ def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
     return list(db.session.scalars(query))
 
 
-def threads_for_practice(practice: Practice) -> list[Any]:
-    """Discussion threads about a practice that the current reader may see (forum domain)."""
-    from flask_login import current_user
-
-    from covenant_hub.forum.queries import threads_about_practice
-
-    return threads_about_practice(current_user, practice.id)
-
-
 def practice_countries() -> list[tuple[str, str]]:
     """(code, name in the page's language) of the countries with published practices, for the
     country filter: a list to pick from instead of a two-letter code to guess."""
-    from covenant_hub.orgs.labels import country_name
+    from covenant_hub.vocabularies import country_name
 
     codes = db.session.scalars(
         select(Organisation.country).join(Practice, Practice.org_id == Organisation.id)

@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask_babel import gettext as _
 
+from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import RESULT_FIELDS, Practice, PracticeSignatory
-from covenant_hub.orgs.models import SECTORS, Organisation
+from covenant_hub.orgs.models import Organisation
+from covenant_hub.vocabularies import SECTORS
 
 # Which states each step may start from, and where it leads.
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -33,11 +36,11 @@ MAX_TAG_CHARS = 40
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
-class LibraryError(Exception):
+class LibraryError(DomainError):
     """A refused change; `str(error)` is a message for the person who tried it."""
 
 
-class NotAllowed(LibraryError):
+class NotAllowed(LibraryError, errors.NotAllowed):
     """The person may not do this at all (views answer 403)."""
 
 
@@ -108,7 +111,7 @@ def _apply(practice: Practice, data: PracticeInput) -> None:
         practice.translation_group = source.translation_group
 
 
-def create_practice(actor: Any, org: Organisation, data: PracticeInput) -> Practice:
+def create_practice(actor: Actor, org: Organisation, data: PracticeInput) -> Practice:
     """A new draft owned by `org`, written by `actor`."""
     if not permissions.can_create_practice(actor, org):
         raise NotAllowed(_("You may only write practices for your own organisation."))
@@ -122,7 +125,7 @@ def create_practice(actor: Any, org: Organisation, data: PracticeInput) -> Pract
     return practice
 
 
-def update_practice(actor: Any, practice: Practice, data: PracticeInput) -> Practice:
+def update_practice(actor: Actor, practice: Practice, data: PracticeInput) -> Practice:
     """Change a draft's content (admins may also correct a published one)."""
     if not permissions.can_edit_practice(actor, practice):
         raise NotAllowed(
@@ -140,7 +143,7 @@ def _transition(practice: Practice, step: str) -> None:
     practice.state = target
 
 
-def submit_practice(actor: Any, practice: Practice) -> Practice:
+def submit_practice(actor: Actor, practice: Practice) -> Practice:
     """Send a draft to the reviewers."""
     if not permissions.can_submit_practice(actor, practice):
         raise NotAllowed(_("Only the author or the organisation's administrators can submit it."))
@@ -149,7 +152,7 @@ def submit_practice(actor: Any, practice: Practice) -> Practice:
     return practice
 
 
-def publish_practice(actor: Any, practice: Practice) -> Practice:
+def publish_practice(actor: Actor, practice: Practice) -> Practice:
     """Make a submitted practice public; the publication date is kept if it already had one."""
     if not permissions.can_review_practice(actor, practice):
         raise NotAllowed(_("Only staff or the owner's supporter can publish practices."))
@@ -161,7 +164,7 @@ def publish_practice(actor: Any, practice: Practice) -> Practice:
     return practice
 
 
-def send_back_practice(actor: Any, practice: Practice, reason: str) -> Practice:
+def send_back_practice(actor: Actor, practice: Practice, reason: str) -> Practice:
     """Return a submission to its authors as a draft, always with a reason they can act on."""
     if not permissions.can_review_practice(actor, practice):
         raise NotAllowed(_("Only staff or the owner's supporter can review practices."))
@@ -174,7 +177,7 @@ def send_back_practice(actor: Any, practice: Practice, reason: str) -> Practice:
     return practice
 
 
-def archive_practice(actor: Any, practice: Practice) -> Practice:
+def archive_practice(actor: Actor, practice: Practice) -> Practice:
     """Retire a published practice: its page stays reachable but it leaves the list."""
     if not permissions.can_archive_practice(actor, practice):
         raise NotAllowed(_("You may not archive this practice."))
@@ -183,7 +186,7 @@ def archive_practice(actor: Any, practice: Practice) -> Practice:
     return practice
 
 
-def link_signatory(actor: Any, practice: Practice, org: Organisation) -> PracticeSignatory:
+def link_signatory(actor: Actor, practice: Practice, org: Organisation) -> PracticeSignatory:
     """Record that another organisation took part in the practice."""
     if not permissions.can_link_signatory(actor, practice, org.id):
         raise NotAllowed(_("You can only link organisations your supporter works with."))

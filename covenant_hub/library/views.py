@@ -20,8 +20,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
+from covenant_hub.inputs import int_arg, json_object, page_arg, text_field
 from covenant_hub.library import attachments, permissions, queries, services
 from covenant_hub.library.forms import (
     ActionForm,
@@ -45,35 +47,19 @@ def _practice_or_404(practice_id: int) -> Practice:
     return practice
 
 
-def _run(step: Callable[..., Any], *args: Any) -> bool:
-    """Call a service; a refusal becomes a flashed message (or 403), never a changed row."""
-    try:
-        step(current_user, *args)
-    except attachments.AttachmentTooLarge:
-        abort(413)
-    except services.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except services.LibraryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    return True
-
-
 @bp.route("/")
 def list_practices() -> str:
     """Published practices with filters and sorts; `mine=1` adds the user's organisations' drafts."""
     filters = queries.PracticeFilters.from_args(request.args)
-    page = request.args.get("page", 1, type=int) or 1
-    pagination = queries.list_practices(current_user, filters, max(page, 1),
+    page = page_arg()
+    pagination = queries.list_practices(current_user, filters, page,
                                         current_app.config["LIBRARY_PER_PAGE"])
     return render_template("library/list.html", pagination=pagination, filters=filters,
                            can_review=permissions.can_see_review_queue(current_user),
                            country_choices=queries.practice_countries())
 
 
-@bp.route("/<int:practice_id>")
+@bp.route("/<id:practice_id>")
 def show_practice(practice_id: int) -> str:
     practice = _practice_or_404(practice_id)
     return render_template("library/show.html", **practice_page_context(current_user, practice))
@@ -84,8 +70,9 @@ def show_practice(practice_id: int) -> str:
 def new_practice() -> str | Response:
     """Start a draft for one of the user's organisations (or a translation of a practice)."""
     source = None
-    if request.values.get("translation_of", type=int):
-        source = _practice_or_404(request.values.get("translation_of", type=int))
+    translation_of = int_arg("translation_of", source=request.values)
+    if translation_of is not None:
+        source = _practice_or_404(translation_of)
     form = PracticeForm(obj=None)
     orgs = [m.organisation for m in current_user.memberships]
     form.org_id.choices = as_choices([(org.id, org.name) for org in orgs])
@@ -118,7 +105,7 @@ def _prefill_translation(form: PracticeForm, source: Practice) -> None:
     form.translation_of.data = str(source.id)
 
 
-@bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:practice_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_practice(practice_id: int) -> str | Response:
     practice = _practice_or_404(practice_id)
@@ -128,7 +115,7 @@ def edit_practice(practice_id: int) -> str | Response:
     del form.org_id
     if request.method == "GET":
         form.tags.data = ", ".join(practice.tags)
-    if form.validate_on_submit() and _run(services.update_practice, practice, form.to_input()):
+    if form.validate_on_submit() and call_service(services.update_practice, practice, form.to_input()):
         flash(_("Changes saved."), "success")
         return redirect(url_for("library.show_practice", practice_id=practice.id))
     return render_template("library/form.html", form=form, practice=practice, source=None)
@@ -136,42 +123,42 @@ def edit_practice(practice_id: int) -> str | Response:
 
 def _step_view(step: Callable[..., Any], message: str, practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
-    if ActionForm().validate_on_submit() and _run(step, practice):
+    if ActionForm().validate_on_submit() and call_service(step, practice):
         flash(message, "success")
     return redirect(url_for("library.show_practice", practice_id=practice.id))
 
 
-@bp.route("/<int:practice_id>/submit", methods=["POST"])
+@bp.route("/<id:practice_id>/submit", methods=["POST"])
 @login_required
 def submit_practice(practice_id: int) -> Response:
     return _step_view(services.submit_practice, _("Submitted for review."), practice_id)
 
 
-@bp.route("/<int:practice_id>/publish", methods=["POST"])
+@bp.route("/<id:practice_id>/publish", methods=["POST"])
 @login_required
 def publish_practice(practice_id: int) -> Response:
     return _step_view(services.publish_practice, _("The practice is published."), practice_id)
 
 
-@bp.route("/<int:practice_id>/archive", methods=["POST"])
+@bp.route("/<id:practice_id>/archive", methods=["POST"])
 @login_required
 def archive_practice(practice_id: int) -> Response:
     return _step_view(services.archive_practice, _("The practice is archived."), practice_id)
 
 
-@bp.route("/<int:practice_id>/send-back", methods=["POST"])
+@bp.route("/<id:practice_id>/send-back", methods=["POST"])
 @login_required
 def send_back_practice(practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
     form = SendBackForm()
     reason = form.reason.data if form.validate_on_submit() else ""
-    if form.is_submitted() and _run(services.send_back_practice, practice, reason or ""):
+    if form.is_submitted() and call_service(services.send_back_practice, practice, reason or ""):
         flash(_("Sent back to the authors with your reason."), "success")
     return redirect(request.form.get("next") == "review" and url_for("library.review_queue")
                     or url_for("library.show_practice", practice_id=practice.id))
 
 
-@bp.route("/<int:practice_id>/signatories", methods=["POST"])
+@bp.route("/<id:practice_id>/signatories", methods=["POST"])
 @login_required
 def link_signatory(practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
@@ -180,7 +167,7 @@ def link_signatory(practice_id: int) -> Response:
         abort(403)
     if form.validate_on_submit():
         org = db.session.get(Organisation, form.org.data) or abort(400)
-        if _run(services.link_signatory, practice, org):
+        if call_service(services.link_signatory, practice, org):
             flash(_("%(name)s is now listed as involved.", name=org.name), "success")
     else:
         flash(_("Choose an organisation from the list."), "error")
@@ -196,7 +183,7 @@ def review_queue() -> str:
                            action_form=ActionForm(), send_back_form=SendBackForm())
 
 
-@bp.route("/<int:practice_id>/attachments", methods=["POST"])
+@bp.route("/<id:practice_id>/attachments", methods=["POST"])
 @login_required
 def add_attachment(practice_id: int) -> Response:
     practice = _practice_or_404(practice_id)
@@ -206,14 +193,14 @@ def add_attachment(practice_id: int) -> Response:
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        if _run(attachments.add_attachment, practice, upload.filename or "", upload.stream):
+        if call_service(attachments.add_attachment, practice, upload.filename or "", upload.stream):
             flash(_("File attached."), "success")
     else:
         flash(_("Choose a file to attach."), "error")
     return redirect(url_for("library.show_practice", practice_id=practice.id))
 
 
-@bp.route("/attachments/<int:attachment_id>")
+@bp.route("/attachments/<id:attachment_id>")
 def download_attachment(attachment_id: int) -> Response:
     """Always a download with the detected type, never rendered inline by the browser."""
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
@@ -225,13 +212,13 @@ def download_attachment(attachment_id: int) -> Response:
                      download_name=attachment.filename, max_age=0)
 
 
-@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@bp.route("/attachments/<id:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(attachment_id: int) -> Response:
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
     practice_id = attachment.practice_id
     _practice_or_404(practice_id)
-    if ActionForm().validate_on_submit() and _run(attachments.delete_attachment, attachment):
+    if ActionForm().validate_on_submit() and call_service(attachments.delete_attachment, attachment):
         flash(_("File removed."), "success")
     return redirect(url_for("library.show_practice", practice_id=practice_id))
 
@@ -240,8 +227,5 @@ def delete_attachment(attachment_id: int) -> Response:
 @login_required
 def preview_markdown() -> Response:
     """The editor's live preview, rendered by the same pipeline as the saved page."""
-    payload = request.get_json(silent=True) or {}
-    text = payload.get("text") if isinstance(payload, dict) else None
-    if text is None:
-        text = request.form.get("text", "")
-    return jsonify({"html": str(render_markdown(str(text)))})
+    text = text_field(json_object() if request.is_json else request.form, "text")
+    return jsonify({"html": str(render_markdown(text))})

@@ -39,9 +39,9 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from covenant_hub.clock import utcnow
-from covenant_hub.matching.model import MatchModel
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord
 from covenant_hub.matching.models import MatchChange
-from covenant_hub.matching.records import LinkRecord, OrgRecord, PracticeRecord
 from covenant_hub.matching.snapshot import load_links_between, load_orgs, load_outcomes, load_practices
 
 KEYS = "match_change_keys"  # session.info: the (entity, key) pairs this transaction touched

@@ -14,34 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
-from covenant_hub.matching.evaluation import evaluate
-from covenant_hub.matching.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
-from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
-from covenant_hub.matching.records import Snapshot
+from covenant_hub.matching.engine.evaluation import evaluate
+from covenant_hub.matching.engine.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
+from covenant_hub.matching.engine.records import Snapshot
+from covenant_hub.matching.engine.tuning import tune
 from covenant_hub.matching.snapshot import load_snapshot
-from covenant_hub.matching.tuning import tune
 from covenant_hub.orgs.models import Organisation
 
 match_cli = AppGroup("match", help="Build, query and evaluate the match model.")
 KIND = click.Choice(RECOMMENDABLE)
 NETWORK_KIND = click.Choice(("supporter", "coordinator"))
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def register_matching(app: Flask) -> None:
-    """Hold the model in `app.extensions` and add the `flask match` commands."""
-    from covenant_hub.matching.views import register_matching_web
-
-    service.init_app(app)
-    app.cli.add_command(match_cli)
-    register_matching_web(app)
 
 
 def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any]]:
@@ -93,7 +83,7 @@ def rebuild_command(save: Path | None, as_json: bool) -> None:
                 # A read of its own, the mark first: building the model holds no lock.
                 result["mark"], result["snapshot"] = service.read_snapshot()
             elif step == "model":
-                result["model"] = MatchModel.build(result["snapshot"], load_weights())
+                result["model"] = service.build_with_meaning(result["snapshot"], load_weights())
             else:
                 service.announce_rebuild(result["model"], result["mark"])
     model: MatchModel = result["model"]
@@ -188,8 +178,9 @@ def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, wei
     with reading_only():
         snapshot = load_snapshot(db.session)
         db.session.rollback()  # the snapshot is in memory: hold no transaction while scoring
-    scores = evaluate(snapshot, since.date(), until.date(), kind, weights, seed,
-                      progress=_per_item(_("Evaluating"), as_json))
+    embedder = service.text_embedder()  # the texts meet as they do in the app
+    scores = evaluate(service.with_vectors(snapshot, embedder), since.date(), until.date(), kind, weights,
+                      seed, progress=_per_item(_("Evaluating"), as_json), embedder=embedder)
     rows = [score.as_json() for score in scores]
     if as_json:
         click.echo(json.dumps({"kind": kind, "since": since.date().isoformat(),

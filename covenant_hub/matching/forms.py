@@ -13,7 +13,7 @@ from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.matching.models import WANTED_KINDS
 from covenant_hub.matching.workflow import MAX_KM, MAX_MESSAGE, MAX_TEXT
 from covenant_hub.orgs.forms import LANGUAGE_CODE, CheckboxesField, split_codes
-from covenant_hub.orgs.labels import SECTOR_LABELS
+from covenant_hub.vocabularies import SECTOR_LABELS
 
 KIND_CHOICES = {
     "signatory": _l("Peer signatories that did what we plan"),

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.records import LINK_KINDS
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.records import LINK_KINDS
 
 WIDTH, HEIGHT = 720, 440
 CENTRE = (WIDTH / 2, HEIGHT / 2)

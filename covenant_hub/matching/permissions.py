@@ -7,47 +7,46 @@ organisation's admins alone: staff watch the workflow but never speak for an org
 
 from __future__ import annotations
 
-from typing import Any
-
 from covenant_hub.accounts.permissions import is_staff
+from covenant_hub.actors import Actor
 from covenant_hub.matching.models import Invitation, MatchRequest
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.orgs.permissions import admin_org_ids, org_role  # noqa: F401  (admin_org_ids: used by matching views)
 
 
-def is_org_admin(user: Any, org_id: int) -> bool:
+def is_org_admin(user: Actor, org_id: int) -> bool:
     return org_role(user, org_id) == "org_admin"
 
 
 
-def can_file_request(user: Any, org: Organisation | None) -> bool:
+def can_file_request(user: Actor, org: Organisation | None) -> bool:
     """An organisation's own admins, and staff helping it."""
     if org is None:
         return False
     return is_staff(user) or is_org_admin(user, org.id)
 
 
-def can_view_request(user: Any, request: MatchRequest | None) -> bool:
+def can_view_request(user: Actor, request: MatchRequest | None) -> bool:
     """The requester's admins and staff: plain members do not see whom their city considers."""
     if request is None:
         return False
     return is_staff(user) or is_org_admin(user, request.org_id)
 
 
-def can_invite(user: Any, request: MatchRequest | None) -> bool:
+def can_invite(user: Actor, request: MatchRequest | None) -> bool:
     return can_view_request(user, request) and request is not None and request.state == "open"
 
 
-def can_refresh_proposals(user: Any, request: MatchRequest | None) -> bool:
+def can_refresh_proposals(user: Actor, request: MatchRequest | None) -> bool:
     return can_invite(user, request)
 
 
-def can_close_request(user: Any, request: MatchRequest | None) -> bool:
+def can_close_request(user: Actor, request: MatchRequest | None) -> bool:
     """Closing stops new invitations; answers to ones already sent still count."""
     return can_invite(user, request)
 
 
-def can_view_invitation(user: Any, invitation: Invitation | None) -> bool:
+def can_view_invitation(user: Actor, invitation: Invitation | None) -> bool:
     """Both sides' admins and staff."""
     if invitation is None:
         return False
@@ -58,25 +57,25 @@ def can_view_invitation(user: Any, invitation: Invitation | None) -> bool:
     )
 
 
-def can_answer_invitation(user: Any, invitation: Invitation | None) -> bool:
+def can_answer_invitation(user: Actor, invitation: Invitation | None) -> bool:
     """Only the invited organisation's admins, and only while it waits for an answer."""
     if invitation is None or invitation.state != "pending":
         return False
     return is_org_admin(user, invitation.invitee_id)
 
 
-def can_record_outcome(user: Any, invitation: Invitation | None) -> bool:
+def can_record_outcome(user: Actor, invitation: Invitation | None) -> bool:
     """Either side's admins, once the invitation became an exchange."""
     if invitation is None or invitation.state != "accepted":
         return False
     return is_org_admin(user, invitation.invitee_id) or is_org_admin(user, invitation.request.org_id)
 
 
-def can_view_staff_list(user: Any) -> bool:
+def can_view_staff_list(user: Actor) -> bool:
     return is_staff(user)
 
 
-def can_view_recommendations(user: Any, org: Organisation | None) -> bool:
+def can_view_recommendations(user: Actor, org: Organisation | None) -> bool:
     """Any member of the organisation, and staff."""
     if org is None:
         return False

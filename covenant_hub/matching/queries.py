@@ -13,13 +13,14 @@ from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from covenant_hub import vocabularies as vocab
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
 from covenant_hub.matching import service
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
 from covenant_hub.matching.models import Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
-from covenant_hub.matching.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
-from covenant_hub.orgs import labels
+from covenant_hub.orgs.labels import LINK_LABELS
 from covenant_hub.orgs.models import Organisation
 
 RECOMMENDATIONS_PER_KIND = 5
@@ -48,11 +49,11 @@ def _titles(practice_ids: set[int]) -> dict[int, str]:
 def _named(reason: dict[str, Any], titles: dict[int, str]) -> dict[str, Any]:
     params = dict(reason.get("params", {}))
     if "sectors" in params:
-        params["sectors"] = [labels.label(labels.SECTOR_LABELS, code) for code in params["sectors"]]
+        params["sectors"] = [vocab.label(vocab.SECTOR_LABELS, code) for code in params["sectors"]]
     if "language" in params:
-        params["language"] = labels.language_name(params["language"])
+        params["language"] = vocab.language_name(params["language"])
     if params.get("country"):
-        params["country"] = labels.country_name(params["country"])
+        params["country"] = vocab.country_name(params["country"])
     if params.get("practice") in titles:
         params["title"] = titles[params["practice"]]
     return {"code": reason["code"], "params": params}
@@ -115,7 +116,7 @@ def network_picture(request: MatchRequest) -> Markup:
     net = build_network(model, request.org_id, [p.candidate_id for p in request.proposals])
     if not net.nodes:
         return Markup("")
-    kind_labels = {kind: str(label) for kind, label in labels.LINK_LABELS.items()}
+    kind_labels = {kind: str(label) for kind, label in LINK_LABELS.items()}
     title = _("%(name)s, its proposals and what connects them", name=request.org.name)
     return render_svg(net, title, kind_labels)
 

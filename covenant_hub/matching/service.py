@@ -32,11 +32,12 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import Embedder
 from covenant_hub.matching import changes as changes_table
-from covenant_hub.matching.model import MatchModel, load_weights
+from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.reasons import render_reason
+from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
-from covenant_hub.matching.reasons import render_reason
-from covenant_hub.matching.records import Snapshot
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -88,7 +89,40 @@ def build_model(weights: dict[str, Any] | None = None) -> MatchModel:
     """A fresh model from what is committed now."""
     with _reading() as session:
         snapshot = load_snapshot(session)
-    return MatchModel.build(snapshot, weights or load_weights())
+    return build_with_meaning(snapshot, weights or load_weights())
+
+
+def text_embedder() -> Embedder | None:
+    """The search's embedder when this process searches by meaning; None: TF-IDF alone."""
+    service = current_app.extensions.get("search")
+    semantic = getattr(service, "semantic", None)
+    return None if semantic is None or semantic.broken else semantic.embedder
+
+
+def with_vectors(snapshot: Snapshot, embedder: Embedder | None) -> Snapshot:
+    """The snapshot with the search's stored practice vectors (none without an embedder)."""
+    if embedder is None:
+        return snapshot
+    semantic = getattr(current_app.extensions.get("search"), "semantic", None)
+    try:
+        with _reading() as session:  # the search domain reads its own table (no import of it here)
+            snapshot.vectors = semantic.stored_vectors(session, "practice:") if semantic is not None else {}
+    except TABLE_ERRORS:
+        log.warning("search_vectors cannot be read; practices match by their words alone", exc_info=True)
+    return snapshot
+
+
+def build_with_meaning(snapshot: Snapshot, weights: dict[str, Any]) -> MatchModel:
+    """A model whose texts meet by meaning where the search's model is at hand, else (or when
+    it fails) by TF-IDF alone, as before it."""
+    embedder = text_embedder()
+    if embedder is None:
+        return MatchModel.build(snapshot, weights)
+    try:
+        return MatchModel.build(with_vectors(snapshot, embedder), weights, embedder=embedder)
+    except Exception:  # noqa: BLE001 - a model that cannot load leaves the TF-IDF profiles
+        log.exception("the match model's texts are TF-IDF only: embedding failed")
+        return MatchModel.build(snapshot, weights)
 
 
 def get_model() -> MatchModel:
@@ -183,7 +217,7 @@ def _build(holder: MatchingState) -> None:
     Changes this process commits during the build are applied to the old model and lost with
     it, but their rows lie above the mark: the next use replays them."""
     mark, snapshot = read_snapshot()
-    model = MatchModel.build(snapshot, load_weights())
+    model = build_with_meaning(snapshot, load_weights())
     if mark is None:
         holder.retry_at = monotonic() + RETRY_SECONDS
     set_model(model, mark)

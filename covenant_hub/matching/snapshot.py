@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from covenant_hub.matching.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
+from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
 from covenant_hub.orgs.models import Organisation, OrgLink
 
 ORG_COLUMNS = ("id", "external_id", "kind", "name", "country", "population", "lat", "lon", "languages",

@@ -76,6 +76,8 @@ def new_request(external_id: str) -> Any:
         )
         try:
             request = workflow.file_request(org, current_user, data)
+        except workflow.NotAllowed:
+            return _refuse()
         except workflow.WorkflowError as error:
             flash(str(error), "error")
         else:
@@ -87,7 +89,7 @@ def new_request(external_id: str) -> Any:
     return render_template("matching/new_request.html", org=org, form=form)
 
 
-@bp.route("/requests/<int:request_id>")
+@bp.route("/requests/<id:request_id>")
 def view_request(request_id: int) -> Any:
     request = _request(request_id)
     if not perm.can_view_request(current_user, request):
@@ -103,33 +105,33 @@ def view_request(request_id: int) -> Any:
     )
 
 
-@bp.route("/requests/<int:request_id>/refresh", methods=["POST"])
+@bp.route("/requests/<id:request_id>/refresh", methods=["POST"])
 def refresh_proposals(request_id: int) -> Response:
     request = _request(request_id)
-    if not perm.can_refresh_proposals(current_user, request):
-        return _refuse()
     if RefreshForm().validate_on_submit():
-        workflow.refresh_proposals(request)
+        try:
+            workflow.refresh_proposals(request, current_user)
+        except workflow.NotAllowed:
+            return _refuse()
         flash(_("The proposals were refreshed."), "success")
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 
-@bp.route("/requests/<int:request_id>/close", methods=["POST"])
+@bp.route("/requests/<id:request_id>/close", methods=["POST"])
 def close_request(request_id: int) -> Response:
     request = _request(request_id)
-    if not perm.can_close_request(current_user, request):
-        return _refuse()
     if RefreshForm().validate_on_submit():
-        workflow.close_request(request)
+        try:
+            workflow.close_request(request, current_user)
+        except workflow.NotAllowed:
+            return _refuse()
         flash(_("The request is closed."), "success")
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 
-@bp.route("/requests/<int:request_id>/invite", methods=["POST"])
+@bp.route("/requests/<id:request_id>/invite", methods=["POST"])
 def send_invitations(request_id: int) -> Any:
     request = _request(request_id)
-    if not perm.can_invite(current_user, request):
-        return _refuse()
     form = InviteForm()
     form.candidates.choices = [(p.candidate_id, p.candidate.name) for p in request.proposals]
     if not form.validate_on_submit():
@@ -137,6 +139,8 @@ def send_invitations(request_id: int) -> Any:
         return redirect(url_for("matching.view_request", request_id=request.id))
     try:
         created = workflow.invite(request, current_user, form.candidates.data, form.message.data)
+    except workflow.NotAllowed:
+        return _refuse()
     except workflow.WorkflowError as error:
         flash(str(error), "error")
     else:
@@ -152,7 +156,7 @@ def _outcome_form(invitation: Invitation) -> OutcomeForm:
     return form
 
 
-@bp.route("/invitations/<int:invitation_id>")
+@bp.route("/invitations/<id:invitation_id>")
 def view_invitation(invitation_id: int) -> Any:
     invitation = _invitation(invitation_id)
     if not perm.can_view_invitation(current_user, invitation):
@@ -165,15 +169,15 @@ def view_invitation(invitation_id: int) -> Any:
     )
 
 
-@bp.route("/invitations/<int:invitation_id>/answer", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/answer", methods=["POST"])
 def answer_invitation(invitation_id: int) -> Response:
     invitation = _invitation(invitation_id)
-    if not perm.can_answer_invitation(current_user, invitation):
-        return _refuse()
     form = AnswerForm()
     if form.validate_on_submit():
         try:
             workflow.answer(invitation, current_user, bool(form.accept.data), form.message.data)
+        except workflow.NotAllowed:
+            return _refuse()
         except workflow.WorkflowError as error:
             flash(str(error), "error")
         else:
@@ -186,9 +190,11 @@ def answer_invitation(invitation_id: int) -> Response:
     return redirect(url_for("matching.view_invitation", invitation_id=invitation.id))
 
 
-@bp.route("/invitations/<int:invitation_id>/outcome", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/outcome", methods=["POST"])
 def record_outcome(invitation_id: int) -> Response:
     invitation = _invitation(invitation_id)
+    # The form offers only the sides the person administers: without the right it cannot even
+    # validate, so refuse first, as the service would.
     if not perm.can_record_outcome(current_user, invitation):
         return _refuse()
     form = _outcome_form(invitation)
@@ -197,6 +203,8 @@ def record_outcome(invitation_id: int) -> Response:
             workflow.record_outcome(
                 invitation, current_user, form.org.data, form.learned.data, form.practice_id()
             )
+        except workflow.NotAllowed:
+            return _refuse()
         except workflow.WorkflowError as error:
             flash(str(error), "error")
         else:

@@ -1,7 +1,9 @@
 """The match-request workflow as plain functions: file, refresh, invite, answer, follow up.
 
-Views and the API call these; each validates, writes, commits and then notifies. Bad input
-raises `WorkflowError` with a translated message before anything is written.
+Views and the API call these; each checks the permission (matching/permissions.py), validates,
+writes, commits and then notifies, so a page and the API can never disagree on who may do what.
+A refusal raises `NotAllowed`, bad input `WorkflowError`, with a translated message, before
+anything is written.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from covenant_hub import errors
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.matching import notices, service
+from covenant_hub.matching import permissions as perm
+from covenant_hub.matching.engine.proposals import RequestQuery, rank_for_request
 from covenant_hub.matching.models import WANTED_KINDS, ExchangeOutcome, Invitation, MatchRequest, Proposal
-from covenant_hub.matching.proposals import RequestQuery, rank_for_request
 from covenant_hub.matching.snapshot import link_record, org_record
-from covenant_hub.orgs.models import SECTORS, Organisation, OrgLink
+from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.vocabularies import SECTORS
 
 MAX_TEXT = 5000
 MAX_MESSAGE = 2000
@@ -27,8 +34,17 @@ MAX_KM = 20000
 TOPIC_CHARS = 300
 
 
-class WorkflowError(ValueError):
+class WorkflowError(DomainError):
     """A step that cannot be taken; the message is translated and safe to show."""
+
+
+class NotAllowed(WorkflowError, errors.NotAllowed):
+    """The person may not take this step at all (pages answer 403, the API 401 or 403)."""
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed(_("You do not have permission to do this."))
 
 
 @dataclass
@@ -64,8 +80,9 @@ def validate_request(data: RequestInput) -> RequestInput:
     )
 
 
-def file_request(org: Organisation, user: Any, data: RequestInput) -> MatchRequest:
+def file_request(org: Organisation, user: Actor, data: RequestInput) -> MatchRequest:
     """Store the request and the proposals the engine makes for it now."""
+    _require(perm.can_file_request(user, org))
     clean = validate_request(data)
     request = MatchRequest(
         org_id=org.id,
@@ -83,8 +100,9 @@ def file_request(org: Organisation, user: Any, data: RequestInput) -> MatchReque
     return request
 
 
-def refresh_proposals(request: MatchRequest) -> MatchRequest:
+def refresh_proposals(request: MatchRequest, user: Actor) -> MatchRequest:
     """Replace the stored proposals with the model's current ranking."""
+    _require(perm.can_refresh_proposals(user, request))
     for proposal in list(request.proposals):
         db.session.delete(proposal)
     db.session.flush()
@@ -95,8 +113,9 @@ def refresh_proposals(request: MatchRequest) -> MatchRequest:
     return request
 
 
-def close_request(request: MatchRequest) -> MatchRequest:
+def close_request(request: MatchRequest, user: Actor) -> MatchRequest:
     """The city found what it needed: no more invitations or refreshes."""
+    _require(perm.can_close_request(user, request))
     request.state = "closed"
     db.session.commit()
     return request
@@ -145,8 +164,9 @@ def _ensure_in_model(model: Any, org_id: int) -> None:
                 model.set_link(link_record(link))
 
 
-def invite(request: MatchRequest, user: Any, candidate_ids: list[int], message: str) -> list[Invitation]:
+def invite(request: MatchRequest, user: Actor, candidate_ids: list[int], message: str) -> list[Invitation]:
     """Invite proposed organisations; ones already invited are left as they are."""
+    _require(perm.can_invite(user, request))
     message = _clean_message(message)
     proposed = {p.candidate_id for p in request.proposals}
     chosen = list(dict.fromkeys(candidate_ids))
@@ -180,8 +200,9 @@ def _clean_message(message: str | None) -> str:
     return message
 
 
-def answer(invitation: Invitation, user: Any, accept: bool, message: str) -> Invitation:
+def answer(invitation: Invitation, user: Actor, accept: bool, message: str) -> Invitation:
     """Accept (the two organisations become exchange partners) or decline, with a message."""
+    _require(perm.can_answer_invitation(user, invitation))
     message = _clean_message(message)
     if invitation.state != "pending":
         raise WorkflowError(_("This invitation has already been answered."))
@@ -228,10 +249,11 @@ def _exchange_link(invitation: Invitation) -> OrgLink:
 
 
 def record_outcome(
-    invitation: Invitation, user: Any, org_id: int, learned: str, practice_id: int | None
+    invitation: Invitation, user: Actor, org_id: int, learned: str, practice_id: int | None
 ) -> ExchangeOutcome:
     """What one side learned and which practice it replicated; the engine sees it as that
     organisation's own work from the next commit on."""
+    _require(perm.can_record_outcome(user, invitation))
     learned = (learned or "").strip()
     if invitation.state != "accepted":
         raise WorkflowError(_("Only an accepted invitation has an outcome."))

@@ -33,7 +33,7 @@ def _quiet(items: list[Any], _label: str) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def import_data_command(folder: Path, skip_invalid: bool, ignore_unknown: bool, as_json: bool) -> None:
     """Import a data set folder in the interchange format (one transaction)."""
-    from covenant_hub.orgs.interchange import ImportOptions, import_folder
+    from covenant_hub.interchange import ImportOptions, import_folder
 
     options = ImportOptions(skip_invalid=skip_invalid, ignore_unknown=ignore_unknown)
     report = import_folder(folder, options, progress=_quiet if as_json else _bar)
@@ -53,7 +53,7 @@ def import_data_command(folder: Path, skip_invalid: bool, ignore_unknown: bool, 
 def export_data_command(folder: Path, as_json: bool) -> None:
     """Export every record to a data set folder in the interchange format."""
     from covenant_hub.database import reading_only
-    from covenant_hub.orgs.interchange import export_folder
+    from covenant_hub.interchange import export_folder
 
     with reading_only():  # on SQLite one WAL snapshot that blocks no writer
         counts = export_folder(folder, progress=_quiet if as_json else _bar)

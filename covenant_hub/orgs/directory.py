@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, SECTORS, Organisation
+from covenant_hub.inputs import MAX_PAGE, parse_int
+from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation
+from covenant_hub.vocabularies import SECTORS
 
 # Population bands: code -> (lowest included, highest excluded or None).
 POPULATION_BANDS: dict[str, tuple[int, int | None]] = {
@@ -101,20 +103,19 @@ def parse_query(args: Mapping[str, Any], per_page: int, max_per_page: int) -> Di
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidQuery("q", f"must be at most {MAX_QUERY_LENGTH} characters")
     values["q"] = text or None
-    values["page"] = _positive_int(args, "page", 1, None)
+    values["page"] = _positive_int(args, "page", 1, MAX_PAGE)
     values["per_page"] = _positive_int(args, "per_page", per_page, max_per_page)
     return DirectoryQuery(**values)
 
 
-def _positive_int(args: Mapping[str, Any], name: str, default: int, maximum: int | None) -> int:
+def _positive_int(args: Mapping[str, Any], name: str, default: int, maximum: int) -> int:
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidQuery(name, "must be a whole number of at least 1")
-    if maximum is not None and int(raw) > maximum:
-        raise InvalidQuery(name, f"must be at most {maximum}")
-    return int(raw)
+    number = parse_int(raw, 1, maximum)
+    if number is None:
+        raise InvalidQuery(name, f"must be a whole number from 1 to {maximum}")
+    return number
 
 
 def search_directory(query: DirectoryQuery) -> DirectoryPage:

@@ -11,8 +11,8 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from covenant_hub.idempotency import SubmitOnceForm
-from covenant_hub.orgs.interchange.fields import is_http_url
-from covenant_hub.orgs.labels import SECTOR_LABELS
+from covenant_hub.interchange.fields import is_http_url
+from covenant_hub.vocabularies import SECTOR_LABELS
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 MAX_TEXT = 5000

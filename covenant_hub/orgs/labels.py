@@ -1,11 +1,13 @@
 """Translated labels for the codes organisations carry, in one place for pages and forms."""
 from __future__ import annotations
 
-from babel import Locale
-from babel.core import UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.i18n import current_language
+# The orgs templates read the shared vocabulary through their `labels` too (labels.country_name).
+from covenant_hub.vocabularies import SECTOR_LABELS, country_name, label, language_name
+
+__all__ = ["SECTOR_LABELS", "country_name", "label", "language_name"]
+
 
 KIND_LABELS = {
     "signatory": _l("Signatory"),
@@ -27,25 +29,6 @@ COMMITMENT_LABELS = {
     "adaptation": _l("Adaptation"),
     "energy_poverty": _l("Energy poverty"),
 }
-SECTOR_LABELS = {
-    "municipal_buildings": _l("Municipal buildings"),
-    "tertiary_buildings": _l("Tertiary buildings"),
-    "residential_buildings": _l("Residential buildings"),
-    "public_lighting": _l("Public lighting"),
-    "industry": _l("Industry"),
-    "transport": _l("Transport"),
-    "local_electricity": _l("Local electricity production"),
-    "local_heat_cold": _l("Local heating and cooling"),
-    "waste": _l("Waste"),
-    "water": _l("Water"),
-    "agriculture_forestry": _l("Agriculture and forestry"),
-    "land_use_planning": _l("Land use planning"),
-    "adaptation": _l("Adaptation"),
-    "energy_poverty": _l("Energy poverty"),
-    "public_procurement": _l("Public procurement"),
-    "awareness_raising": _l("Awareness raising"),
-    "other": _l("Other"),
-}
 LINK_LABELS = {
     "supported_by": _l("Supported by"),
     "coordinated_by": _l("Coordinated by"),
@@ -65,36 +48,3 @@ SORT_LABELS = {
     "joined": _l("Joined (newest first)"),
     "country": _l("Country"),
 }
-
-
-def _locale() -> Locale:
-    try:
-        return Locale.parse(current_language())
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
-
-
-# Where CLDR's name is not the one the country uses itself in that language: in Kyrgyzstan the
-# official Russian name is "Кыргызстан", and CLDR's "Киргизия" reads as outdated there.
-COUNTRY_NAME_OVERRIDES = {("ru", "KG"): "Кыргызстан"}
-
-
-def country_name(code: str | None) -> str:
-    """The country's name in the page's language (CLDR), or the code when unknown."""
-    if not code:
-        return ""
-    locale = _locale()
-    override = COUNTRY_NAME_OVERRIDES.get((locale.language, code.upper()))
-    return override or locale.territories.get(code.upper(), code.upper())
-
-
-def language_name(code: str) -> str:
-    """The language's name in the page's language (CLDR), or the code when unknown."""
-    return _locale().languages.get(code, code)
-
-
-def label(labels: dict[str, object], code: str | None) -> str:
-    """A code's translated label; unknown codes are shown as they are."""
-    if code is None:
-        return ""
-    return str(labels.get(code, code))

@@ -14,12 +14,6 @@ ORG_STATUSES = ("active", "on_hold", "suspended", "applicant")
 LINK_KINDS = ("supported_by", "coordinated_by", "exchange", "twinned_with")
 UNDIRECTED_LINK_KINDS = ("exchange", "twinned_with")
 COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
-SECTORS = (
-    "municipal_buildings", "tertiary_buildings", "residential_buildings", "public_lighting",
-    "industry", "transport", "local_electricity", "local_heat_cold", "waste", "water",
-    "agriculture_forestry", "land_use_planning", "adaptation", "energy_poverty",
-    "public_procurement", "awareness_raising", "other",
-)
 MEMBERSHIP_ROLES = ("member", "org_admin")
 
 

@@ -5,10 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from covenant_hub import errors
+from covenant_hub.actors import Actor
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
+from covenant_hub.orgs.permissions import can_edit_org
 
 if TYPE_CHECKING:
     from covenant_hub.accounts.models import User
@@ -47,8 +52,12 @@ def create_member_organisation(user: User, *, name: str, kind: str, country: str
     return org
 
 
-class ProfileError(ValueError):
+class ProfileError(DomainError):
     """A profile change the rules refuse; the message is shown to the user."""
+
+
+class NotAllowed(ProfileError, errors.NotAllowed):
+    """The person may not change this organisation's profile (pages answer 403)."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +86,13 @@ def get_org(external_id: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.external_id == external_id))
 
 
-def update_profile(org: Organisation, changes: ProfileChanges) -> None:
-    """Apply an edit from the profile form and commit it."""
-    from covenant_hub.orgs.interchange.fields import is_http_url
-    from covenant_hub.orgs.models import SECTORS
+def update_profile(user: Actor, org: Organisation, changes: ProfileChanges) -> None:
+    """Apply an edit from the profile form and commit it, if `user` may edit the profile."""
+    from covenant_hub.interchange.fields import is_http_url
+    from covenant_hub.vocabularies import SECTORS
 
+    if not can_edit_org(user, org):
+        raise NotAllowed(_("You do not have permission to do this."))
     if changes.website and not is_http_url(changes.website):
         raise ProfileError("website")
     org.description = _clean_text(changes.description)

@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from covenant_hub.errors import error_response
+from covenant_hub.errors import call_service, error_response
+from covenant_hub.inputs import page_arg
 from covenant_hub.orgs import labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
 from covenant_hub.orgs.forms import ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
 from covenant_hub.orgs.permissions import can_edit_org, can_view_org
+from covenant_hub.vocabularies import country_name
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 MAX_PER_PAGE = 100
@@ -41,7 +43,7 @@ def directory() -> Any:
 
 def _country_choices() -> list[tuple[str, str]]:
     """(code, name in the page's language), sorted by name."""
-    named = ((code, labels.country_name(code)) for code in services.countries_in_directory())
+    named = ((code, country_name(code)) for code in services.countries_in_directory())
     return sorted(named, key=lambda pair: pair[1])
 
 
@@ -58,8 +60,7 @@ def view_profile(external_id: str) -> str:
     org = _org_or_404(external_id)
     if not can_view_org(current_user, org):
         abort(403)
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_number = page_arg()
     per_page = current_app.config["ORGS_PER_PAGE"]
     members, member_total = services.member_page(org, page_number, per_page)
     return render_template(
@@ -78,12 +79,11 @@ def edit_profile(external_id: str) -> str | Response:
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET":
         form.languages.data = ", ".join(org.languages or [])
-    if form.validate_on_submit():
-        services.update_profile(org, services.ProfileChanges(
-            description=form.description.data, needs=form.needs.data, offers=form.offers.data,
-            sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
-            website=form.website.data,
-        ))
+    if form.validate_on_submit() and call_service(services.update_profile, org, services.ProfileChanges(
+        description=form.description.data, needs=form.needs.data, offers=form.offers.data,
+        sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
+        website=form.website.data,
+    )):
         flash(_("The profile was saved."), "success")
         return redirect(url_for("orgs.view_profile", external_id=org.external_id))
     return render_template("orgs/edit.html", org=org, form=form)

@@ -8,15 +8,15 @@ from typing import Any
 from flask import Flask
 
 
-def register_programme(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Mount /programme, the CLI, and the helpers the orgs templates' include hooks call."""
     from flask_login import current_user
 
-    from covenant_hub.orgs.labels import language_name
-    from covenant_hub.programme import labels, publicity
+    from covenant_hub.programme import labels, publicity, supporter_views, views  # noqa: F401  (their routes on bp)
+    from covenant_hub.programme.blueprint import bp
     from covenant_hub.programme.cli import programme_cli
     from covenant_hub.programme.notify import register_describers
-    from covenant_hub.programme.views import bp
+    from covenant_hub.vocabularies import language_name
 
     app.register_blueprint(bp)
     app.cli.add_command(programme_cli)

@@ -15,8 +15,6 @@ from flask_babel import gettext as _
 from covenant_hub.programme.audit import ProgrammeError
 from covenant_hub.programme.models import SupporterApplication
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
 
 def agreements_dir() -> Path:
     """AGREEMENTS_DIR, or an `agreements` folder next to the library's attachments."""
@@ -49,7 +47,7 @@ def display_name(name: str) -> str:
 def store(application: SupporterApplication, upload: tuple[str, IO[bytes]]) -> Path:
     """Check and write the file; set the application's file fields; return the path written."""
     filename, stream = upload
-    limit = int(current_app.config.get("AGREEMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    limit = int(current_app.config["AGREEMENT_MAX_BYTES"])
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise ProgrammeError(_("The file is larger than %(size)s MB.", size=round(limit / 1_048_576, 1)))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Membership, Organisation
@@ -107,7 +108,7 @@ def _required_text(value: str | None, message: str, limit: int = MAX_TEXT) -> st
     return text
 
 
-def _validate(actor: Any, data: ApplicationInput) -> ApplicationInput:
+def _validate(actor: Actor, data: ApplicationInput) -> ApplicationInput:
     """Refuse what the database should never hold; return tidied input."""
     data.network_name = _required_text(
         data.network_name, _("Give the network's name (at most 300 characters)."), 300
@@ -136,7 +137,7 @@ def _validate(actor: Any, data: ApplicationInput) -> ApplicationInput:
     return data
 
 
-def open_application_of(user: Any) -> SupporterApplication | None:
+def open_application_of(user: Actor) -> SupporterApplication | None:
     return db.session.scalar(
         select(SupporterApplication).where(
             SupporterApplication.user_id == user.id, SupporterApplication.state.in_(OPEN_STATES)
@@ -144,7 +145,7 @@ def open_application_of(user: Any) -> SupporterApplication | None:
     )
 
 
-def submit_application(actor: Any, data: ApplicationInput) -> SupporterApplication:
+def submit_application(actor: Actor, data: ApplicationInput) -> SupporterApplication:
     """File an expression of interest; staff are told, the applicant gets a receipt."""
     if not permissions.can_apply(actor):
         raise NotAllowed(_("Log in with a confirmed account to apply."))
@@ -175,12 +176,12 @@ def submit_application(actor: Any, data: ApplicationInput) -> SupporterApplicati
     return application
 
 
-def _require_reviewer(actor: Any) -> None:
+def _require_reviewer(actor: Actor) -> None:
     if not permissions.can_review_application(actor):
         raise NotAllowed(_("Only Covenant of Mayors Office staff review applications."))
 
 
-def accept_application(actor: Any, application: SupporterApplication, notes: str = "") -> None:
+def accept_application(actor: Actor, application: SupporterApplication, notes: str = "") -> None:
     """Staff find the network eligible; it may now complete the agreement form."""
     _require_reviewer(actor)
     _move(application, "accept")
@@ -190,7 +191,7 @@ def accept_application(actor: Any, application: SupporterApplication, notes: str
     messages.application_decided(application)
 
 
-def reject_application(actor: Any, application: SupporterApplication, reason: str) -> None:
+def reject_application(actor: Actor, application: SupporterApplication, reason: str) -> None:
     """Staff find the network not eligible; the reason is shown to the applicant."""
     _require_reviewer(actor)
     reason = _required_text(reason, _("Give the reason why the network is not eligible."))
@@ -201,7 +202,7 @@ def reject_application(actor: Any, application: SupporterApplication, reason: st
     messages.application_decided(application)
 
 
-def request_information(actor: Any, application: SupporterApplication, question: str) -> None:
+def request_information(actor: Actor, application: SupporterApplication, question: str) -> None:
     """Staff ask the applicant for more before deciding."""
     _require_reviewer(actor)
     question = _required_text(question, _("Write the question the applicant should answer."))
@@ -212,7 +213,7 @@ def request_information(actor: Any, application: SupporterApplication, question:
     messages.application_decided(application)
 
 
-def answer_information(actor: Any, application: SupporterApplication, answer: str) -> None:
+def answer_information(actor: Actor, application: SupporterApplication, answer: str) -> None:
     """The applicant answers; the application goes back to staff for review."""
     if not permissions.can_answer_application(actor, application):
         raise NotAllowed(_("Only the person who filed the application can answer."))
@@ -224,7 +225,7 @@ def answer_information(actor: Any, application: SupporterApplication, answer: st
     messages.application_answered(application)
 
 
-def complete_agreement(actor: Any, application: SupporterApplication, acknowledged: list[str]) -> None:
+def complete_agreement(actor: Actor, application: SupporterApplication, acknowledged: list[str]) -> None:
     """The network acknowledges each of the six commitments; admins are asked to sign."""
     if not permissions.can_complete_agreement(actor, application):
         raise NotAllowed(_("Only the person who filed the application can complete the agreement."))
@@ -239,7 +240,7 @@ def complete_agreement(actor: Any, application: SupporterApplication, acknowledg
 
 
 def record_agreement(
-    actor: Any,
+    actor: Actor,
     application: SupporterApplication,
     signed_on: date | None,
     signatory_name: str,
@@ -316,7 +317,7 @@ def applications_for_staff(state: str | None = None) -> list[SupporterApplicatio
     return list(db.session.scalars(query))
 
 
-def applications_of(user: Any) -> list[SupporterApplication]:
+def applications_of(user: Actor) -> list[SupporterApplication]:
     return list(
         db.session.scalars(
             select(SupporterApplication)

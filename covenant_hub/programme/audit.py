@@ -7,21 +7,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from covenant_hub import errors
+from covenant_hub.actors import Actor
+from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.programme.models import ProgrammeAudit, SupporterApplication
 
 
-class ProgrammeError(Exception):
+class ProgrammeError(DomainError):
     """A refused step; `str(error)` is a translated message for the person who tried it."""
 
 
-class NotAllowed(ProgrammeError):
+class NotAllowed(ProgrammeError, errors.NotAllowed):
     """The person may not do this at all (views answer 403)."""
 
 
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     org: Organisation | None = None,
     application: SupporterApplication | None = None,

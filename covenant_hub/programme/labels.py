@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.orgs.labels import label as label  # templates call plabels.label
+from covenant_hub.vocabularies import label as label  # templates call plabels.label
 
 COMMITMENT_LABELS = {
     "promote": _l("Promote the Covenant and support joining members"),

@@ -5,11 +5,11 @@ include hooks in the organisation profile and directory templates."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import g
 from sqlalchemy import select
 
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.programme import permissions, supporters
@@ -62,7 +62,7 @@ class ProfileSection:
     can_suspend: bool
 
 
-def profile_section(user: Any, org: Organisation) -> ProfileSection:
+def profile_section(user: Actor, org: Organisation) -> ProfileSection:
     is_supporter = org.kind == "supporter"
     public = supporters.feedback_is_public(org)
     return ProfileSection(

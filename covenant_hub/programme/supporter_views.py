@@ -12,11 +12,13 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.clock import utcnow
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
 from covenant_hub.orgs import services as org_services
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.programme import charts, dashboard, labels, permissions, supporters
+from covenant_hub.programme.blueprint import bp
 from covenant_hub.programme.forms import (
     ActionForm,
     ActivityForm,
@@ -26,7 +28,6 @@ from covenant_hub.programme.forms import (
     SuspendForm,
 )
 from covenant_hub.programme.models import COMMITMENTS, SupporterService
-from covenant_hub.programme.views import bp, run_step
 
 
 def _org_or_404(external_id: str) -> Organisation:
@@ -54,7 +55,7 @@ def manage_services(external_id: str) -> str | Response:
     if not permissions.can_manage_services(current_user, org):
         abort(403)
     form = ServiceForm()
-    if form.validate_on_submit() and run_step(supporters.add_service, org, form.to_input()):
+    if form.validate_on_submit() and call_service(supporters.add_service, org, form.to_input()):
         flash(_("The service is listed on your public profile."), "success")
         return redirect(url_for("programme.manage_services", external_id=org.external_id))
     return render_template(
@@ -66,12 +67,12 @@ def manage_services(external_id: str) -> str | Response:
     )
 
 
-@bp.route("/services/<int:service_id>/remove", methods=["POST"])
+@bp.route("/services/<id:service_id>/remove", methods=["POST"])
 @login_required
 def remove_service(service_id: int) -> Response:
     service = db.session.get(SupporterService, service_id) or abort(404)
     org = service.organisation
-    if ActionForm().validate_on_submit() and run_step(supporters.remove_service, service):
+    if ActionForm().validate_on_submit() and call_service(supporters.remove_service, service):
         flash(_("The service is removed."), "success")
     return redirect(url_for("programme.manage_services", external_id=org.external_id))
 
@@ -106,7 +107,7 @@ def show_dashboard(external_id: str) -> str | Response:
     if not permissions.can_view_dashboard(current_user, org):
         abort(403)
     form = ActivityForm()
-    if form.validate_on_submit() and run_step(supporters.log_activity, org, form.to_input()):
+    if form.validate_on_submit() and call_service(supporters.log_activity, org, form.to_input()):
         flash(_("The activity is logged."), "success")
         return redirect(url_for("programme.show_dashboard", external_id=org.external_id))
     summary = dashboard.summarise(org, utcnow().date())
@@ -141,7 +142,7 @@ def suspend_supporter(external_id: str) -> str | Response:
     if (
         request.method == "POST"
         and form.validate_on_submit()
-        and run_step(supporters.suspend_supporter, org, form.reason.data or "", form.suspended_on.data)
+        and call_service(supporters.suspend_supporter, org, form.reason.data or "", form.suspended_on.data)
     ):
         flash(_("The supporter is suspended; its people, its members and staff were told."), "success")
         return _back_to_profile(org)
@@ -160,7 +161,7 @@ def suspend_supporter(external_id: str) -> str | Response:
 @login_required
 def reinstate_supporter(external_id: str) -> Response:
     org = _supporter_or_404(external_id)
-    if ActionForm().validate_on_submit() and run_step(supporters.reinstate_supporter, org):
+    if ActionForm().validate_on_submit() and call_service(supporters.reinstate_supporter, org):
         flash(_("The supporter is reinstated."), "success")
     return _back_to_profile(org)
 
@@ -176,7 +177,7 @@ def give_feedback(external_id: str) -> str | Response:
     form = FeedbackForm(members=[(m.external_id, m.name) for m in members])
     if form.validate_on_submit():
         member = org_services.get_org(form.member.data or "") or abort(400)
-        if run_step(
+        if call_service(
             supporters.give_feedback,
             org,
             member,
@@ -197,7 +198,7 @@ def show_feedback(external_id: str) -> str | Response:
     if not permissions.can_view_feedback(current_user, member):
         abort(403)
     form = ConsentForm()
-    if form.validate_on_submit() and run_step(
+    if form.validate_on_submit() and call_service(
         supporters.set_feedback_consent, member, bool(form.public.data)
     ):
         flash(_("Your choice is saved."), "success")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from covenant_hub.actors import Actor
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.orgs.labels import STATUS_LABELS
@@ -75,7 +75,7 @@ def _require_active(org: Organisation, message: str) -> None:
 # --- services -----------------------------------------------------------------------------
 
 
-def add_service(actor: Any, org: Organisation, data: ServiceInput) -> SupporterService:
+def add_service(actor: Actor, org: Organisation, data: ServiceInput) -> SupporterService:
     """List one service on the supporter's public profile."""
     if not permissions.can_manage_services(actor, org):
         raise NotAllowed(_("Only the supporter's administrators can list its services."))
@@ -97,7 +97,7 @@ def add_service(actor: Any, org: Organisation, data: ServiceInput) -> SupporterS
     return service
 
 
-def remove_service(actor: Any, service: SupporterService) -> None:
+def remove_service(actor: Actor, service: SupporterService) -> None:
     org = service.organisation
     if not permissions.can_manage_services(actor, org):
         raise NotAllowed(_("Only the supporter's administrators can remove its services."))
@@ -119,7 +119,7 @@ def services_of(org: Organisation) -> list[SupporterService]:
 # --- commitment log -----------------------------------------------------------------------
 
 
-def log_activity(actor: Any, org: Organisation, data: ActivityInput) -> CommitmentActivity:
+def log_activity(actor: Actor, org: Organisation, data: ActivityInput) -> CommitmentActivity:
     """Record one action taken to keep one commitment."""
     if not permissions.can_log_activity(actor, org):
         raise NotAllowed(_("Only the supporter's own people can log its activities."))
@@ -170,7 +170,7 @@ def recent_activities(org: Organisation, limit: int = 50) -> list[CommitmentActi
 # --- suspension ---------------------------------------------------------------------------
 
 
-def suspend_supporter(actor: Any, org: Organisation, reason: str, on: date | None) -> Suspension:
+def suspend_supporter(actor: Actor, org: Organisation, reason: str, on: date | None) -> Suspension:
     """The profile shows the suspension; the supporter, its members and staff are told."""
     if not permissions.can_suspend_supporter(actor, org):
         raise NotAllowed(_("Only an administrator can suspend a supporter."))
@@ -187,7 +187,7 @@ def suspend_supporter(actor: Any, org: Organisation, reason: str, on: date | Non
     return suspension
 
 
-def reinstate_supporter(actor: Any, org: Organisation) -> None:
+def reinstate_supporter(actor: Actor, org: Organisation) -> None:
     if not permissions.can_reinstate_supporter(actor, org):
         raise NotAllowed(_("Only an administrator can reinstate a supporter."))
     if org.status != "suspended":
@@ -218,7 +218,7 @@ def open_suspension(org: Organisation) -> Suspension | None:
 
 
 def give_feedback(
-    actor: Any,
+    actor: Actor,
     supporter: Organisation,
     member: Organisation,
     rating: int | None,
@@ -251,7 +251,7 @@ def give_feedback(
     return feedback
 
 
-def set_feedback_consent(actor: Any, member: Organisation, public: bool) -> None:
+def set_feedback_consent(actor: Actor, member: Organisation, public: bool) -> None:
     """The member decides whether its feedback is shown on its public profile."""
     if not permissions.can_set_feedback_consent(actor, member):
         raise NotAllowed(_("Only the organisation's administrators can decide this."))

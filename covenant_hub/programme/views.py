@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
-from covenant_hub.orgs import labels as org_labels
-from covenant_hub.orgs.labels import country_name
 from covenant_hub.programme import agreement_files, applications, audit, labels, permissions, publicity
 from covenant_hub.programme.audit import NotAllowed, ProgrammeError
+from covenant_hub.programme.blueprint import bp
 from covenant_hub.programme.forms import (
     AgreementForm,
     AnswerForm,
@@ -31,33 +31,7 @@ from covenant_hub.programme.forms import (
     RecordAgreementForm,
 )
 from covenant_hub.programme.models import APPLICATION_STATES, SupporterApplication
-
-bp = Blueprint("programme", __name__, url_prefix="/programme")
-NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
-
-
-@bp.context_processor
-def _programme_labels() -> dict[str, Any]:
-    return {
-        "plabels": labels,
-        "pperm": permissions,
-        "country_name": country_name,
-        "org_status_label": lambda code: org_labels.label(org_labels.STATUS_LABELS, code),
-    }
-
-
-def run_step(step: Callable[..., Any], *args: Any) -> bool:
-    """Call a service; a refusal becomes a flashed message (or 403), never a changed row."""
-    try:
-        step(current_user, *args)
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except ProgrammeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    return True
+from covenant_hub.vocabularies import country_name, is_country
 
 
 @bp.route("/")
@@ -82,7 +56,7 @@ def _country_choices() -> list[tuple[str, str]]:
     codes = [
         code.lower()
         for code in territories
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        if is_country(code)
     ]
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
@@ -137,7 +111,7 @@ def _application_or_404(application_id: int) -> SupporterApplication:
     return application
 
 
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 @login_required
 def show_application(application_id: int) -> str:
     application = _application_or_404(application_id)
@@ -167,12 +141,12 @@ def _step(
     form = form_class()
     if not form.validate_on_submit():
         flash(_("The form could not be read; please try again."), "error")
-    elif run_step(step, application, *(value(form) for value in values)):
+    elif call_service(step, application, *(value(form) for value in values)):
         flash(message, "success")
     return redirect(url_for("programme.show_application", application_id=application.id))
 
 
-@bp.route("/applications/<int:application_id>/accept", methods=["POST"])
+@bp.route("/applications/<id:application_id>/accept", methods=["POST"])
 @login_required
 def accept_application(application_id: int) -> Response:
     return _step(
@@ -184,7 +158,7 @@ def accept_application(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/reject", methods=["POST"])
+@bp.route("/applications/<id:application_id>/reject", methods=["POST"])
 @login_required
 def reject_application(application_id: int) -> Response:
     return _step(
@@ -196,7 +170,7 @@ def reject_application(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/request-info", methods=["POST"])
+@bp.route("/applications/<id:application_id>/request-info", methods=["POST"])
 @login_required
 def request_information(application_id: int) -> Response:
     return _step(
@@ -208,7 +182,7 @@ def request_information(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/answer", methods=["POST"])
+@bp.route("/applications/<id:application_id>/answer", methods=["POST"])
 @login_required
 def answer_information(application_id: int) -> Response:
     return _step(
@@ -220,7 +194,7 @@ def answer_information(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/agreement", methods=["POST"])
+@bp.route("/applications/<id:application_id>/agreement", methods=["POST"])
 @login_required
 def complete_agreement(application_id: int) -> Response:
     return _step(
@@ -232,7 +206,7 @@ def complete_agreement(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/record", methods=["POST"])
+@bp.route("/applications/<id:application_id>/record", methods=["POST"])
 @login_required
 def record_agreement(application_id: int) -> Response:
     upload = request.files.get("signed_pdf")
@@ -248,7 +222,7 @@ def record_agreement(application_id: int) -> Response:
     )
 
 
-@bp.route("/applications/<int:application_id>/agreement.pdf")
+@bp.route("/applications/<id:application_id>/agreement.pdf")
 @login_required
 def download_agreement(application_id: int) -> Response:
     """Always a download with our own name and type, never rendered inline."""
@@ -273,5 +247,3 @@ def show_audit() -> str:
         abort(403)
     return render_template("programme/audit.html", trail=audit.trail())
 
-
-from covenant_hub.programme import supporter_views  # noqa: E402,F401  (routes on the same bp)

@@ -3,9 +3,9 @@ events and news.
 
 The core knows nothing of Flask and can be used from a view, a CLI command or a benchmark:
 
-    from covenant_hub.search.engine import SearchIndex
-    from covenant_hub.search.schema import SearchDocument
-    from covenant_hub.search.results import SearchQuery
+    from covenant_hub.search.engine.index import SearchIndex
+    from covenant_hub.search.engine.schema import SearchDocument
+    from covenant_hub.search.engine.results import SearchQuery
 
     ix = SearchIndex(app.config["INDEX_DIR"])
     if not ix.check_health().ok:            # missing, truncated segment, missing/garbled TOC
@@ -31,13 +31,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def register_search(app: Any) -> None:
+def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
     from covenant_hub.search import cli
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
-    app.config.setdefault("SEARCH_POLL_S", 0.5)
     register_service(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)

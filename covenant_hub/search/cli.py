@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from covenant_hub.search import documents, indexer, vectors
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import DOC_TYPES
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import DOC_TYPES
 from covenant_hub.search.service import get_service
 
 search_cli = AppGroup("search", help="Full-text search index.")

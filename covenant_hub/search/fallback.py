@@ -17,26 +17,20 @@ from sqlalchemy import and_, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.search import documents
+from covenant_hub.search.engine.results import SearchHit, SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import SearchDocument, date_number, resolve_language
 from covenant_hub.search.permissions import may_see
-from covenant_hub.search.results import SearchHit, SearchQuery, SearchResults
-from covenant_hub.search.schema import SearchDocument, date_number, resolve_language
+from covenant_hub.search.sources import indexed
 
 PER_TYPE = 200
 SNIPPET_CHARS = 220
 WORD = re.compile(r"\w[\w'-]*", re.UNICODE)
 
 
-# The text columns searched for each index type (the models come from documents.models()).
-SEARCHED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "practice": ("title", "summary", "body"), "thread": ("title",), "post": ("body",),
-    "organisation": ("name", "description", "needs", "offers"), "event": ("title", "description"),
-    "news": ("title", "summary", "body"),
-}  # fmt: skip
-
-
 def _candidates(kind: str, words: list[str]) -> list[SearchDocument]:
-    model = documents.models()[kind]
-    cols = [getattr(model, name) for name in SEARCHED_COLUMNS[kind]]
+    source = indexed()[kind]
+    model = source.model
+    cols = [getattr(model, name) for name in source.columns]
     every_word = and_(
         *(or_(*(col.ilike(f"%{_escape_like(w)}%", escape="\\") for col in cols)) for w in words)
     )
@@ -94,7 +88,7 @@ def search(q: SearchQuery) -> SearchResults:
     words = [w for w in WORD.findall(q.text or "") if w.upper() not in ("AND", "OR", "NOT")][:8]
     if not words:
         return SearchResults([], 0, q.page, q.page_size)
-    kinds = [k for k in SEARCHED_COLUMNS if not q.types or k in q.types]
+    kinds = [k for k in indexed() if not q.types or k in q.types]
     docs = [d for kind in kinds for d in _candidates(kind, words) if _wanted(q, d)]
     docs.sort(key=lambda d: date_number(d.date), reverse=True)
     start = (max(1, q.page) - 1) * q.page_size

@@ -21,10 +21,12 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.search import documents, engine, vectors
-from covenant_hub.search.engine import IndexLocked, SearchIndex
+from covenant_hub.search import documents, vectors
+from covenant_hub.search.engine.index import IndexLocked, SearchIndex
+from covenant_hub.search.engine.index import cancel as cancel_writer
+from covenant_hub.search.engine.index import commit as commit_writer
+from covenant_hub.search.engine.schema import to_fields
 from covenant_hub.search.outbox import SearchOutbox
-from covenant_hub.search.schema import to_fields
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -45,8 +47,9 @@ def drain_once(
 ) -> DrainResult:
     """Apply up to ``batch`` outbox rows in one index commit, then delete them.
 
-    With ``embed`` the keys also go to the vector queue, in the transaction that deletes their
-    outbox rows; the embedding itself happens later, in its own step (``vectors``).
+    With ``embed`` the indexed keys also go to the vector queue, in the transaction that deletes
+    their outbox rows; the embedding itself happens later, in its own step (``vectors``). The
+    vectors of deleted keys go in that transaction too, with or without ``embed``.
     """
     try:
         writer = ix.writer(timeout=timeout)
@@ -67,15 +70,16 @@ def drain_once(
                 writer.delete_by_term("key", key)
         if rows:
             done = True  # a failed commit cancels itself
-            engine.commit(writer)
+            commit_writer(writer)
             ix.record_commit()
     finally:
         if not done:
-            engine.cancel(writer)  # releases the lock on every path that did not commit
+            cancel_writer(writer)  # releases the lock on every path that did not commit
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
+        vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
         if embed:
-            vectors.queue(keys)
+            vectors.queue(key for key in keys if key in docs)
         db.session.commit()
     return DrainResult(rows=len(rows), indexed=len(docs), removed=len(keys) - len(docs))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from covenant_hub.i18n import LANGUAGE_NAMES
-from covenant_hub.orgs.labels import KIND_LABELS, SECTOR_LABELS, country_name, label
+from covenant_hub.orgs.labels import KIND_LABELS
+from covenant_hub.vocabularies import SECTOR_LABELS, country_name, label
 
 TYPE_LABELS = {
     "practice": _l("Practice"), "thread": _l("Discussion"), "post": _l("Post"),

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from covenant_hub.extensions import db
-from covenant_hub.search.results import SearchHit
+from covenant_hub.search.engine.results import SearchHit
 
 
 def _post_threads(hits: list[SearchHit]) -> dict[int, int]:

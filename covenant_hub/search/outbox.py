@@ -1,14 +1,13 @@
 """The search outbox: one row per changed indexable record, written in the same transaction.
 
 A session listener looks at what each flush adds, changes or deletes; for every object of a
-registered model it asks the registry which index keys that change affects (a post refreshes
-itself and its thread) and inserts those keys on the flush's own connection. A rollback
-therefore takes the rows with it, and a commit makes the change and its rows durable together:
-the indexer can crash at any point and the backlog is simply replayed.
+searchable model it asks the model's row in sources.py which index keys that change affects (a
+post refreshes itself and its thread) and inserts those keys on the flush's own connection. A
+statement hook does the same for bulk INSERT/UPDATE/DELETE statements, which no flush sees. A
+rollback therefore takes the rows with it, and a commit makes the change and its rows durable
+together: the indexer can crash at any point and the backlog is simply replayed.
 
-Keys are ``<type>:<database id>``; two expansion keys stand for many documents and are
-resolved by the indexer: ``group:<id>`` (every thread and post of a group, when its visibility
-or title changes) and ``thread-posts:<id>`` (the posts of a renamed or moved thread).
+Keys are ``<type>:<database id>``, plus the two expansion keys described in sources.py.
 """
 
 from __future__ import annotations
@@ -17,13 +16,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, event, insert, inspect, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import String, event, insert, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.search.sources import by_model
 
-KeysFor = Callable[[Any, str], Iterable[str]]  # (object, "new" | "dirty" | "deleted") -> keys
 PENDING = "search_outbox_pending"  # session.info flag: this transaction wrote outbox rows
 _listeners: list[Callable[[], None]] = []  # called after a commit that wrote rows
 
@@ -38,63 +38,17 @@ class SearchOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
 
 
-def _changed(obj: Any, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-def _own_key(prefix: str) -> KeysFor:
-    """For records whose change touches only their own document."""
-    return lambda obj, _how: [f"{prefix}:{obj.id}"]
-
-
-def _group(obj: Any, how: str) -> list[str]:
-    if how == "dirty" and _changed(obj, "visibility", "title"):
-        return [f"group:{obj.id}"]
-    return []
-
-
-def _thread(obj: Any, how: str) -> list[str]:
-    keys = [f"thread:{obj.id}"]
-    if how == "dirty" and _changed(obj, "title", "group_id", "language"):
-        keys.append(f"thread-posts:{obj.id}")
-    return keys
-
-
-def _post(obj: Any, how: str) -> list[str]:
-    keys = [f"post:{obj.id}", f"thread:{obj.thread_id}"]
-    if how == "dirty":
-        keys += [f"thread:{old}" for old in inspect(obj).attrs["thread_id"].history.deleted if old]
-    return keys
-
-
-def default_registry() -> dict[type, KeysFor]:
-    """Which models are indexable, and the keys a change to one of them touches."""
-    from covenant_hub.events.models import Event, NewsItem
-    from covenant_hub.forum.models import Group, Post, Thread
-    from covenant_hub.library.models import Practice
-    from covenant_hub.orgs.models import Organisation
-
-    return {
-        Practice: _own_key("practice"), Organisation: _own_key("organisation"), Event: _own_key("event"),
-        NewsItem: _own_key("news"), Group: _group, Thread: _thread, Post: _post,
-    }  # fmt: skip
-
-
-_registry: dict[type, KeysFor] = {}
-
-
 def keys_for_flush(session: Session) -> set[str]:
     """The keys touched by the objects this flush wrote (ids are assigned by now)."""
     keys: set[str] = set()
     for how, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
         for obj in objects:
-            keys_for = _registry.get(type(obj))
-            if keys_for is None:
+            source = by_model().get(type(obj))
+            if source is None:
                 continue
             if how == "dirty" and not session.is_modified(obj, include_collections=False):
                 continue
-            keys.update(keys_for(obj, how))
+            keys.update(source.keys_for(obj, how))
     return keys
 
 
@@ -103,8 +57,6 @@ def _children_of_deleted(session: Session) -> set[str]:
 
     Asked before the flush, while they still exist; the ORM never sees them go.
     """
-    from covenant_hub.forum.models import Group, Post, Thread
-
     threads = {o.id for o in session.deleted if isinstance(o, Thread)}
     groups = {o.id for o in session.deleted if isinstance(o, Group)}
     if not (threads or groups):
@@ -117,13 +69,11 @@ def _children_of_deleted(session: Session) -> set[str]:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if _registry and session.deleted:
+    if session.deleted:
         session.info.setdefault("search_cascade", set()).update(_children_of_deleted(session))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    if not _registry:
-        return
     write_keys(session, keys_for_flush(session) | session.info.pop("search_cascade", set()))
 
 
@@ -149,16 +99,68 @@ def _after_rollback(session: Session, *_: Any) -> None:
     session.info.pop("search_cascade", None)
 
 
-def registered(model: Any) -> bool:
-    return model in _registry
+# -- bulk statements ---------------------------------------------------------------------------
+# ``session.execute(update(Post).where(...))`` (a thread merge), ``insert(Organisation)`` with a
+# list of rows (the GCoM import) and ``update(Organisation)`` by primary key change indexable
+# rows without loading them, so the flush hooks never see them. The ``do_orm_execute`` hook finds
+# the ids concerned (from the WHERE clause before the statement, from the parameters, or from the
+# inserted external ids after it), runs the statement, and writes their keys in the same
+# transaction.
+
+
+def _keys(session: Any, model: Any, ids: Iterable[int]) -> set[str]:
+    """Keys for rows of ``model``; posts also refresh their threads, threads their posts."""
+    ids = [i for i in ids if i is not None]
+    prefix = by_model()[model].type
+    keys = {f"{prefix}:{i}" for i in ids}
+    if prefix == "post" and ids:
+        threads = session.scalars(select(model.thread_id).where(model.id.in_(ids)))
+        keys |= {f"thread:{t}" for t in threads}
+    elif prefix == "thread":
+        keys |= {f"thread-posts:{i}" for i in ids}
+    return keys
+
+
+def _rows(state: ORMExecuteState) -> list[dict[str, Any]]:
+    params = state.parameters
+    if isinstance(params, list):
+        return [p for p in params if isinstance(p, dict)]
+    return [params] if isinstance(params, dict) and params else []
+
+
+def on_orm_execute(state: ORMExecuteState) -> Any:
+    """Write outbox keys for a bulk INSERT/UPDATE/DELETE of an indexable model."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    mapper = state.bind_mapper
+    model = mapper.class_ if mapper is not None else None
+    if model is None or model not in by_model():
+        return None
+    session, stmt, rows = state.session, state.statement, _rows(state)
+    where = getattr(stmt, "whereclause", None)
+    by_pk = [r["id"] for r in rows if "id" in r]
+    if where is not None:
+        matched = list(session.scalars(select(model.id).where(where)))
+    elif state.is_insert or by_pk:
+        matched = []
+    else:  # a whole-table UPDATE or DELETE
+        matched = list(session.scalars(select(model.id)))
+    before = _keys(session, model, matched)
+    result = state.invoke_statement()
+    keys = before | _keys(session, model, by_pk)
+    if state.is_update:  # after the change too: posts moved to another thread refresh that one
+        keys |= _keys(session, model, matched)
+    external = [r["external_id"] for r in rows if "external_id" in r and "id" not in r]
+    if state.is_insert and external and hasattr(model, "external_id"):
+        keys |= _keys(
+            session, model, session.scalars(select(model.id).where(model.external_id.in_(external)))
+        )
+    write_keys(session, keys)
+    return result
 
 
 def install() -> None:
     """Start writing outbox rows from every session (idempotent: one set of listeners)."""
-    from covenant_hub.search.bulk import on_orm_execute
-
-    if not _registry:
-        _registry.update(default_registry())
     for name, fn in (
         ("do_orm_execute", on_orm_execute),
         ("before_flush", _before_flush),

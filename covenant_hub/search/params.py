@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import DOC_TYPES
+from covenant_hub.inputs import parse_int
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import DOC_TYPES
 
 MAX_QUERY_CHARS = 300
 MAX_PAGE = 1000
@@ -28,7 +29,8 @@ def _values(args: Any, name: str) -> tuple[str, ...]:
 
 
 def _page(raw: str | None) -> int:
-    return min(int(raw), MAX_PAGE) if raw and raw.isdigit() and int(raw) >= 1 else 1
+    number = parse_int(raw)
+    return 1 if number is None else min(number, MAX_PAGE)
 
 
 def query_from_args(
@@ -43,7 +45,7 @@ def query_from_args(
     sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
     return SearchQuery(
         text=(args.get("q") or "")[:MAX_QUERY_CHARS], audiences=audiences, user_lang=user_lang,
-        lang=lang or None, group_id=group if group.isdigit() else None, sort=sort,
+        lang=lang or None, group_id=group if parse_int(group) is not None else None, sort=sort,
         page=_page(args.get("page")), page_size=page_size, **filters,
     )  # fmt: skip
 

@@ -6,15 +6,14 @@ document when the two share one. Computed once per search with two small queries
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from covenant_hub.accounts.permissions import is_logged_in, is_staff
+from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
 
 
-def audiences_for(user: Any) -> tuple[str, ...]:
+def audiences_for(user: Actor) -> tuple[str, ...]:
     """``public`` for everyone; a member adds their user, organisations and groups."""
     from covenant_hub.forum.models import GroupMember, GroupModerator
     from covenant_hub.orgs.models import Membership

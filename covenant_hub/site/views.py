@@ -1,8 +1,6 @@
 """Home page, the language switcher and the "About the data" page."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,6 +9,7 @@ from covenant_hub.events.queries import home_sections
 from covenant_hub.extensions import db
 from covenant_hub.orgs.services import directory_counts
 from covenant_hub.site import sitemap
+from covenant_hub.urls import safe_next_url
 
 bp = Blueprint("site", __name__)
 
@@ -52,26 +51,12 @@ def set_language() -> Response:
     return redirect(safe_next_url(request.form.get("next")))
 
 
-def safe_next_url(target: str | None) -> str:
-    """Only follow relative paths on this site, never another host.
-
-    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\evil.example` or
-    `/<tab>/evil.example` would leave the site: any backslash or control character is refused.
-    """
-    if not target or "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
 @bp.route("/sitemap.xml")
 def sitemap_index() -> Response:
     return Response(sitemap.render_index(), mimetype="application/xml")
 
 
-@bp.route("/sitemap/<section>-<int:page>.xml")
+@bp.route("/sitemap/<section>-<id:page>.xml")
 def sitemap_section(section: str, page: int) -> Response:
     entries = sitemap.section_entries(section, page)
     if entries is None:

@@ -36,7 +36,9 @@ def link_in(message: EmailMessage) -> str:
     return urlsplit(match.group(0)).path
 
 
-def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **extra: object):
+def submit_login(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **extra: object):
+    """Post the login form, as a person would: for the tests of logging in itself (elsewhere
+    tests.sessions.login puts a user in the session directly)."""
     return client.post("/account/login", data={"email": email, "password": password, **extra})
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from covenant_hub.accounts.api_tokens import ApiToken
 from covenant_hub.extensions import db
-from tests.accounts.helpers import login
+from tests.accounts.helpers import submit_login
 from tests.factories import make_user
 
 SECRET = re.compile(r"chub_[A-Za-z0-9_-]{40,}")
@@ -34,7 +34,7 @@ def csrf_and_form_token(page: str, action: str) -> dict[str, str]:
 def member(client, app):
     user = make_user(language="ru")
     app.config["WTF_CSRF_ENABLED"] = False
-    login(client, user.email)
+    submit_login(client, user.email)
     app.config["WTF_CSRF_ENABLED"] = True
     return user
 

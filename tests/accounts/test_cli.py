@@ -5,7 +5,7 @@ import json
 
 from covenant_hub.accounts import services
 from covenant_hub.extensions import db
-from tests.accounts.helpers import is_logged_in, login
+from tests.accounts.helpers import is_logged_in, submit_login
 
 
 def test_create_admin_from_stdin_is_confirmed_and_can_log_in(runner, client):
@@ -14,7 +14,7 @@ def test_create_admin_from_stdin_is_confirmed_and_can_log_in(runner, client):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["email"] == "chief@example.org" and data["role"] == "admin" and data["confirmed"] is True
-    assert login(client, "chief@example.org", "tunduk-yurt-roof-2026").status_code == 302
+    assert submit_login(client, "chief@example.org", "tunduk-yurt-roof-2026").status_code == 302
     assert is_logged_in(client)
 
 
@@ -37,7 +37,7 @@ def test_set_role_disable_and_enable(runner, client):
     result = runner.invoke(args=["users", "set-role", "b@example.org", "staff", "--json"])
     assert json.loads(result.output)["role"] == "staff"
 
-    login(client, "b@example.org", "alatoo-peaks-4478")
+    submit_login(client, "b@example.org", "alatoo-peaks-4478")
     assert is_logged_in(client)
     result = runner.invoke(args=["users", "disable", "b@example.org", "--json"])
     assert json.loads(result.output)["disabled"] is True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.helpers import link_in, login, read_mails, register_form
+from tests.accounts.helpers import link_in, read_mails, register_form, submit_login
 from tests.factories import make_user
 
 PUBLIC_PAGES = ["/account/login", "/account/register", "/account/forgot", "/account/confirm"]
@@ -16,7 +16,7 @@ def test_pages_render_in_each_language(client, language):
         response = client.get(path, query_string={"lang": language})
         assert response.status_code == 200, path
         assert f'<html lang="{language}">' in response.get_data(as_text=True)
-    login(client, make_user().email)
+    submit_login(client, make_user().email)
     for path in PRIVATE_PAGES:
         response = client.get(path, query_string={"lang": language})
         assert response.status_code == 200, path

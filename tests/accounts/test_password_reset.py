@@ -7,7 +7,7 @@ from itsdangerous.timed import TimestampSigner
 
 from covenant_hub.accounts.passwords import verify_password
 from covenant_hub.extensions import db
-from tests.accounts.helpers import cookie_value, is_logged_in, link_in, login, read_mails, text_of
+from tests.accounts.helpers import cookie_value, is_logged_in, link_in, read_mails, submit_login, text_of
 from tests.factories import make_user
 
 NEW = {"password": "walnut-forest-arslanbob-9", "password_repeat": "walnut-forest-arslanbob-9"}
@@ -34,7 +34,7 @@ def test_reset_sets_the_password_and_the_link_works_once(client, outbox):
     assert client.post(link, data=NEW).status_code == 302
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW["password"])
-    assert login(client, user.email, NEW["password"]).status_code == 302
+    assert submit_login(client, user.email, NEW["password"]).status_code == 302
 
     again = client.post(link, data={"password": "another-new-pass-5",
                                     "password_repeat": "another-new-pass-5"})
@@ -46,7 +46,7 @@ def test_reset_sets_the_password_and_the_link_works_once(client, outbox):
 
 def test_reset_ends_existing_sessions(client, outbox):
     user = make_user()
-    login(client, user.email)
+    submit_login(client, user.email)
     assert is_logged_in(client)  # the cookie was a logged-in one
     old = cookie_value(client)
     ask_reset(client, user.email)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from babel.dates import format_date
 
 from covenant_hub.extensions import db
-from tests.accounts.helpers import login, read_mails, register_form, text_of
+from tests.accounts.helpers import read_mails, register_form, submit_login, text_of
 from tests.factories import make_org, make_user
 
 
 def test_profile_shows_details_and_organisations_with_links(client):
     org = make_org(name="Karakol", external_id="kg-karakol")
     user = make_user(name="Bakyt Osmonov", org=org, org_role="org_admin")
-    login(client, user.email)
+    submit_login(client, user.email)
     page = client.get("/account/profile").get_data(as_text=True)
     assert "Bakyt Osmonov" in page and user.email in page
     assert 'href="/orgs/kg-karakol"' in page and "Karakol" in page
@@ -20,7 +20,7 @@ def test_profile_shows_details_and_organisations_with_links(client):
 
 def test_language_preference_is_stored_and_used_for_pages(client):
     user = make_user(language="en")
-    login(client, user.email)
+    submit_login(client, user.email)
     assert 'lang="en"' in client.get("/account/profile").get_data(as_text=True)
 
     response = client.post("/account/profile", data={"name": user.name, "language": "ky"})
@@ -36,7 +36,7 @@ def test_language_preference_is_stored_and_used_for_pages(client):
 def test_unknown_language_is_refused(client):
     user = make_user(language="ru")
     name = user.name
-    login(client, user.email)
+    submit_login(client, user.email)
     response = client.post("/account/profile", data={"name": "New name", "language": "xx"})
     assert response.status_code == 200
     db.session.refresh(user)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Membership, Organisation
-from tests.accounts.helpers import is_logged_in, link_in, login, read_mails, register_form, text_of
+from tests.accounts.helpers import is_logged_in, link_in, read_mails, register_form, submit_login, text_of
 from tests.factories import make_user
 
 
@@ -22,7 +22,7 @@ def test_register_confirm_by_mail_then_log_in(client, outbox):
     assert user.email == "aigerim@example.kg" and user.language == "ky"
     assert not user.is_confirmed and user.role == "member"
 
-    refused = login(client, "aigerim@example.kg", "steppe-walnut-2030", follow_redirects=True)
+    refused = submit_login(client, "aigerim@example.kg", "steppe-walnut-2030", follow_redirects=True)
     assert b"confirm your e-mail address first" in refused.data
     assert not is_logged_in(client)
 
@@ -38,7 +38,7 @@ def test_register_confirm_by_mail_then_log_in(client, outbox):
     db.session.expire_all()
     assert db.session.get(User, user.id).is_confirmed
 
-    assert login(client, "AIGERIM@example.kg", "steppe-walnut-2030").status_code == 302
+    assert submit_login(client, "AIGERIM@example.kg", "steppe-walnut-2030").status_code == 302
     assert is_logged_in(client)
 
 

@@ -19,7 +19,7 @@ def test_openapi_document_is_valid_3_1_and_covers_every_api_route(app, client):
         for method in operations
     }
     routes = {
-        (re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", rule.rule), method)
+        (re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"<\1>", rule.rule), method)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi_json"
         for method in rule.methods - {"HEAD", "OPTIONS"}

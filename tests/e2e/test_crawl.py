@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import html
 
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange import ImportOptions, import_folder
+from covenant_hub.interchange import ImportOptions, import_folder
 from covenant_hub.search import indexer
 from covenant_hub.search.service import get_service
 from tests.e2e.steps import log_in

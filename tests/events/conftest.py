@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from tests.factories import make_org, make_user
-from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 ROLES = ("anonymous", "member", "supporter_admin", "signatory_admin", "staff", "admin")
 

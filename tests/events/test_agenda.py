@@ -9,8 +9,8 @@ from icalendar import Calendar
 from covenant_hub.events.models import Event
 from covenant_hub.events.queries import events_in_countries
 from covenant_hub.extensions import db
-from tests.events.conftest import login
 from tests.factories import make_event, make_org, make_practice
+from tests.sessions import login
 
 
 def _at(day: datetime, hours: int = 2) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.events.models import Event, NewsItem
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
+from covenant_hub.interchange import ImportOptions, export_folder, import_folder
 
 DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
 

@@ -8,8 +8,8 @@ import pytest
 
 from covenant_hub.events.models import NewsItem
 from covenant_hub.extensions import db
-from tests.events.conftest import login
 from tests.factories import make_event, make_news
+from tests.sessions import login
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

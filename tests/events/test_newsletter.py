@@ -217,7 +217,7 @@ def test_cli_refuses_bad_months(runner, args):
 
 
 def test_staff_preview(november, client, world):
-    from tests.events.conftest import login
+    from tests.sessions import login
 
     issues.build_month("2026-11")
     login(client, world.user("staff"))
@@ -246,7 +246,7 @@ def test_subscribing_is_rate_limited(app_config):
 
 
 def test_editor_forms_offer_the_markdown_preview(client, world):
-    from tests.events.conftest import login
+    from tests.sessions import login
 
     login(client, world.user("staff"))
     for path in ("/news/new", "/events/new"):

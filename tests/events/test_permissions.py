@@ -6,8 +6,9 @@ import pytest
 from covenant_hub.events import permissions
 from covenant_hub.events.models import Event, NewsItem
 from covenant_hub.extensions import db
-from tests.events.conftest import ROLES, as_user, login
+from tests.events.conftest import ROLES, as_user
 from tests.factories import make_event, make_news
+from tests.sessions import login
 
 # role -> (write news/events at all, edit the supporter's items, edit site items, preview newsletter)
 EXPECTED = {

@@ -11,7 +11,6 @@ import pytest
 
 from covenant_hub.clock import utcnow
 from tests.factories import make_group, make_group_member, make_thread, make_user
-from tests.library.conftest import login  # noqa: F401  (re-exported for forum tests)
 
 ROLES = ("anonymous", "member", "nonmember", "other_moderator", "moderator", "staff", "admin")
 

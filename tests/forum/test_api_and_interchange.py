@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Post, Thread
-from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
+from covenant_hub.interchange import ImportOptions, export_folder, import_folder
 from tests.factories import make_org, make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def test_groups_api_shows_public_groups_to_anonymous_callers(client, world) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from covenant_hub.demo import SAMPLE_DIR
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Thread
-from covenant_hub.orgs.interchange import ImportOptions, import_folder
+from covenant_hub.interchange import ImportOptions, import_folder
 
 
 def test_sample_folder_has_threads_in_three_languages_some_about_practices(app, client) -> None:

@@ -15,7 +15,7 @@ from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
 from covenant_hub.forum.models import ModerationLog, Post, Suspension, Thread
 from tests.factories import make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def _posts(thread_id: int) -> list[Post]:

@@ -7,7 +7,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, services
 from covenant_hub.forum.models import Post
 from tests.factories import make_practice, make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def test_group_list_and_pages_render_for_a_moderator(client, world, closed_thread) -> None:
@@ -113,3 +113,13 @@ def test_ask_the_owner_opens_a_thread_about_the_practice_with_a_mention(client, 
     page = client.get("/account/notifications").text
     assert "Bakyt Member mentioned you in “Question about solar roofs”" in page
     assert list(outbox.glob("*.eml"))
+
+
+def test_a_refused_watch_level_is_not_reported_as_saved(client, world) -> None:
+    login(client, world.users["member"])
+    url = f"/forum/g/{world.public.id}/watch"
+    response = client.post(url, data={"level": "loud"}, follow_redirects=True)
+    assert "Choose muted, normal or watching." in response.text
+    assert "Notification setting saved." not in response.text
+    response = client.post(url, data={"level": "muted"}, follow_redirects=True)
+    assert "Notification setting saved." in response.text

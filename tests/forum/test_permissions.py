@@ -16,7 +16,8 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.models import Flag, GroupMember, ModerationLog, Post, PostRevision, Suspension, Thread
 from tests.factories import make_thread
-from tests.forum.conftest import ROLES, login
+from tests.forum.conftest import ROLES
+from tests.sessions import login
 
 ALLOWED = {
     "view": {"member", "moderator", "staff", "admin"},

@@ -18,7 +18,7 @@ from covenant_hub.forum.mentions import mentioned_names
 from covenant_hub.forum.models import Draft, Post, PostRevision, Thread
 from covenant_hub.forum.queries import postable_groups
 from tests.factories import make_thread, make_user
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 def _notes(user) -> list[Notification]:

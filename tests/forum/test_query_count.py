@@ -10,7 +10,7 @@ from sqlalchemy import event
 from covenant_hub.extensions import db
 from covenant_hub.forum import moderation
 from tests.factories import make_thread, make_user
-from tests.forum.conftest import login
+from tests.sessions import login
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post, Thread
 from tests.factories import make_thread
-from tests.forum.conftest import login
+from tests.sessions import login
 from tests.test_idempotency import form_token
 
 

@@ -10,8 +10,8 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, services
 from covenant_hub.forum.models import Post
 from tests.factories import make_group, make_group_member, make_practice, make_user
-from tests.forum.conftest import login
 from tests.library.xss import XSS_PAYLOADS, assert_no_live_script
+from tests.sessions import login
 
 
 def test_there_are_at_least_fifty_payloads() -> None:

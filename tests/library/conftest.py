@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from tests.factories import make_link, make_org, make_practice, make_user
-from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 
 @dataclass

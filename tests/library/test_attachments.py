@@ -9,7 +9,8 @@ import pytest
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.library.attachments import safe_filename, sniff_content_type
 from covenant_hub.library.models import Attachment
-from tests.library.conftest import draft_of, login
+from tests.library.conftest import draft_of
+from tests.sessions import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.extensions import db
+from covenant_hub.interchange import ImportOptions, export_folder, import_folder
 from covenant_hub.library.models import Practice
-from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
+from covenant_hub.orgs.models import Organisation
 
 DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
 
@@ -63,3 +64,37 @@ def test_bad_lines_are_reported_and_nothing_is_written(app, tmp_path):
     assert not report.written and db.session.scalar(select(func.count(Practice.id))) == 0
     kept = import_folder(tmp_path, ImportOptions(skip_invalid=True))
     assert kept.written and [p.external_id for p in db.session.scalars(select(Practice))] == ["p1"]
+
+
+BAD_FIELDS = [  # (field, bad value, where the API names the problem)
+    ("results", {"jobs": -1}, "results.jobs"),
+    ("results", {"jobs": "5"}, "results.jobs"),
+    ("results", {"jobs": True}, "results.jobs"),
+    ("results", {"co2": 5}, "results.co2"),
+    ("sectors", ["space"], "sectors.0"),
+    ("tags", ["x" * 41], "tags.0"),
+    ("title", "   ", "title"),
+    ("language", "Kyrgyz", "language"),
+]
+
+
+def test_a_field_the_api_refuses_the_importer_refuses_the_same_way(app, client, tmp_path):
+    """practices.jsonl is read by the API's own model: same field, same problem, in one wording."""
+    from covenant_hub.accounts.api_tokens import create_token
+    from tests.factories import make_org, make_user
+
+    make_org(external_id="t1", kind="signatory", name="T", country="kg")
+    owner = make_user(org=db.session.scalar(select(Organisation).filter_by(external_id="t1")),
+                      org_role="org_admin")
+    headers = {"Authorization": f"Bearer {create_token(owner, 'test', write=True, days=30).secret}"}
+    for number, (name, value, where) in enumerate(BAD_FIELDS, start=1):
+        good = {"org": "t1", "title": "Solar roofs", "language": "ky"}
+        answer = client.post("/api/v1/practices", json={**good, name: value}, headers=headers)
+        assert answer.status_code == 400, (name, value, answer.get_json())
+        problem = answer.get_json()["error"]["fields"][where]
+        _write(tmp_path / str(number), "practices.jsonl", [{**good, "id": "p1", name: value}])
+        report = import_folder(tmp_path / str(number))
+        assert [(e.line, e.field) for e in report.errors] == [(1, name)], (value, report.errors)
+        assert report.errors[0].reason.endswith(problem), (report.errors[0].reason, problem)
+        assert not report.written
+    assert db.session.scalar(select(func.count(Practice.id))) == 0

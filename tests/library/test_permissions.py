@@ -8,7 +8,8 @@ from covenant_hub.extensions import db
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Practice
 from tests.factories import make_practice
-from tests.library.conftest import ROLES, draft_of, login
+from tests.library.conftest import ROLES, draft_of
+from tests.sessions import login
 
 ALLOWED = {
     # action: roles that may do it (state set up so that only permission decides)

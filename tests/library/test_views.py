@@ -6,7 +6,8 @@ import re
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
 from tests.factories import make_org, make_practice
-from tests.library.conftest import draft_of, login
+from tests.library.conftest import draft_of
+from tests.sessions import login
 
 
 def _titles(html: str) -> list[str]:

@@ -8,7 +8,8 @@ from covenant_hub.extensions import db
 from covenant_hub.library import services
 from covenant_hub.library.models import Practice
 from covenant_hub.library.services import LibraryError, NotAllowed, PracticeInput
-from tests.library.conftest import draft_of, login
+from tests.library.conftest import draft_of
+from tests.sessions import login
 
 
 def _input(**fields):

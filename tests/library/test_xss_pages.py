@@ -8,8 +8,9 @@ from covenant_hub.extensions import db
 from covenant_hub.library.attachments import safe_filename
 from covenant_hub.library.models import Attachment
 from tests.factories import make_org, make_practice
-from tests.library.conftest import draft_of, login
+from tests.library.conftest import draft_of
 from tests.library.xss import XSS_PAYLOADS, assert_no_live_script
+from tests.sessions import login
 
 assert len(XSS_PAYLOADS) >= 50
 

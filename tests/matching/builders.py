@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
-from covenant_hub.matching.model import MatchModel, load_weights
-from covenant_hub.matching.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
+import numpy as np
+
+from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
 
 BISHKEK = (42.87, 74.59)
 OSH = (40.51, 72.80)
@@ -42,8 +45,42 @@ class Toy:
     def snapshot(self) -> Snapshot:
         return Snapshot(orgs=list(self.orgs), links=list(self.links), practices=list(self.practices))
 
-    def model(self) -> MatchModel:
-        return MatchModel.build(self.snapshot(), load_weights())
+    def model(self, embedder: Any = None, vectors: dict[str, tuple[str, Any]] | None = None) -> MatchModel:
+        """The model; with an `embedder` (and the search's stored practice `vectors`) the texts
+        meet by meaning too."""
+        snapshot = self.snapshot()
+        snapshot.vectors = vectors or {}
+        return MatchModel.build(snapshot, load_weights(), embedder=embedder)
+
+
+class TableEmbedder:
+    """An embedder that knows what a few texts mean: each maps to one of a few orthogonal
+    topics, whatever its language; any other text is off every topic. For reasons and
+    plumbing; the real model's quality is measured in test_meaning.py."""
+
+    name = "table-test"
+    dim = 16
+
+    def __init__(self, topics: dict[str, int]) -> None:
+        self.topics = topics
+
+    def vector(self, text: str) -> np.ndarray:
+        out = np.zeros(self.dim, np.float32)
+        topic = self.topics.get(text.strip())
+        out[topic if topic is not None else self.dim - 1] = 1.0
+        return out
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        titles = [t.split("\n", 1)[0] for t in texts]  # document_views: "title\nbody", then the title
+        return np.stack([self.vector(t) for t in titles]) if texts else np.zeros((0, self.dim))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.vector(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+    def stored(self, practice: PracticeRecord, lang: str = "en") -> tuple[str, np.ndarray]:
+        """The (language, views) the search would have stored for a practice."""
+        one = self.vector(practice.title)
+        return lang, np.stack([one, one])
 
 
 def two_clusters() -> tuple[Toy, dict[str, OrgRecord]]:

@@ -9,8 +9,8 @@ from flask import Flask
 
 from covenant_hub.extensions import db
 from covenant_hub.matching import service
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import recommend
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import recommend
 from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.factories import make_link, make_org
 
@@ -92,7 +92,7 @@ def test_evaluate_refuses_an_empty_window(match_app: Flask) -> None:
 
 def test_evaluate_scores_the_weights_it_is_given(match_app: Flask, tmp_path: Path) -> None:
     """Weights that shun the neighbours' choice make the engine miss the answer."""
-    from covenant_hub.matching.model import load_weights, save_weights
+    from covenant_hub.matching.engine.model import load_weights, save_weights
 
     _tiny_network()
     weights = load_weights()

@@ -6,9 +6,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from covenant_hub.matching.ranker import UnknownOrganisation, diversify, recommend, score_all
-from covenant_hub.matching.reasons import MESSAGES, render_reason
-from covenant_hub.matching.records import OrgRecord
+from covenant_hub.matching.engine.ranker import UnknownOrganisation, diversify, recommend, score_all
+from covenant_hub.matching.engine.reasons import MESSAGES, render_reason
+from covenant_hub.matching.engine.records import OrgRecord
 from tests.matching.builders import BISHKEK, OSH, Toy, two_clusters
 
 

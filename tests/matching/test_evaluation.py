@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from covenant_hub.matching.evaluation import Tally, evaluate, summarise, time_split
+from covenant_hub.matching.engine.evaluation import Tally, evaluate, summarise, time_split
 from tests.matching.builders import OSH, Toy
 
 SINCE, UNTIL = date(2016, 1, 1), date(2019, 1, 1)

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from covenant_hub.matching.model import MatchModel
-from covenant_hub.matching.ranker import score_all
-from covenant_hub.matching.reasons import MESSAGES, reasons_for, typical_values
-from covenant_hub.matching.records import OrgRecord
-from tests.matching.builders import BISHKEK, OSH, Toy, two_clusters
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import score_all
+from covenant_hub.matching.engine.reasons import MESSAGES, reasons_for, typical_values
+from covenant_hub.matching.engine.records import OrgRecord
+from tests.matching.builders import BISHKEK, OSH, TableEmbedder, Toy, two_clusters
 
 ALMATY = (43.24, 76.89)
 
@@ -116,6 +116,36 @@ def test_a_practice_is_evidence_only_when_it_shares_the_matched_words() -> None:
     quoted = shown_and_not("published_practice", reasons, yes, no)
     assert quoted == {"title": "Insulating school roofs", "practice": insulated.id}
     assert "text_match" in codes(reasons[no.id])
+
+
+def test_a_need_in_kyrgyz_meets_a_practice_in_english_and_the_reason_names_both() -> None:
+    insulation, bikes = "Мектептердин чатырларын жылуулоо керек", "Велосипед жолдору да керек"
+    embedder = TableEmbedder({insulation: 0, f"{insulation}. {bikes}.": 0, "Insulating school roofs": 0,
+                              bikes: 1, "Bus lanes downtown": 2})  # fmt: skip
+    toy = Toy()
+    asker = toy.org(needs=f"{insulation}. {bikes}.")
+    yes, no = toy.org(dlat=0.2), toy.org(dlat=0.3)
+    fillers(toy, 3)
+    roofs = toy.practice(yes, "Insulating school roofs")
+    lanes = toy.practice(no, "Bus lanes downtown")
+    stored = {f"practice:{p.id}": embedder.stored(p) for p in (roofs, lanes)}
+    assert "text_match" not in codes(reasons_of(toy.model(), asker, "signatory")[yes.id])  # no shared word
+    reasons = reasons_of(toy.model(embedder, stored), asker, "signatory")
+    assert shown_and_not("text_match", reasons, yes, no) == {"terms": [insulation]}  # the clause answered
+    assert params(reasons[yes.id], "published_practice") == {"title": "Insulating school roofs",
+                                                             "practice": roofs.id}  # fmt: skip
+
+
+def test_an_offer_in_another_language_is_quoted_when_it_answers_the_need() -> None:
+    need, offer = "Энергоаудит школ и больниц", "Energy audits of public buildings"
+    embedder = TableEmbedder({need: 3, offer: 3})
+    toy = Toy()
+    asker = toy.org(needs=need)
+    yes, no = toy.org(dlat=0.2, offers=offer), toy.org(dlat=0.3, offers="Bicycle lanes")
+    fillers(toy, 3)
+    reasons = reasons_of(toy.model(embedder), asker, "signatory")
+    assert shown_and_not("offer_match", reasons, yes, no) == {"offer": offer}
+    assert params(reasons[yes.id], "text_match") == {"terms": [need]}
 
 
 @pytest.mark.parametrize(("field", "code"), [("sectors", "shared_sectors"),

@@ -22,12 +22,12 @@ from covenant_hub import create_app
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.matching import changes, service, workflow
-from covenant_hub.matching import model as model_module
-from covenant_hub.matching.model import MatchModel, load_weights, save_weights
+from covenant_hub.matching.engine import model as model_module
+from covenant_hub.matching.engine.model import MatchModel, load_weights, save_weights
+from covenant_hub.matching.engine.ranker import recommend
+from covenant_hub.matching.engine.records import LinkRecord, PracticeRecord
+from covenant_hub.matching.engine.sparse import PatchedMatrix
 from covenant_hub.matching.models import MatchChange
-from covenant_hub.matching.ranker import recommend
-from covenant_hub.matching.records import LinkRecord, PracticeRecord
-from covenant_hub.matching.sparse import PatchedMatrix
 from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.dblocks import writer_can_start
 from tests.factories import make_link, make_org, make_practice, make_user
@@ -265,7 +265,7 @@ def test_a_recorded_outcome_reaches_the_other_worker(match_app: Flask, worker_b:
     request = workflow.file_request(net["new"], admin, workflow.RequestInput(
         text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
     invitation = workflow.invite(request, admin, [request.proposals[0].candidate_id], "")[0]
-    workflow.answer(invitation, admin, True, "")
+    workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "")
     _model(worker_b)
     outcome = workflow.record_outcome(invitation, admin, net["new"].id, "How to tender LED lamps", None)
     held = _model(worker_b).practices[net["new"].id]

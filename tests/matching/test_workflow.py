@@ -12,6 +12,7 @@ from covenant_hub.matching import service, workflow
 from covenant_hub.matching.models import Invitation, MatchRequest
 from covenant_hub.orgs.models import OrgLink
 from tests.factories import make_link, make_org, make_practice, make_user
+from tests.sessions import login
 
 BISHKEK = (42.87, 74.59)
 
@@ -126,7 +127,7 @@ def test_proposals_stay_until_refreshed(app):
     )
     db.session.expire_all()
     assert [(p.candidate_id, p.score) for p in db.session.get(MatchRequest, request.id).proposals] == before
-    workflow.refresh_proposals(request)
+    workflow.refresh_proposals(request, admin)
     assert "new-agency" in [p.candidate.external_id for p in request.proposals]
 
 
@@ -186,9 +187,10 @@ def test_invite_only_proposed_and_answer_once(app):
             raise AssertionError(ids)
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
     assert workflow.invite(request, admin, [orgs["supporter"].id], "") == []  # no duplicate
-    workflow.answer(invitation, admin, False, "No")
+    invitee_admin = make_user(org=orgs["supporter"], org_role="org_admin")
+    workflow.answer(invitation, invitee_admin, False, "No")
     try:
-        workflow.answer(invitation, admin, True, "")
+        workflow.answer(invitation, invitee_admin, True, "")
     except workflow.WorkflowError:
         pass
     else:
@@ -201,7 +203,7 @@ def test_outcome_feeds_the_model(app):
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input())
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
-    workflow.answer(invitation, admin, True, "")
+    workflow.answer(invitation, make_user(org=orgs["supporter"], org_role="org_admin"), True, "")
     practice = make_practice(orgs["neighbours"][0], title="Solar water heaters for schools")
     workflow.record_outcome(
         invitation, admin, orgs["city"].id, "We learned to tender solar heaters", practice.id
@@ -218,7 +220,7 @@ def test_request_page_shows_translated_reasons_and_escaped_picture(app, client):
     db.session.commit()
     admin = make_user(org=orgs["city"], org_role="org_admin", language="ru")
     request = workflow.file_request(orgs["city"], admin, request_input())
-    client.post("/account/login", data={"email": admin.email, "password": "correct-horse-battery-42"})
+    login(client, admin)
     page = client.get(f"/matching/requests/{request.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -240,7 +242,7 @@ def test_request_page_quotes_the_practice_in_the_page_language_and_no_raw_score(
     quoted = {p.candidate_id: r["params"] for p in request.proposals for r in p.reasons
               if r["code"] == "published_practice"}
     assert quoted == {orgs["neighbours"][0].id: {"title": english.title, "practice": english.id}}
-    _login(client, admin)
+    login(client, admin)
     html = client.get(f"/matching/requests/{request.id}").get_data(as_text=True)
     assert "Светодиодное освещение улиц в Соседе 0" in html and english.title not in html
     assert "Waste sorting" not in html  # a practice unrelated to the need is no evidence
@@ -251,7 +253,7 @@ def test_pages_do_not_write_on_get(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input())
-    client.post("/account/login", data={"email": admin.email, "password": "correct-horse-battery-42"})
+    login(client, admin)
     count = db.session.scalar(select(db.func.count()).select_from(MatchRequest))
     for url in (
         f"/matching/orgs/{orgs['city'].external_id}/requests/new",
@@ -267,7 +269,7 @@ def test_pages_do_not_write_on_get(app, client):
 def test_file_through_the_form(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
-    client.post("/account/login", data={"email": admin.email, "password": "correct-horse-battery-42"})
+    login(client, admin)
     url = f"/matching/orgs/{orgs['city'].external_id}/requests/new"
     bad = client.post(url, data={"text": "", "kinds": ["supporter"]})
     assert (
@@ -288,17 +290,13 @@ def test_file_through_the_form(app, client):
     assert "Energy Agency" in page.get_data(as_text=True)
 
 
-def _login(client, user) -> None:
-    client.post("/account/login", data={"email": user.email, "password": "correct-horse-battery-42"})
-
-
 def test_answer_and_outcome_through_pages(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
     invitee_admin = make_user(org=orgs["supporter"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input(text="<b>Lamps</b> please"))
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "<img src=x onerror=alert(1)>")
-    _login(client, invitee_admin)
+    login(client, invitee_admin)
     incoming = client.get("/matching/").get_data(as_text=True)
     assert f"/matching/invitations/{invitation.id}" in incoming
     page = client.get(f"/matching/invitations/{invitation.id}").get_data(as_text=True)
@@ -327,15 +325,15 @@ def test_staff_page_lists_every_request_and_exchange(app, client):
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input(text="Unique need 42"))
     [invitation] = workflow.invite(request, admin, [orgs["supporter"].id], "")
-    workflow.answer(invitation, None, True, "")
-    _login(client, make_user(role="staff"))
+    workflow.answer(invitation, make_user(org=orgs["supporter"], org_role="org_admin"), True, "")
+    login(client, make_user(role="staff"))
     page = client.get("/matching/staff").get_data(as_text=True)
     assert "Unique need 42" in page and "Energy Agency" in page
 
 
 def test_recommendations_page_lists_each_kind_with_reasons(app, client):
     orgs = seed()
-    _login(client, make_user(org=orgs["city"]))
+    login(client, make_user(org=orgs["city"]))
     page = client.get("/matching/orgs/kant/recommendations").get_data(as_text=True)
     assert 'id="recommend-supporter"' in page and "Energy Agency" in page
     assert "km away" in page
@@ -346,7 +344,7 @@ def test_closed_request_takes_no_more_invitations(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
     request = workflow.file_request(orgs["city"], admin, request_input())
-    _login(client, admin)
+    login(client, admin)
     assert client.post(f"/matching/requests/{request.id}/close").status_code == 302
     db.session.expire_all()
     assert db.session.get(MatchRequest, request.id).state == "closed"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
 from covenant_hub.extensions import db
 from covenant_hub.matching import workflow
 from covenant_hub.matching.models import MatchRequest
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_user
 from tests.matching.test_workflow import request_input, seed
+from tests.sessions import login
 
 BODY = {
     "org": "kant",
@@ -23,13 +24,9 @@ BODY = {
 }
 
 
-def _login(client, user) -> None:
-    client.post("/account/login", data={"email": user.email, "password": TEST_PASSWORD})
-
-
 def test_create_and_read_a_request(app, client):
     orgs = seed()
-    _login(client, make_user(org=orgs["city"], org_role="org_admin", language="ru"))
+    login(client, make_user(org=orgs["city"], org_role="org_admin", language="ru"))
     created = client.post("/api/v1/match-requests", json=BODY, headers={"Accept-Language": "ru"})
     assert created.status_code == 201, created.get_json()
     data = created.get_json()
@@ -41,6 +38,18 @@ def test_create_and_read_a_request(app, client):
     assert again["proposals"] == data["proposals"]
 
 
+def test_a_request_says_its_times_with_their_offset(app, client):
+    """RFC 3339 date-times, as documented: SQLite gives stored times back without one."""
+    orgs = seed()
+    login(client, make_user(org=orgs["city"], org_role="org_admin"))
+    created = client.post("/api/v1/match-requests", json=BODY).get_json()
+    again = client.get(f"/api/v1/match-requests/{created['id']}").get_json()
+    listed = client.get("/api/v1/match-requests").get_json()["items"][0]
+    for answer in (created, again, listed):
+        for name in ("created_at", "refreshed_at"):
+            assert datetime.fromisoformat(answer[name]).utcoffset() is not None, (name, answer[name])
+
+
 def test_errors_are_clear_json(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
@@ -48,12 +57,12 @@ def test_errors_are_clear_json(app, client):
     anonymous = client.post("/api/v1/match-requests", json=BODY)
     assert anonymous.status_code == 401 and anonymous.get_json()["error"]["code"] == 401
     assert client.get(f"/api/v1/match-requests/{request.id}").status_code == 401
-    _login(client, make_user(org=orgs["city"]))  # a plain member
+    login(client, make_user(org=orgs["city"]))  # a plain member
     assert client.post("/api/v1/match-requests", json=BODY).status_code == 403
     assert client.get(f"/api/v1/match-requests/{request.id}").status_code == 403
     assert client.get("/api/v1/match-requests/999").status_code == 404
     client.post("/account/logout")
-    _login(client, admin)
+    login(client, admin)
     for body, code in (
         ([1, 2], 400),
         ({**BODY, "org": "nowhere"}, 404),
@@ -71,7 +80,7 @@ def test_errors_are_clear_json(app, client):
 def test_recommendations_for_members(app, client):
     orgs = seed()
     assert client.get("/api/v1/orgs/kant/recommendations?kind=supporter").status_code == 401
-    _login(client, make_user(org=orgs["city"]))
+    login(client, make_user(org=orgs["city"]))
     response = client.get("/api/v1/orgs/kant/recommendations?kind=supporter&top=3")
     items = response.get_json()["items"]
     assert response.status_code == 200 and items[0]["id"] == "energy-agency"
@@ -83,7 +92,7 @@ def test_recommendations_for_members(app, client):
 
 def test_csrf_stays_on_for_the_api(app, client):
     orgs = seed()
-    _login(client, make_user(org=orgs["city"], org_role="org_admin"))
+    login(client, make_user(org=orgs["city"], org_role="org_admin"))
     app.config["WTF_CSRF_ENABLED"] = True
     refused = client.post("/api/v1/match-requests", json=BODY)
     assert refused.status_code == 400 and "error" in refused.get_json()

@@ -11,9 +11,9 @@ from covenant_hub.extensions import db
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import workflow
 from covenant_hub.matching.models import ExchangeOutcome, Invitation, MatchRequest
-from tests.conftest import TEST_PASSWORD
 from tests.factories import make_org, make_user
 from tests.matching.test_workflow import request_input, seed
+from tests.sessions import login
 
 ROLES = ("anonymous", "member", "requester_admin", "invitee_admin", "other_admin", "staff", "admin")
 ACTIONS = ("file", "view", "invite", "answer", "outcome", "staff_list")
@@ -65,7 +65,7 @@ def _accepted_invitation(world: World) -> Invitation:
     invitation = Invitation(request_id=other_request.id, invitee_id=world.supporter.id, state="pending")
     db.session.add(invitation)
     db.session.commit()
-    workflow.answer(invitation, None, True, "")
+    workflow.answer(invitation, world.users["invitee_admin"], True, "")
     return invitation
 
 
@@ -92,18 +92,36 @@ def test_permission_functions(world, role):
         assert _check(world, user, action) == (role in ALLOWED[action]), (role, action)
 
 
+def _step(world: World, user, action: str) -> None:
+    """The service behind each writing action, called as `user`, as the page and the API do."""
+    side = world.supporter.id if user is world.users["invitee_admin"] else world.city.id
+    {
+        "file": lambda: workflow.file_request(world.city, user, request_input()),
+        "invite": lambda: workflow.invite(world.request, user, [world.coordinator.id], ""),
+        "answer": lambda: workflow.answer(world.pending, user, False, ""),
+        "outcome": lambda: workflow.record_outcome(world.accepted, user, side, "Tendering", None),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", ("file", "invite", "answer", "outcome"))
+@pytest.mark.parametrize("role", ROLES)
+def test_the_services_refuse_whom_the_matrix_refuses(world, role, action):
+    """The workflow checks the permission itself, so a page and the API cannot disagree."""
+    try:
+        _step(world, world.users[role], action)
+    except workflow.NotAllowed:
+        db.session.rollback()
+        assert role not in ALLOWED[action], (role, action)
+    else:
+        assert role in ALLOWED[action], (role, action)
+
+
 def test_plain_members_see_recommendations_but_not_proposals(world):
     member = world.users["member"]
     assert perm.can_view_recommendations(member, world.city)
     assert not perm.can_view_recommendations(world.users["other_admin"], world.city)
     assert not perm.can_view_recommendations(None, world.city)
     assert not perm.can_view_request(member, world.request)
-
-
-def _login(client, user) -> None:
-    if user is not None:
-        response = client.post("/account/login", data={"email": user.email, "password": TEST_PASSWORD})
-        assert response.status_code == 302
 
 
 def _outcome_side(world: World, role: str) -> int:
@@ -151,7 +169,7 @@ def _effect(world: World, action: str) -> bool | None:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix_over_http(client, world, role, action):
-    _login(client, world.users[role])
+    login(client, world.users[role])
     response = _http(client, world, role, action)
     allowed = role in ALLOWED[action]
     if not allowed:

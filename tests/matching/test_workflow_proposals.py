@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from covenant_hub.matching.engine.proposals import RequestQuery, distance_km, rank_for_request
 from covenant_hub.matching.network_svg import build_network, render_svg
-from covenant_hub.matching.proposals import RequestQuery, distance_km, rank_for_request
 from tests.matching.builders import OSH, two_clusters
 
 

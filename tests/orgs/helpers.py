@@ -8,8 +8,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
-
 GCOM_HEADER = (
     "organisation_id",
     "organisation_name",

@@ -8,7 +8,7 @@ import pytest
 
 from covenant_hub.extensions import db
 from tests.factories import make_org, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 
 @pytest.fixture
@@ -82,3 +82,20 @@ def test_csrf_token_is_required(app_config, request):
     db.session.refresh(org)
     assert org.description is None
     assert client.post(f"/orgs/{org.external_id}/edit", data={**data, "csrf_token": token}).status_code == 302
+
+
+def test_the_service_refuses_whom_the_page_refuses(app):
+    """update_profile checks can_edit_org itself: no caller can skip the check."""
+    from covenant_hub.orgs import services
+
+    org = make_org(name="Tokmok", sectors=["waste"])
+    changes = services.ProfileChanges(
+        description="Changed", needs=None, offers=None, sectors=[], languages=[], website=None
+    )
+    for user in (None, make_user(org=org), make_user(org=make_org(name="Other"), org_role="org_admin")):
+        with pytest.raises(services.NotAllowed):
+            services.update_profile(user, org, changes)
+    db.session.rollback()
+    assert db.session.get(type(org), org.id).sectors == ["waste"]
+    services.update_profile(make_user(org=org, org_role="org_admin"), org, changes)
+    assert db.session.get(type(org), org.id).description == "Changed"

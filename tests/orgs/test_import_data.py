@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange import ImportOptions, import_folder
+from covenant_hub.interchange import ImportOptions, import_folder
 from covenant_hub.orgs.models import Organisation, OrgLink
 from tests.orgs.helpers import write_jsonl
 

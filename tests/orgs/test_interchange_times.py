@@ -20,8 +20,8 @@ import pytest
 
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.events import interchange as events_interchange
-from covenant_hub.orgs.interchange import ImportOptions, export_folder, handlers, import_folder
-from covenant_hub.orgs.interchange import fields as f
+from covenant_hub.interchange import ImportOptions, export_folder, handlers, import_folder
+from covenant_hub.interchange import fields as f
 
 DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
 EACH = "[]"  # a path step: every item of a list of objects

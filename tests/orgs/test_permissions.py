@@ -8,7 +8,7 @@ from flask_login import AnonymousUserMixin
 from covenant_hub.extensions import db
 from covenant_hub.orgs.permissions import can_edit_org, can_manage_members, can_view_org
 from tests.factories import make_org, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 ROLES = ("anonymous", "member_of_a", "org_admin_of_a", "org_admin_of_b", "staff", "admin")
 # role -> (view A, edit A, edit B)

@@ -18,11 +18,11 @@ from sqlalchemy import func, inspect, select
 from covenant_hub import create_app
 from covenant_hub.accounts import services as accounts
 from covenant_hub.extensions import db
+from covenant_hub.interchange import ImportOptions, export_folder, import_folder
 from covenant_hub.library.models import Practice
 from covenant_hub.library.queries import PracticeFilters, list_practices
 from covenant_hub.orgs import services as orgs
 from covenant_hub.orgs.directory import DirectoryQuery, search_directory
-from covenant_hub.orgs.interchange import ImportOptions, export_folder, import_folder
 from covenant_hub.orgs.models import Membership, Organisation, OrgLink
 from tests.accounts.helpers import link_in, read_mails
 from tests.conftest import TEST_PASSWORD, build_test_config
@@ -203,7 +203,7 @@ def test_directory_filters_and_sorts(app, dataset):
 
 def test_profile_edit_shows_in_the_sector_filter(app, dataset):
     osh = orgs.get_org("osh")
-    orgs.update_profile(osh, orgs.ProfileChanges(
+    orgs.update_profile(make_user(role="staff"), osh, orgs.ProfileChanges(
         description="Жаңы", needs=None, offers=None, sectors=["waste", "transport"],
         languages=["ky", "en"], website="https://example.org/osh"))
     assert ids(search_directory(DirectoryQuery(sector="waste"))) == ["bishkek", "osh"]
@@ -272,7 +272,7 @@ def test_event_synergies_list_dated_practices_before_undated(app):
 
 def test_times_come_back_in_utc_whatever_the_server_zone(app, tmp_path):
     """The test server runs in Asia/Bishkek (UTC+6); stored times must still read and export as UTC."""
-    from covenant_hub.orgs.interchange import export_folder as export
+    from covenant_hub.interchange import export_folder as export
     from tests.factories import make_group, make_thread
 
     moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

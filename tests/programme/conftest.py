@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.factories import make_link, make_org, make_supporter_application, make_user
-from tests.sessions import login  # noqa: F401  (re-exported for this package's tests)
 
 ROLES = (
     "anonymous",

@@ -271,7 +271,7 @@ def test_steps_also_land_on_the_notifications_page(world, client):
     rows = notifications.notifications_of(world.users["applicant"].id)
     assert [row.kind for row in rows] == ["prog_accepted"]
     assert rows[0].link == f"/programme/applications/{world.application.id}"
-    from tests.programme.conftest import login
+    from tests.sessions import login
 
     login(client, world.users["applicant"])
     page = client.get("/account/notifications").get_data(as_text=True)

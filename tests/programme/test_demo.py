@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from covenant_hub.demo import SAMPLE_DIR, load_programme_demo
 from covenant_hub.extensions import db
-from covenant_hub.orgs.interchange import ImportOptions, import_folder
+from covenant_hub.interchange import ImportOptions, import_folder
 from covenant_hub.programme.models import (
     APPLICATION_STATES,
     CommitmentActivity,

@@ -8,7 +8,7 @@ from covenant_hub.extensions import db
 from covenant_hub.programme import applications, supporters
 from covenant_hub.programme.models import COMMITMENTS
 from tests.factories import make_supporter_application
-from tests.programme.conftest import login
+from tests.sessions import login
 
 PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 

@@ -15,8 +15,8 @@ from covenant_hub.orgs.models import Organisation
 from covenant_hub.programme import supporters
 from covenant_hub.programme.models import COMMITMENTS, SupporterApplication, SupporterService
 from tests.factories import make_supporter_application, make_user
-from tests.programme.conftest import login
 from tests.programme.helpers import PDF
+from tests.sessions import login
 
 
 def _text(response) -> str:

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import event
 
 from covenant_hub.extensions import db
-from tests.orgs.helpers import login
 from tests.security.test_csrf_everywhere import unsafe_routes
 from tests.security.test_outsider_posts import FORM
 from tests.security.world import SecurityWorld
+from tests.sessions import login
 
 ROLES = ("anonymous", "member", "other_org_admin", "other_group_moderator")
 _OWN_ACCOUNT = "acts on the signed-in person's own account or settings"

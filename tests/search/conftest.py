@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.schema import SearchDocument
 
 
 def sample_docs() -> list[SearchDocument]:

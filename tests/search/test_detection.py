@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from covenant_hub.search.detection import detect_language, script_language
-from covenant_hub.search.schema import SearchDocument, resolve_language
+from covenant_hub.language.detection import detect_language, script_language
+from covenant_hub.search.engine.schema import SearchDocument, resolve_language
 
 
 @pytest.mark.parametrize(

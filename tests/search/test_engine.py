@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.schema import SearchDocument
 from tests.search.conftest import sample_docs
 
 
@@ -20,9 +20,19 @@ def find(ix: SearchIndex, text: str, **kwargs: object) -> SearchResults:
 
 
 def test_words_in_each_language_find_their_document(search_index: SearchIndex) -> None:
-    assert keys(find(search_index, "шаарлардын жарыктандыруусу")) == ["practice:p1"]
-    assert keys(find(search_index, "освещения городами")) == ["practice:p2"]
+    assert keys(find(search_index, "шаарлардын жарыктандыруусу", translate=False)) == ["practice:p1"]
+    assert keys(find(search_index, "освещения городами", translate=False)) == ["practice:p2"]
     assert keys(find(search_index, "lamps retrofitting")) == ["practice:p3"]
+
+
+def test_translated_query_terms_find_other_languages_after_the_words_typed(search_index: SearchIndex) -> None:
+    hits = find(search_index, "шаарлардын жарыктандыруусу").hits
+    assert [(h.key, h.matched_by) for h in hits] == [
+        ("practice:p1", "words"), ("practice:p2", "translation"), ("practice:p3", "translation"),
+    ] or [(h.key, h.matched_by) for h in hits] == [
+        ("practice:p1", "words"), ("practice:p3", "translation"), ("practice:p2", "translation"),
+    ]  # fmt: skip
+    assert "<mark>" in hits[1].title_html + hits[1].snippet  # the translated words are marked
 
 
 def test_language_is_detected_when_missing(search_index: SearchIndex) -> None:

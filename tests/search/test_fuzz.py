@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery, SearchResults
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery, SearchResults
 from tests.search.conftest import sample_docs
 
 HIDDEN = {"post:g1", "practice:draft", "post:hidden"}

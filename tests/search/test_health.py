@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from covenant_hub.search.engine import IndexDamaged, SearchIndex
-from covenant_hub.search.health import check_health
-from covenant_hub.search.manifest import manifest_path
-from covenant_hub.search.manifest import read as read_manifest
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.health import check_health
+from covenant_hub.search.engine.index import IndexDamaged, SearchIndex
+from covenant_hub.search.engine.manifest import manifest_path
+from covenant_hub.search.engine.manifest import read as read_manifest
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 from tests.search.conftest import sample_docs
 
 
@@ -188,7 +188,7 @@ def test_rebuild_into_a_missing_folder(tmp_path: Path) -> None:
 
 
 def test_lock_timeout_raises_index_locked(tmp_path: Path) -> None:
-    from covenant_hub.search.engine import IndexLocked
+    from covenant_hub.search.engine.index import IndexLocked
 
     ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
     ix.open_or_create()
@@ -289,7 +289,7 @@ def test_a_segment_merged_away_while_it_is_checksummed_counts_as_missing(
 ) -> None:
     """Removed by a commit between its stat and its checksum: reported (so the caller opens the
     new generation), not raised as FileNotFoundError (a failed search on a healthy index)."""
-    from covenant_hub.search import manifest
+    from covenant_hub.search.engine import manifest
 
     segment = only(built, ".seg")
 

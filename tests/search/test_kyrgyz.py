@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from covenant_hub.search.kyrgyz import fold_kyrgyz, stem
+from covenant_hub.language.kyrgyz import fold_kyrgyz, stem
 
 # (inflected form, expected stem): case, possessive and plural endings in every harmony variant.
 CASES = [

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from covenant_hub.extensions import db
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 from tests.factories import make_group, make_thread
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post
 from covenant_hub.search import indexer
-from covenant_hub.search.engine import IndexLocked
+from covenant_hub.search.engine.index import IndexLocked
+from covenant_hub.search.engine.results import SearchQuery
 from covenant_hub.search.outbox import SearchOutbox
-from covenant_hub.search.results import SearchQuery
 from covenant_hub.search.service import get_service
 from tests.factories import make_group, make_practice, make_thread
 

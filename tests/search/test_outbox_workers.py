@@ -11,7 +11,7 @@ from typing import Any
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.extensions import db
 from covenant_hub.search import indexer
-from covenant_hub.search.results import SearchQuery
+from covenant_hub.search.engine.results import SearchQuery
 from covenant_hub.search.service import get_service
 from tests.factories import make_org, make_practice
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from covenant_hub.search.analysis import analyse
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.schema import SearchDocument
+from covenant_hub.language.analysis import analyse
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.results import SearchQuery
+from covenant_hub.search.engine.schema import SearchDocument
 
 HERE = Path(__file__).parent
 MIN_MRR = 0.9

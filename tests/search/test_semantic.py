@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from covenant_hub.extensions import db
-from covenant_hub.search import vectors
-from covenant_hub.search.embedding import HashingEmbedder
-from covenant_hub.search.hybrid import fuse
-from covenant_hub.search.results import SearchQuery
-from covenant_hub.search.semantic import SemanticIndex
+from covenant_hub.language.embedding import HashingEmbedder
+from covenant_hub.language.semantic import SemanticIndex
+from covenant_hub.search import indexer, vectors
+from covenant_hub.search.engine.hybrid import fuse
+from covenant_hub.search.engine.results import SearchQuery
 from covenant_hub.search.service import get_service
 from tests.factories import make_practice
 
@@ -130,6 +130,37 @@ def test_centring_uses_a_language_mean_only_with_enough_documents():
     store.upsert([f"k{i}" for i in range(5)], ["ky", "ky", "ky", "ru", "ru"], raw)
     assert np.allclose(store.mean_for("ky"), raw[:3].mean(axis=0), atol=1e-2)
     assert np.allclose(store.mean_for("ru"), raw.mean(axis=0), atol=1e-2)  # 2 < 3: the global mean
+
+
+def test_a_deleted_document_loses_its_vector_when_the_delete_is_drained(app):
+    practice = make_practice(title="bicycle sharing stations", language="en")
+    indexer.rebuild(get_service(app).index, procs=1, embed=True)
+    get_service(app).semantic.catch_up()  # indexed and embedded
+    key = f"practice:{practice.id}"
+    other = SemanticIndex(HashingEmbedder().dim)  # another node, following since before the delete
+    follower = vectors.Follower(other, HashingEmbedder.name)
+    follower.refresh()
+    assert other.has(key) and key in set(db.session.scalars(select(vectors.SearchVector.key)))
+    db.session.delete(practice)
+    db.session.commit()
+    indexer.drain(get_service(app).index, embed=False)  # the drain alone, no embedding step
+    live = select(vectors.SearchVector.key).where(vectors.SearchVector.model != vectors.TOMBSTONE)
+    assert key not in set(db.session.scalars(live))
+    follower.refresh()
+    assert not other.has(key) and key not in {k for k, _ in other.nearest(np.ones(other.dim), "en", 10)}
+
+
+def test_semantic_candidates_pass_the_viewers_filters(app):
+    practice = make_practice(title="pumps heat school", summary="boreholes", body="", language="en")
+    key = f"practice:{practice.id}"
+    service = get_service(app)
+    indexer.rebuild(service.index, procs=1, embed=True)  # here, not in the service's thread
+    service.semantic.catch_up()
+    vector = service.semantic.index._raw[service.semantic.index._rows[key], 0].astype(np.float32)
+    service.semantic._queries["zzz qqq"] = vector / np.linalg.norm(vector)  # near it, no shared word
+    assert [h.key for h in search(app, "zzz qqq").hits] == [key]  # found by meaning when allowed
+    only_posts = search(app, "zzz qqq", types=("post",))
+    assert only_posts.hits == [] and only_posts.total == 0
 
 
 class WritesWhileEmbedding(HashingEmbedder):

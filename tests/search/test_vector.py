@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from whoosh import query
 
-from covenant_hub.search.engine import SearchIndex
-from covenant_hub.search.queries import Rewriter, parse
-from covenant_hub.search.schema import SearchDocument
-from covenant_hub.search.searching import SearcherState
+from covenant_hub.search.engine.index import SearchIndex
+from covenant_hub.search.engine.queries import Rewriter, parse
+from covenant_hub.search.engine.schema import SearchDocument
+from covenant_hub.search.engine.searching import SearcherState
 
 WORDS = {
     "en": "street lighting heat pump solar roof bus waste water plan city energy school".split(),
@@ -103,7 +103,7 @@ def test_date_order_on_the_vector_path_matches_whoosh(tmp_path: Path) -> None:
     ]
     ix = SearchIndex(tmp_path / "index")
     ix.index(docs)
-    from covenant_hub.search.results import SearchQuery
+    from covenant_hub.search.engine.results import SearchQuery
 
     hits = ix.search(SearchQuery("solar", sort="date", page_size=40)).hits
     ours = [hit.date for hit in hits]

@@ -10,7 +10,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum.models import Post
 from covenant_hub.search.service import get_service
 from tests.factories import make_group, make_group_member, make_practice, make_thread, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 
 def api(client, **args):
@@ -163,3 +163,10 @@ def test_the_database_fallback_folds_cyrillic_case(app, client, monkeypatch):
     monkeypatch.setattr(service.index, "search", broken)
     data = api(client, q="КҮН ПАНЕЛДЕРИ")
     assert data["degraded"] and ids(data) == {practice.external_id}
+
+
+def test_a_result_found_through_the_glossary_is_marked_translated(app, client):
+    practice = make_practice(title="LED street lamps", summary="New lamps on every street", language="en")
+    page = client.get("/search", query_string={"q": "көчө чырактары"}).get_data(as_text=True)
+    assert f'href="/practices/{practice.id}"' in page and "result-translated" in page
+    assert "LED <mark>street</mark> <mark>lamps</mark>" in page  # the translated words are marked

@@ -11,8 +11,8 @@ from flask import Flask, has_request_context, request, url_for
 from sqlalchemy import event
 
 from covenant_hub.extensions import db
-from tests.orgs.helpers import login
 from tests.security.world import SECRETS, SecurityWorld
+from tests.sessions import login
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")

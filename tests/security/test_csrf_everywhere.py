@@ -10,8 +10,8 @@ from sqlalchemy import event, select
 
 from covenant_hub.events.models import NewsletterSubscription
 from covenant_hub.extensions import csrf, db
-from tests.orgs.helpers import login
 from tests.security.world import SecurityWorld
+from tests.sessions import login
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 EXEMPT = {"events.unsubscribe_post"}

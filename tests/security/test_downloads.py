@@ -8,7 +8,7 @@ import re
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Attachment
 from tests.factories import make_event, make_practice, make_user
-from tests.orgs.helpers import login
+from tests.sessions import login
 
 HOSTILE = 'x";\r\nSet-Cookie: a=b; .html'
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

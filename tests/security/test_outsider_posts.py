@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from covenant_hub.extensions import db
-from tests.orgs.helpers import login
 from tests.security.test_csrf_everywhere import unsafe_routes
 from tests.security.world import SecurityWorld
+from tests.sessions import login
 
 # What any logged-in person may do to their own account, or to ask for something.
 OPEN_TO_ANYONE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from covenant_hub.site.views import safe_next_url
+from covenant_hub.urls import safe_next_url
 from tests.accounts.helpers import link_in, read_mails, text_of
 from tests.factories import make_user
 

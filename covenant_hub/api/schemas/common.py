@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema
+
+from covenant_hub.records import Code, Model  # noqa: F401  (re-exported for the API's schemas)
 
 Item = TypeVar("Item")
 
 MAX_PAGE = 1_000_000
 #: The API's largest page; config API_MAX_PAGE_SIZE may only lower it.
 MAX_PER_PAGE = 200
-Code = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO code: two lower-case letters")]
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -25,11 +26,6 @@ def _as_utc(moment: datetime) -> datetime:
 Instant = Annotated[datetime, AfterValidator(_as_utc)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=80)]
 
-
-class Model(BaseModel):
-    """Our base: unknown fields in a request are refused rather than ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorDetail(BaseModel):

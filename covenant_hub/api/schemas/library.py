@@ -5,30 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, NonNegativeFloat
+from pydantic import BaseModel, Field
 
 from covenant_hub.api.schemas.common import Code, Model, Page, PageQuery
 from covenant_hub.api.schemas.orgs import Sector
-from covenant_hub.library.models import RESULT_FIELDS
-from covenant_hub.library.services import MAX_BODY_CHARS, MAX_SUMMARY_CHARS, MAX_TAG_CHARS, MAX_TAGS
-
-ResultName = Literal[RESULT_FIELDS]  # type: ignore[valid-type]
-Tag = Field(max_length=MAX_TAG_CHARS)
-
-
-class PracticeRecord(Model):
-    """One line of practices.jsonl: a published write-up."""
-
-    id: str = Field(min_length=1, max_length=120)
-    org: str = Field(min_length=1, max_length=120, description="The owner organisation's id")
-    title: str = Field(min_length=1, max_length=300)
-    language: Code
-    sectors: list[Sector] = Field(default_factory=list)
-    summary: str | None = None
-    body: str | None = None
-    results: dict[ResultName, NonNegativeFloat | None] | None = None
-    published: date | None = None
-    tags: list[str] = Field(default_factory=list)
+from covenant_hub.library.records import PracticeRecord, RecordId, Results, Tag, Title  # noqa: F401
+from covenant_hub.library.services import MAX_BODY_CHARS, MAX_SUMMARY_CHARS, MAX_TAGS
 
 
 class KeyFigures(BaseModel):
@@ -68,10 +50,10 @@ class PracticeWrite(Model):
     """A draft's content; `org` is needed to create one, and ignored when updating."""
 
     org: str | None = Field(None, max_length=120, description="The owner organisation's id (create only)")
-    title: str = Field(min_length=1, max_length=300)
+    title: Title
     language: Code
     summary: str = Field("", max_length=MAX_SUMMARY_CHARS)
     body: str = Field("", max_length=MAX_BODY_CHARS)
     sectors: list[Sector] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    results: dict[ResultName, NonNegativeFloat | None] = Field(default_factory=dict)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
+    results: Results = Field(default_factory=dict)

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from covenant_hub.api.schemas.common import Code, Instant, Model, Page, PageQuery, QueryModel
 from covenant_hub.api.schemas.orgs import Sector
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE
 from covenant_hub.matching.models import WANTED_KINDS
-from covenant_hub.matching.ranker import RECOMMENDABLE
 from covenant_hub.matching.workflow import MAX_KM, MAX_MESSAGE, MAX_TEXT
 
 WantedKind = Literal[WANTED_KINDS]  # type: ignore[valid-type]

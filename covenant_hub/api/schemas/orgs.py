@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field
 
 from covenant_hub.api.schemas.common import Code, Model, Page, PageQuery
 from covenant_hub.orgs.directory import POPULATION_BANDS, SORTS
-from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, SECTORS
+from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES
 from covenant_hub.programme.models import SERVICE_TYPES
+from covenant_hub.records import Sector  # noqa: F401  (re-exported)
 
 # The domains' tuples stay the one list of codes; Literal[tuple] is Literal of its items.
 OrgKind = Literal[ORG_KINDS]  # type: ignore[valid-type]
 OrgStatus = Literal[ORG_STATUSES]  # type: ignore[valid-type]
-Sector = Literal[SECTORS]  # type: ignore[valid-type]
 Commitment = Literal[COMMITMENTS]  # type: ignore[valid-type]
 ServiceType = Literal[SERVICE_TYPES]  # type: ignore[valid-type]
 

@@ -32,12 +32,17 @@ class SearchHit(BaseModel):
     lang: str | None
     snippet: Any = Field(description="Highlighted text as HTML, or null")
     url: str | None
-    matched_by: str = Field("words", description="words, or meaning: found by the semantic search alone")
+    matched_by: str = Field(
+        "words",
+        description="words; meaning: found by the semantic search alone; translation: only by the "
+        "glossary's translations of the query's words",
+    )
 
 
 class SearchOut(BaseModel):
     query: str
     total: int
+    total_is_estimate: bool = Field(False, description="true: the total is an estimate (results by meaning)")
     page: int
     pages: int
     results: list[SearchHit]

@@ -9,19 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from covenant_hub.extensions import db
+from covenant_hub.interchange import fields as f
+from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs import bulk
-from covenant_hub.orgs.interchange import fields as f
 from covenant_hub.orgs.interchange.references import org_known
-from covenant_hub.orgs.interchange.registry import FileHandler, ImportContext, ParsedLine
 from covenant_hub.orgs.models import (
     COMMITMENTS,
     LINK_KINDS,
     ORG_KINDS,
     ORG_STATUSES,
-    SECTORS,
     Organisation,
     OrgLink,
 )
+from covenant_hub.vocabularies import SECTORS
 
 KINDS_NEEDING_COUNTRY = ("signatory", "candidate")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from covenant_hub.interchange.registry import ImportContext
 from covenant_hub.orgs import bulk
-from covenant_hub.orgs.interchange.registry import ImportContext
 
 
 def is_known(

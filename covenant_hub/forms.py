@@ -1,0 +1,23 @@
+"""The base of every form: Flask-WTF's, reading a JSON body only as an object of plain values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
+
+from covenant_hub.inputs import json_formdata
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form. Flask-WTF reads a JSON body with `ImmutableMultiDict(request.get_json())`:
+    a list then raised ValueError and a number reached the validators as an int (TypeError); here
+    a JSON body is an object whose strings, numbers and lists of them are the fields' values."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is _Auto and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+                return json_formdata(request.get_json(silent=True))
+            return super().wrap_formdata(form, formdata)
