@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -22,6 +23,8 @@ from sqlalchemy import delete, func, select
 from covenant_hub.extensions import db
 from covenant_hub.search import documents, vectors
 from covenant_hub.search.engine.index import IndexLocked, SearchIndex
+from covenant_hub.search.engine.index import cancel as cancel_writer
+from covenant_hub.search.engine.index import commit as commit_writer
 from covenant_hub.search.engine.schema import to_fields
 from covenant_hub.search.outbox import SearchOutbox
 
@@ -66,12 +69,12 @@ def drain_once(
             else:
                 writer.delete_by_term("key", key)
         if rows:
-            writer.commit()
-            done = True
+            done = True  # a failed commit cancels itself
+            commit_writer(writer)
             ix.record_commit()
     finally:
         if not done:
-            writer.cancel()  # releases the lock on every path that did not commit
+            cancel_writer(writer)  # releases the lock on every path that did not commit
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
         vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
@@ -109,6 +112,14 @@ def has_backlog() -> bool:
         return found
     finally:
         raw.close()
+
+
+def oldest_pending() -> datetime | None:
+    """When the oldest change still waiting for the index was queued (UTC), or None."""
+    oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
+    if oldest is None:
+        return None
+    return oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
 def backlog() -> int:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.language.embedding import make_embedder
 from covenant_hub.search import indexer, outbox
@@ -30,6 +31,7 @@ from covenant_hub.search.semantic_service import SemanticService
 
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0
+STALE_S = 5.0  # a change queued longer than this means the index is not keeping up
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class SearchService:
         self.index = SearchIndex(app.config["INDEX_DIR"])
         self.mode = app.config.get("SEARCH_WORKER") or ("inline" if app.testing else "thread")
         self.poll_s = float(app.config["SEARCH_POLL_S"])
+        self.stale_s = float(app.config.get("SEARCH_STALE_S", STALE_S))
         self._healthy: bool | None = None
         self._checked_at: float | None = None  # monotonic time of the last check; None: never
         self._wake = threading.Event()
@@ -107,6 +110,12 @@ class SearchService:
             finally:
                 db.session.remove()
         self._healthy = None
+
+    def lagging(self) -> bool:
+        """Has a change waited in the outbox longer than ``stale_s``? Then no writer is keeping
+        the index current (a full disk, a stuck drainer) and it would silently miss that change."""
+        oldest = indexer.oldest_pending()
+        return oldest is not None and (utcnow() - oldest).total_seconds() > self.stale_s
 
     # -- draining ------------------------------------------------------------------------------
 
@@ -169,21 +178,34 @@ class SearchService:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, q: SearchQuery) -> SearchAnswer:
-        """Search the index, or the database when the index is not usable; both see what
-        ``q.audiences`` may see."""
+        """Search the index, or the database when the index is not usable, is being rebuilt
+        from scratch (by any process: this one's health was checked before the rebuild wiped
+        the index, which stays empty until the rebuild commits) or lags behind the outbox; both
+        see what ``q.audiences`` may see."""
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():
-            indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+            self._drain_inline()
         if self.mode == "inline" and self.semantic is not None:
             self.semantic.catch_up()
-        if self.healthy():
+        if self.healthy() and not indexer.incomplete(self.index) and not self.lagging():
             try:
                 return SearchAnswer(self._search_index(q))
             except Exception as error:  # noqa: BLE001 - corruption found while reading
                 self.mark_broken(error)
         return SearchAnswer(fallback.search(q), degraded=True)
 
+    def _drain_inline(self) -> None:
+        """Drain on the caller's thread when the outbox has rows (a writer checks the segments
+        it would merge and refuses damaged ones: then the index is marked broken)."""
+        try:
+            if indexer.has_backlog():
+                indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
+        except SQLAlchemyError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a damaged segment refused by the writer
+            db.session.rollback()
+            self.mark_broken(error)
 
     def _search_index(self, q: SearchQuery) -> SearchResults:
         """Keyword results fused with semantic ones when this process has vectors."""

@@ -188,3 +188,11 @@ def test_facets_follow_the_date_sorted_path_too(search_index: SearchIndex) -> No
     results = find(search_index, "lighting OR heating", sort="date")
     assert keys(results) == ["post:t1", "practice:p3"]
     assert dict(results.facets["type"]) == {"practice": 1, "post": 1}
+
+
+def test_an_empty_index_answers_with_no_results(tmp_path) -> None:
+    """A site with nothing indexable yet (its first minutes) has an index of no segments."""
+    ix = SearchIndex(tmp_path / "empty")
+    ix.rebuild([], procs=1)
+    results = find(ix, "lighting")
+    assert results.total == 0 and keys(results) == []

@@ -78,6 +78,39 @@ def test_segment_with_a_changed_byte_fails_its_checksum(built: Path) -> None:
     assert not health.ok and health.problem == "segment_mismatch" and health.detail == segment.name
 
 
+def scramble(segment: Path) -> None:
+    """Flip the bits of the file's middle half in place: same inode, same size."""
+    data = bytearray(segment.read_bytes())
+    for i in range(len(data) // 4, len(data) * 3 // 4):
+        data[i] ^= 0x5A
+    with segment.open("r+b") as handle:
+        handle.write(data)
+
+
+def test_a_segment_whose_bytes_change_under_an_open_searcher_raises_and_is_quarantined(built: Path) -> None:
+    """Its size still matches the record: the changed file times make the searcher checksum it."""
+    ix = SearchIndex(built)
+    assert ix.search(SearchQuery("lamps")).total == 150
+    segment = only(built, ".seg")
+    scramble(segment)
+    with pytest.raises(IndexDamaged):
+        ix.search(SearchQuery("lamps"))  # never a silent empty answer
+    assert not segment.exists()
+    assert check_health(built).problem == "segment_missing"  # so the rebuild path runs
+
+
+def test_a_writer_refuses_a_segment_whose_bytes_changed(built: Path) -> None:
+    """Merged into a new segment, the damage would get a new, matching checksum of its own."""
+    ix = SearchIndex(built)
+    segment = only(built, ".seg")
+    scramble(segment)
+    with pytest.raises(IndexDamaged):
+        ix.index(many_docs(3))
+    assert not segment.exists()
+    assert check_health(built).problem == "segment_missing"
+    assert ix.rebuild(iter(many_docs(5)), procs=1) == 5  # the writer's lock was released
+
+
 def test_every_commit_records_its_segments(tmp_path: Path) -> None:
     ix = SearchIndex(tmp_path / "index")
     ix.index(many_docs(20))
@@ -180,3 +213,89 @@ def test_index_built_with_another_schema_is_outdated_and_rebuilt(tmp_path: Path)
     ix = SearchIndex(folder)
     ix.rebuild(iter(sample_docs()), procs=1)
     assert check_health(folder).ok and "post:old" not in ix.keys()
+
+
+def test_a_damaged_segment_is_quarantined_when_the_index_folder_is_a_mount_of_its_own(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """os.replace cannot move a file off its file system (EXDEV): copied out and removed."""
+    import errno
+
+    real_replace = os.replace
+
+    def replace(src, dst):  # noqa: ANN001, ANN202 - os.replace's signature
+        if str(dst).startswith(str(built.parent / "index.quarantine")):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(src, dst)
+
+    ix = SearchIndex(built)
+    assert ix.search(SearchQuery("lamps")).total == 150
+    segment = only(built, ".seg")
+    original = segment.read_bytes()
+    scramble(segment)
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(IndexDamaged):
+        ix.search(SearchQuery("lamps"))
+    assert not segment.exists()
+    (moved,) = (built.parent / "index.quarantine").iterdir()
+    assert moved.name.endswith(segment.name) and len(moved.read_bytes()) == len(original)
+
+
+def test_a_commit_failing_on_a_full_disk_releases_the_index_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh's cancel raises too on a full disk, before it releases the lock: once the space is
+    back, the next writer must get the lock (it got LockError for ever)."""
+    import errno
+
+    from whoosh.codec import whoosh3
+
+    ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
+    ix.index(sample_docs()[:2])
+
+    def full_disk(_self) -> None:  # noqa: ANN001
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(whoosh3.W3PerDocWriter, "close", full_disk)
+        with pytest.raises(OSError):
+            ix.index(sample_docs()[2:4])
+    assert ix.index(sample_docs()[2:4]) == 2
+    assert ix.doc_count() == 4
+
+
+def test_a_searcher_opened_as_a_commit_removes_the_old_toc_tries_again(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh deletes the previous TOC right after writing the next; read in between, the old
+    one is gone (Whoosh's own reader retries that; a spurious degraded answer otherwise)."""
+    ix = SearchIndex(built)
+    ix.open_or_create()
+    index_class = type(ix._ix)
+    real_read_toc = index_class._read_toc
+    failures = [FileNotFoundError("_MAIN_1.toc")]
+
+    def read_toc(self):  # noqa: ANN001, ANN202
+        if failures:
+            raise failures.pop()
+        return real_read_toc(self)
+
+    monkeypatch.setattr(index_class, "_read_toc", read_toc)
+    assert ix.search(SearchQuery("lamps")).total == 150
+
+
+def test_a_segment_merged_away_while_it_is_checksummed_counts_as_missing(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removed by a commit between its stat and its checksum: reported (so the caller opens the
+    new generation), not raised as FileNotFoundError (a failed search on a healthy index)."""
+    from covenant_hub.search.engine import manifest
+
+    segment = only(built, ".seg")
+
+    def vanished(path: Path) -> int:
+        path.unlink()
+        raise FileNotFoundError(str(path))
+
+    monkeypatch.setattr(manifest, "checksum", vanished)
+    assert manifest.Verifier(built).first_bad([segment.name]) == segment.name

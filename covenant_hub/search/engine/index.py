@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import index, query, writing
 from whoosh.index import LockError
+from whoosh.searching import Searcher
 
 from covenant_hub.search.engine import manifest
 from covenant_hub.search.engine.health import INDEX_NAME, Health, check_health
@@ -40,8 +41,36 @@ class IndexDamaged(Exception):
 Progress = Callable[[int], None]
 
 LOCK_TIMEOUT_S = 10.0
+REOPEN_TRIES = 5
 LIMIT_MB = 128
 PROGRESS_EVERY = 500
+
+
+def cancel(writer: Any) -> None:
+    """Cancel a Whoosh writer and release the index's lock, even when cancelling fails.
+
+    On a full disk Whoosh's ``cancel`` raises while it closes the segment's files, before it
+    releases the lock: the process would then hold the index's write lock for good and no
+    writer anywhere could drain the outbox again once the space came back.
+    """
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - the writer is dropped either way
+        log.warning("search: cancelling an index writer failed; releasing its lock", exc_info=True)
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
+        writer.is_closed = True
+
+
+def commit(writer: Any, **kwargs: Any) -> None:
+    """Commit a Whoosh writer; when the commit fails, cancel it (lock released) and raise."""
+    try:
+        writer.commit(**kwargs)
+    except BaseException:
+        if not writer.is_closed:
+            cancel(writer)
+        raise
 
 
 def default_procs() -> int:
@@ -62,7 +91,7 @@ class SearchIndex:
         self._ix: Any = None
         self._state: SearcherState | None = None
         self._files: list[str] = []  # the segment files the open searcher maps
-        self._recorded: dict[str, dict[str, int]] = {}
+        self._verifier = manifest.Verifier(self.index_dir)
         self._lock = threading.Lock()
 
     # -- opening -------------------------------------------------------------------------------
@@ -106,9 +135,7 @@ class SearchIndex:
             self._close_locked()
 
     def _close_locked(self) -> None:
-        if self._state is not None:
-            self._state.searcher.close()
-        self._state = None
+        self._close_searcher()
         self._files = []
         if self._ix is not None:
             self._ix.close()
@@ -117,14 +144,21 @@ class SearchIndex:
     # -- writing -------------------------------------------------------------------------------
 
     def writer(self, timeout: float | None = None) -> Any:
-        """A Whoosh writer holding the index's lock; raises IndexLocked after ``timeout`` s.
+        """A Whoosh writer holding the index's lock; raises IndexLocked after ``timeout`` s, and
+        IndexDamaged when a segment it would merge is not what its commit recorded.
 
         For callers that must read their input only once they are the single writer (the
         outbox drain); they commit or cancel it, which releases the lock.
         """
         with self._lock:
             ix = self._open_locked()
-        return ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
+        writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout)
+        with self._lock:
+            bad = self._verifier.first_bad(manifest.segment_files_of(writer.segments))
+            if bad is not None:
+                cancel(writer)
+                self._damaged(bad)
+        return writer
 
     @contextmanager
     def _committing(self, timeout: float | None) -> Iterator[Any]:
@@ -133,9 +167,9 @@ class SearchIndex:
         try:
             yield writer
         except BaseException:
-            writer.cancel()
+            cancel(writer)
             raise
-        writer.commit()
+        commit(writer)
         self.record_commit()
 
     def index(self, docs: Iterable[SearchDocument], timeout: float | None = None) -> int:
@@ -178,9 +212,9 @@ class SearchIndex:
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count)
         except BaseException:
-            writer.cancel()
+            cancel(writer)
             raise
-        writer.commit(mergetype=writing.CLEAR)
+        commit(writer, mergetype=writing.CLEAR)
         self.record_commit()
         if progress is not None:
             progress(count)
@@ -193,34 +227,61 @@ class SearchIndex:
         """The shared searcher, reopened when any writer has committed a new generation.
 
         Whoosh's own ``Searcher.refresh`` reuses segment readers by segment id and so misses
-        deletions committed to an existing segment; a fresh searcher does not. Segment file
-        sizes are compared with the commit record before a searcher maps them and before each
-        use (a mapped file that shrank would kill the process with SIGBUS on the next read).
+        deletions committed to an existing segment; a fresh searcher does not. Segment files
+        are compared with the commit record before a searcher maps them and before each use (a
+        mapped file that shrank would kill the process with SIGBUS on the next read; one whose
+        bytes changed would silently miss documents).
         """
         with self._lock:
             ix = self._open_locked()
-            generation = ix.latest_generation()
-            state = self._state
-            if state is None or state.generation != generation:
-                if state is not None:
-                    state.searcher.close()
-                self._state = None
-                self._files = manifest.segment_files(ix)
-                self._verify_sizes(generation)
-                self._state = state = SearcherState(ix.searcher(weighting=TypeNormalisedBM25()), generation)
-            else:
-                self._verify_sizes(generation)
-            return state
+            for _ in range(REOPEN_TRIES):
+                generation = ix.latest_generation()
+                state = self._state
+                if state is not None and state.generation == generation:
+                    if self._files_intact(generation):
+                        return state
+                else:
+                    self._close_searcher()
+                    try:
+                        state = self._open_searcher(ix)
+                    except FileNotFoundError:  # a commit removed that TOC's files as it was read
+                        state = None
+                    if state is not None:
+                        return state
+                self._close_searcher()
+            raise IndexDamaged("the index changed under every attempt to open it")
 
-    def _verify_sizes(self, generation: int) -> None:
-        """Raise IndexDamaged (after quarantining the file) when a segment is not its recorded size."""
-        if not self._recorded or any(name not in self._recorded for name in self._files):
-            self._recorded = manifest.read(self.index_dir)
-        bad = manifest.size_mismatch(self.index_dir, self._files, self._recorded)
+    def _open_searcher(self, ix: Any) -> SearcherState | None:
+        """The new shared searcher over one TOC, its files checked first; None when a commit
+        replaced that TOC meanwhile (try again). The files checked are the ones it maps."""
+        toc = ix._read_toc()
+        self._files = manifest.segment_files_of(toc.segments)
+        if not self._files_intact(toc.generation):
+            return None
+        reader = ix._reader(ix.storage, toc.schema, toc.segments, toc.generation)
+        searcher = Searcher(reader, fromindex=ix, weighting=TypeNormalisedBM25())
+        self._state = SearcherState(searcher, toc.generation)
+        return self._state
+
+    def _files_intact(self, generation: int) -> bool:
+        """True when the searcher's files match the commit record (size, and checksum whenever
+        a file's ``stat`` changed); False when one does not but a newer generation replaced
+        them meanwhile. Otherwise quarantines the file and raises IndexDamaged."""
+        bad = self._verifier.first_bad(self._files)
         if bad is None:
-            return
+            return True
         if self._ix.latest_generation() != generation:
-            return  # a commit merged that segment away meanwhile: the next call opens the new one
+            return False  # a commit merged that segment away meanwhile: open the new generation
+        self._damaged(bad)
+        return False
+
+    def _close_searcher(self) -> None:
+        if self._state is not None:
+            self._state.searcher.close()
+        self._state = None
+
+    def _damaged(self, bad: str) -> None:
+        """Quarantine ``bad``, close everything and raise IndexDamaged (self._lock held)."""
         moved = manifest.quarantine(self.index_dir, bad) if (self.index_dir / bad).exists() else None
         self._close_locked()
         raise IndexDamaged(f"segment {bad} does not match the commit record (moved to {moved})")

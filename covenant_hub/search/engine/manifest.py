@@ -6,7 +6,11 @@ Python cannot catch it. So the size of every segment file is compared with this 
 a searcher maps it and again before each search (one ``stat`` per segment), and the checksums
 when the health check runs; a mismatch quarantines the file (moved out of the index folder, so
 no other process maps it either) and the index counts as damaged: search answers from the
-database and the existing rebuild path runs.
+database and the existing rebuild path runs. A file whose bytes changed but not its size (random
+bytes written over it) is caught by its checksum: each process keeps the ``stat`` of every file
+it has verified, and checksums a file again whenever that ``stat`` changes (:class:`Verifier`),
+before searching and before a writer merges the file into a new segment (which would otherwise
+record the damage as a healthy checksum).
 
 mmap stays on: without it Whoosh reads every segment through one shared file handle with
 seek-then-read, which is not safe with the request threads and the drainer sharing a searcher.
@@ -14,8 +18,10 @@ seek-then-read, which is not safe with the request threads and the drainer shari
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import time
 import zlib
 from pathlib import Path
@@ -26,6 +32,7 @@ from whoosh import index
 MANIFEST_NAME = "segments.json"
 QUARANTINE_SUFFIX = ".quarantine"
 _CHUNK = 1 << 20
+RACY_NS = 2_000_000_000  # coarser than any file system's modification times we run on
 
 
 def manifest_path(index_dir: Path) -> Path:
@@ -34,7 +41,12 @@ def manifest_path(index_dir: Path) -> Path:
 
 def segment_files(ix: Any) -> list[str]:
     """The compound segment files (``<id>.seg``) the index's current TOC names."""
-    return [f"{s.segment_id()}.seg" for s in ix._segments() if s.is_compound()]
+    return segment_files_of(ix._segments())
+
+
+def segment_files_of(segments: list[Any]) -> list[str]:
+    """The compound segment files (``<id>.seg``) of these Whoosh segments."""
+    return [f"{s.segment_id()}.seg" for s in segments if s.is_compound()]
 
 
 def checksum(path: Path) -> int:
@@ -108,13 +120,78 @@ def checksum_mismatch(index_dir: Path, names: list[str]) -> str | None:
     return None
 
 
+class Verifier:
+    """One process's check of segment files against the record: a ``stat`` per file on each
+    call, a checksum only for a file this process has not verified in its current state (new,
+    or its inode, size or times changed since). A file modified less than RACY_NS ago is never
+    taken as verified: a change within the file system's timestamp granularity of the last
+    check would leave its times unchanged (git's "racily clean" files). Not thread-safe:
+    callers hold their own lock."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self._recorded: dict[str, dict[str, int]] = {}
+        self._verified: dict[str, tuple[int, int, int, int]] = {}
+
+    def first_bad(self, names: list[str]) -> str | None:
+        """The first file missing, of the wrong size or with the wrong checksum, or None."""
+        if not self._recorded or any(name not in self._recorded for name in names):
+            self._recorded = read(self.index_dir)
+        self._verified = {name: key for name, key in self._verified.items() if name in names}
+        for name in names:
+            expected = self._recorded.get(name)
+            if expected is None:
+                continue  # written by a commit whose record is not there yet
+            path = self.index_dir / name
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                return name
+            if info.st_size != expected["size"]:
+                return name
+            key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            if self._verified.get(name) == key:
+                continue
+            try:
+                crc = checksum(path)
+            except FileNotFoundError:
+                return name  # merged away since the stat: the caller sees the new generation
+            if crc != expected["crc32"]:
+                self._verified.pop(name, None)
+                return name
+            if time.time_ns() - info.st_mtime_ns > RACY_NS:
+                self._verified[name] = key
+        return None
+
+
 def quarantine(index_dir: Path, name: str) -> Path | None:
-    """Move a damaged segment file beside the index (kept for inspection, mapped by nobody)."""
+    """Move a damaged segment file beside the index (kept for inspection, mapped by nobody).
+
+    The index folder may be a mount of its own (a volume, a tmpfs): then the file is copied
+    out and removed, or, when even that fails (the copy's disk full), just removed."""
     folder = index_dir.parent / f"{index_dir.name}{QUARANTINE_SUFFIX}"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{int(time.time())}-{os.getpid()}-{name}"
+    source = index_dir / name
     try:
-        os.replace(index_dir / name, target)
+        os.replace(source, target)
     except FileNotFoundError:
         return None  # already moved by another process
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        return _move_across_devices(source, target)
     return target
+
+
+def _move_across_devices(source: Path, target: Path) -> Path | None:
+    kept: Path | None = target
+    try:
+        shutil.copyfile(source, target)
+    except FileNotFoundError:
+        return None  # already moved by another process
+    except OSError:
+        target.unlink(missing_ok=True)
+        kept = None
+    source.unlink(missing_ok=True)
+    return kept

@@ -57,7 +57,9 @@ class VectorSearcher:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.n = int(searcher.doc_count_all())
-        pairs = sorted(((sub.reader(), off) for sub, off in searcher.leaf_searchers()), key=lambda p: p[1])
+        # An index of no segments has one EmptyReader leaf without a segment: nothing to read.
+        pairs = sorted(((sub.reader(), off) for sub, off in searcher.leaf_searchers()
+                        if sub.reader().segment() is not None), key=lambda p: p[1])  # fmt: skip
         self.leaves = [(reader, offset, segment_key(reader)) for reader, offset in pairs]
         self.starts = [offset for _, offset, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
