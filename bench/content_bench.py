@@ -47,10 +47,15 @@ def build_app(folder: Path) -> Any:
     from flask_migrate import upgrade
 
     config = {
-        "TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-        "INDEX_DIR": str(folder / "index"), "MAIL_OUTBOX": str(folder / "outbox"),
-        "ATTACHMENTS_DIR": str(folder / "attachments"), "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{folder / 'rl.db'}", "DEMO_DATA": False,
+        "TESTING": False,
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "INDEX_DIR": str(folder / "index"),
+        "MAIL_OUTBOX": str(folder / "outbox"),
+        "ATTACHMENTS_DIR": str(folder / "attachments"),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": f"covenantsqlite:///{folder / 'rl.db'}",
+        "DEMO_DATA": False,
         "FORUM_POSTS_PER_PAGE": THREAD_POSTS,  # the whole 200-post thread on one page
     }
     app = create_app(config)
@@ -61,7 +66,7 @@ def build_app(folder: Path) -> Any:
 
 def _bulk(table: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
     for start in range(0, len(rows), chunk):
-        db.session.execute(insert(table), rows[start:start + chunk])
+        db.session.execute(insert(table), rows[start : start + chunk])
 
 
 def fill_library(practices: int, now: datetime) -> None:
@@ -70,41 +75,128 @@ def fill_library(practices: int, now: datetime) -> None:
     from covenant_hub.library.models import Practice
     from covenant_hub.orgs.models import Organisation
 
-    _bulk(Organisation.__table__, [{"external_id": f"org-{i}", "kind": "signatory", "name": f"Town {i}",
-                                    "country": "kg", "population": 10_000 + i, "languages": ["ky"],
-                                    "sectors": [], "commitments": [], "is_sample": False,
-                                    "created_at": now, "updated_at": now} for i in range(1, 1001)])
-    _bulk(User.__table__, [{"email": f"u{i}@example.org", "name": f"Writer {i}", "password_hash": "x",
-                            "language": "en", "role": "member", "session_token": f"t{i}",
-                            "created_at": now - timedelta(days=90)} for i in range(1, 501)])
-    _bulk(Practice.__table__, [{
-        "external_id": f"p-{i}", "org_id": 1 + i % 1000, "title": sentence(6), "summary": sentence(25),
-        "body": sentence(120), "language": RNG.choice(["ky", "ru", "en"]),
-        "sectors": [RNG.choice(SECTORS)], "tags": [], "co2_t_per_year": RNG.uniform(10, 5000),
-        "cost_eur": RNG.uniform(1e4, 1e7), "state": "published",
-        "published": date(2024, 1, 1) + timedelta(days=i % 700), "is_sample": False,
-        "created_at": now, "updated_at": now} for i in range(1, practices + 1)])
+    _bulk(
+        Organisation.__table__,
+        [
+            {
+                "external_id": f"org-{i}",
+                "kind": "signatory",
+                "name": f"Town {i}",
+                "country": "kg",
+                "population": 10_000 + i,
+                "languages": ["ky"],
+                "sectors": [],
+                "commitments": [],
+                "is_sample": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(1, 1001)
+        ],
+    )
+    _bulk(
+        User.__table__,
+        [
+            {
+                "email": f"u{i}@example.org",
+                "name": f"Writer {i}",
+                "password_hash": "x",
+                "language": "en",
+                "role": "member",
+                "session_token": f"t{i}",
+                "created_at": now - timedelta(days=90),
+            }
+            for i in range(1, 501)
+        ],
+    )
+    _bulk(
+        Practice.__table__,
+        [
+            {
+                "external_id": f"p-{i}",
+                "org_id": 1 + i % 1000,
+                "title": sentence(6),
+                "summary": sentence(25),
+                "body": sentence(120),
+                "language": RNG.choice(["ky", "ru", "en"]),
+                "sectors": [RNG.choice(SECTORS)],
+                "tags": [],
+                "co2_t_per_year": RNG.uniform(10, 5000),
+                "cost_eur": RNG.uniform(1e4, 1e7),
+                "state": "published",
+                "published": date(2024, 1, 1) + timedelta(days=i % 700),
+                "is_sample": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(1, practices + 1)
+        ],
+    )
 
 
 def fill_forum(practices: int, posts: int, now: datetime) -> None:
     """Ten groups; thread 1 has 200 posts, the rest 50 each; every 4th thread is about a practice."""
     from covenant_hub.forum.models import Group, Post, Thread
 
-    _bulk(Group.__table__, [{"external_id": f"g-{i}", "kind": "forum", "title": f"Group {i}",
-                             "description": "", "language": "en", "visibility": "public",
-                             "join_policy": "open", "is_sample": False, "created_at": now}
-                            for i in range(1, 11)])
+    _bulk(
+        Group.__table__,
+        [
+            {
+                "external_id": f"g-{i}",
+                "kind": "forum",
+                "title": f"Group {i}",
+                "description": "",
+                "language": "en",
+                "visibility": "public",
+                "join_policy": "open",
+                "is_sample": False,
+                "created_at": now,
+            }
+            for i in range(1, 11)
+        ],
+    )
     rest, per_thread = posts - THREAD_POSTS, 50
     threads = 1 + rest // per_thread
-    _bulk(Thread.__table__, [{
-        "external_id": f"t-{i}", "group_id": 1 + i % 10, "title": sentence(7), "language": "en",
-        "practice_id": (i % practices) + 1 if i % 4 == 0 else None, "author_id": 1 + i % 500,
-        "is_pinned": False, "is_locked": False, "post_count": THREAD_POSTS if i == 1 else per_thread,
-        "is_sample": False, "created_at": now, "last_post_at": now} for i in range(1, threads + 1)])
-    rows = [{"thread_id": 1, "author_id": 1 + n % 500, "body": sentence(60), "state": "visible",
-             "created_at": now - timedelta(minutes=THREAD_POSTS - n)} for n in range(THREAD_POSTS)]
-    rows += [{"thread_id": 2 + n // per_thread, "author_id": 1 + n % 500, "body": sentence(40),
-              "state": "visible", "created_at": now - timedelta(seconds=n)} for n in range(rest)]
+    _bulk(
+        Thread.__table__,
+        [
+            {
+                "external_id": f"t-{i}",
+                "group_id": 1 + i % 10,
+                "title": sentence(7),
+                "language": "en",
+                "practice_id": (i % practices) + 1 if i % 4 == 0 else None,
+                "author_id": 1 + i % 500,
+                "is_pinned": False,
+                "is_locked": False,
+                "post_count": THREAD_POSTS if i == 1 else per_thread,
+                "is_sample": False,
+                "created_at": now,
+                "last_post_at": now,
+            }
+            for i in range(1, threads + 1)
+        ],
+    )
+    rows = [
+        {
+            "thread_id": 1,
+            "author_id": 1 + n % 500,
+            "body": sentence(60),
+            "state": "visible",
+            "created_at": now - timedelta(minutes=THREAD_POSTS - n),
+        }
+        for n in range(THREAD_POSTS)
+    ]
+    rows += [
+        {
+            "thread_id": 2 + n // per_thread,
+            "author_id": 1 + n % 500,
+            "body": sentence(40),
+            "state": "visible",
+            "created_at": now - timedelta(seconds=n),
+        }
+        for n in range(rest)
+    ]
     _bulk(Post.__table__, rows)
 
 
@@ -140,9 +232,14 @@ def measure(app: Any, url: str, repeat: int) -> dict[str, Any]:
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     timings.sort()
-    return {"url": url, "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1), "queries": queries,
-            "bytes": len(response.data), "posts_shown": response.data.count(b'<article class="post ')}
+    return {
+        "url": url,
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+        "queries": queries,
+        "bytes": len(response.data),
+        "posts_shown": response.data.count(b'<article class="post '),
+    }
 
 
 def main() -> int:
@@ -163,11 +260,22 @@ def main() -> int:
             "thread_200_posts": measure(app, f"/forum/t/{ids['thread_id']}", args.repeat),
         }
     for name, figures in pages.items():
-        print(f"{name:<18} p50 {figures['p50_ms']:>7} ms   p95 {figures['p95_ms']:>7} ms   "
-              f"{figures['queries']:>3} queries   {figures['url']}")
-    print(json.dumps({"practices": args.practices, "posts": args.posts, "repeat": args.repeat,
-                      "build_seconds": round(build_seconds, 1), "pages": pages,
-                      "python": sys.version.split()[0]}))
+        print(
+            f"{name:<18} p50 {figures['p50_ms']:>7} ms   p95 {figures['p95_ms']:>7} ms   "
+            f"{figures['queries']:>3} queries   {figures['url']}"
+        )
+    print(
+        json.dumps(
+            {
+                "practices": args.practices,
+                "posts": args.posts,
+                "repeat": args.repeat,
+                "build_seconds": round(build_seconds, 1),
+                "pages": pages,
+                "python": sys.version.split()[0],
+            }
+        )
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ Run: .venv/bin/python bench/import_bench.py   (prints one JSON line)
 Each command runs as a real CLI process against its own new SQLite file, so the figures
 include start-up, reading the workbook and writing every row: what a deployment sees.
 """
+
 from __future__ import annotations
 
 import json

@@ -45,10 +45,15 @@ def compare(engine: np.ndarray, baseline: np.ndarray, resamples: int, seed: int)
     def interval(values: np.ndarray) -> list[float]:
         return [round(float(v), 4) for v in np.percentile(values[picks].mean(axis=1), [2.5, 97.5])]
 
-    return {"queries": len(engine), "mrr_lead": round(float(mrr.mean()), 4), "mrr_lead_95": interval(mrr),
-            "hits_at_1_lead": round(float(hits.mean()), 4), "hits_at_1_lead_95": interval(hits),
-            "only_engine_first": int(((engine == 1) & (baseline != 1)).sum()),
-            "only_baseline_first": int(((baseline == 1) & (engine != 1)).sum())}
+    return {
+        "queries": len(engine),
+        "mrr_lead": round(float(mrr.mean()), 4),
+        "mrr_lead_95": interval(mrr),
+        "hits_at_1_lead": round(float(hits.mean()), 4),
+        "hits_at_1_lead_95": interval(hits),
+        "only_engine_first": int(((engine == 1) & (baseline != 1)).sum()),
+        "only_baseline_first": int(((baseline == 1) & (engine != 1)).sum()),
+    }
 
 
 def main() -> None:
@@ -67,8 +72,12 @@ def main() -> None:
     weights = load_weights(args.weights)
     for kind in ("supporter", "coordinator"):
         tallies, _queries, _catalogue = rank_hidden(snapshot, args.since, args.until, kind, weights)
-        lead = compare(best_ranks(tallies["engine"].ranks), best_ranks(tallies[args.baseline].ranks),
-                       args.resamples, args.seed)
+        lead = compare(
+            best_ranks(tallies["engine"].ranks),
+            best_ranks(tallies[args.baseline].ranks),
+            args.resamples,
+            args.seed,
+        )
         print(json.dumps({"kind": kind, "baseline": args.baseline, **lead}))
 
 

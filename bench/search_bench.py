@@ -326,8 +326,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--procs", type=int, default=default_procs())
-    parser.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=True,
-                        help="also time the fused (keyword + meaning) path")
+    parser.add_argument(
+        "--semantic",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the fused (keyword + meaning) path",
+    )
     parser.add_argument("--fused-queries", type=int, default=100)
     args = parser.parse_args(argv)
     rng = random.Random(SEED)

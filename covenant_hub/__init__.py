@@ -1,4 +1,5 @@
 """Covenant Hub: the application factory, a table of contents of what each part wires in."""
+
 from __future__ import annotations
 
 from typing import Any

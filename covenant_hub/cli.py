@@ -1,4 +1,5 @@
 """Commands every deployment needs: create or upgrade the schema, load the demo data."""
+
 from __future__ import annotations
 
 import click

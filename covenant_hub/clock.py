@@ -1,4 +1,5 @@
 """The one place that says what "now" is, so models get a function, not an import-time value."""
+
 from datetime import UTC, datetime
 
 

@@ -1,5 +1,6 @@
 """Settings: every default, and the one loader that layers the instance file, `COVENANT_*`
 environment variables and a test's dict over them."""
+
 from __future__ import annotations
 
 import os
@@ -140,7 +141,7 @@ def _normalise_database_url(url: str) -> str:
     """Send PostgreSQL URLs through psycopg 3, the driver we pin."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

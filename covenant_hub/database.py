@@ -1,4 +1,5 @@
 """Database wiring: SQLite pragmas, write transactions begun IMMEDIATE, migrations."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -27,9 +28,7 @@ def init_app(app: Flask) -> None:
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Times come back in the session's zone: pin it to UTC, as SQLite stores them, so
         # code and exports never depend on the server's configured zone.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
-            "connect_args", {"options": "-c timezone=UTC"}
-        )
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"options": "-c timezone=UTC"})
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     with app.app_context():
@@ -68,6 +67,7 @@ def _tune_sqlite(engine: Engine) -> None:
 def _fold(change: Any) -> Any:
     def fold(value: Any) -> Any:
         return change(value) if isinstance(value, str) else value
+
     return fold
 
 

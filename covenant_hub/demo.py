@@ -3,6 +3,7 @@
 Later issues add their own files (practices.jsonl, groups.jsonl, ...) to data/demo/ together
 with the handlers that read them.
 """
+
 from __future__ import annotations
 
 import time

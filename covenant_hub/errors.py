@@ -1,4 +1,5 @@
 """Friendly error pages in the user's language, and JSON errors under /api/."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -107,8 +108,10 @@ def server_error_response() -> tuple[Response | str, int]:
             return error_response(500, message, without_account=True)
         except Exception:
             current_app.logger.exception("The error page failed; answering with the bare one")
-            page = (f'<!doctype html><html lang="{escape(language)}"><title>500</title>'
-                    f'<p>{escape(message)}</p></html>')
+            page = (
+                f'<!doctype html><html lang="{escape(language)}"><title>500</title>'
+                f"<p>{escape(message)}</p></html>"
+            )
             return page, 500
 
 

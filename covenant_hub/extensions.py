@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and attached by the factory with `init_app`."""
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

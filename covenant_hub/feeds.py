@@ -1,4 +1,5 @@
 """RSS 2.0 and Atom feeds for any list of items (groups, news, agenda, supporters), via feedgen."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -30,8 +31,17 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def build_feed(*, feed_id: str, title: str, link: str, self_link: str, description: str,
-               language: str, items: Iterable[FeedItem], fmt: str) -> bytes:
+def build_feed(
+    *,
+    feed_id: str,
+    title: str,
+    link: str,
+    self_link: str,
+    description: str,
+    language: str,
+    items: Iterable[FeedItem],
+    fmt: str,
+) -> bytes:
     """Serialise `items` (newest first) as RSS 2.0 or Atom; feedgen escapes every field.
 
     Text is cleaned once more here: requests are cleaned as they are parsed, but rows imported

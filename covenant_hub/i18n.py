@@ -1,4 +1,5 @@
 """Language selection and locale-aware formatting for ky, ru and en."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request, session

@@ -70,8 +70,13 @@ def parse_int(raw: Any, low: int = 1, high: int = MAX_ID) -> int | None:
     return value if low <= value <= high else None
 
 
-def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID,
-            source: Mapping[str, Any] | None = None) -> int | None:
+def int_arg(
+    name: str,
+    default: int | None = None,
+    low: int = 1,
+    high: int = MAX_ID,
+    source: Mapping[str, Any] | None = None,
+) -> int | None:
     """The query argument `name` (or `source[name]`) as a bounded int; `default` when absent or
     not a whole number in [low, high]."""
     value = parse_int((request.args if source is None else source).get(name), low, high)
@@ -190,8 +195,10 @@ class InvalidJSON(BadRequest):
     """A body the API cannot read as JSON; answered as a 400 with this message."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or _("Send a valid JSON body, nested at most %(depth)d levels deep.",
-                                      depth=MAX_JSON_DEPTH))
+        super().__init__(
+            message
+            or _("Send a valid JSON body, nested at most %(depth)d levels deep.", depth=MAX_JSON_DEPTH)
+        )
 
 
 def json_body() -> Any:

@@ -1,4 +1,5 @@
 """Outgoing mail: SMTP when a host is configured, else .eml files in the outbox folder."""
+
 from __future__ import annotations
 
 import smtplib
@@ -11,8 +12,9 @@ from pathlib import Path
 from flask import current_app
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None,
-              headers: dict[str, str] | None = None) -> EmailMessage:
+def send_mail(
+    to: str, subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> EmailMessage:
     """Build one message and hand it to the configured backend; returns what was sent."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]

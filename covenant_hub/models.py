@@ -1,4 +1,5 @@
 """Imports every domain's models so that SQLAlchemy metadata and Alembic see all tables."""
+
 from covenant_hub.accounts.api_tokens import ApiToken  # noqa: F401
 from covenant_hub.accounts.models import User  # noqa: F401
 from covenant_hub.accounts.notifications import Notification  # noqa: F401

@@ -4,6 +4,7 @@ Flask-Limiter's memory storage is per process: four gunicorn workers would let t
 times the limit. Redis or memcached would fix that but need a server; a SQLite file in the
 instance folder needs nothing and is shared by every process on the machine.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -66,15 +67,15 @@ class SQLiteRateLimitStorage(Storage):
         return value
 
     def get(self, key: str) -> int:
-        row = self._connection().execute(
-            "SELECT value FROM counters WHERE key = ? AND expires_at > ?", (key, time.time())
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT value FROM counters WHERE key = ? AND expires_at > ?", (key, time.time()))
+            .fetchone()
+        )
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
-        row = self._connection().execute(
-            "SELECT expires_at FROM counters WHERE key = ?", (key,)
-        ).fetchone()
+        row = self._connection().execute("SELECT expires_at FROM counters WHERE key = ?", (key,)).fetchone()
         return float(row[0]) if row else time.time()
 
     def check(self) -> bool:

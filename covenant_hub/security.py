@@ -1,4 +1,5 @@
 """Security headers on every response: pages, error pages, JSON and static files alike."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, request, session

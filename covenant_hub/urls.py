@@ -5,6 +5,7 @@ let a forged request make feeds, the sitemap, API JSON or mails point at an atta
 (host header poisoning), and a cache could then serve that poisoned copy to everyone.
 So every absolute URL the site emits comes from here, with or without a request context.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -62,6 +63,9 @@ def init_app(app: Flask) -> None:
         if warned or host == public_host or (host in local and public_host in local):
             return
         warned.append(host)
-        app.logger.warning("Reached as %s but COVENANT_PUBLIC_URL is %s: links in mails, feeds and the "
-                           "sitemap point there. Set COVENANT_PUBLIC_URL to the public address.",
-                           host, app.config.get("PUBLIC_URL"))
+        app.logger.warning(
+            "Reached as %s but COVENANT_PUBLIC_URL is %s: links in mails, feeds and the "
+            "sitemap point there. Set COVENANT_PUBLIC_URL to the public address.",
+            host,
+            app.config.get("PUBLIC_URL"),
+        )

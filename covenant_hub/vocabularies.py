@@ -14,10 +14,23 @@ from covenant_hub.i18n import current_language
 
 # The sectors of a sustainable energy and climate action plan (SECAP), as the Covenant lists them.
 SECTORS = (
-    "municipal_buildings", "tertiary_buildings", "residential_buildings", "public_lighting",
-    "industry", "transport", "local_electricity", "local_heat_cold", "waste", "water",
-    "agriculture_forestry", "land_use_planning", "adaptation", "energy_poverty",
-    "public_procurement", "awareness_raising", "other",
+    "municipal_buildings",
+    "tertiary_buildings",
+    "residential_buildings",
+    "public_lighting",
+    "industry",
+    "transport",
+    "local_electricity",
+    "local_heat_cold",
+    "waste",
+    "water",
+    "agriculture_forestry",
+    "land_use_planning",
+    "adaptation",
+    "energy_poverty",
+    "public_procurement",
+    "awareness_raising",
+    "other",
 )
 
 SECTOR_LABELS = {

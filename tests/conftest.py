@@ -1,4 +1,5 @@
 """Fixtures: every test gets its own app, SQLite database, index folder and mail outbox."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """Checks on SQLite's write lock, for tests that a transaction leaves it free (or holds it)."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,4 +1,5 @@
 """Factories that make valid records with as few arguments as a test needs."""
+
 from __future__ import annotations
 
 import itertools
@@ -36,8 +37,14 @@ def make_org(**fields: Any) -> Organisation:
     return _saved(Organisation, values, fields)
 
 
-def make_user(password: str | None = None, role: str = "member", confirmed: bool = True,
-              org: Organisation | None = None, org_role: str = "member", **fields: Any) -> User:
+def make_user(
+    password: str | None = None,
+    role: str = "member",
+    confirmed: bool = True,
+    org: Organisation | None = None,
+    org_role: str = "member",
+    **fields: Any,
+) -> User:
     """A confirmed user; with `org`, also a member (or org_admin) of it."""
     from covenant_hub.accounts.passwords import hash_password
     from tests.conftest import TEST_PASSWORD
@@ -60,8 +67,9 @@ def make_user(password: str | None = None, role: str = "member", confirmed: bool
     return user
 
 
-def make_link(source: Organisation, target: Organisation, kind: str = "supported_by",
-              **fields: Any) -> OrgLink:
+def make_link(
+    source: Organisation, target: Organisation, kind: str = "supported_by", **fields: Any
+) -> OrgLink:
     """A link of `kind` from source to target."""
     link = OrgLink(source_id=source.id, target_id=target.id, kind=kind, **fields)
     db.session.add(link)
@@ -97,10 +105,17 @@ def make_supporter_application(user: User | None = None, state: str = "submitted
     number = next(_sequence)
     filer = user or make_user()
     values: dict[str, Any] = {
-        "user_id": filer.id, "network_name": f"Network {number}", "country": "kg",
-        "network_kind": "national_association", "member_count": 25, "languages": ["ky", "ru"],
-        "regions": "Chui, Issyk-Kul", "motivation": "We support our members.",
-        "contact_name": filer.name, "contact_email": filer.email, "state": state,
+        "user_id": filer.id,
+        "network_name": f"Network {number}",
+        "country": "kg",
+        "network_kind": "national_association",
+        "member_count": 25,
+        "languages": ["ky", "ru"],
+        "regions": "Chui, Issyk-Kul",
+        "motivation": "We support our members.",
+        "contact_name": filer.name,
+        "contact_email": filer.email,
+        "state": state,
     }
     if state in ("agreement_completed", "live"):
         values["acknowledged"] = list(COMMITMENTS)
@@ -113,8 +128,13 @@ def make_group(**fields: Any):
 
     number = next(_sequence)
     values: dict[str, Any] = {
-        "external_id": f"group-{number}", "kind": "forum", "title": f"Group {number}",
-        "description": "", "language": "en", "visibility": "public", "join_policy": "open",
+        "external_id": f"group-{number}",
+        "kind": "forum",
+        "title": f"Group {number}",
+        "description": "",
+        "language": "en",
+        "visibility": "public",
+        "join_policy": "open",
     }
     return _saved(Group, values, fields)
 
@@ -128,17 +148,31 @@ def make_thread(group, author=None, posts: int = 1, **fields: Any):
     number = next(_sequence)
     start = utcnow() - timedelta(minutes=posts + 1)
     values: dict[str, Any] = {
-        "external_id": f"thread-{number}", "group_id": group.id, "title": f"Thread {number}",
-        "language": "en", "author_id": author.id if author else None, "post_count": posts,
-        "created_at": start, "last_post_at": start + timedelta(minutes=posts),
+        "external_id": f"thread-{number}",
+        "group_id": group.id,
+        "title": f"Thread {number}",
+        "language": "en",
+        "author_id": author.id if author else None,
+        "post_count": posts,
+        "created_at": start,
+        "last_post_at": start + timedelta(minutes=posts),
     }
     values.update(fields)
     thread = Thread(**values)
     db.session.add(thread)
     db.session.flush()
-    db.session.add_all([Post(thread_id=thread.id, author_id=author.id if author else None,
-                             author_name=None if author else "Guest", body=f"Post {i} of thread {number}",
-                             created_at=start + timedelta(minutes=i)) for i in range(1, posts + 1)])
+    db.session.add_all(
+        [
+            Post(
+                thread_id=thread.id,
+                author_id=author.id if author else None,
+                author_name=None if author else "Guest",
+                body=f"Post {i} of thread {number}",
+                created_at=start + timedelta(minutes=i),
+            )
+            for i in range(1, posts + 1)
+        ]
+    )
     db.session.commit()
     return thread
 

@@ -1,4 +1,5 @@
 """Logging a test client in without a password round trip."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """SQLite is tuned for several worker processes: WAL, foreign keys, busy timeout, and write
 transactions that begin IMMEDIATE so concurrent read-then-write transactions queue, not fail."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -36,9 +37,17 @@ def _writer(config: dict[str, Any], worker: int, failures: Any) -> None:
             try:
                 seen = worker_db.session.execute(select(func.count(Organisation.id))).scalar()
                 time.sleep(0.002)
-                worker_db.session.add(Organisation(
-                    external_id=f"w{worker}-{number}", kind="signatory", name=f"After {seen}",
-                    country="kg", languages=[], sectors=[], commitments=[]))
+                worker_db.session.add(
+                    Organisation(
+                        external_id=f"w{worker}-{number}",
+                        kind="signatory",
+                        name=f"After {seen}",
+                        country="kg",
+                        languages=[],
+                        sectors=[],
+                        commitments=[],
+                    )
+                )
                 worker_db.session.commit()
             except Exception:  # noqa: BLE001 - every failure is what we count
                 worker_db.session.rollback()
@@ -83,7 +92,18 @@ def test_match_evaluate_holds_no_transaction_while_it_scores(app, runner, monkey
         return []
 
     monkeypatch.setattr(cli, "evaluate", spy)
-    result = runner.invoke(args=["match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01",
-                                 "--kind", "coordinator", "--json"])
+    result = runner.invoke(
+        args=[
+            "match",
+            "evaluate",
+            "--since",
+            "2016-01-01",
+            "--until",
+            "2019-01-01",
+            "--kind",
+            "coordinator",
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert seen == [True]

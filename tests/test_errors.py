@@ -1,4 +1,5 @@
 """Error pages are friendly, in the visitor's language, never a stack trace; JSON under /api/."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,12 @@ from tests.sessions import login
 
 @pytest.fixture
 def app_config(app_config):
-    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute", MAX_CONTENT_LENGTH=1024,
-                      PROPAGATE_EXCEPTIONS=False)
+    app_config.update(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_LOGIN="2 per minute",
+        MAX_CONTENT_LENGTH=1024,
+        PROPAGATE_EXCEPTIONS=False,
+    )
     return app_config
 
 
@@ -60,8 +65,10 @@ def test_413_page(client):
 
 
 def test_429_page_after_too_many_logins(client):
-    codes = [_ky(client, "POST", "/account/login", data={"email": "a@b.kg", "password": "x"}).status_code
-             for _ in range(3)]
+    codes = [
+        _ky(client, "POST", "/account/login", data={"email": "a@b.kg", "password": "x"}).status_code
+        for _ in range(3)
+    ]
     assert codes[-1] == 429
     last = _ky(client, "POST", "/account/login", data={"email": "a@b.kg", "password": "x"})
     assert '<html lang="ky">' in last.get_data(as_text=True)
@@ -95,11 +102,18 @@ def test_every_domain_refusal_is_one_domain_error_with_its_status():
     from covenant_hub.library import services as library
     from covenant_hub.programme import audit as programme
 
-    bases = (AccountError, events.EventsError, forum.ForumError, library.LibraryError,
-             programme.ProgrammeError)
+    bases = (
+        AccountError,
+        events.EventsError,
+        forum.ForumError,
+        library.LibraryError,
+        programme.ProgrammeError,
+    )
     assert all(issubclass(base, errors.DomainError) and base.status == 400 for base in bases)
     refusals = (events.NotAllowed, forum.NotAllowed, library.NotAllowed, programme.NotAllowed)
     assert all(issubclass(kind, errors.NotAllowed) and kind.status == 403 for kind in refusals)
+
+
 @pytest.fixture
 def flush_failing_app(app):
     """Routes whose flush fails for real: a second user with an email that is already taken."""

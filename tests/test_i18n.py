@@ -1,5 +1,6 @@
 """Every message is translated into ky and ru, the catalogs match the code, and the language
 is chosen from the user's preference, the switcher, then the browser."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,16 +22,32 @@ def _catalog(language: str):
 
 
 def _message_ids(catalog) -> set[str]:
-    return {str(message.id if isinstance(message.id, str) else message.id[0])
-            for message in catalog if message.id}
+    return {
+        str(message.id if isinstance(message.id, str) else message.id[0]) for message in catalog if message.id
+    }
 
 
 def test_catalog_template_lists_every_message_in_the_code(tmp_path: Path):
     fresh = tmp_path / "messages.pot"
-    CommandLineInterface().run([
-        "pybabel", "-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "lazy_gettext",
-        "-k", "_l", "-k", "N_plural:1,2", "--no-location", "-o", str(fresh), str(PROJECT_ROOT),
-    ])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(PROJECT_ROOT / "babel.cfg"),
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "-k",
+            "N_plural:1,2",
+            "--no-location",
+            "-o",
+            str(fresh),
+            str(PROJECT_ROOT),
+        ]
+    )
     with fresh.open("rb") as handle:
         in_code = _message_ids(read_po(handle))
     with (TRANSLATIONS / "messages.pot").open("rb") as handle:

@@ -16,9 +16,11 @@ from covenant_hub.forms import Form
 from covenant_hub.idempotency import FormSubmission, SubmitOnceForm
 from tests.accounts.helpers import read_mails, register_form
 
-TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"|'
-                   r'type="hidden" name="form_token" value="([^"]+)"|'
-                   r'name="form_token"[^>]*value="([^"]+)"')
+TOKEN = re.compile(
+    r'name="form_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="form_token" value="([^"]+)"|'
+    r'name="form_token"[^>]*value="([^"]+)"'
+)
 
 
 def form_token(html: str) -> str:
@@ -62,8 +64,9 @@ def test_a_form_shown_again_with_errors_can_be_sent_with_its_token(client, outbo
 def test_a_token_still_being_handled_answers_409_and_changes_nothing(client):
     db.session.add(FormSubmission(key=_anonymous_key("busy-token"), created_at=utcnow()))
     db.session.commit()
-    response = client.post("/account/register", data=register_form(form_token="busy-token"),
-                           headers={"Accept-Language": "ru"})
+    response = client.post(
+        "/account/register", data=register_form(form_token="busy-token"), headers={"Accept-Language": "ru"}
+    )
     assert response.status_code == 409 and '<html lang="ru">' in response.text
     assert _users() == 0
 
@@ -104,6 +107,14 @@ def test_every_form_but_login_is_sent_once(app):
     # Form is the base of both (it reads JSON bodies safely), not a form any page renders.
     plain = {f.__name__ for f in forms if not issubclass(f, SubmitOnceForm) and f is not Form}
     assert plain == {"LoginForm"}
-    for name in ("ThreadForm", "ReplyForm", "PracticeForm", "EventForm", "NewsForm", "RequestForm",
-                 "ApplicationForm", "RegistrationForm"):
+    for name in (
+        "ThreadForm",
+        "ReplyForm",
+        "PracticeForm",
+        "EventForm",
+        "NewsForm",
+        "RequestForm",
+        "ApplicationForm",
+        "RegistrationForm",
+    ):
         assert any(f.__name__ == name for f in forms), name

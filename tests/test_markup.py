@@ -1,4 +1,5 @@
 """The site's Markdown pipeline keeps formatting and drops every way of running script."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,10 @@ def test_images_become_links_since_the_csp_blocks_remote_images():
 
 
 def test_sanitizer_is_an_allow_list():
-    html = sanitize_html('<iframe src="https://x"></iframe><p style="color:red" onclick="x()">a</p>'
-                         '<a href="data:text/html,x">d</a><svg onload="x()"></svg>')
+    html = sanitize_html(
+        '<iframe src="https://x"></iframe><p style="color:red" onclick="x()">a</p>'
+        '<a href="data:text/html,x">d</a><svg onload="x()"></svg>'
+    )
     assert "iframe" not in html and "style=" not in html and "onclick" not in html
     assert "data:" not in html and "svg" not in html
 

@@ -3,6 +3,7 @@
 Flask-Limiter's memory storage counts per process, so N gunicorn workers would let N times the
 limit through; the shared SQLite storage must not.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -21,13 +22,15 @@ LIMIT = 4
 @pytest.fixture
 def limited_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Limits on, low and per hour, so a slow machine cannot slip into a fresh window."""
-    app_config.update({
-        "RATELIMIT_ENABLED": True,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_LOGIN": f"{LIMIT} per hour",
-        "RATELIMIT_REGISTER": "2 per hour",
-        "RATELIMIT_RESET": "2 per hour",
-    })
+    app_config.update(
+        {
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_LOGIN": f"{LIMIT} per hour",
+            "RATELIMIT_REGISTER": "2 per hour",
+            "RATELIMIT_RESET": "2 per hour",
+        }
+    )
     return app_config
 
 
@@ -36,6 +39,7 @@ def storage(path: Path) -> SQLiteRateLimitStorage:
 
 
 # --- the storage itself ---------------------------------------------------------------------
+
 
 def test_incr_counts_and_get_reads(tmp_path):
     store = storage(tmp_path / "limits.db")
@@ -88,6 +92,7 @@ def test_concurrent_threads_lose_no_increment(tmp_path):
 
 # --- the limits on the accounts pages -------------------------------------------------------
 
+
 def test_login_posts_are_limited_and_get_a_friendly_429(limited_config):
     from covenant_hub import create_app
 
@@ -113,9 +118,13 @@ def test_failed_logins_on_one_account_are_limited_from_any_client_address(limite
     """The loose account-wide limit: each client stays under its own limit, together they do not."""
     from covenant_hub import create_app
 
-    limited_config.update({"RATELIMIT_LOGIN": "100 per hour",
-                           "RATELIMIT_LOGIN_FAILURES_PER_CLIENT": "10 per hour",
-                           "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "3 per hour"})
+    limited_config.update(
+        {
+            "RATELIMIT_LOGIN": "100 per hour",
+            "RATELIMIT_LOGIN_FAILURES_PER_CLIENT": "10 per hour",
+            "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "3 per hour",
+        }
+    )
     client = create_app(limited_config).test_client()
 
     def attempt(email: str, ip: str) -> int:
@@ -139,6 +148,7 @@ def test_limits_are_off_when_disabled(app_config):
 
 # --- across processes -----------------------------------------------------------------------
 
+
 def _fire_logins(config: dict[str, Any], attempts: int, barrier: Any, results: Any) -> None:
     """One 'worker': its own app and storage object, the same storage file as the others."""
     from covenant_hub import create_app
@@ -153,8 +163,10 @@ def test_limit_holds_across_processes(limited_config):
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
-    workers = [context.Process(target=_fire_logins, args=(limited_config, LIMIT, barrier, results))
-               for _ in range(PROCESSES)]
+    workers = [
+        context.Process(target=_fire_logins, args=(limited_config, LIMIT, barrier, results))
+        for _ in range(PROCESSES)
+    ]
     for worker in workers:
         worker.start()
     codes = [code for _ in workers for code in results.get(timeout=180)]
@@ -175,9 +187,12 @@ def test_behind_a_trusted_proxy_clients_are_told_apart(limited_config, proxies, 
     client = create_app(limited_config).test_client()
 
     def register(client_ip: str) -> int:
-        return client.post("/account/register", data={"email": "not-an-address"},
-                           environ_base={"REMOTE_ADDR": "10.0.0.1"},
-                           headers={"X-Forwarded-For": client_ip}).status_code
+        return client.post(
+            "/account/register",
+            data={"email": "not-an-address"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+            headers={"X-Forwarded-For": client_ip},
+        ).status_code
 
     assert register("198.51.100.1") == 200
     assert (register("198.51.100.2") == 429) is limited

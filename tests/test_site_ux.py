@@ -54,7 +54,6 @@ def test_practice_form_offers_a_checkbox_per_sector(client) -> None:
     assert 'type="checkbox" value="transport"' in page and "<legend>Тармактар</legend>" in page
 
 
-
 def test_imported_threads_show_who_started_them(client) -> None:
     from tests.factories import make_group, make_thread
 

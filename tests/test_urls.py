@@ -1,4 +1,5 @@
 """public_url and public_base: absolute links on config PUBLIC_URL, in and out of a request."""
+
 from __future__ import annotations
 
 import logging
@@ -11,7 +12,8 @@ def test_outside_a_request_links_use_public_url(app):
     assert public_base() == "https://hub.example.org"
     assert public_url("events.show_event", event_id=7) == "https://hub.example.org/events/7"
     assert public_url("forum.show_thread", thread_id=3, _anchor="post 9") == (
-        "https://hub.example.org/forum/t/3#post%209")
+        "https://hub.example.org/forum/t/3#post%209"
+    )
 
 
 def test_a_public_url_under_a_path_keeps_the_path(app):
@@ -56,8 +58,9 @@ def _warnings_while(public_url: str, app_config, hosts: list[str]) -> list[str]:
 
 def test_reaching_the_site_under_another_host_warns_once(app_config):
     assert _warnings_while("https://hub.example.org", app_config, ["hub.example.org"]) == []
-    warned = _warnings_while("https://hub.example.org", app_config,
-                             ["hub.example.org", "203.0.113.7:8000", "other.example"])
+    warned = _warnings_while(
+        "https://hub.example.org", app_config, ["hub.example.org", "203.0.113.7:8000", "other.example"]
+    )
     assert len(warned) == 1 and warned[0].startswith("Reached as 203.0.113.7 but COVENANT_PUBLIC_URL is")
 
 

@@ -1,4 +1,5 @@
 """Accounts: users, login, registration, password reset and preferences."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """`flask users ...`: bootstrap staff and admins, and manage accounts without the web UI."""
+
 from __future__ import annotations
 
 import functools
@@ -36,8 +37,13 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the re
 
 def _describe(user: User) -> dict[str, Any]:
     return {
-        "id": user.id, "email": user.email, "name": user.name, "role": user.role,
-        "language": user.language, "confirmed": user.is_confirmed, "disabled": not user.is_active,
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "language": user.language,
+        "confirmed": user.is_confirmed,
+        "disabled": not user.is_active,
     }
 
 
@@ -69,8 +75,9 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @json_option
 @in_default_language
-def create_command(email: str, name: str, role: str, language: str, password_stdin: bool,
-                   as_json: bool) -> None:
+def create_command(
+    email: str, name: str, role: str, language: str, password_stdin: bool, as_json: bool
+) -> None:
     """Create a confirmed account, for example the first admin."""
     password = _read_password(password_stdin)
     try:

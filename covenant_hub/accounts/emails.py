@@ -1,4 +1,5 @@
 """The account mails (confirmation, password reset), each written in the recipient's language."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -33,17 +34,32 @@ def _send(user: User, template: str, subject: Callable[[], str], **context: obje
 
 def send_confirmation_mail(user: User, link: str) -> None:
     """The link that proves the address belongs to whoever registered it."""
-    _send(user, "confirm_email", lambda: _("Confirm your e-mail address for Covenant Hub"),
-          link=link, max_age=int(current_app.config["CONFIRM_TOKEN_MAX_AGE"]))
+    _send(
+        user,
+        "confirm_email",
+        lambda: _("Confirm your e-mail address for Covenant Hub"),
+        link=link,
+        max_age=int(current_app.config["CONFIRM_TOKEN_MAX_AGE"]),
+    )
 
 
 def send_reset_mail(user: User, link: str) -> None:
     """The single-use link that lets the owner of the address choose a new password."""
-    _send(user, "reset_password", lambda: _("Reset your Covenant Hub password"),
-          link=link, max_age=int(current_app.config["RESET_TOKEN_MAX_AGE"]))
+    _send(
+        user,
+        "reset_password",
+        lambda: _("Reset your Covenant Hub password"),
+        link=link,
+        max_age=int(current_app.config["RESET_TOKEN_MAX_AGE"]),
+    )
 
 
 def send_account_exists_mail(user: User, login_link: str, reset_link: str) -> None:
     """Someone registered with an address that has an account: the page did not say so, this does."""
-    _send(user, "account_exists", lambda: _("Someone tried to register with your e-mail address"),
-          login_link=login_link, reset_link=reset_link)
+    _send(
+        user,
+        "account_exists",
+        lambda: _("Someone tried to register with your e-mail address"),
+        login_link=login_link,
+        reset_link=reset_link,
+    )

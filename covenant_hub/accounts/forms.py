@@ -1,4 +1,5 @@
 """Account forms. They check shape (required, lengths, matching repeats); services check the rest."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,29 +34,41 @@ def language_choices() -> list[SelectChoice]:
 def country_choices() -> list[SelectChoice]:
     """ISO 3166 alpha-2 codes named in the page's language (CLDR, with the directory's overrides)."""
     territories = get_locale().territories if get_locale() else {}
-    countries = [SelectChoice(code.lower(), country_name(code)) for code in territories
-                 if is_country(code)]
+    countries = [SelectChoice(code.lower(), country_name(code)) for code in territories if is_country(code)]
     return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda item: item.label)]
 
 
 def _email_field() -> EmailField:
-    return EmailField(_l("E-mail address"), validators=[
-        InputRequired(_l("Please enter your e-mail address.")),
-        Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
-        Length(max=254, message=_l("The e-mail address is too long.")),
-    ])
+    return EmailField(
+        _l("E-mail address"),
+        validators=[
+            InputRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
+            Length(max=254, message=_l("The e-mail address is too long.")),
+        ],
+    )
 
 
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
-    password = PasswordField(_l("Password"), validators=[
-        InputRequired(_l("Please choose a password.")),
-        Length(min=MIN_PASSWORD_LENGTH, max=200,
-               message=_l("The password must be between %(min)d and %(max)d characters long.")),
-    ], description=_l("At least %(count)d characters; avoid common passwords.", count=MIN_PASSWORD_LENGTH))
-    repeat = PasswordField(_l("Repeat the password"), validators=[
-        InputRequired(_l("Please type the password a second time.")),
-        EqualTo("password", _l("The two passwords do not match.")),
-    ])
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Please choose a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password must be between %(min)d and %(max)d characters long."),
+            ),
+        ],
+        description=_l("At least %(count)d characters; avoid common passwords.", count=MIN_PASSWORD_LENGTH),
+    )
+    repeat = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(_l("Please type the password a second time.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
+    )
     return password, repeat
 
 
@@ -67,18 +80,27 @@ class _LanguageFormMixin:
 class RegistrationForm(SubmitOnceForm, _LanguageFormMixin):
     """A new account, optionally with the organisation the person represents."""
 
-    name = StringField(_l("Your name"), validators=[
-        InputRequired(_l("Please enter your name.")),
-        Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
-    ])
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            InputRequired(_l("Please enter your name.")),
+            Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
+        ],
+    )
     email = _email_field()
     password, password_repeat = _new_password_fields()
     language = SelectField(_l("Preferred language"), validate_choice=True)
-    org_name = StringField(_l("Organisation name"), validators=[
-        Optional(), Length(max=300, message=_l("The name must be at most %(max)d characters long.")),
-    ], description=_l("Only if your organisation is not in the directory yet."))
-    org_kind = SelectField(_l("Kind of organisation"),
-                           choices=[SelectChoice("", _l("Choose a kind")), *REGISTRABLE_KINDS])
+    org_name = StringField(
+        _l("Organisation name"),
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("The name must be at most %(max)d characters long.")),
+        ],
+        description=_l("Only if your organisation is not in the directory yet."),
+    )
+    org_kind = SelectField(
+        _l("Kind of organisation"), choices=[SelectChoice("", _l("Choose a kind")), *REGISTRABLE_KINDS]
+    )
     org_country = SelectField(_l("Country"))
     submit = SubmitField(_l("Create account"))
 
@@ -123,10 +145,13 @@ class ConfirmForm(SubmitOnceForm):
 
 
 class ProfileForm(SubmitOnceForm, _LanguageFormMixin):
-    name = StringField(_l("Your name"), validators=[
-        InputRequired(_l("Please enter your name.")),
-        Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
-    ])
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            InputRequired(_l("Please enter your name.")),
+            Length(max=120, message=_l("The name must be at most %(max)d characters long.")),
+        ],
+    )
     language = SelectField(_l("Preferred language"), validate_choice=True)
     submit = SubmitField(_l("Save"))
 
@@ -136,9 +161,12 @@ class ProfileForm(SubmitOnceForm, _LanguageFormMixin):
 
 
 class ChangePasswordForm(SubmitOnceForm):
-    current_password = PasswordField(_l("Current password"), validators=[
-        InputRequired(_l("Please enter your current password.")),
-    ])
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            InputRequired(_l("Please enter your current password.")),
+        ],
+    )
     password, password_repeat = _new_password_fields()
     submit = SubmitField(_l("Change password"))
 
@@ -152,10 +180,14 @@ def _lifetime_choices() -> list[SelectChoice]:
 class ApiTokenForm(SubmitOnceForm):
     """A new personal API token: a name to recognise it by, its scope and how long it lasts."""
 
-    token_name = StringField(_l("Token name"), validators=[
-        InputRequired(_l("Please give the token a name.")),
-        Length(max=80, message=_l("The name must be at most %(max)d characters long.")),
-    ], description=_l("What the token is for, such as the script or system that uses it."))
+    token_name = StringField(
+        _l("Token name"),
+        validators=[
+            InputRequired(_l("Please give the token a name.")),
+            Length(max=80, message=_l("The name must be at most %(max)d characters long.")),
+        ],
+        description=_l("What the token is for, such as the script or system that uses it."),
+    )
     write = BooleanField(_l("May also make changes (write), not only read"))
     days = SelectField(_l("Valid for"), default="90", validate_choice=True)
     submit = SubmitField(_l("Create token"))

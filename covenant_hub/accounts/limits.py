@@ -11,6 +11,7 @@ Limiter keys carry a keyed hash of the address as accounts store it (`normalise_
 counter per account), never the address itself: the limiter's storage file is not a list of
 who tried to log in.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,13 @@ def _login_failed(response: Response) -> bool:
 
 
 def _failed_login_limit(config_key: str, key_func: Callable[[], str]) -> Callable[[View], View]:
-    return limiter.limit(lambda: current_app.config[config_key], key_func=key_func, methods=["POST"],
-                         exempt_when=_no_address, deduct_when=_login_failed)
+    return limiter.limit(
+        lambda: current_app.config[config_key],
+        key_func=key_func,
+        methods=["POST"],
+        exempt_when=_no_address,
+        deduct_when=_login_failed,
+    )
 
 
 def limit_failed_logins(view: View) -> View:

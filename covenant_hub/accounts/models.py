@@ -1,4 +1,5 @@
 """People who log in, their site-wide role and the token that keeps their sessions valid."""
+
 from __future__ import annotations
 
 import secrets

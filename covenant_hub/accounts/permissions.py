@@ -3,6 +3,7 @@
 `user` may be Flask-Login's anonymous user (or None in plain code), so every check first asks
 whether anyone is logged in at all.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -2,6 +2,7 @@
 
 Each function owns its commit and raises AccountError with a message fit to show the person.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from covenant_hub.urls import public_url
 # organisation with their account (`organisation=` a NewOrganisation): the orgs domain, which
 # sits above accounts, creates it, and a failed registration takes both back.
 registering_organisation = Namespace().signal("registering-organisation")
-
 
 
 class AccountError(DomainError):
@@ -73,8 +73,13 @@ def find_user(email: str) -> User | None:
 
 
 def _duplicate_email_error() -> EmailTaken:
-    return EmailTaken(_("An account with this e-mail address already exists. "
-                          "Log in, or reset your password if you have forgotten it."), field="email")
+    return EmailTaken(
+        _(
+            "An account with this e-mail address already exists. "
+            "Log in, or reset your password if you have forgotten it."
+        ),
+        field="email",
+    )
 
 
 def _check_password(password: str, *, email: str, name: str, field: str = "password") -> None:
@@ -91,8 +96,13 @@ def register_user(data: Registration) -> User:
     password_hash = hash_password(data.password)  # the same work either way: no timing hint
     if find_user(email) is not None:
         raise _duplicate_email_error()
-    user = User(email=email, name=data.name.strip(), language=data.language,
-                password_hash=password_hash, role="member")
+    user = User(
+        email=email,
+        name=data.name.strip(),
+        language=data.language,
+        password_hash=password_hash,
+        role="member",
+    )
     db.session.add(user)
     if data.organisation is not None:
         registering_organisation.send(user, organisation=data.organisation)
@@ -114,8 +124,9 @@ def remind_existing_account(email: str) -> None:
     if not user.is_confirmed:
         send_confirmation(user)
     else:
-        emails.send_account_exists_mail(user, public_url("accounts.login"),
-                                        public_url("accounts.forgot_password"))
+        emails.send_account_exists_mail(
+            user, public_url("accounts.login"), public_url("accounts.forgot_password")
+        )
 
 
 def send_confirmation(user: User) -> None:
@@ -182,8 +193,12 @@ def authenticate(email: str, password: str) -> User:
     if not user.is_active:
         raise AccountError(_("This account has been disabled. Please contact the Covenant Hub team."))
     if not user.is_confirmed:
-        raise AccountError(_("Please confirm your e-mail address first: open the link we sent you. "
-                             "You can ask for a new link below."))
+        raise AccountError(
+            _(
+                "Please confirm your e-mail address first: open the link we sent you. "
+                "You can ask for a new link below."
+            )
+        )
     return user
 
 
@@ -250,8 +265,9 @@ def update_profile(user: User, *, name: str, language: str) -> None:
 def set_role(user: User, role: str) -> None:
     """Give a site-wide role (member, staff or admin)."""
     if role not in SITE_ROLES:
-        raise AccountError(_("Unknown role %(role)s. Choose one of: %(roles)s.",
-                             role=role, roles=", ".join(SITE_ROLES)))
+        raise AccountError(
+            _("Unknown role %(role)s. Choose one of: %(roles)s.", role=role, roles=", ".join(SITE_ROLES))
+        )
     user.role = role
     db.session.commit()
 
@@ -276,11 +292,18 @@ def create_confirmed_user(email: str, name: str, role: str, password: str, langu
     if find_user(email) is not None:
         raise _duplicate_email_error()
     if role not in SITE_ROLES:
-        raise AccountError(_("Unknown role %(role)s. Choose one of: %(roles)s.",
-                             role=role, roles=", ".join(SITE_ROLES)))
+        raise AccountError(
+            _("Unknown role %(role)s. Choose one of: %(roles)s.", role=role, roles=", ".join(SITE_ROLES))
+        )
     _check_password(password, email=email, name=name)
-    user = User(email=email, name=name.strip(), language=language, role=role,
-                password_hash=hash_password(password), confirmed_at=utcnow())
+    user = User(
+        email=email,
+        name=name.strip(),
+        language=language,
+        role=role,
+        password_hash=hash_password(password),
+        confirmed_at=utcnow(),
+    )
     db.session.add(user)
     db.session.commit()
     return user

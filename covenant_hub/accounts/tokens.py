@@ -1,4 +1,5 @@
 """Signed, timed tokens for the links we e-mail (the links themselves come from covenant_hub.urls)."""
+
 from __future__ import annotations
 
 import hashlib

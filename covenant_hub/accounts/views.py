@@ -1,4 +1,5 @@
 """Accounts pages: each view reads the form, calls one service, then renders or redirects."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -59,8 +60,13 @@ def register() -> Page:
         except services.AccountError as error:
             _show_error(form, error)
             return render_template("accounts/register.html", form=form)
-        flash(_("Almost done: we sent a confirmation link to %(email)s. "
-                "Open it to activate your account.", email=form.email.data), "info")
+        flash(
+            _(
+                "Almost done: we sent a confirmation link to %(email)s. Open it to activate your account.",
+                email=form.email.data,
+            ),
+            "info",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
@@ -71,8 +77,13 @@ def _registration(form: RegistrationForm) -> services.Registration:
         organisation = services.NewOrganisation(
             name=form.org_name.data.strip(), kind=form.org_kind.data, country=form.org_country.data or None
         )
-    return services.Registration(name=form.name.data, email=form.email.data, password=form.password.data,
-                                 language=form.language.data, organisation=organisation)
+    return services.Registration(
+        name=form.name.data,
+        email=form.email.data,
+        password=form.password.data,
+        language=form.language.data,
+        organisation=organisation,
+    )
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -187,10 +198,15 @@ def profile() -> Page:
 
 def _profile_page(user: User, form: ProfileForm, token_form: ApiTokenForm | None = None) -> str:
     tokens = api_tokens.active_tokens(user)
-    return render_template("accounts/profile.html", form=form, user=user,
-                           memberships=sorted(user.memberships, key=lambda m: m.organisation.name),
-                           tokens=tokens, token_form=token_form or ApiTokenForm(formdata=None),
-                           revoke_forms={token.id: RevokeApiTokenForm() for token in tokens})
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        user=user,
+        memberships=sorted(user.memberships, key=lambda m: m.organisation.name),
+        tokens=tokens,
+        token_form=token_form or ApiTokenForm(formdata=None),
+        revoke_forms={token.id: RevokeApiTokenForm() for token in tokens},
+    )
 
 
 @bp.route("/tokens", methods=["POST"])
@@ -202,8 +218,9 @@ def create_api_token() -> Page:
     if not token_form.validate_on_submit():
         return _profile_page(user, ProfileForm(obj=user, formdata=None), token_form), 400
     try:
-        created = api_tokens.create_token(user, token_form.token_name.data, write=token_form.write.data,
-                                          days=int(token_form.days.data))
+        created = api_tokens.create_token(
+            user, token_form.token_name.data, write=token_form.write.data, days=int(token_form.days.data)
+        )
     except api_tokens.TokenError as error:
         token_form.token_name.errors = [*token_form.token_name.errors, error.message]
         return _profile_page(user, ProfileForm(obj=user, formdata=None), token_form), 400

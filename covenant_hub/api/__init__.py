@@ -1,4 +1,5 @@
 """The versioned JSON API over the other domains' services, described by OpenAPI 3.1."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -57,8 +57,14 @@ def _thread(thread: Thread) -> dict[str, Any]:
 
 
 def _post(post: Post) -> PostOut:
-    return PostOut(id=post.id, thread=post.thread.external_id, author=post.display_name,
-                   created=post.created_at, body=post.body, html=str(render_markdown(post.body)))
+    return PostOut(
+        id=post.id,
+        thread=post.thread.external_id,
+        author=post.display_name,
+        created=post.created_at,
+        body=post.body,
+        html=str(render_markdown(post.body)),
+    )
 
 
 def _visible_thread(external_id: str) -> Thread:

@@ -1,4 +1,5 @@
 """/api/v1/orgs: the directory as JSON, with the interchange format's field names."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -3,6 +3,7 @@
 Writes run the library's services, which check the same permissions as the pages
 (`can_create_practice`, `can_edit_practice`) and the same content rules.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Agenda (events, master classes, webinars), news, feeds, iCalendar and newsletter."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -23,8 +24,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _event_labels() -> dict[str, object]:
-        return {"event_labels": labels, "organiser_events": queries.events_by_organiser,
-                "supporter_events": queries.events_for_supporter}
+        return {
+            "event_labels": labels,
+            "organiser_events": queries.events_by_organiser,
+            "supporter_events": queries.events_for_supporter,
+        }
 
 
 def _register_interchange() -> None:

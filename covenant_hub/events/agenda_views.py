@@ -1,4 +1,5 @@
 """Agenda pages: upcoming and past lists, month view, event page, editor, iCalendar."""
+
 from __future__ import annotations
 
 import re
@@ -31,13 +32,20 @@ def _event_or_404(event_id: int) -> Event:
 
 def _countries() -> list[tuple[str, str]]:
     """Organisers' countries named in the page's language, for the country filter."""
-    return sorted(((code, country_name(code)) for code in queries.organiser_countries()),
-                  key=lambda pair: pair[1])
+    return sorted(
+        ((code, country_name(code)) for code in queries.organiser_countries()), key=lambda pair: pair[1]
+    )
 
 
 def _list_page(template_events: list[Event], filters: queries.EventFilters, past: bool) -> str:
-    return render_template("events/list.html", events=template_events, filters=filters, past=past,
-                           countries=_countries(), can_create=permissions.can_create_event(current_user))
+    return render_template(
+        "events/list.html",
+        events=template_events,
+        filters=filters,
+        past=past,
+        countries=_countries(),
+        can_create=permissions.can_create_event(current_user),
+    )
 
 
 @bp.route("/events/")
@@ -63,16 +71,26 @@ def month_view(year: int | None = None, month: int | None = None) -> str:
         abort(404)
     filters = queries.EventFilters.from_args(request.args)
     grid = queries.month_grid(year, month, filters)
-    return render_template("events/month.html", grid=grid, filters=filters, today=today,
-                           countries=_countries(), title=labels.month_title(year, month))
+    return render_template(
+        "events/month.html",
+        grid=grid,
+        filters=filters,
+        today=today,
+        countries=_countries(),
+        title=labels.month_title(year, month),
+    )
 
 
 @bp.route("/events/<id:event_id>")
 def show_event(event_id: int) -> str:
     event = _event_or_404(event_id)
-    return render_template("events/show.html", event=event, synergies=synergies_for(event),
-                           can_edit=permissions.can_edit_event(current_user, event),
-                           action_form=ActionForm())
+    return render_template(
+        "events/show.html",
+        event=event,
+        synergies=synergies_for(event),
+        can_edit=permissions.can_edit_event(current_user, event),
+        action_form=ActionForm(),
+    )
 
 
 def _organiser_choices() -> list[tuple[int, str]]:
@@ -80,8 +98,11 @@ def _organiser_choices() -> list[tuple[int, str]]:
     own = [(org.id, org.name) for org in permissions.writable_orgs(current_user)]
     if not current_user.is_staff:
         return own
-    query = db.select(Organisation.id, Organisation.name).where(
-        Organisation.kind.in_(("supporter", "coordinator", "office"))).order_by(Organisation.name)
+    query = (
+        db.select(Organisation.id, Organisation.name)
+        .where(Organisation.kind.in_(("supporter", "coordinator", "office")))
+        .order_by(Organisation.name)
+    )
     return [(0, _("Covenant Hub team")), *[(row.id, row.name) for row in db.session.execute(query)]]
 
 
@@ -122,8 +143,10 @@ def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     state = "draft" if request.form.get("withdraw") else "published"
     if ActionForm().validate_on_submit() and call_service(services.set_event_state, event, state):
-        flash(_("The event is published.") if state == "published" else _("The event is back to draft."),
-              "success")
+        flash(
+            _("The event is published.") if state == "published" else _("The event is back to draft."),
+            "success",
+        )
     return redirect(url_for("events.show_event", event_id=event.id))
 
 

@@ -1,4 +1,5 @@
 """`flask newsletter build|send`: compose the month's issue in every language, then mail it."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,8 @@ def send_command(month: str, as_json: bool) -> None:
     stream = click.get_text_stream("stderr") if as_json else None
     try:
         sent = issues.send_month(
-            month, lambda pending: click.progressbar(pending, label="Sending", file=stream))
+            month, lambda pending: click.progressbar(pending, label="Sending", file=stream)
+        )
     except issues.IssueError as error:
         raise click.ClickException(str(error)) from error
     if as_json:

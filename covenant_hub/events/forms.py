@@ -1,4 +1,5 @@
 """Forms of the agenda, news and newsletter pages; every state-changing form carries a CSRF token."""
+
 from __future__ import annotations
 
 from zoneinfo import available_timezones
@@ -43,10 +44,12 @@ class EventForm(SubmitOnceForm):
     kind = SelectField(_l("Kind"), choices=[])
     organiser_id = SelectField(_l("Organiser"), coerce=int, choices=[])
     language = SelectField(_l("Language"), choices=[])
-    starts = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
-                                validators=[InputRequired(_l("Give the start date and time."))])
-    ends = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
-                              validators=[InputRequired(_l("Give the end date and time."))])
+    starts = DateTimeLocalField(
+        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Give the start date and time."))]
+    )
+    ends = DateTimeLocalField(
+        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Give the end date and time."))]
+    )
     timezone = SelectField(_l("Time zone"), choices=[], default="Asia/Bishkek")
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     online = BooleanField(_l("Online (webinar or hybrid)"))
@@ -62,10 +65,16 @@ class EventForm(SubmitOnceForm):
 
     def to_input(self) -> EventInput:
         return EventInput(
-            title=self.title.data or "", kind=self.kind.data or "", language=self.language.data or "",
-            starts=self.starts.data, ends=self.ends.data, timezone=self.timezone.data or "UTC",
-            organiser_id=self.organiser_id.data or None, place=self.place.data or "",
-            online=bool(self.online.data), url=(self.url.data or "").strip(),
+            title=self.title.data or "",
+            kind=self.kind.data or "",
+            language=self.language.data or "",
+            starts=self.starts.data,
+            ends=self.ends.data,
+            timezone=self.timezone.data or "UTC",
+            organiser_id=self.organiser_id.data or None,
+            place=self.place.data or "",
+            online=bool(self.online.data),
+            url=(self.url.data or "").strip(),
             description=self.description.data or "",
         )
 
@@ -74,8 +83,9 @@ class NewsForm(SubmitOnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     org_id = SelectField(_l("Published by"), coerce=int, choices=[])
     language = SelectField(_l("Language"), choices=[])
-    summary = TextAreaField(_l("Summary (plain text, shown in lists and feeds)"),
-                            validators=[Length(max=2000)])
+    summary = TextAreaField(
+        _l("Summary (plain text, shown in lists and feeds)"), validators=[Length(max=2000)]
+    )
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
 
     def __init__(self, *args: object, publishers: list[tuple[int, str]], **kwargs: object) -> None:
@@ -84,23 +94,31 @@ class NewsForm(SubmitOnceForm):
         self.language.choices = _choices(list(LANGUAGE_CHOICES))
 
     def to_input(self) -> NewsInput:
-        return NewsInput(title=self.title.data or "", language=self.language.data or "",
-                         summary=self.summary.data or "", body=self.body.data or "",
-                         org_id=self.org_id.data or None)
+        return NewsInput(
+            title=self.title.data or "",
+            language=self.language.data or "",
+            summary=self.summary.data or "",
+            body=self.body.data or "",
+            org_id=self.org_id.data or None,
+        )
 
 
 class SubscribeForm(SubmitOnceForm):
-    email = EmailField(_l("E-mail address"), validators=[
-        InputRequired(_l("Please enter your e-mail address.")),
-        Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
-        Length(max=254, message=_l("The e-mail address is too long.")),
-    ])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            InputRequired(_l("Please enter your e-mail address.")),
+            Email(_l("Please enter a valid e-mail address, such as name@example.org.")),
+            Length(max=254, message=_l("The e-mail address is too long.")),
+        ],
+    )
     language = SelectField(_l("Edition"), choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.language.choices = _choices(
-            [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]])
+            [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+        )
 
 
 class ActionForm(SubmitOnceForm):

@@ -4,6 +4,7 @@ Times are written in the event's own zone with a VTIMEZONE for each zone used, s
 calendar shows 10:00 Bishkek time whatever zone the reader's device is in. UIDs are stable
 (external id @ host), so re-importing the agenda updates entries instead of duplicating them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

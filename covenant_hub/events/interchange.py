@@ -12,6 +12,7 @@ The demo loader imports the sample files with `mark_sample`; their dates were wr
 DEMO_ANCHOR and are moved by whole weeks (weekdays kept), so the demo has the same mix of
 upcoming and past events whenever it is loaded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -74,8 +75,10 @@ class _OrgReferences(FileHandler):
     def _existing(self, model: Any, lines: list[ParsedLine]) -> dict[str, Any]:
         db.session.flush()  # organisations of this import get their primary keys
         ids = [line.values["id"] for line in lines]
-        return {row.external_id: row for row in db.session.scalars(
-            select(model).where(model.external_id.in_(ids)))}
+        return {
+            row.external_id: row
+            for row in db.session.scalars(select(model).where(model.external_id.in_(ids)))
+        }
 
 
 class EventsFile(_OrgReferences):
@@ -123,8 +126,12 @@ class EventsFile(_OrgReferences):
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = (select(Event).options(joinedload(Event.organiser))
-                 .where(Event.state == "published").order_by(Event.external_id))
+        query = (
+            select(Event)
+            .options(joinedload(Event.organiser))
+            .where(Event.state == "published")
+            .order_by(Event.external_id)
+        )
         for event in db.session.scalars(query):
             yield event_record(event)
 
@@ -132,14 +139,18 @@ class EventsFile(_OrgReferences):
 def _zone_problems(starts: datetime, ends: datetime) -> Iterator[tuple[str, str]]:
     """Without `timezone` the offsets say the event's zone: they must name one, and agree."""
     if offset_zone(starts) is None:
-        yield "timezone", (f"required when the offset of starts has no IANA zone (not whole hours) "
-                           f"({starts.isoformat()}): give the IANA zone, e.g. Asia/Kolkata")
+        yield (
+            "timezone",
+            (
+                f"required when the offset of starts has no IANA zone (not whole hours) "
+                f"({starts.isoformat()}): give the IANA zone, e.g. Asia/Kolkata"
+            ),
+        )
     elif starts.utcoffset() != ends.utcoffset():
         yield "timezone", "required when starts and ends have different offsets: give the IANA zone"
 
 
-def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None,
-                shift: timedelta) -> None:
+def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None, shift: timedelta) -> None:
     event.title = values["title"]
     event.starts_at = values["starts"].astimezone(UTC) + shift
     event.ends_at = values["ends"].astimezone(UTC) + shift
@@ -157,12 +168,18 @@ def _fill_event(event: Event, values: dict[str, Any], organiser_id: int | None,
 def event_record(event: Event) -> dict[str, Any]:
     """One line of events.jsonl; empty optional fields are left out."""
     record: dict[str, Any] = {
-        "id": event.external_id, "title": event.title,
-        "starts": f.time_text(event.starts_at), "ends": f.time_text(event.ends_at),
-        "place": event.place, "online": event.online,
+        "id": event.external_id,
+        "title": event.title,
+        "starts": f.time_text(event.starts_at),
+        "ends": f.time_text(event.ends_at),
+        "place": event.place,
+        "online": event.online,
         "organiser": event.organiser.external_id if event.organiser is not None else None,
-        "description": event.description or None, "language": event.language, "url": event.url,
-        "kind": event.kind, "timezone": event.timezone,
+        "description": event.description or None,
+        "language": event.language,
+        "url": event.url,
+        "kind": event.kind,
+        "timezone": event.timezone,
     }
     return {key: value for key, value in record.items() if value is not None}
 
@@ -205,12 +222,20 @@ class NewsFile(_OrgReferences):
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = (select(NewsItem).options(joinedload(NewsItem.organisation))
-                 .where(NewsItem.state == "published").order_by(NewsItem.external_id))
+        query = (
+            select(NewsItem)
+            .options(joinedload(NewsItem.organisation))
+            .where(NewsItem.state == "published")
+            .order_by(NewsItem.external_id)
+        )
         for item in db.session.scalars(query):
             record = {
-                "id": item.external_id, "title": item.title, "published": _published(item),
-                "language": item.language, "summary": item.summary or None, "body": item.body or None,
+                "id": item.external_id,
+                "title": item.title,
+                "published": _published(item),
+                "language": item.language,
+                "summary": item.summary or None,
+                "body": item.body or None,
                 "org": item.organisation.external_id if item.organisation is not None else None,
             }
             yield {key: value for key, value in record.items() if value is not None}

@@ -6,6 +6,7 @@ any language (a Kyrgyz reader may well attend a Russian-language webinar).
 Sending records a delivery row per subscriber and commits each one, so a second run, or a
 run after a crash, sends only what was not sent yet.
 """
+
 from __future__ import annotations
 
 import re
@@ -106,32 +107,68 @@ class IssueContent:
 def collect(month: Month, language: str) -> IssueContent:
     """The rows one language edition of the month's issue is made of."""
     end = month.shift(1)
-    practices = select(Practice).where(
-        Practice.state == "published", Practice.language == language,
-        Practice.published >= month.first_day, Practice.published < end.first_day,
-    ).order_by(Practice.published, Practice.id).limit(SECTION_LIMIT)
-    news = select(NewsItem).where(
-        NewsItem.state == "published", NewsItem.language == language,
-        NewsItem.published_at >= month.start, NewsItem.published_at < end.start,
-    ).order_by(NewsItem.published_at).limit(SECTION_LIMIT)
-    events = select(Event).where(
-        Event.state == "published", Event.starts_at >= end.start, Event.starts_at < month.shift(3).start,
-    ).order_by(Event.starts_at).limit(SECTION_LIMIT)
-    supporters = select(Organisation).where(
-        Organisation.kind == "supporter", Organisation.joined >= month.first_day,
-        Organisation.joined < end.first_day,
-    ).order_by(Organisation.name).limit(SECTION_LIMIT)
-    return IssueContent(list(db.session.scalars(practices)), list(db.session.scalars(news)),
-                        list(db.session.scalars(events)), list(db.session.scalars(supporters)))
+    practices = (
+        select(Practice)
+        .where(
+            Practice.state == "published",
+            Practice.language == language,
+            Practice.published >= month.first_day,
+            Practice.published < end.first_day,
+        )
+        .order_by(Practice.published, Practice.id)
+        .limit(SECTION_LIMIT)
+    )
+    news = (
+        select(NewsItem)
+        .where(
+            NewsItem.state == "published",
+            NewsItem.language == language,
+            NewsItem.published_at >= month.start,
+            NewsItem.published_at < end.start,
+        )
+        .order_by(NewsItem.published_at)
+        .limit(SECTION_LIMIT)
+    )
+    events = (
+        select(Event)
+        .where(
+            Event.state == "published",
+            Event.starts_at >= end.start,
+            Event.starts_at < month.shift(3).start,
+        )
+        .order_by(Event.starts_at)
+        .limit(SECTION_LIMIT)
+    )
+    supporters = (
+        select(Organisation)
+        .where(
+            Organisation.kind == "supporter",
+            Organisation.joined >= month.first_day,
+            Organisation.joined < end.first_day,
+        )
+        .order_by(Organisation.name)
+        .limit(SECTION_LIMIT)
+    )
+    return IssueContent(
+        list(db.session.scalars(practices)),
+        list(db.session.scalars(news)),
+        list(db.session.scalars(events)),
+        list(db.session.scalars(supporters)),
+    )
 
 
 def _links(content: IssueContent) -> dict[str, str]:
-    links = {f"practice-{p.id}": public_url("library.show_practice", practice_id=p.id)
-             for p in content.practices}
+    links = {
+        f"practice-{p.id}": public_url("library.show_practice", practice_id=p.id) for p in content.practices
+    }
     links.update({f"news-{n.id}": public_url("events.show_news", news_id=n.id) for n in content.news})
     links.update({f"event-{e.id}": public_url("events.show_event", event_id=e.id) for e in content.events})
-    links.update({f"org-{o.id}": public_url("orgs.view_profile", external_id=o.external_id)
-                  for o in content.supporters})
+    links.update(
+        {
+            f"org-{o.id}": public_url("orgs.view_profile", external_id=o.external_id)
+            for o in content.supporters
+        }
+    )
     return links
 
 
@@ -140,9 +177,12 @@ def compose(month: Month, language: str) -> tuple[str, str, str, int]:
     content = collect(month, language)
     with force_locale(language):
         context = {
-            "content": content, "links": _links(content), "language": language,
+            "content": content,
+            "links": _links(content),
+            "language": language,
             "month_title": labels.month_title(month.year, month.month, language),
-            "unsubscribe_url": UNSUBSCRIBE_MARK, "labels": labels,
+            "unsubscribe_url": UNSUBSCRIBE_MARK,
+            "labels": labels,
             "site_url": public_url("site.home"),
         }
         subject = _("Covenant Hub newsletter, %(month)s", month=context["month_title"])
@@ -153,8 +193,12 @@ def compose(month: Month, language: str) -> tuple[str, str, str, int]:
 
 def _was_sent(issue: NewsletterIssue) -> bool:
     """Whether any delivery exists: one row is enough, the issue may have gone to thousands."""
-    return db.session.scalar(select(NewsletterDelivery.id).where(
-        NewsletterDelivery.issue_id == issue.id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(NewsletterDelivery.id).where(NewsletterDelivery.issue_id == issue.id).limit(1)
+        )
+        is not None
+    )
 
 
 @dataclass
@@ -173,8 +217,11 @@ def build_month(month_text: str) -> list[BuildResult]:
     month = Month.parse(month_text)
     results = []
     for language in current_app.config["LANGUAGES"]:
-        issue = db.session.scalar(select(NewsletterIssue).where(
-            NewsletterIssue.month == str(month), NewsletterIssue.language == language))
+        issue = db.session.scalar(
+            select(NewsletterIssue).where(
+                NewsletterIssue.month == str(month), NewsletterIssue.language == language
+            )
+        )
         if issue is not None and _was_sent(issue):
             results.append(BuildResult(str(month), language, issue.item_count, "kept"))
             continue
@@ -193,17 +240,25 @@ def build_month(month_text: str) -> list[BuildResult]:
 def pending_deliveries(month_text: str) -> list[tuple[NewsletterIssue, NewsletterSubscription]]:
     """(issue, subscriber) pairs still to send: active subscribers with no delivery yet."""
     month = Month.parse(month_text)
-    issues = db.session.scalars(select(NewsletterIssue).where(
-        NewsletterIssue.month == str(month)).order_by(NewsletterIssue.language)).all()
+    issues = db.session.scalars(
+        select(NewsletterIssue).where(NewsletterIssue.month == str(month)).order_by(NewsletterIssue.language)
+    ).all()
     if not issues:
         raise IssueError(_("No issue for %(month)s: build it first.", month=str(month)))
     pairs = []
     for issue in issues:
-        done = set(db.session.scalars(select(NewsletterDelivery.subscription_id).where(
-            NewsletterDelivery.issue_id == issue.id)))
-        subscribers = db.session.scalars(select(NewsletterSubscription).where(
-            NewsletterSubscription.language == issue.language,
-            NewsletterSubscription.status == "active").order_by(NewsletterSubscription.id))
+        done = set(
+            db.session.scalars(
+                select(NewsletterDelivery.subscription_id).where(NewsletterDelivery.issue_id == issue.id)
+            )
+        )
+        subscribers = db.session.scalars(
+            select(NewsletterSubscription)
+            .where(
+                NewsletterSubscription.language == issue.language, NewsletterSubscription.status == "active"
+            )
+            .order_by(NewsletterSubscription.id)
+        )
         pairs.extend((issue, row) for row in subscribers if row.id not in done)
     return pairs
 
@@ -216,15 +271,21 @@ def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Content-Language": issue.language,
     }
-    send_mail(row.email, issue.subject, issue.text.replace(UNSUBSCRIBE_MARK, link),
-              issue.html.replace(UNSUBSCRIBE_MARK, link), headers=headers)
+    send_mail(
+        row.email,
+        issue.subject,
+        issue.text.replace(UNSUBSCRIBE_MARK, link),
+        issue.html.replace(UNSUBSCRIBE_MARK, link),
+        headers=headers,
+    )
     db.session.add(NewsletterDelivery(issue_id=issue.id, subscription_id=row.id))
     issue.sent_at = issue.sent_at or utcnow()
     db.session.commit()
 
 
-def send_month(month_text: str,
-               progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext) -> int:
+def send_month(
+    month_text: str, progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext
+) -> int:
     """Send what is pending for the month; returns how many messages went out.
 
     `progress` wraps the pending list (the CLI passes click.progressbar).

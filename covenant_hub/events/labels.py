@@ -1,4 +1,5 @@
 """Translated names of event kinds, and times shown in the event's zone and the reader's locale."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -25,7 +26,7 @@ def kind_label(code: str) -> str:
 
 
 def format_when(start: datetime, end: datetime, zone: ZoneInfo, language: str | None = None) -> str:
-    """"27 Nov 2026, 10:00–12:00 (GMT+06:00)" in the reader's locale, in the event's own zone.
+    """ "27 Nov 2026, 10:00–12:00 (GMT+06:00)" in the reader's locale, in the event's own zone.
 
     Same-day events show the date once; longer ones show both dates.
     """
@@ -52,7 +53,7 @@ def format_moment(moment: datetime | None, language: str | None = None) -> str:
 
 
 def month_title(year: int, month: int, language: str | None = None) -> str:
-    """"November 2026" in the reader's language (standalone month name)."""
+    """ "November 2026" in the reader's language (standalone month name)."""
     return format_date(datetime(year, month, 1), "LLLL y", locale=_locale(language))
 
 

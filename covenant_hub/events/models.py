@@ -4,6 +4,7 @@ Times are stored in UTC; each event keeps the IANA zone it happens in, so pages 
 that zone (a webinar at 10:00 in Bishkek stays 10:00 Bishkek for every reader) and the
 iCalendar export can carry the zone.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -53,15 +54,13 @@ class Event(db.Model):
     place: Mapped[str | None] = mapped_column(String(300))
     online: Mapped[bool] = mapped_column(default=False)
     url: Mapped[str | None] = mapped_column(String(500))
-    organiser_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"))
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(16), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     organiser = relationship("Organisation")
     author = relationship("User")
@@ -111,8 +110,7 @@ class NewsItem(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     organisation = relationship("Organisation")
     author = relationship("User")
@@ -163,12 +161,11 @@ class NewsletterDelivery(db.Model):
     """Proof that an issue went to a subscription: what makes a second `send` send nothing."""
 
     __tablename__ = "newsletter_deliveries"
-    __table_args__ = (
-        UniqueConstraint("issue_id", "subscription_id", name="uq_newsletter_delivery"),
-    )
+    __table_args__ = (UniqueConstraint("issue_id", "subscription_id", name="uq_newsletter_delivery"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("newsletter_issues.id", ondelete="CASCADE"))
     subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("newsletter_subscriptions.id", ondelete="CASCADE"))
+        ForeignKey("newsletter_subscriptions.id", ondelete="CASCADE")
+    )
     sent_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,5 @@
 """News pages: list, item page, editor, publish, and the drafts desk of an editor."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -29,16 +30,25 @@ def list_news() -> str:
     language = request.args.get("language", "")
     language = language if len(language) == 2 and language.isalpha() else ""
     items = queries.published_news(NEWS_PER_PAGE + 1, (page - 1) * NEWS_PER_PAGE, language)
-    return render_template("events/news_list.html", items=items[:NEWS_PER_PAGE], page=page,
-                           has_next=len(items) > NEWS_PER_PAGE, language=language,
-                           can_create=permissions.can_create_news(current_user))
+    return render_template(
+        "events/news_list.html",
+        items=items[:NEWS_PER_PAGE],
+        page=page,
+        has_next=len(items) > NEWS_PER_PAGE,
+        language=language,
+        can_create=permissions.can_create_news(current_user),
+    )
 
 
 @bp.route("/news/<id:news_id>")
 def show_news(news_id: int) -> str:
     item = _news_or_404(news_id)
-    return render_template("events/news_show.html", item=item, action_form=ActionForm(),
-                           can_edit=permissions.can_edit_news(current_user, item))
+    return render_template(
+        "events/news_show.html",
+        item=item,
+        action_form=ActionForm(),
+        can_edit=permissions.can_edit_news(current_user, item),
+    )
 
 
 def _publisher_choices() -> list[tuple[int, str]]:
@@ -84,8 +94,12 @@ def publish_news(news_id: int) -> Response:
     item = _news_or_404(news_id)
     state = "draft" if request.form.get("withdraw") else "published"
     if ActionForm().validate_on_submit() and call_service(services.set_news_state, item, state):
-        flash(_("The news item is published.") if state == "published"
-              else _("The news item is back to draft."), "success")
+        flash(
+            _("The news item is published.")
+            if state == "published"
+            else _("The news item is back to draft."),
+            "success",
+        )
     return redirect(url_for("events.show_news", news_id=item.id))
 
 

@@ -5,6 +5,7 @@ counts once that link's landing page is confirmed with a POST (GETs never write,
 scanners that prefetch links therefore confirm nothing). Every issue carries a one-click
 unsubscribe link with the row's own random token (RFC 8058).
 """
+
 from __future__ import annotations
 
 from flask import current_app, render_template
@@ -44,8 +45,11 @@ def subscribe(email: str, language: str) -> NewsletterSubscription | None:
     address = _normalise(email)
     if "@" not in address or len(address) > 254:
         raise NewsletterError(_("Please enter a valid e-mail address, such as name@example.org."))
-    row = db.session.scalar(select(NewsletterSubscription).where(
-        NewsletterSubscription.email == address, NewsletterSubscription.language == language))
+    row = db.session.scalar(
+        select(NewsletterSubscription).where(
+            NewsletterSubscription.email == address, NewsletterSubscription.language == language
+        )
+    )
     if row is not None and row.status == "active":
         db.session.rollback()
         return None
@@ -97,8 +101,13 @@ def confirm(token: str) -> NewsletterSubscription:
 
 
 def subscription_for_unsubscribe(token: str) -> NewsletterSubscription:
-    row = db.session.scalar(select(NewsletterSubscription).where(
-        NewsletterSubscription.unsubscribe_token == token)) if token else None
+    row = (
+        db.session.scalar(
+            select(NewsletterSubscription).where(NewsletterSubscription.unsubscribe_token == token)
+        )
+        if token
+        else None
+    )
     if row is None:
         raise NewsletterError(_("This unsubscribe link is not valid."))
     return row

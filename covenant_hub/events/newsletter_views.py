@@ -1,4 +1,5 @@
 """Newsletter pages: subscribe, confirm (POST from the landing page), unsubscribe, staff preview."""
+
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -32,8 +33,10 @@ def subscribe():
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash(_("Almost done: we sent you an e-mail. Open the link in it to confirm your subscription."),
-                  "success")
+            flash(
+                _("Almost done: we sent you an e-mail. Open the link in it to confirm your subscription."),
+                "success",
+            )
             return redirect(url_for("events.subscribe"))
     return render_template("events/subscribe.html", form=form)
 
@@ -90,14 +93,16 @@ def _staff_only() -> None:
 @login_required
 def list_issues() -> str:
     _staff_only()
-    rows = db.session.scalars(select(NewsletterIssue).order_by(
-        NewsletterIssue.month.desc(), NewsletterIssue.language)).all()
+    rows = db.session.scalars(
+        select(NewsletterIssue).order_by(NewsletterIssue.month.desc(), NewsletterIssue.language)
+    ).all()
     return render_template("events/issues.html", issues=rows)
 
 
 def _issue_or_404(month: str, language: str) -> NewsletterIssue:
-    issue = db.session.scalar(select(NewsletterIssue).where(
-        NewsletterIssue.month == month, NewsletterIssue.language == language))
+    issue = db.session.scalar(
+        select(NewsletterIssue).where(NewsletterIssue.month == month, NewsletterIssue.language == language)
+    )
     return issue or abort(404)
 
 

@@ -5,6 +5,7 @@ organisation; an org admin of an active supporter writes for that supporter only
 may edit an item may publish it (supporters speak for themselves; staff can still unpublish
 by editing). Drafts are seen by their editors only; published items are public.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -29,9 +30,14 @@ def writable_orgs(user: Actor) -> list[Organisation]:
     if not is_logged_in(user):
         return []
     orgs = [m.organisation for m in user.memberships if m.role == "org_admin"]
-    return sorted((org for org in orgs
-                   if org is not None and org.kind in WRITING_KINDS and org.status not in BLOCKED_STATUSES),
-                  key=lambda org: org.id)
+    return sorted(
+        (
+            org
+            for org in orgs
+            if org is not None and org.kind in WRITING_KINDS and org.status not in BLOCKED_STATUSES
+        ),
+        key=lambda org: org.id,
+    )
 
 
 def can_write_for(user: Actor, org_id: int | None) -> bool:

@@ -2,6 +2,7 @@
 
 Only published rows reach the public; every function here is read-only.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -48,8 +49,7 @@ class EventFilters:
 
 
 def published_events() -> Select:
-    return (select(Event).options(joinedload(Event.organiser))
-            .where(Event.state == "published"))
+    return select(Event).options(joinedload(Event.organiser)).where(Event.state == "published")
 
 
 def _filtered(query: Select, filters: EventFilters) -> Select:
@@ -61,7 +61,8 @@ def _filtered(query: Select, filters: EventFilters) -> Select:
         query = query.where(Event.online.is_(filters.online == "yes"))
     if filters.country:
         query = query.join(Organisation, Event.organiser_id == Organisation.id).where(
-            Organisation.country == filters.country)
+            Organisation.country == filters.country
+        )
     return query
 
 
@@ -74,16 +75,18 @@ def agenda_query(filters: EventFilters, upcoming: bool = True, now: datetime | N
     return query.where(Event.ends_at < moment).order_by(Event.starts_at.desc(), Event.id.desc())
 
 
-def upcoming_events(filters: EventFilters | None = None, limit: int = LIST_LIMIT,
-                    now: datetime | None = None) -> list[Event]:
+def upcoming_events(
+    filters: EventFilters | None = None, limit: int = LIST_LIMIT, now: datetime | None = None
+) -> list[Event]:
     """Events not yet over, soonest first (an event under way is still "upcoming")."""
     query = _filtered(published_events(), filters or EventFilters())
     query = query.where(Event.ends_at >= (now or utcnow())).order_by(Event.starts_at).limit(limit)
     return list(db.session.scalars(query).unique())
 
 
-def past_events(filters: EventFilters | None = None, limit: int = LIST_LIMIT,
-                now: datetime | None = None) -> list[Event]:
+def past_events(
+    filters: EventFilters | None = None, limit: int = LIST_LIMIT, now: datetime | None = None
+) -> list[Event]:
     query = _filtered(published_events(), filters or EventFilters())
     query = query.where(Event.ends_at < (now or utcnow())).order_by(Event.starts_at.desc()).limit(limit)
     return list(db.session.scalars(query).unique())
@@ -91,8 +94,12 @@ def past_events(filters: EventFilters | None = None, limit: int = LIST_LIMIT,
 
 def organiser_countries() -> list[str]:
     """Countries of organisers of published events: the choices of the country filter."""
-    query = (select(Organisation.country).join(Event, Event.organiser_id == Organisation.id)
-             .where(Event.state == "published", Organisation.country.is_not(None)).distinct())
+    query = (
+        select(Organisation.country)
+        .join(Event, Event.organiser_id == Organisation.id)
+        .where(Event.state == "published", Organisation.country.is_not(None))
+        .distinct()
+    )
     return sorted(db.session.scalars(query))
 
 
@@ -121,8 +128,11 @@ def month_grid(year: int, month: int, filters: EventFilters | None = None) -> Mo
     # A day's margin each side: an event's local day may differ from its UTC day.
     window_start = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1)
     window_end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
-    query = _filtered(published_events(), filters or EventFilters()).where(
-        Event.starts_at < window_end, Event.ends_at >= window_start).order_by(Event.starts_at)
+    query = (
+        _filtered(published_events(), filters or EventFilters())
+        .where(Event.starts_at < window_end, Event.ends_at >= window_start)
+        .order_by(Event.starts_at)
+    )
     by_day: dict[date, list[Event]] = defaultdict(list)
     for event in db.session.scalars(query).unique():
         day, end_day = event.starts_local.date(), event.ends_local.date()
@@ -133,8 +143,9 @@ def month_grid(year: int, month: int, filters: EventFilters | None = None) -> Mo
     return MonthGrid(year, month, weeks, dict(by_day))
 
 
-def events_in_countries(countries: list[str] | set[str], limit: int = 20,
-                        now: datetime | None = None) -> list[Event]:
+def events_in_countries(
+    countries: list[str] | set[str], limit: int = 20, now: datetime | None = None
+) -> list[Event]:
     """Upcoming published events organised in these countries (for supporters' dashboards).
 
     An event counts for a country when its organiser is based there; online events of
@@ -143,16 +154,21 @@ def events_in_countries(countries: list[str] | set[str], limit: int = 20,
     codes = sorted({code.lower() for code in countries if code})
     if not codes:
         return []
-    query = (published_events().join(Organisation, Event.organiser_id == Organisation.id)
-             .where(Organisation.country.in_(codes), Event.ends_at >= (now or utcnow()))
-             .order_by(Event.starts_at).limit(limit))
+    query = (
+        published_events()
+        .join(Organisation, Event.organiser_id == Organisation.id)
+        .where(Organisation.country.in_(codes), Event.ends_at >= (now or utcnow()))
+        .order_by(Event.starts_at)
+        .limit(limit)
+    )
     return list(db.session.scalars(query).unique())
 
 
 def events_for_supporter(org: Organisation, limit: int = 10) -> list[Event]:
     """Upcoming events in the countries a supporter works in: its own and its members'."""
     member_countries = db.session.scalars(
-        select(Organisation.country).distinct()
+        select(Organisation.country)
+        .distinct()
         .join(OrgLink, OrgLink.source_id == Organisation.id)
         .where(OrgLink.target_id == org.id, OrgLink.kind == "supported_by")
     )
@@ -162,15 +178,19 @@ def events_for_supporter(org: Organisation, limit: int = 10) -> list[Event]:
 
 def events_by_organiser(org_id: int, limit: int = 5) -> list[Event]:
     """An organisation's next published events (for its profile page)."""
-    query = (published_events().where(Event.organiser_id == org_id, Event.ends_at >= utcnow())
-             .order_by(Event.starts_at).limit(limit))
+    query = (
+        published_events()
+        .where(Event.organiser_id == org_id, Event.ends_at >= utcnow())
+        .order_by(Event.starts_at)
+        .limit(limit)
+    )
     return list(db.session.scalars(query).unique())
 
 
-def published_news(limit: int = 50, offset: int = 0, language: str = "",
-                   org_id: int | None = None) -> list[NewsItem]:
-    query = (select(NewsItem).options(joinedload(NewsItem.organisation))
-             .where(NewsItem.state == "published"))
+def published_news(
+    limit: int = 50, offset: int = 0, language: str = "", org_id: int | None = None
+) -> list[NewsItem]:
+    query = select(NewsItem).options(joinedload(NewsItem.organisation)).where(NewsItem.state == "published")
     if language:
         query = query.where(NewsItem.language == language)
     if org_id is not None:
@@ -186,11 +206,15 @@ def drafts_for(org_ids: set[int] | None) -> tuple[list[NewsItem], list[Event]]:
     if org_ids is not None:
         news = news.where(NewsItem.org_id.in_(org_ids))
         events = events.where(Event.organiser_id.in_(org_ids))
-    return (list(db.session.scalars(news.order_by(NewsItem.updated_at.desc()).limit(50))),
-            list(db.session.scalars(events.order_by(Event.starts_at).limit(50))))
+    return (
+        list(db.session.scalars(news.order_by(NewsItem.updated_at.desc()).limit(50))),
+        list(db.session.scalars(events.order_by(Event.starts_at).limit(50))),
+    )
 
 
 def home_sections(news_count: int = 3, event_count: int = 4) -> dict[str, list]:
     """What the home page shows: the latest news and the next events."""
-    return {"latest_news": published_news(limit=news_count),
-            "next_events": upcoming_events(limit=event_count)}
+    return {
+        "latest_news": published_news(limit=news_count),
+        "next_events": upcoming_events(limit=event_count),
+    }

@@ -4,6 +4,7 @@ Each function takes the acting user, checks the permission and the input, change
 and commits. A refusal raises `EventsError` (or `NotAllowed`) with a translated message and
 leaves the database untouched, so views only flash or answer 403.
 """
+
 from __future__ import annotations
 
 import re

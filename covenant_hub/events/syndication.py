@@ -1,4 +1,5 @@
 """Feed items for news, the agenda and each supporter, handed to covenant_hub.feeds.build_feed."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -33,11 +34,15 @@ def event_feed_items(events: Iterable[Event]) -> list[FeedItem]:
         where = event.place or (event.url if event.online else "") or ""
         when = labels.format_when(event.starts_utc, event.ends_utc, event.zone)
         link = public_url("events.show_event", event_id=event.id)
-        items.append(FeedItem(
-            id=link, title=event.title, link=link,
-            summary=" · ".join(part for part in (labels.kind_label(event.kind), when, where) if part),
-            published=as_utc(event.published_at or event.created_at),
-            author=event.organiser.name if event.organiser is not None else None,
-        ))
+        items.append(
+            FeedItem(
+                id=link,
+                title=event.title,
+                link=link,
+                summary=" · ".join(part for part in (labels.kind_label(event.kind), when, where) if part),
+                published=as_utc(event.published_at or event.created_at),
+                author=event.organiser.name if event.organiser is not None else None,
+            )
+        )
     items.sort(key=lambda item: item.published, reverse=True)
     return items

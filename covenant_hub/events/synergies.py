@@ -1,9 +1,10 @@
-""""Synergies" on an event page: practices, groups and supporters worth a look.
+""" "Synergies" on an event page: practices, groups and supporters worth a look.
 
 Deliberately cheap (a few indexed queries, no model): words of the title matched by prefix
 (so Kyrgyz and Russian endings do not hide a match), the organiser's sectors, and the
 organiser's country.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,10 @@ class Synergies:
 
 def keywords(text: str) -> list[str]:
     """Distinct word prefixes of the longer words, longest words first."""
-    words = sorted({w.lower() for w in WORD_RE.findall(text) if len(w) >= 5 and not w.isdigit()},
-                   key=lambda w: (-len(w), w))
+    words = sorted(
+        {w.lower() for w in WORD_RE.findall(text) if len(w) >= 5 and not w.isdigit()},
+        key=lambda w: (-len(w), w),
+    )
     prefixes: list[str] = []
     for word in words:
         prefix = word[:PREFIX_CHARS]
@@ -55,14 +58,21 @@ def related_practices(event: Event) -> list[Practice]:
     sectors = set(event.organiser.sectors or []) if event.organiser is not None else set()
     candidates: list[Practice] = []
     if words:
-        query = (select(Practice).where(Practice.state == "published",
-                                        or_(*[Practice.title.ilike(f"%{w}%") for w in words]))
-                 .order_by(Practice.published.desc().nulls_last()).limit(40))
+        query = (
+            select(Practice)
+            .where(Practice.state == "published", or_(*[Practice.title.ilike(f"%{w}%") for w in words]))
+            .order_by(Practice.published.desc().nulls_last())
+            .limit(40)
+        )
         candidates = list(db.session.scalars(query))
     if len(candidates) < SHOWN and event.organiser is not None and event.organiser.country:
-        query = (select(Practice).join(Organisation, Practice.org_id == Organisation.id)
-                 .where(Practice.state == "published", Organisation.country == event.organiser.country)
-                 .order_by(Practice.published.desc().nulls_last()).limit(20))
+        query = (
+            select(Practice)
+            .join(Organisation, Practice.org_id == Organisation.id)
+            .where(Practice.state == "published", Organisation.country == event.organiser.country)
+            .order_by(Practice.published.desc().nulls_last())
+            .limit(20)
+        )
         seen = {p.id for p in candidates}
         candidates += [p for p in db.session.scalars(query) if p.id not in seen]
     candidates.sort(key=lambda p: -_score(p, words, sectors, event.language))
@@ -74,9 +84,11 @@ def related_groups(event: Event) -> list[Group]:
     words = keywords(event.title)
     if not words:
         return []
-    query = (select(Group).where(Group.visibility == "public",
-                                 or_(*[Group.title.ilike(f"%{w}%") for w in words]))
-             .limit(SHOWN))
+    query = (
+        select(Group)
+        .where(Group.visibility == "public", or_(*[Group.title.ilike(f"%{w}%") for w in words]))
+        .limit(SHOWN)
+    )
     return list(db.session.scalars(query))
 
 
@@ -85,11 +97,17 @@ def supporters_nearby(event: Event) -> list[Organisation]:
     organiser = event.organiser
     if organiser is None or not organiser.country:
         return []
-    query = (select(Organisation).where(
-        Organisation.kind == "supporter", Organisation.country == organiser.country,
-        Organisation.id != organiser.id,
-        or_(Organisation.status.is_(None), Organisation.status != "suspended"))
-        .order_by(Organisation.name).limit(SHOWN))
+    query = (
+        select(Organisation)
+        .where(
+            Organisation.kind == "supporter",
+            Organisation.country == organiser.country,
+            Organisation.id != organiser.id,
+            or_(Organisation.status.is_(None), Organisation.status != "suspended"),
+        )
+        .order_by(Organisation.name)
+        .limit(SHOWN)
+    )
     return list(db.session.scalars(query))
 
 

@@ -16,13 +16,9 @@ SUMMARY_CHARS = 500
 def group_feed(group: Group, fmt: str) -> Response:
     items = [
         FeedItem(
-            id=public_url(
-                "forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"
-            ),
+            id=public_url("forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"),
             title=post.thread.title,
-            link=public_url(
-                "forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"
-            ),
+            link=public_url("forum.show_thread", thread_id=post.thread_id, _anchor=f"post-{post.id}"),
             summary=post.body[:SUMMARY_CHARS],
             published=post.created_at,
             author=post.display_name,

@@ -228,4 +228,3 @@ def thread_record(thread: Thread) -> dict[str, Any]:
         "practice": thread.practice.external_id if thread.practice else None,
     }
     return {k: v for k, v in record.items() if v not in (None, [])}
-

@@ -249,8 +249,13 @@ def _new_mentions(post: Post, editor: Any, added: list[Any]) -> list[Any]:
     if not added or post.state != "visible":
         return []
     thread = post.thread
-    told = set(db.session.scalars(select(Notification.user_id).where(
-        Notification.link == post_link(thread, post), Notification.kind == "mention")))
+    told = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.link == post_link(thread, post), Notification.kind == "mention"
+            )
+        )
+    )
     return mention_notifications(post, thread, thread.group, editor, {u.id for u in added} - told)
 
 

@@ -5,6 +5,7 @@ Each parser takes the raw JSON value and returns the value to store, or raises
 as aware datetimes in UTC (`a_time`; SQLite keeps no offset, so only UTC survives the
 database), and every file writes times through `time_text`.
 """
+
 from __future__ import annotations
 
 import re

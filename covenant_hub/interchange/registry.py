@@ -4,6 +4,7 @@ A later issue adds a file (practices.jsonl, events.jsonl, ...) by subclassing `F
 in its own domain and calling `register_handler` from its `register_*` function. A file that
 is present in a folder but has no handler is reported as an error, never skipped.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

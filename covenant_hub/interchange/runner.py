@@ -1,4 +1,5 @@
 """Import and export a data-set folder through the handler registry, in one transaction."""
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,9 @@ class ImportReport:
         return "; ".join(parts + [f"{len(self.errors)} error(s), {state}"])
 
 
-def import_folder(folder: str | Path, options: ImportOptions | None = None,
-                  progress: Progress = no_progress) -> ImportReport:
+def import_folder(
+    folder: str | Path, options: ImportOptions | None = None, progress: Progress = no_progress
+) -> ImportReport:
     """Validate every file, then write all of it in one transaction, or nothing.
 
     With `options.skip_invalid` the bad lines are reported and the good ones written.
@@ -104,8 +106,10 @@ def export_folder(folder: str | Path, progress: Progress = no_progress) -> dict[
     counts: dict[str, int] = {}
     for handler in handlers():
         records = list(handler.export())
-        with (folder / handler.filename).open("w", encoding="utf-8", newline="\n") as out, \
-                progress(records, f"Writing {handler.filename}") as items:
+        with (
+            (folder / handler.filename).open("w", encoding="utf-8", newline="\n") as out,
+            progress(records, f"Writing {handler.filename}") as items,
+        ):
             for record in items:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[handler.filename] = len(records)
@@ -122,8 +126,9 @@ def _unhandled_files(folder: Path) -> Iterator[LineError]:
             yield LineError(path.name, 0, "-", "no importer for this file (not supported yet)")
 
 
-def _read_file(handler: FileHandler, path: Path, context: ImportContext,
-               progress: Progress) -> tuple[list[ParsedLine], list[LineError], FileCounts]:
+def _read_file(
+    handler: FileHandler, path: Path, context: ImportContext, progress: Progress
+) -> tuple[list[ParsedLine], list[LineError], FileCounts]:
     raw_lines = path.read_bytes().split(b"\n")
     counts = FileCounts()
     good: list[ParsedLine] = []
@@ -146,8 +151,9 @@ def _read_file(handler: FileHandler, path: Path, context: ImportContext,
     return good, errors, counts
 
 
-def _duplicate(handler: FileHandler, values: dict[str, Any], number: int,
-               first_seen: dict[str, int]) -> Iterator[tuple[str, str]]:
+def _duplicate(
+    handler: FileHandler, values: dict[str, Any], number: int, first_seen: dict[str, int]
+) -> Iterator[tuple[str, str]]:
     key = handler.key(values)
     if key is None:
         return
@@ -157,8 +163,9 @@ def _duplicate(handler: FileHandler, values: dict[str, Any], number: int,
         first_seen[key] = number
 
 
-def _parse_line(handler: FileHandler, raw: bytes,
-                options: ImportOptions) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+def _parse_line(
+    handler: FileHandler, raw: bytes, options: ImportOptions
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """Decode one line and parse each field; every problem is reported, not just the first."""
     try:
         record = json.loads(raw.decode("utf-8"))
@@ -170,9 +177,11 @@ def _parse_line(handler: FileHandler, raw: bytes,
         return None, [("-", "expected a JSON object")]
     if handler.model is not None:
         return _parse_with_model(handler.model, record, options)
-    problems = [] if options.ignore_unknown else [
-        (name, "unknown field") for name in record if name not in handler.fields
-    ]
+    problems = (
+        []
+        if options.ignore_unknown
+        else [(name, "unknown field") for name in record if name not in handler.fields]
+    )
     values: dict[str, Any] = {}
     for name, spec in handler.fields.items():
         value = record.get(name)
@@ -187,17 +196,18 @@ def _parse_line(handler: FileHandler, raw: bytes,
     return values, problems
 
 
-def _parse_with_model(model: type[BaseModel], record: dict[str, Any],
-                      options: ImportOptions) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+def _parse_with_model(
+    model: type[BaseModel], record: dict[str, Any], options: ImportOptions
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The line through the model the API uses, so both accept and refuse the same values.
 
     As with `fields`, null stands for an absent field; a problem deeper in a field is named in
     its reason (`results: jobs: Must be at least 0.`), the field being the line's own key.
     """
     known = model.model_fields
-    problems = [] if options.ignore_unknown else [
-        (name, "unknown field") for name in record if name not in known
-    ]
+    problems = (
+        [] if options.ignore_unknown else [(name, "unknown field") for name in record if name not in known]
+    )
     present = {name: value for name, value in record.items() if name in known and value is not None}
     try:
         parsed = model.model_validate_json(json.dumps(present))

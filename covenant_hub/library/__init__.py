@@ -1,4 +1,5 @@
 """Best-practice library: write-ups, review and publishing, related practices, attachments."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -4,6 +4,7 @@ A file's name and the browser's Content-Type are both chosen by the uploader, so
 trusted: the type comes from the content, and the stored name from `uuid4`. Files are only
 ever served as downloads (see views.download_attachment).
 """
+
 from __future__ import annotations
 
 import re
@@ -93,9 +94,14 @@ def add_attachment(actor: Actor, practice: Practice, filename: str, stream: IO[b
     stored_name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     path = attachments_dir() / stored_name
     path.write_bytes(data)
-    attachment = Attachment(practice=practice, filename=safe_filename(filename, content_type),
-                            content_type=content_type, size=len(data), stored_name=stored_name,
-                            uploaded_by_id=actor.id)
+    attachment = Attachment(
+        practice=practice,
+        filename=safe_filename(filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        stored_name=stored_name,
+        uploaded_by_id=actor.id,
+    )
     db.session.add(attachment)
     try:
         db.session.commit()

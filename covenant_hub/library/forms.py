@@ -1,4 +1,5 @@
 """Forms of the library pages; every state-changing form carries a CSRF token."""
+
 from __future__ import annotations
 
 from typing import Any

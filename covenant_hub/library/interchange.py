@@ -4,6 +4,7 @@ Imported practices are published write-ups (the format carries no workflow state
 import of the same file updates them by id. Export writes published practices only, so
 export followed by import gives back the same records.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -33,9 +34,12 @@ class PracticesFile(FileHandler):
     def apply(self, lines: list[ParsedLine], context: ImportContext) -> tuple[int, int]:
         db.session.flush()  # organisations of this import get their primary keys
         org_ids = bulk.org_ids_by_external_id()
-        existing = {p.external_id: p for p in db.session.scalars(
-            select(Practice).where(Practice.external_id.in_([line.values["id"] for line in lines]))
-        )}
+        existing = {
+            p.external_id: p
+            for p in db.session.scalars(
+                select(Practice).where(Practice.external_id.in_([line.values["id"] for line in lines]))
+            )
+        }
         created = updated = 0
         for line in lines:
             practice = existing.get(line.values["id"])
@@ -51,8 +55,12 @@ class PracticesFile(FileHandler):
         return created, updated
 
     def export(self) -> Iterable[dict[str, Any]]:
-        query = (select(Practice).options(joinedload(Practice.owner))
-                 .where(Practice.state == "published").order_by(Practice.external_id))
+        query = (
+            select(Practice)
+            .options(joinedload(Practice.owner))
+            .where(Practice.state == "published")
+            .order_by(Practice.external_id)
+        )
         for practice in db.session.scalars(query):
             yield practice_record(practice)
 
@@ -91,5 +99,6 @@ def practice_record(practice: Practice) -> dict[str, Any]:
 
 def _results_record(practice: Practice) -> dict[str, float | int]:
     """Whole numbers are written as integers, as a person would type them."""
-    return {name: int(value) if float(value).is_integer() else value
-            for name, value in practice.results.items()}
+    return {
+        name: int(value) if float(value).is_integer() else value for name, value in practice.results.items()
+    }

@@ -1,4 +1,5 @@
 """Translated names of the codes the library shows (sector and kind names come from orgs)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,9 +27,18 @@ RESULT_LABELS = {
 }
 # Languages a practice may be written in: the UI languages first, then common neighbours.
 LANGUAGE_CHOICES = [
-    ("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English"), ("kk", "Қазақша"),
-    ("uz", "Oʻzbekcha"), ("tg", "Тоҷикӣ"), ("de", "Deutsch"), ("fr", "Français"),
-    ("es", "Español"), ("it", "Italiano"), ("pl", "Polski"), ("uk", "Українська"),
+    ("ky", "Кыргызча"),
+    ("ru", "Русский"),
+    ("en", "English"),
+    ("kk", "Қазақша"),
+    ("uz", "Oʻzbekcha"),
+    ("tg", "Тоҷикӣ"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pl", "Polski"),
+    ("uk", "Українська"),
 ]
 
 

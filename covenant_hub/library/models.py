@@ -1,4 +1,5 @@
 """Best-practice write-ups, the organisations involved in them, and their attached files."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -48,14 +49,11 @@ class Practice(db.Model):
     translation_group: Mapped[str | None] = mapped_column(String(120))
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        db.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     owner = relationship("Organisation")
     author = relationship("User")
-    signatories = relationship("PracticeSignatory", back_populates="practice",
-                               cascade="all, delete-orphan")
+    signatories = relationship("PracticeSignatory", back_populates="practice", cascade="all, delete-orphan")
     attachments = relationship("Attachment", back_populates="practice", cascade="all, delete-orphan")
 
     @property

@@ -1,4 +1,5 @@
 """What the practice page shows, gathered in one place so the view stays a few lines."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@ org admins edit drafts and submit them; staff, or an org admin of a supporter th
 `supported_by`, review (publish or send back); admins may do everything. State rules (you
 cannot publish a draft) live in services; these functions only answer "is this person allowed".
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 PUBLIC_STATES = ("published", "archived")
 
 
-
-
-
-
-
 def supporter_ids_of(org_id: int) -> set[int]:
     """The supporters an organisation is `supported_by`."""
     rows = db.session.scalars(
@@ -42,9 +38,7 @@ def members_of_supporters(supporter_ids: set[int]) -> set[int]:
     if not supporter_ids:
         return set()
     rows = db.session.scalars(
-        select(OrgLink.source_id).where(
-            OrgLink.target_id.in_(supporter_ids), OrgLink.kind == "supported_by"
-        )
+        select(OrgLink.source_id).where(OrgLink.target_id.in_(supporter_ids), OrgLink.kind == "supported_by")
     )
     return set(rows)
 
@@ -131,4 +125,3 @@ def reviewable_org_ids(user: Actor) -> set[int] | None:
     if is_staff(user):
         return None
     return members_of_supporters(admin_org_ids(user))
-

@@ -1,4 +1,5 @@
 """Read-only questions about practices: the filtered list, the review queue, contacts, translations."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -140,8 +141,11 @@ def translations_of(user: Actor, practice: Practice) -> list[Practice]:
     query = select(Practice).where(
         Practice.translation_group == practice.translation_group, Practice.id != practice.id
     )
-    return [p for p in db.session.scalars(query.order_by(Practice.language))
-            if permissions.can_view_practice(user, p)]
+    return [
+        p
+        for p in db.session.scalars(query.order_by(Practice.language))
+        if permissions.can_view_practice(user, p)
+    ]
 
 
 def get_practice_by_external_id(external_id: str) -> Practice | None:
@@ -151,8 +155,12 @@ def get_practice_by_external_id(external_id: str) -> Practice | None:
 
 def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
     """An organisation's published practices, newest first: for its profile page."""
-    query = (select(Practice).where(Practice.org_id == org_id, Practice.state == "published")
-             .order_by(Practice.published.desc().nulls_last(), Practice.id.desc()).limit(limit))
+    query = (
+        select(Practice)
+        .where(Practice.org_id == org_id, Practice.state == "published")
+        .order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
@@ -177,8 +185,9 @@ def titles_in_language(practice_ids: Collection[int], language: str) -> dict[int
     query = (
         select(Practice.id, version.title)
         .join(version, version.translation_group == Practice.translation_group)
-        .where(Practice.id.in_(list(practice_ids)), version.language == language,
-               version.state == "published")
+        .where(
+            Practice.id.in_(list(practice_ids)), version.language == language, version.state == "published"
+        )
         .order_by(version.id)
     )
     found: dict[int, str] = {}

@@ -4,6 +4,7 @@ The model is fitted on demand and cached per process, keyed by the number of pub
 practices and their newest change, so a page view costs one small aggregate query plus a
 sparse dot product; a publication anywhere refits the model once on the next request.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,9 @@ def practice_text(practice: Any) -> str:
 
 def _current_key() -> tuple[Any, ...]:
     row = db.session.execute(
-        select(func.count(Practice.id), func.max(Practice.updated_at), func.sum(Practice.id))
-        .where(Practice.state == "published")
+        select(func.count(Practice.id), func.max(Practice.updated_at), func.sum(Practice.id)).where(
+            Practice.state == "published"
+        )
     ).one()
     return tuple(row)
 
@@ -61,14 +63,14 @@ def _current_key() -> tuple[Any, ...]:
 def _fit(key: tuple[Any, ...]) -> RelatedModel:
     rows = db.session.execute(
         select(Practice.id, Practice.translation_group, Practice.title, Practice.summary)
-        .where(Practice.state == "published").order_by(Practice.id)
+        .where(Practice.state == "published")
+        .order_by(Practice.id)
     ).all()
     if len(rows) < 2:
         return RelatedModel(key, [], [], None, None)
     vectorizer = TfidfVectorizer(analyzer=word_stems, sublinear_tf=True, max_features=100_000)
     matrix = vectorizer.fit_transform(practice_text(r) for r in rows)
-    return RelatedModel(key, [r.id for r in rows], [r.translation_group for r in rows],
-                        vectorizer, matrix)
+    return RelatedModel(key, [r.id for r in rows], [r.translation_group for r in rows], vectorizer, matrix)
 
 
 def related_model() -> RelatedModel:

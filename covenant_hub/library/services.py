@@ -4,6 +4,7 @@ Each function takes the acting user, checks the permission and the state, change
 commits. A refused step raises `LibraryError` (or `NotAllowed`) with a translated message and
 leaves the database untouched, so views only have to flash or 403.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,13 @@ def _clean_tags(tags: list[str]) -> list[str]:
         if tag and tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS or any(len(tag) > MAX_TAG_CHARS for tag in cleaned):
-        raise LibraryError(_("Use at most %(count)d tags of at most %(chars)d characters each.",
-                             count=MAX_TAGS, chars=MAX_TAG_CHARS))
+        raise LibraryError(
+            _(
+                "Use at most %(count)d tags of at most %(chars)d characters each.",
+                count=MAX_TAGS,
+                chars=MAX_TAG_CHARS,
+            )
+        )
     return cleaned
 
 
@@ -76,9 +82,13 @@ def validate_input(data: PracticeInput) -> PracticeInput:
     if not title or len(title) > 300:
         raise LibraryError(_("A title of 1 to 300 characters is required."))
     if len(data.summary or "") > MAX_SUMMARY_CHARS or len(data.body or "") > MAX_BODY_CHARS:
-        raise LibraryError(_("The summary may have at most %(summary)d characters and the "
-                             "description at most %(body)d.",
-                             summary=MAX_SUMMARY_CHARS, body=MAX_BODY_CHARS))
+        raise LibraryError(
+            _(
+                "The summary may have at most %(summary)d characters and the description at most %(body)d.",
+                summary=MAX_SUMMARY_CHARS,
+                body=MAX_BODY_CHARS,
+            )
+        )
     if not LANGUAGE_CODE.match(data.language or ""):
         raise LibraryError(_("Choose the language the practice is written in."))
     unknown = [sector for sector in data.sectors if sector not in SECTORS]
@@ -116,8 +126,9 @@ def create_practice(actor: Actor, org: Organisation, data: PracticeInput) -> Pra
     if not permissions.can_create_practice(actor, org):
         raise NotAllowed(_("You may only write practices for your own organisation."))
     data = validate_input(data)
-    practice = Practice(external_id=f"hub-practice-{uuid.uuid4().hex[:12]}", org_id=org.id,
-                        state="draft", author_id=actor.id)
+    practice = Practice(
+        external_id=f"hub-practice-{uuid.uuid4().hex[:12]}", org_id=org.id, state="draft", author_id=actor.id
+    )
     practice.owner = org
     _apply(practice, data)
     db.session.add(practice)

@@ -1,4 +1,5 @@
 """Library pages: list, practice page, editor with preview, workflow buttons, review queue, files."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -52,11 +53,14 @@ def list_practices() -> str:
     """Published practices with filters and sorts; `mine=1` adds the user's organisations' drafts."""
     filters = queries.PracticeFilters.from_args(request.args)
     page = page_arg()
-    pagination = queries.list_practices(current_user, filters, page,
-                                        current_app.config["LIBRARY_PER_PAGE"])
-    return render_template("library/list.html", pagination=pagination, filters=filters,
-                           can_review=permissions.can_see_review_queue(current_user),
-                           country_choices=queries.practice_countries())
+    pagination = queries.list_practices(current_user, filters, page, current_app.config["LIBRARY_PER_PAGE"])
+    return render_template(
+        "library/list.html",
+        pagination=pagination,
+        filters=filters,
+        can_review=permissions.can_see_review_queue(current_user),
+        country_choices=queries.practice_countries(),
+    )
 
 
 @bp.route("/<id:practice_id>")
@@ -154,8 +158,11 @@ def send_back_practice(practice_id: int) -> Response:
     reason = form.reason.data if form.validate_on_submit() else ""
     if form.is_submitted() and call_service(services.send_back_practice, practice, reason or ""):
         flash(_("Sent back to the authors with your reason."), "success")
-    return redirect(request.form.get("next") == "review" and url_for("library.review_queue")
-                    or url_for("library.show_practice", practice_id=practice.id))
+    return redirect(
+        request.form.get("next") == "review"
+        and url_for("library.review_queue")
+        or url_for("library.show_practice", practice_id=practice.id)
+    )
 
 
 @bp.route("/<id:practice_id>/signatories", methods=["POST"])
@@ -179,8 +186,12 @@ def link_signatory(practice_id: int) -> Response:
 def review_queue() -> str:
     if not permissions.can_see_review_queue(current_user):
         abort(403)
-    return render_template("library/review.html", practices=queries.review_queue(current_user),
-                           action_form=ActionForm(), send_back_form=SendBackForm())
+    return render_template(
+        "library/review.html",
+        practices=queries.review_queue(current_user),
+        action_form=ActionForm(),
+        send_back_form=SendBackForm(),
+    )
 
 
 @bp.route("/<id:practice_id>/attachments", methods=["POST"])
@@ -208,8 +219,13 @@ def download_attachment(attachment_id: int) -> Response:
     path = attachments.stored_path(attachment)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename, max_age=0)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
 
 
 @bp.route("/attachments/<id:attachment_id>/delete", methods=["POST"])

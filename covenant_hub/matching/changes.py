@@ -141,8 +141,12 @@ class Backlog:
 def backlog(connection: Connection, mark: int) -> Backlog:
     """What changed since `mark`: one range query on the primary key, empty almost always. It
     runs on every use of the model, so on the session's connection, past the ORM's layers."""
-    query = (select(TABLE.c.id, TABLE.c.entity, TABLE.c.key).where(TABLE.c.id > mark)
-             .order_by(TABLE.c.id).limit(MAX_BACKLOG + 1))
+    query = (
+        select(TABLE.c.id, TABLE.c.entity, TABLE.c.key)
+        .where(TABLE.c.id > mark)
+        .order_by(TABLE.c.id)
+        .limit(MAX_BACKLOG + 1)
+    )
     rows = [tuple(row) for row in connection.execute(query)]
     missed = any(entity == REBUILD or (entity == PRUNED and int(key) > mark) for _id, entity, key in rows)
     return Backlog(rows=rows, rebuild=missed or len(rows) > MAX_BACKLOG)  # type: ignore[arg-type]
@@ -171,9 +175,11 @@ def reload(session: Session, rows: Iterable[tuple[int, str, str]]) -> Reloaded:
     if ids:
         found.update((p.id, p) for p in load_practices(session, {i for i in ids if i > 0}))
         found.update((p.id, p) for p in load_outcomes(session, {-i for i in ids if i < 0}))
-    return Reloaded(changes=_orgs(session, {int(key) for key in keys["org"]})
-                    + _links(session, [_parse_link(key) for key in sorted(keys["link"])]),
-                    practices=found)
+    return Reloaded(
+        changes=_orgs(session, {int(key) for key in keys["org"]})
+        + _links(session, [_parse_link(key) for key in sorted(keys["link"])]),
+        practices=found,
+    )
 
 
 def _orgs(session: Session, ids: set[int]) -> list[Change]:
@@ -199,7 +205,8 @@ def _links(session: Session, links: Sequence[LinkRecord]) -> list[Change]:
     changes: list[Change] = []
     for link in links:
         found = existing.get((link.source, link.target, link.kind)) or existing.get(
-            (link.target, link.source, link.kind))
+            (link.target, link.source, link.kind)
+        )
         changes.append(("link", found or link, found is not None))
     return changes
 

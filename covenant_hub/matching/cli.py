@@ -4,6 +4,7 @@ Each web worker holds its own model. `match rebuild` builds one here, then leave
 in match_changes: every worker rebuilds on its next use, from the database and the weights.json
 of that moment. So new weights written by `match tune` reach the workers after a `match rebuild`.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,12 +37,14 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any]]:
     """A wrapper that shows a progress bar over the queries of an evaluation or tuning run."""
+
     def wrap(items: Iterable[Any]) -> Iterator[Any]:
         if quiet:
             yield from items
             return
         with click.progressbar(list(items), label=label, file=click.get_text_stream("stderr")) as bar:
             yield from bar
+
     return wrap
 
 
@@ -65,8 +68,11 @@ class _Plain:
 
 
 @match_cli.command("rebuild")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the built model (with its weights) to this file.")
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the built model (with its weights) to this file.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def rebuild_command(save: Path | None, as_json: bool) -> None:
     """Build the model from the database and the current weights, then tell every web worker to
@@ -90,14 +96,24 @@ def rebuild_command(save: Path | None, as_json: bool) -> None:
     if save is not None:
         model.save(save)
     snapshot: Snapshot = result["snapshot"]
-    summary = {"orgs": len(snapshot.orgs), "links": len(snapshot.links), "practices": len(snapshot.practices),
-               "pruned_changes": result["pruned"], "build_s": round(model.build_seconds, 3),
-               "total_s": round(time.perf_counter() - started, 3)}
+    summary = {
+        "orgs": len(snapshot.orgs),
+        "links": len(snapshot.links),
+        "practices": len(snapshot.practices),
+        "pruned_changes": result["pruned"],
+        "build_s": round(model.build_seconds, 3),
+        "total_s": round(time.perf_counter() - started, 3),
+    }
     if as_json:
         click.echo(json.dumps(summary))
     else:
-        click.echo(_("Match model rebuilt: %(orgs)s organisations, %(links)s links, %(practices)s practices "
-                     "in %(total_s)s s.", **summary))
+        click.echo(
+            _(
+                "Match model rebuilt: %(orgs)s organisations, %(links)s links, %(practices)s practices "
+                "in %(total_s)s s.",
+                **summary,
+            )
+        )
 
 
 def _lookup(model: MatchModel, token: str) -> int | None:
@@ -119,8 +135,11 @@ def _results(model: MatchModel, token: str, kind: str, top: int) -> list[dict[st
 @click.argument("org_id", required=False)
 @click.option("--kind", type=KIND, required=True, help="What to recommend.")
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A file of organisation ids, one a line; prints one JSON line each.")
+@click.option(
+    "--batch",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of organisation ids, one a line; prints one JSON line each.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def recommend_command(org_id: str | None, kind: str, top: int, batch: Path | None, as_json: bool) -> None:
     """Recommend organisations of KIND for ORG_ID (an external id)."""
@@ -162,11 +181,16 @@ def _batch(model: MatchModel, batch: Path, kind: str, top: int) -> None:
 @click.option("--until", type=DATE, required=True, help="End (exclusive) of the hidden window.")
 @click.option("--kind", type=NETWORK_KIND, required=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random baseline.")
-@click.option("--weights", "weights_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Weights to evaluate instead of the shipped ones (say, written by `match tune --output`).")
+@click.option(
+    "--weights",
+    "weights_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Weights to evaluate instead of the shipped ones (say, written by `match tune --output`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, weights_file: Path | None,
-                     as_json: bool) -> None:
+def evaluate_command(
+    since: datetime, until: datetime, kind: str, seed: int, weights_file: Path | None, as_json: bool
+) -> None:
     """Hide the KIND links of organisations that joined in [since, until) and score the engine
     and the baselines on finding them again."""
     if since >= until:
@@ -179,23 +203,42 @@ def evaluate_command(since: datetime, until: datetime, kind: str, seed: int, wei
         snapshot = load_snapshot(db.session)
         db.session.rollback()  # the snapshot is in memory: hold no transaction while scoring
     embedder = service.text_embedder()  # the texts meet as they do in the app
-    scores = evaluate(service.with_vectors(snapshot, embedder), since.date(), until.date(), kind, weights,
-                      seed, progress=_per_item(_("Evaluating"), as_json), embedder=embedder)
+    scores = evaluate(
+        service.with_vectors(snapshot, embedder),
+        since.date(),
+        until.date(),
+        kind,
+        weights,
+        seed,
+        progress=_per_item(_("Evaluating"), as_json),
+        embedder=embedder,
+    )
     rows = [score.as_json() for score in scores]
     if as_json:
-        click.echo(json.dumps({"kind": kind, "since": since.date().isoformat(),
-                               "until": until.date().isoformat(), "methods": rows}))
+        click.echo(
+            json.dumps(
+                {
+                    "kind": kind,
+                    "since": since.date().isoformat(),
+                    "until": until.date().isoformat(),
+                    "methods": rows,
+                }
+            )
+        )
         return
     click.echo(_format_table(rows))
 
 
 def _format_table(rows: list[dict[str, Any]]) -> str:
-    header = (f"{'method':<20}{'Hits@1':>8}{'Hits@10':>9}{'MRR':>8}{'nDCG@10':>9}"
-              f"{'coverage':>10}{'queries':>9}")
+    header = (
+        f"{'method':<20}{'Hits@1':>8}{'Hits@10':>9}{'MRR':>8}{'nDCG@10':>9}{'coverage':>10}{'queries':>9}"
+    )
     lines = [header]
     for r in rows:
-        lines.append(f"{r['name']:<20}{r['hits_at_1']:>8.3f}{r['hits_at_10']:>9.3f}{r['mrr']:>8.3f}"
-                     f"{r['ndcg_at_10']:>9.3f}{r['coverage']:>10.3f}{r['queries']:>9}")
+        lines.append(
+            f"{r['name']:<20}{r['hits_at_1']:>8.3f}{r['hits_at_10']:>9.3f}{r['mrr']:>8.3f}"
+            f"{r['ndcg_at_10']:>9.3f}{r['coverage']:>10.3f}{r['queries']:>9}"
+        )
     return "\n".join(lines)
 
 
@@ -208,11 +251,21 @@ def _window(text: str) -> tuple[date, date]:
 
 
 @match_cli.command("tune")
-@click.option("--window", "windows", multiple=True,
-              default=("2010-01-01:2012-01-01", "2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
-              show_default=True, help="SINCE:UNTIL of a hidden window; repeat for several.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=WEIGHTS_PATH,
-              show_default=True, help="Where to write the tuned weights.")
+@click.option(
+    "--window",
+    "windows",
+    multiple=True,
+    default=("2010-01-01:2012-01-01", "2012-01-01:2016-01-01", "2016-01-01:2019-01-01"),
+    show_default=True,
+    help="SINCE:UNTIL of a hidden window; repeat for several.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=WEIGHTS_PATH,
+    show_default=True,
+    help="Where to write the tuned weights.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the fit summary as JSON.")
 def tune_command(windows: tuple[str, ...], output: Path, as_json: bool) -> None:
     """Fit the supporter and coordinator weights on time windows of the current database.

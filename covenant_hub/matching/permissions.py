@@ -18,7 +18,6 @@ def is_org_admin(user: Actor, org_id: int) -> bool:
     return org_role(user, org_id) == "org_admin"
 
 
-
 def can_file_request(user: Actor, org: Organisation | None) -> bool:
     """An organisation's own admins, and staff helping it."""
     if org is None:

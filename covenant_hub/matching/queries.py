@@ -34,8 +34,12 @@ def render(reasons: list[dict[str, Any]]) -> list[str]:
 def render_many(lists: list[list[dict[str, Any]]]) -> list[list[str]]:
     """Several candidates' reasons at once: a quoted practice is named by its version in the
     page's language where one is published (one query for every list), else as it was quoted."""
-    quoted = {r["params"]["practice"] for reasons in lists for r in reasons
-              if r["code"] == "published_practice" and "practice" in r.get("params", {})}
+    quoted = {
+        r["params"]["practice"]
+        for reasons in lists
+        for r in reasons
+        if r["code"] == "published_practice" and "practice" in r.get("params", {})
+    }
     titles = _titles(quoted) if quoted else {}
     return [service.render_reasons([_named(r, titles) for r in reasons]) for reasons in lists]
 
@@ -77,8 +81,10 @@ def proposal_rows(request: MatchRequest) -> list[ProposalRow]:
     )
     proposals = list(proposals)
     texts = render_many([p.reasons for p in proposals])
-    return [ProposalRow(p, text, invitations.get(p.candidate_id))
-            for p, text in zip(proposals, texts, strict=True)]
+    return [
+        ProposalRow(p, text, invitations.get(p.candidate_id))
+        for p, text in zip(proposals, texts, strict=True)
+    ]
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:

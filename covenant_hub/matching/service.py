@@ -16,6 +16,7 @@ caught up. `holder.lock` is held only to swap in a built model or apply replayed
 across a database read; `holder.refreshing` lets one thread at a time read and build, while the
 others serve the current model as it is (they wait only for the first build).
 """
+
 from __future__ import annotations
 
 import logging
@@ -154,8 +155,10 @@ def read_mark() -> int | None:
         with _reading() as session:
             return changes_table.current_mark(session)
     except TABLE_ERRORS:
-        log.warning("match_changes cannot be read; the match model will not see changes "
-                    "made by other processes", exc_info=True)
+        log.warning(
+            "match_changes cannot be read; the match model will not see changes made by other processes",
+            exc_info=True,
+        )
         return None
 
 

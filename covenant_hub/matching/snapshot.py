@@ -1,4 +1,5 @@
 """Read the engine's records from the database (SQLAlchemy only; the caller owns the session)."""
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -10,16 +11,35 @@ from sqlalchemy.orm import Session
 from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
 from covenant_hub.orgs.models import Organisation, OrgLink
 
-ORG_COLUMNS = ("id", "external_id", "kind", "name", "country", "population", "lat", "lon", "languages",
-               "sectors", "commitments", "joined", "status", "description", "needs", "offers")
+ORG_COLUMNS = (
+    "id",
+    "external_id",
+    "kind",
+    "name",
+    "country",
+    "population",
+    "lat",
+    "lon",
+    "languages",
+    "sectors",
+    "commitments",
+    "joined",
+    "status",
+    "description",
+    "needs",
+    "offers",
+)
 
 
 def load_snapshot(session: Session) -> Snapshot:
     """Every organisation, link and published practice, read with plain column queries."""
-    links = [LinkRecord(*row) for row in session.execute(
-        select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since))]
-    return Snapshot(orgs=load_orgs(session), links=links,
-                    practices=load_practices(session) + load_outcomes(session))
+    links = [
+        LinkRecord(*row)
+        for row in session.execute(select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since))
+    ]
+    return Snapshot(
+        orgs=load_orgs(session), links=links, practices=load_practices(session) + load_outcomes(session)
+    )
 
 
 def load_orgs(session: Session, ids: Collection[int] | None = None) -> list[OrgRecord]:
@@ -34,7 +54,8 @@ def load_links_between(session: Session, ids: Collection[int]) -> list[LinkRecor
     """The links whose two ends are both among `ids`."""
     ends = list(ids)
     query = select(OrgLink.source_id, OrgLink.target_id, OrgLink.kind, OrgLink.since).where(
-        OrgLink.source_id.in_(ends), OrgLink.target_id.in_(ends))
+        OrgLink.source_id.in_(ends), OrgLink.target_id.in_(ends)
+    )
     return [LinkRecord(*row) for row in session.execute(query)]
 
 
@@ -44,12 +65,22 @@ def load_practices(session: Session, ids: Collection[int] | None = None) -> list
     practice = practice_model()
     if practice is None:
         return []
-    query = select(practice.id, practice.org_id, practice.title, practice.summary,
-                   practice.sectors, practice.language).where(practice.state == "published")
+    query = select(
+        practice.id, practice.org_id, practice.title, practice.summary, practice.sectors, practice.language
+    ).where(practice.state == "published")
     if ids is not None:
         query = query.where(practice.id.in_(list(ids)))
-    return [PracticeRecord(id=r[0], org_id=r[1], title=r[2] or "", summary=r[3] or "",
-                           sectors=tuple(r[4] or ()), language=r[5] or "") for r in session.execute(query)]
+    return [
+        PracticeRecord(
+            id=r[0],
+            org_id=r[1],
+            title=r[2] or "",
+            summary=r[3] or "",
+            sectors=tuple(r[4] or ()),
+            language=r[5] or "",
+        )
+        for r in session.execute(query)
+    ]
 
 
 def load_outcomes(session: Session, ids: Collection[int] | None = None) -> list[PracticeRecord]:
@@ -68,9 +99,14 @@ def outcome_record(outcome: Any) -> PracticeRecord:
     practice = outcome.practice
     if practice is None:
         return PracticeRecord(id=-outcome.id, org_id=outcome.org_id, title="", summary=outcome.learned or "")
-    return PracticeRecord(id=-outcome.id, org_id=outcome.org_id, title=practice.title or "",
-                          summary=outcome.learned or "", sectors=tuple(practice.sectors or ()),
-                          language=practice.language or "")
+    return PracticeRecord(
+        id=-outcome.id,
+        org_id=outcome.org_id,
+        title=practice.title or "",
+        summary=outcome.learned or "",
+        sectors=tuple(practice.sectors or ()),
+        language=practice.language or "",
+    )
 
 
 def practice_model() -> Any:
@@ -91,9 +127,14 @@ def link_record(link: OrgLink) -> LinkRecord:
 
 
 def practice_record(practice: Any) -> PracticeRecord:
-    return PracticeRecord(id=practice.id, org_id=practice.org_id, title=practice.title or "",
-                          summary=practice.summary or "", sectors=tuple(practice.sectors or ()),
-                          language=practice.language or "")
+    return PracticeRecord(
+        id=practice.id,
+        org_id=practice.org_id,
+        title=practice.title or "",
+        summary=practice.summary or "",
+        sectors=tuple(practice.sectors or ()),
+        language=practice.language or "",
+    )
 
 
 def _org(values: dict[str, Any]) -> OrgRecord:

@@ -1,4 +1,5 @@
 """Organisations: profiles, directory, links, membership, import and export."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

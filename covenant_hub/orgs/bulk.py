@@ -4,6 +4,7 @@ Both importers (interchange folders and the GCoM sheet) write through here, so a
 import updates rows instead of duplicating them, and 12,000 rows cost a few statements
 rather than 12,000 ORM flushes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -17,8 +18,22 @@ from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLin
 
 # Fields of organisations.jsonl and the matching Organisation columns.
 ORG_FIELDS = (
-    "kind", "name", "country", "city", "population", "lat", "lon", "languages", "sectors",
-    "commitments", "joined", "status", "description", "needs", "offers", "website",
+    "kind",
+    "name",
+    "country",
+    "city",
+    "population",
+    "lat",
+    "lon",
+    "languages",
+    "sectors",
+    "commitments",
+    "joined",
+    "status",
+    "description",
+    "needs",
+    "offers",
+    "website",
 )
 LIST_FIELDS = ("languages", "sectors", "commitments")
 
@@ -28,8 +43,11 @@ def org_ids_by_external_id() -> dict[str, int]:
     return dict(db.session.execute(select(Organisation.external_id, Organisation.id)).all())
 
 
-def upsert_organisations(records: Iterable[dict[str, Any]], fields: tuple[str, ...] = ORG_FIELDS,
-                         extra: dict[str, Any] | None = None) -> tuple[int, int]:
+def upsert_organisations(
+    records: Iterable[dict[str, Any]],
+    fields: tuple[str, ...] = ORG_FIELDS,
+    extra: dict[str, Any] | None = None,
+) -> tuple[int, int]:
     """Create or update organisations keyed by `record["id"]`; only `fields` are written.
 
     A field in `fields` that a record leaves out is cleared, so the stored organisation
@@ -107,13 +125,14 @@ def remove_links_not_in(sources: Iterable[str], kinds: Iterable[str], keep: Iter
     stale = [
         link_id
         for link_id, source, target, kind in db.session.execute(
-            select(OrgLink.id, OrgLink.source_id, OrgLink.target_id, OrgLink.kind)
-            .where(OrgLink.kind.in_(kinds))
+            select(OrgLink.id, OrgLink.source_id, OrgLink.target_id, OrgLink.kind).where(
+                OrgLink.kind.in_(kinds)
+            )
         )
         if source in source_ids
         and (kind not in UNDIRECTED_LINK_KINDS or target in source_ids)
         and (source, target, kind) not in wanted
     ]
     for chunk in range(0, len(stale), 500):
-        db.session.execute(delete(OrgLink).where(OrgLink.id.in_(stale[chunk:chunk + 500])))
+        db.session.execute(delete(OrgLink).where(OrgLink.id.in_(stale[chunk : chunk + 500])))
     return len(stale)

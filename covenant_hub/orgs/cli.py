@@ -1,4 +1,5 @@
 """`flask import-data`, `flask export-data` and `flask import-gcom`."""
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,12 @@ def export_data_command(folder: Path, as_json: bool) -> None:
 
 @click.command("import-gcom")
 @click.argument("xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Only signatories that joined before this date (YYYY-MM-DD).")
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only signatories that joined before this date (YYYY-MM-DD).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def import_gcom_command(xlsx: Path, before: datetime | None, as_json: bool) -> None:
     """Import the JRC GCoM signatory workbook (df1) with derived supporters and coordinators."""
@@ -78,10 +83,15 @@ def import_gcom_command(xlsx: Path, before: datetime | None, as_json: bool) -> N
         if as_json:
             report = import_gcom(xlsx, before=cutoff)
         else:
-            with click.progressbar(length=max(sheet_size(xlsx) - 1, 1), label="Reading signatories",
-                                   file=sys.stderr) as bar:
-                report = import_gcom(xlsx, before=cutoff, on_row=lambda _n: bar.update(1),
-                                     on_step=lambda name: click.echo(f" Writing {name}", err=True))
+            with click.progressbar(
+                length=max(sheet_size(xlsx) - 1, 1), label="Reading signatories", file=sys.stderr
+            ) as bar:
+                report = import_gcom(
+                    xlsx,
+                    before=cutoff,
+                    on_row=lambda _n: bar.update(1),
+                    on_step=lambda name: click.echo(f" Writing {name}", err=True),
+                )
     except GcomFormatError as error:
         raise click.ClickException(str(error)) from error
     click.echo(json.dumps(report.as_dict()) if as_json else report.summary())

@@ -3,6 +3,7 @@
 List fields (sectors, languages, commitments) are JSON columns; they are filtered with LIKE
 on the JSON text for the quoted code, which works the same on SQLite and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,8 +80,12 @@ class DirectoryPage:
 
 
 CHOICES = {
-    "kind": ORG_KINDS, "sector": SECTORS, "commitment": COMMITMENTS, "status": ORG_STATUSES,
-    "band": tuple(POPULATION_BANDS), "sort": SORTS,
+    "kind": ORG_KINDS,
+    "sector": SECTORS,
+    "commitment": COMMITMENTS,
+    "status": ORG_STATUSES,
+    "band": tuple(POPULATION_BANDS),
+    "sort": SORTS,
 }
 
 
@@ -121,14 +126,13 @@ def _positive_int(args: Mapping[str, Any], name: str, default: int, maximum: int
 def search_directory(query: DirectoryQuery) -> DirectoryPage:
     """One page of organisations matching `query`, with the total count."""
     statement = _filtered(select(Organisation), query)
-    total = db.session.scalar(
-        _filtered(select(func.count(Organisation.id)), query)
-    ) or 0
+    total = db.session.scalar(_filtered(select(func.count(Organisation.id)), query)) or 0
     items = db.session.scalars(
         _sorted(statement, query.sort).limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
-    return DirectoryPage(items=list(items), total=total, page=query.page, per_page=query.per_page,
-                         query=query)
+    return DirectoryPage(
+        items=list(items), total=total, page=query.page, per_page=query.per_page, query=query
+    )
 
 
 def _contains_code(column: Any, code: str) -> Any:

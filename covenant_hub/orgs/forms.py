@@ -1,4 +1,5 @@
 """The profile form org admins fill in."""
+
 from __future__ import annotations
 
 import re
@@ -32,17 +33,23 @@ def split_codes(text: str | None) -> list[str]:
 
 class ProfileForm(SubmitOnceForm):
     description = TextAreaField(_l("Who we are"), validators=[Optional(), Length(max=MAX_TEXT)])
-    needs = TextAreaField(_l("What we want to learn or get help with"),
-                          validators=[Optional(), Length(max=MAX_TEXT)])
-    offers = TextAreaField(_l("Services, expertise and support we offer"),
-                           validators=[Optional(), Length(max=MAX_TEXT)])
+    needs = TextAreaField(
+        _l("What we want to learn or get help with"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
+    offers = TextAreaField(
+        _l("Services, expertise and support we offer"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
     sectors = CheckboxesField(_l("Sectors"), choices=[], validate_choice=True)
     languages = StringField(
-        _l("Working languages"), validators=[Optional(), Length(max=100)],
+        _l("Working languages"),
+        validators=[Optional(), Length(max=100)],
         description=_l("Two-letter codes separated by commas, for example: ky, ru, en"),
     )
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)],
-                          description=_l("A full address starting with http:// or https://"))
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("A full address starting with http:// or https://"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

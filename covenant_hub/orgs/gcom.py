@@ -7,6 +7,7 @@ matching engine's time split) gives every organisation the same id as a full one
 
 The matching engine uses `read_gcom` directly: keep its signature and dataclasses stable.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,9 +39,17 @@ COMMITMENT_FLAGS = (
     ("commitment_mayoradapt_flag", "adaptation"),
 )
 REQUIRED_COLUMNS = (
-    "organisation_id", "organisation_name", "coordinator_name", "supporter_name", "country_code",
-    "population_adhesion", "organisation_latitude", "organisation_longitude",
-    "signatory_status", "date_of_adhesion", "gcom_id",
+    "organisation_id",
+    "organisation_name",
+    "coordinator_name",
+    "supporter_name",
+    "country_code",
+    "population_adhesion",
+    "organisation_latitude",
+    "organisation_longitude",
+    "signatory_status",
+    "date_of_adhesion",
+    "gcom_id",
     *(flag for flag, _ in COMMITMENT_FLAGS),
 )
 
@@ -110,16 +119,18 @@ class GcomDataset:
         return orgs
 
 
-def read_gcom(path: str | Path, before: date | None = None,
-              on_row: Callable[[int], None] | None = None) -> GcomDataset:
+def read_gcom(
+    path: str | Path, before: date | None = None, on_row: Callable[[int], None] | None = None
+) -> GcomDataset:
     """Read the workbook; with `before`, keep signatories that joined strictly before it
     and only the supporters and coordinators those signatories name."""
     rows = list(iter_sheet_rows(path, on_row=on_row))
     return build_dataset(rows, before=before)
 
 
-def iter_sheet_rows(path: str | Path,
-                    on_row: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+def iter_sheet_rows(
+    path: str | Path, on_row: Callable[[int], None] | None = None
+) -> Iterator[dict[str, Any]]:
     """Rows of sheet "1" as dicts keyed by the header, with "-" turned into None."""
     from openpyxl import load_workbook
 
@@ -217,8 +228,9 @@ def _signatory_ids(rows: list[dict[str, Any]]) -> list[str]:
     return ids
 
 
-def _signatory(row: dict[str, Any], external_id: str, supporter_ids: dict[str, str],
-               coordinator_ids: dict[str, str]) -> GcomSignatory:
+def _signatory(
+    row: dict[str, Any], external_id: str, supporter_ids: dict[str, str], coordinator_ids: dict[str, str]
+) -> GcomSignatory:
     supporter = _clean_name(row.get("supporter_name"))
     coordinator = _clean_name(row.get("coordinator_name"))
     country = _text(row.get("country_code"))
@@ -241,8 +253,9 @@ def _signatory(row: dict[str, Any], external_id: str, supporter_ids: dict[str, s
     )
 
 
-def _derive_networks(signatories: list[GcomSignatory], kind: str,
-                     ids: dict[str, str]) -> list[GcomNetworkOrg]:
+def _derive_networks(
+    signatories: list[GcomSignatory], kind: str, ids: dict[str, str]
+) -> list[GcomNetworkOrg]:
     """One org per id named by the kept signatories, placed where most of its members are."""
     names = {external_id: name for name, external_id in ids.items()}
     members: dict[str, list[GcomSignatory]] = defaultdict(list)
@@ -264,16 +277,26 @@ def _network_org(external_id: str, kind: str, name: str, members: list[GcomSigna
     if countries:
         top, count = countries.most_common(1)[0]
         country = top if count / len(members) > COUNTRY_MAJORITY else None
-    placed = [m for m in members if m.lat is not None and m.lon is not None
-              and (country is None or m.country == country)]
+    placed = [
+        m
+        for m in members
+        if m.lat is not None and m.lon is not None and (country is None or m.country == country)
+    ]
     lat = lon = None
     if placed:
         mid_lat = sorted(m.lat for m in placed)[len(placed) // 2]  # type: ignore[type-var]
         mid_lon = sorted(m.lon for m in placed)[len(placed) // 2]  # type: ignore[type-var]
         nearest = min(placed, key=lambda m: (m.lat - mid_lat) ** 2 + (m.lon - mid_lon) ** 2)  # type: ignore[operator]
         lat, lon = nearest.lat, nearest.lon
-    return GcomNetworkOrg(external_id=external_id, kind=kind, name=name, country=country,
-                          lat=lat, lon=lon, member_count=len(members))
+    return GcomNetworkOrg(
+        external_id=external_id,
+        kind=kind,
+        name=name,
+        country=country,
+        lat=lat,
+        lon=lon,
+        member_count=len(members),
+    )
 
 
 def _links_of(signatory: GcomSignatory) -> Iterator[GcomLink]:

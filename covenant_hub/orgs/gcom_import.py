@@ -3,6 +3,7 @@
 Only the fields the sheet knows are written, so re-importing refreshes population, status
 and commitments without wiping what org admins wrote (description, needs, offers, ...).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,14 +35,19 @@ class GcomImportReport:
         return asdict(self)
 
     def summary(self) -> str:
-        return (f"GCoM: {self.signatories} signatories, {self.supporters} supporters, "
-                f"{self.coordinators} coordinators, {self.links} links "
-                f"({self.created} created, {self.updated} updated)")
+        return (
+            f"GCoM: {self.signatories} signatories, {self.supporters} supporters, "
+            f"{self.coordinators} coordinators, {self.links} links "
+            f"({self.created} created, {self.updated} updated)"
+        )
 
 
-def import_gcom(path: str | Path, before: date | None = None,
-                on_row: Callable[[int], None] | None = None,
-                on_step: Callable[[str], None] | None = None) -> GcomImportReport:
+def import_gcom(
+    path: str | Path,
+    before: date | None = None,
+    on_row: Callable[[int], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> GcomImportReport:
     """Read the workbook and upsert everything in one transaction."""
     dataset = read_gcom(path, before=before, on_row=on_row)
     try:
@@ -70,21 +76,37 @@ def write_dataset(dataset: GcomDataset, on_step: Callable[[str], None] | None = 
     # (a city that changed coordinator, left a joint plan) goes. Links made on the site stay.
     bulk.remove_links_not_in((s.external_id for s in dataset.signatories), SHEET_LINK_KINDS, links)
     return GcomImportReport(
-        rows_read=dataset.rows_read, signatories=len(dataset.signatories),
-        supporters=len(dataset.supporters), coordinators=len(dataset.coordinators),
-        links=len(dataset.links), created=created + more_created, updated=updated + more_updated,
+        rows_read=dataset.rows_read,
+        signatories=len(dataset.signatories),
+        supporters=len(dataset.supporters),
+        coordinators=len(dataset.coordinators),
+        links=len(dataset.links),
+        created=created + more_created,
+        updated=updated + more_updated,
     )
 
 
 def signatory_record(signatory: GcomSignatory) -> dict[str, Any]:
     return {
-        "id": signatory.external_id, "kind": "signatory", "name": signatory.name,
-        "country": signatory.country, "population": signatory.population,
-        "lat": signatory.lat, "lon": signatory.lon, "commitments": list(signatory.commitments),
-        "joined": signatory.joined, "status": signatory.status,
+        "id": signatory.external_id,
+        "kind": "signatory",
+        "name": signatory.name,
+        "country": signatory.country,
+        "population": signatory.population,
+        "lat": signatory.lat,
+        "lon": signatory.lon,
+        "commitments": list(signatory.commitments),
+        "joined": signatory.joined,
+        "status": signatory.status,
     }
 
 
 def network_record(org: GcomNetworkOrg) -> dict[str, Any]:
-    return {"id": org.external_id, "kind": org.kind, "name": org.name, "country": org.country,
-            "lat": org.lat, "lon": org.lon}
+    return {
+        "id": org.external_id,
+        "kind": org.kind,
+        "name": org.name,
+        "country": org.country,
+        "lat": org.lat,
+        "lon": org.lon,
+    }

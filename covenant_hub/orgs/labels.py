@@ -1,4 +1,5 @@
 """Translated labels for the codes organisations carry, in one place for pages and forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

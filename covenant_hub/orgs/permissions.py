@@ -1,4 +1,5 @@
 """Who may see and change an organisation. Yes/no functions used by views and templates."""
+
 from __future__ import annotations
 
 from covenant_hub.accounts.permissions import is_logged_in, is_staff

@@ -1,4 +1,5 @@
 """Organisation queries and changes used by views, the API and the CLI."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,9 +22,7 @@ if TYPE_CHECKING:
 
 def directory_counts() -> dict[str, int]:
     """How many organisations of each kind the directory holds."""
-    rows = db.session.execute(
-        select(Organisation.kind, func.count()).group_by(Organisation.kind)
-    ).all()
+    rows = db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
     return {kind: count for kind, count in rows}
 
 
@@ -124,7 +123,8 @@ def member_page(org: Organisation, page: int, per_page: int) -> tuple[list[Linke
         .join(OrgLink, OrgLink.source_id == Organisation.id)
         .where(*where)
         .order_by(Organisation.name, Organisation.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return [LinkedOrg(member, kind, since, topic) for member, since, topic in rows], total
 
@@ -142,18 +142,22 @@ def networks_of(org: Organisation) -> list[LinkedOrg]:
 
 def partners_of(org: Organisation) -> list[LinkedOrg]:
     """Exchange and twinning partners, whichever side the link was recorded from."""
-    outgoing = select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic).join(
-        OrgLink, OrgLink.target_id == Organisation.id
-    ).where(OrgLink.source_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
-    incoming = select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic).join(
-        OrgLink, OrgLink.source_id == Organisation.id
-    ).where(OrgLink.target_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
+    outgoing = (
+        select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic)
+        .join(OrgLink, OrgLink.target_id == Organisation.id)
+        .where(OrgLink.source_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
+    )
+    incoming = (
+        select(Organisation, OrgLink.kind, OrgLink.since, OrgLink.topic)
+        .join(OrgLink, OrgLink.source_id == Organisation.id)
+        .where(OrgLink.target_id == org.id, OrgLink.kind.in_(UNDIRECTED_LINK_KINDS))
+    )
     rows = [*db.session.execute(outgoing).all(), *db.session.execute(incoming).all()]
     return sorted((LinkedOrg(*row) for row in rows), key=lambda item: (item.kind, item.org.name))
 
 
 def countries_in_directory() -> list[str]:
     """The country codes organisations have, for the directory's filter."""
-    return list(db.session.scalars(
-        select(Organisation.country).where(Organisation.country.is_not(None)).distinct()
-    ))
+    return list(
+        db.session.scalars(select(Organisation.country).where(Organisation.country.is_not(None)).distinct())
+    )

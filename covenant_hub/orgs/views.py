@@ -1,4 +1,5 @@
 """Directory, profile and profile editing pages. Queries live in directory.py and services.py."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,8 +25,12 @@ MAX_PER_PAGE = 100
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"labels": labels, "can_edit_org": can_edit_org, "org_number": format_decimal,
-            "org_date": format_date}
+    return {
+        "labels": labels,
+        "can_edit_org": can_edit_org,
+        "org_number": format_decimal,
+        "org_date": format_date,
+    }
 
 
 @bp.route("/")
@@ -36,8 +41,13 @@ def directory() -> Any:
     except InvalidQuery as error:
         return error_response(400, _("This filter cannot be used: %(problem)s", problem=str(error)))
     return render_template(
-        "orgs/directory.html", result=search_directory(query), query=query, kinds=ORG_KINDS,
-        statuses=ORG_STATUSES, bands=POPULATION_BANDS, countries=_country_choices(),
+        "orgs/directory.html",
+        result=search_directory(query),
+        query=query,
+        kinds=ORG_KINDS,
+        statuses=ORG_STATUSES,
+        bands=POPULATION_BANDS,
+        countries=_country_choices(),
     )
 
 
@@ -64,9 +74,14 @@ def view_profile(external_id: str) -> str:
     per_page = current_app.config["ORGS_PER_PAGE"]
     members, member_total = services.member_page(org, page_number, per_page)
     return render_template(
-        "orgs/profile.html", org=org, members=members, member_total=member_total,
-        page=page_number, pages=max(1, -(-member_total // per_page)),
-        networks=services.networks_of(org), partners=services.partners_of(org),
+        "orgs/profile.html",
+        org=org,
+        members=members,
+        member_total=member_total,
+        page=page_number,
+        pages=max(1, -(-member_total // per_page)),
+        networks=services.networks_of(org),
+        partners=services.partners_of(org),
     )
 
 
@@ -79,11 +94,18 @@ def edit_profile(external_id: str) -> str | Response:
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET":
         form.languages.data = ", ".join(org.languages or [])
-    if form.validate_on_submit() and call_service(services.update_profile, org, services.ProfileChanges(
-        description=form.description.data, needs=form.needs.data, offers=form.offers.data,
-        sectors=list(form.sectors.data or []), languages=split_codes(form.languages.data),
-        website=form.website.data,
-    )):
+    if form.validate_on_submit() and call_service(
+        services.update_profile,
+        org,
+        services.ProfileChanges(
+            description=form.description.data,
+            needs=form.needs.data,
+            offers=form.offers.data,
+            sectors=list(form.sectors.data or []),
+            languages=split_codes(form.languages.data),
+            website=form.website.data,
+        ),
+    ):
         flash(_("The profile was saved."), "success")
         return redirect(url_for("orgs.view_profile", external_id=org.external_id))
     return render_template("orgs/edit.html", org=org, form=form)

@@ -78,7 +78,7 @@ def remove_service(service_id: int) -> Response:
 
 
 def _month_label(key: str) -> str:
-    """"Dec 24" in the reader's language, instead of the bare "24-12" of the month key."""
+    """ "Dec 24" in the reader's language, instead of the bare "24-12" of the month key."""
     year, month = (int(part) for part in key.split("-"))
     return format_date(date(year, month, 1), "LLL yy")
 

@@ -53,11 +53,7 @@ def _country_choices() -> list[tuple[str, str]]:
     from covenant_hub.i18n import current_language
 
     territories = Locale.parse(current_language()).territories
-    codes = [
-        code.lower()
-        for code in territories
-        if is_country(code)
-    ]
+    codes = [code.lower() for code in territories if is_country(code)]
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
@@ -246,4 +242,3 @@ def show_audit() -> str:
     if not permissions.can_view_audit(current_user):
         abort(403)
     return render_template("programme/audit.html", trail=audit.trail())
-

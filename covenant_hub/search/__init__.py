@@ -44,4 +44,3 @@ def init_app(app: Any) -> None:
     @app.before_request
     def _start_search_drainer() -> None:
         get_service(app).ensure_drainer()
-

@@ -137,7 +137,6 @@ def post_doc(post: Any) -> SearchDocument | None:
     )  # fmt: skip
 
 
-
 # -- what a change touches --------------------------------------------------------------------
 
 

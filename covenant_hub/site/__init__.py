@@ -1,4 +1,5 @@
 """Site-wide pages: home, language switcher, about the data."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -5,6 +5,7 @@ With 12,000 organisations and thousands of practices one file would soon pass th
 content) are not worth crawling: the directory links them. So only supporters,
 coordinators and offices are listed, plus published practices, events and news.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -32,20 +33,31 @@ class Entry:
 
 
 def _static_entries() -> list[Entry]:
-    endpoints = ["site.home", "orgs.directory", "library.list_practices", "events.list_events",
-                 "events.past_events", "events.list_news", "events.rss_help",
-                 "site.legal_notice", "site.acknowledgements", "site.about_data"]
+    endpoints = [
+        "site.home",
+        "orgs.directory",
+        "library.list_practices",
+        "events.list_events",
+        "events.past_events",
+        "events.list_news",
+        "events.rss_help",
+        "site.legal_notice",
+        "site.acknowledgements",
+        "site.about_data",
+    ]
     return [Entry(public_url(endpoint)) for endpoint in endpoints]
 
 
 def _org_query() -> Select:
-    return (select(Organisation.external_id, Organisation.updated_at)
-            .where(Organisation.kind.in_(LISTED_ORG_KINDS)).order_by(Organisation.id))
+    return (
+        select(Organisation.external_id, Organisation.updated_at)
+        .where(Organisation.kind.in_(LISTED_ORG_KINDS))
+        .order_by(Organisation.id)
+    )
 
 
 def _practice_query() -> Select:
-    return (select(Practice.id, Practice.updated_at)
-            .where(Practice.state == "published").order_by(Practice.id))
+    return select(Practice.id, Practice.updated_at).where(Practice.state == "published").order_by(Practice.id)
 
 
 def _event_query() -> Select:
@@ -53,15 +65,13 @@ def _event_query() -> Select:
 
 
 def _news_query() -> Select:
-    return (select(NewsItem.id, NewsItem.updated_at)
-            .where(NewsItem.state == "published").order_by(NewsItem.id))
+    return select(NewsItem.id, NewsItem.updated_at).where(NewsItem.state == "published").order_by(NewsItem.id)
 
 
 # section name -> (query of (key, modified), how a key becomes a URL)
 SECTIONS: dict[str, tuple[Callable[[], Select], Callable[[object], str]]] = {
     "orgs": (_org_query, lambda key: public_url("orgs.view_profile", external_id=key)),
-    "practices": (_practice_query,
-                  lambda key: public_url("library.show_practice", practice_id=key)),
+    "practices": (_practice_query, lambda key: public_url("library.show_practice", practice_id=key)),
     "events": (_event_query, lambda key: public_url("events.show_event", event_id=key)),
     "news": (_news_query, lambda key: public_url("events.show_news", news_id=key)),
 }

@@ -1,4 +1,5 @@
 """Home page, the language switcher and the "About the data" page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session

@@ -1,4 +1,5 @@
 """Small steps the accounts tests share: read the outbox, log in, copy and restore cookies."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Failed logins count per (account, client address) tightly and per account loosel
 logins never count; reset and confirmation mails over their limit are skipped behind the usual
 answer; the limiter's storage never holds an e-mail address.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -25,14 +26,16 @@ MAILS = 2
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Per-client limits out of the way, per-account ones low and per hour (no window can pass)."""
-    app_config.update({
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_LOGIN": "1000 per hour",
-        "RATELIMIT_RESET": "1000 per hour",
-        "RATELIMIT_LOGIN_FAILURES_PER_CLIENT": f"{PER_CLIENT} per hour",
-        "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": f"{PER_ACCOUNT} per hour",
-        "RATELIMIT_RESET_PER_ADDRESS": f"{MAILS} per hour",
-    })
+    app_config.update(
+        {
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_LOGIN": "1000 per hour",
+            "RATELIMIT_RESET": "1000 per hour",
+            "RATELIMIT_LOGIN_FAILURES_PER_CLIENT": f"{PER_CLIENT} per hour",
+            "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": f"{PER_ACCOUNT} per hour",
+            "RATELIMIT_RESET_PER_ADDRESS": f"{MAILS} per hour",
+        }
+    )
     return app_config
 
 
@@ -86,20 +89,31 @@ def test_a_login_without_address_counts_against_no_account(app):
     assert login_from(client, "10.0.0.1", owner.email) == 302
 
 
-@pytest.mark.parametrize(("path", "confirmed", "message"), [
-    ("/account/forgot", True, "If an account uses this address, we have sent it a link"),
-    ("/account/confirm", False, "If an unconfirmed account uses this address, we have sent it a new link."),
-])
-def test_over_the_mail_limit_the_answer_is_the_same_and_no_mail_goes(app, client, outbox, path, confirmed,
-                                                                      message):
+@pytest.mark.parametrize(
+    ("path", "confirmed", "message"),
+    [
+        ("/account/forgot", True, "If an account uses this address, we have sent it a link"),
+        (
+            "/account/confirm",
+            False,
+            "If an unconfirmed account uses this address, we have sent it a new link.",
+        ),
+    ],
+)
+def test_over_the_mail_limit_the_answer_is_the_same_and_no_mail_goes(
+    app, client, outbox, path, confirmed, message
+):
     owner = make_user(confirmed=confirmed)
     other = make_user(confirmed=confirmed)
     spellings = [owner.email, owner.email.upper(), owner.email.capitalize(), owner.email]
-    answers = [client.post(path, data={"email": email}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
-               for n, email in enumerate(spellings, start=1)]
+    answers = [
+        client.post(path, data={"email": email}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        for n, email in enumerate(spellings, start=1)
+    ]
 
     assert {(answer.status_code, answer.headers["Location"]) for answer in answers} == {
-        (302, "/account/login")}
+        (302, "/account/login")
+    }
     assert message in client.get("/account/login").get_data(as_text=True)
     assert [mail["To"] for mail in read_mails(outbox)] == [owner.email] * MAILS
 
@@ -108,8 +122,10 @@ def test_over_the_mail_limit_the_answer_is_the_same_and_no_mail_goes(app, client
 
 
 def test_over_the_mail_limit_an_unknown_address_gets_the_same_answer(app, client, outbox):
-    codes = [client.post("/account/forgot", data={"email": "nobody@example.org"}).status_code
-             for _ in range(MAILS + 2)]
+    codes = [
+        client.post("/account/forgot", data={"email": "nobody@example.org"}).status_code
+        for _ in range(MAILS + 2)
+    ]
     assert codes == [302] * (MAILS + 2)
     assert read_mails(outbox) == []
 

@@ -1,4 +1,5 @@
 """`flask users ...`: bootstrap accounts and manage roles and access from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,20 @@ from tests.accounts.helpers import is_logged_in, submit_login
 
 
 def test_create_admin_from_stdin_is_confirmed_and_can_log_in(runner, client):
-    result = runner.invoke(args=["users", "create", "Chief@Example.org", "--name", "Chief", "--role", "admin",
-                                 "--password-stdin", "--json"], input="tunduk-yurt-roof-2026\n")
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Chief@Example.org",
+            "--name",
+            "Chief",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--json",
+        ],
+        input="tunduk-yurt-roof-2026\n",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["email"] == "chief@example.org" and data["role"] == "admin" and data["confirmed"] is True
@@ -19,21 +32,28 @@ def test_create_admin_from_stdin_is_confirmed_and_can_log_in(runner, client):
 
 
 def test_create_refuses_weak_password_and_duplicates(runner):
-    weak = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--password-stdin"],
-                         input="short\n")
+    weak = runner.invoke(
+        args=["users", "create", "a@example.org", "--name", "A", "--password-stdin"], input="short\n"
+    )
     assert weak.exit_code != 0 and "at least 8 characters" in weak.output
     assert services.find_user("a@example.org") is None
-    ok = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--password-stdin"],
-                       input="alatoo-peaks-4478\n")
+    ok = runner.invoke(
+        args=["users", "create", "a@example.org", "--name", "A", "--password-stdin"],
+        input="alatoo-peaks-4478\n",
+    )
     assert ok.exit_code == 0
-    again = runner.invoke(args=["users", "create", "A@example.org", "--name", "A", "--password-stdin"],
-                          input="alatoo-peaks-4478\n")
+    again = runner.invoke(
+        args=["users", "create", "A@example.org", "--name", "A", "--password-stdin"],
+        input="alatoo-peaks-4478\n",
+    )
     assert again.exit_code != 0 and "already exists" in again.output
 
 
 def test_set_role_disable_and_enable(runner, client):
-    runner.invoke(args=["users", "create", "b@example.org", "--name", "B", "--password-stdin"],
-                  input="alatoo-peaks-4478\n")
+    runner.invoke(
+        args=["users", "create", "b@example.org", "--name", "B", "--password-stdin"],
+        input="alatoo-peaks-4478\n",
+    )
     result = runner.invoke(args=["users", "set-role", "b@example.org", "staff", "--json"])
     assert json.loads(result.output)["role"] == "staff"
 
@@ -51,8 +71,10 @@ def test_set_role_disable_and_enable(runner, client):
 
 def test_unknown_email_and_role_are_refused(runner):
     assert runner.invoke(args=["users", "disable", "ghost@example.org"]).exit_code != 0
-    runner.invoke(args=["users", "create", "c@example.org", "--name", "C", "--password-stdin"],
-                  input="alatoo-peaks-4478\n")
+    runner.invoke(
+        args=["users", "create", "c@example.org", "--name", "C", "--password-stdin"],
+        input="alatoo-peaks-4478\n",
+    )
     result = runner.invoke(args=["users", "set-role", "c@example.org", "emperor"])
     assert result.exit_code != 0
     assert services.find_user("c@example.org").role == "member"

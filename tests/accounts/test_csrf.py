@@ -1,4 +1,5 @@
 """With CSRF protection on (as in production), state-changing forms need the token."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,9 @@ def test_login_without_token_is_refused(client):
 def test_login_with_token_works(client):
     user = make_user()
     token = csrf_token(client, "/account/login")
-    response = client.post("/account/login",
-                           data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert is_logged_in(client)
 

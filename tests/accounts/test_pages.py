@@ -1,4 +1,5 @@
 """Every accounts page renders in each language, with its form and no server error."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Password reset by mailed link: same answer for any address, single use, expiry."""
+
 from __future__ import annotations
 
 import time
@@ -36,8 +37,9 @@ def test_reset_sets_the_password_and_the_link_works_once(client, outbox):
     assert verify_password(user.password_hash, NEW["password"])
     assert submit_login(client, user.email, NEW["password"]).status_code == 302
 
-    again = client.post(link, data={"password": "another-new-pass-5",
-                                    "password_repeat": "another-new-pass-5"})
+    again = client.post(
+        link, data={"password": "another-new-pass-5", "password_repeat": "another-new-pass-5"}
+    )
     assert again.status_code == 400
     assert b"already been used" in again.data
     db.session.refresh(user)

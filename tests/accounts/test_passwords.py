@@ -1,4 +1,5 @@
 """The password policy and the argon2id hashes."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,18 +18,22 @@ def test_common_list_is_substantial_and_lowercase():
     assert all(word == word.lower() for word in words)
 
 
-@pytest.mark.parametrize("password",
-                         ["short", "1234567", "password1", "PASSWORD123", "Qwerty123", "iloveyou"])
+@pytest.mark.parametrize(
+    "password", ["short", "1234567", "password1", "PASSWORD123", "Qwerty123", "iloveyou"]
+)
 def test_short_and_common_passwords_are_refused(app, password):
     assert password_problem(password) is not None
 
 
-@pytest.mark.parametrize(("password", "email", "name"), [
-    ("ann@example.org", "ann@example.org", "Ann"),
-    ("ANN@EXAMPLE.ORG", "ann@example.org", "Ann"),
-    ("ann.example", "ann.example@example.org", "Ann"),
-    ("Bakyt Osmonov", "b@example.kg", "Bakyt Osmonov"),
-])
+@pytest.mark.parametrize(
+    ("password", "email", "name"),
+    [
+        ("ann@example.org", "ann@example.org", "Ann"),
+        ("ANN@EXAMPLE.ORG", "ann@example.org", "Ann"),
+        ("ann.example", "ann.example@example.org", "Ann"),
+        ("Bakyt Osmonov", "b@example.kg", "Bakyt Osmonov"),
+    ],
+)
 def test_password_equal_to_email_or_name_is_refused(app, password, email, name):
     problem = password_problem(password, email=email, name=name)
     assert "must not be your e-mail address or your name" in problem

@@ -1,4 +1,5 @@
 """The accounts permission matrix: every role against every action."""
+
 from __future__ import annotations
 
 import pytest

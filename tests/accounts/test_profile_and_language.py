@@ -1,4 +1,5 @@
 """The profile page, the preferred language, and mail written in the recipient's language."""
+
 from __future__ import annotations
 
 from babel.dates import format_date

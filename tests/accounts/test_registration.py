@@ -1,4 +1,5 @@
 """Registration: confirmation by mail before the first login, and bad input that changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,18 +53,23 @@ def test_register_with_new_organisation_makes_user_its_admin(client):
     assert (org.name, org.kind, org.country, org.status) == expected
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"password": "short1", "password_repeat": "short1"}, b"between 8 and 200 characters"),
-    ({"password": "Password123", "password_repeat": "Password123"}, b"too common"),
-    ({"password": "aigerim@example.kg", "password_repeat": "aigerim@example.kg"},
-     b"must not be your e-mail address or your name"),
-    ({"password_repeat": "something-else-99"}, b"The two passwords do not match."),
-    ({"email": "not-an-address"}, b"Please enter a valid e-mail address"),
-    ({"name": ""}, b"Please enter your name."),
-    ({"language": "de"}, b"Not a valid choice"),
-    ({"org_name": "Talas", "org_kind": "", "org_country": "kg"}, b"what kind of organisation"),
-    ({"org_name": "Talas", "org_kind": "signatory", "org_country": ""}, b"country of the organisation"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": "short1", "password_repeat": "short1"}, b"between 8 and 200 characters"),
+        ({"password": "Password123", "password_repeat": "Password123"}, b"too common"),
+        (
+            {"password": "aigerim@example.kg", "password_repeat": "aigerim@example.kg"},
+            b"must not be your e-mail address or your name",
+        ),
+        ({"password_repeat": "something-else-99"}, b"The two passwords do not match."),
+        ({"email": "not-an-address"}, b"Please enter a valid e-mail address"),
+        ({"name": ""}, b"Please enter your name."),
+        ({"language": "de"}, b"Not a valid choice"),
+        ({"org_name": "Talas", "org_kind": "", "org_country": "kg"}, b"what kind of organisation"),
+        ({"org_name": "Talas", "org_kind": "signatory", "org_country": ""}, b"country of the organisation"),
+    ],
+)
 def test_bad_registration_changes_nothing_and_says_why(client, outbox, fields, message):
     response = client.post("/account/register", data=register_form(**fields))
     assert response.status_code == 200
@@ -78,8 +84,9 @@ def test_duplicate_email_gets_the_new_account_answer_and_the_owner_a_mail(client
     make_user(email="aigerim@example.kg")
     data = register_form(email="AIGERIM@example.KG", org_name="Osh", org_kind="signatory", org_country="kg")
     taken = client.post("/account/register", data=data, follow_redirects=True)
-    fresh = client.post("/account/register", data=register_form(email="new@example.kg"),
-                        follow_redirects=True)
+    fresh = client.post(
+        "/account/register", data=register_form(email="new@example.kg"), follow_redirects=True
+    )
     assert b"already exists" not in taken.data
     assert taken.status_code == fresh.status_code == 200
     assert b"Almost done" in taken.data and b"Almost done" in fresh.data

@@ -1,4 +1,5 @@
 """Login, logout, and old session cookies that must stop working."""
+
 from __future__ import annotations
 
 from covenant_hub.accounts import services
@@ -39,13 +40,18 @@ def test_disabled_account_is_told_so(client):
 
 def test_next_is_followed_only_on_this_site(client):
     user = make_user()
-    response = client.post("/account/login?next=/account/password",
-                           data={"email": user.email, "password": "correct-horse-battery-42"})
+    response = client.post(
+        "/account/login?next=/account/password",
+        data={"email": user.email, "password": "correct-horse-battery-42"},
+    )
     assert response.headers["Location"] == "/account/password"
     client.post("/account/logout")
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
-        response = client.post("/account/login", query_string={"next": target},
-                               data={"email": user.email, "password": "correct-horse-battery-42"})
+        response = client.post(
+            "/account/login",
+            query_string={"next": target},
+            data={"email": user.email, "password": "correct-horse-battery-42"},
+        )
         assert response.headers["Location"] == "/"
         client.post("/account/logout")
 
@@ -93,10 +99,14 @@ def test_old_cookie_rejected_after_password_change_but_this_session_stays(app, c
     submit_login(elsewhere, user.email)
     assert is_logged_in(elsewhere)  # in, before the change puts it out
     old = cookie_value(client)
-    response = client.post("/account/password", data={
-        "current_password": "correct-horse-battery-42",
-        "password": "new-steppe-horse-77", "password_repeat": "new-steppe-horse-77",
-    })
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "correct-horse-battery-42",
+            "password": "new-steppe-horse-77",
+            "password_repeat": "new-steppe-horse-77",
+        },
+    )
     assert response.status_code == 302
     assert is_logged_in(client)  # the person who changed it stays in
     assert not is_logged_in(elsewhere)  # the other device is out
@@ -109,10 +119,14 @@ def test_wrong_current_password_changes_nothing(client):
     user = make_user()
     submit_login(client, user.email)
     old_hash = user.password_hash
-    response = client.post("/account/password", data={
-        "current_password": "wrong-password-1", "password": "new-steppe-horse-77",
-        "password_repeat": "new-steppe-horse-77",
-    })
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong-password-1",
+            "password": "new-steppe-horse-77",
+            "password_repeat": "new-steppe-horse-77",
+        },
+    )
     assert response.status_code == 200
     assert b"Your current password is not correct." in response.data
     db.session.refresh(user)

@@ -1,5 +1,6 @@
 """Browser tests: a real gunicorn (two workers) on a free port, driven by Playwright in
 Debian's chromium. Each test gets its own database, outbox and server."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,13 @@ from covenant_hub.config import PROJECT_ROOT
 
 CHROMIUM = Path(os.environ.get("COVENANT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -70,9 +76,22 @@ def live_server(app_config: dict[str, Any], tmp_path: Path) -> Iterator[LiveServ
     log = tmp_path / "gunicorn.log"
     with log.open("w") as log_handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "2",
-             "--bind", f"127.0.0.1:{port}", "app:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "gunicorn.conf.py",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "app:app",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,4 +1,5 @@
 """Browser steps the flows share: logging in, registering, following a mailed link."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """In the browser: staff publish news and an event in Russian; a visitor finds them on the home
 page and the agenda, downloads the .ics, and subscribes to the newsletter through the outbox."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -91,6 +92,7 @@ def test_staff_publish_and_a_visitor_follows(app, live_server, page, tmp_path):
     page.click("main form[method=post] [type=submit]")
     assert page.locator(".flash-success").count() == 1
     db.session.expire_all()
-    row = db.session.scalar(select(NewsletterSubscription).where(
-        NewsletterSubscription.email == "reader@example.kg"))
+    row = db.session.scalar(
+        select(NewsletterSubscription).where(NewsletterSubscription.email == "reader@example.kg")
+    )
     assert row.status == "active" and row.language == "ky"

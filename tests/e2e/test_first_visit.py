@@ -1,4 +1,5 @@
 """A newcomer's first visit, in the browser: Kyrgyz, registration, confirmation, own profile."""
+
 from __future__ import annotations
 
 from tests.e2e.steps import confirm_account, fill_registration, log_in

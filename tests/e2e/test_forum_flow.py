@@ -1,6 +1,7 @@
 """In the browser, as new users would: a Kyrgyz practice is written, submitted and published;
 another member asks its owner about it and @mentions the author, who sees the notification;
 a moderator merges two threads and locks one. Any JavaScript dialog fails the test."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,8 +25,10 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     group = make_group(title="Шаардык энергетика форуму", language="ky")
     make_group_member(group, moderator, moderator=True)
     make_group_member(group, asker)
-    emails = {name: user.email for name, user in
-              [("author", author), ("asker", asker), ("staff", staff), ("moderator", moderator)]}
+    emails = {
+        name: user.email
+        for name, user in [("author", author), ("asker", asker), ("staff", staff), ("moderator", moderator)]
+    }
     group_id, asker_id = group.id, asker.id
     # Reading expired attributes opens a transaction, which in this process starts IMMEDIATE:
     # end it, or the server would wait on our write lock.
@@ -79,8 +82,12 @@ def test_practice_question_mention_and_moderation(app, live_server, page) -> Non
     assert page.url.split("#")[0] == question_url
 
     # A moderator merges a duplicate into the question, then locks it.
-    duplicate = make_thread(db.session.get(Group, group_id), db.session.get(User, asker_id), posts=1,
-                            title="Чатыр жылуулоо (кайталанма)")
+    duplicate = make_thread(
+        db.session.get(Group, group_id),
+        db.session.get(User, asker_id),
+        posts=1,
+        title="Чатыр жылуулоо (кайталанма)",
+    )
     duplicate_id = duplicate.id
     db.session.commit()
     log_in(page, base, emails["moderator"])

@@ -1,6 +1,7 @@
 """In the browser: forum pages full of XSS payloads (group name, thread titles, posts, user
 names, moderation reasons, notifications) open no JavaScript dialog (the `page` fixture fails
 the test on any) and run no injected handler."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,7 +22,7 @@ def test_forum_pages_with_payloads_fire_nothing(app, live_server, page) -> None:
     make_group_member(group, evil)
     threads = []
     for number in range(0, len(XSS_PAYLOADS), 10):
-        chunk = XSS_PAYLOADS[number:number + 10]
+        chunk = XSS_PAYLOADS[number : number + 10]
         thread = services.create_thread(evil, group, chunk[0][:300], chunk[0])
         for payload in chunk[1:]:
             services.reply(staff, thread, f"{payload}\n\n@[{evil.name}]")

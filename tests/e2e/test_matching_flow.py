@@ -1,6 +1,7 @@
 """In the browser, as new users would: a city admin who reads Russian files a match request in
 Russian, reads the reasons in Russian, sees the network picture and invites a supporter; the
 supporter's admin logs in, finds the invitation and accepts; the exchange shows on both profiles."""
+
 from __future__ import annotations
 
 from covenant_hub.extensions import db
@@ -11,16 +12,41 @@ BISHKEK = (42.87, 74.59)
 
 
 def _seed() -> dict:
-    city = make_org(external_id="kant", name="Кант", lat=BISHKEK[0] + 0.05, lon=BISHKEK[1] + 0.4,
-                    languages=["ru", "ky"], sectors=["public_lighting"], population=25_000)
-    supporter = make_org(external_id="energy-agency", name="Энергетическое агентство", kind="supporter",
-                         lat=BISHKEK[0], lon=BISHKEK[1], languages=["ru", "ky"], sectors=["public_lighting"],
-                         offers="Помогаем городам заменить уличное освещение на светодиодные лампы.")
-    coordinator = make_org(external_id="chui", name="Чуйская область", kind="coordinator",
-                           lat=BISHKEK[0], lon=BISHKEK[1], languages=["ru"])
+    city = make_org(
+        external_id="kant",
+        name="Кант",
+        lat=BISHKEK[0] + 0.05,
+        lon=BISHKEK[1] + 0.4,
+        languages=["ru", "ky"],
+        sectors=["public_lighting"],
+        population=25_000,
+    )
+    supporter = make_org(
+        external_id="energy-agency",
+        name="Энергетическое агентство",
+        kind="supporter",
+        lat=BISHKEK[0],
+        lon=BISHKEK[1],
+        languages=["ru", "ky"],
+        sectors=["public_lighting"],
+        offers="Помогаем городам заменить уличное освещение на светодиодные лампы.",
+    )
+    coordinator = make_org(
+        external_id="chui",
+        name="Чуйская область",
+        kind="coordinator",
+        lat=BISHKEK[0],
+        lon=BISHKEK[1],
+        languages=["ru"],
+    )
     for number in range(4):
-        town = make_org(name=f"Сосед {number}", lat=BISHKEK[0] + 0.04 * number, lon=BISHKEK[1] + 0.1,
-                        languages=["ru"], sectors=["public_lighting"])
+        town = make_org(
+            name=f"Сосед {number}",
+            lat=BISHKEK[0] + 0.04 * number,
+            lon=BISHKEK[1] + 0.1,
+            languages=["ru"],
+            sectors=["public_lighting"],
+        )
         make_link(town, supporter, "supported_by")
         make_link(town, coordinator, "coordinated_by")
     make_link(city, coordinator, "coordinated_by")

@@ -1,4 +1,5 @@
 """A small world for events tests: a supporter, a signatory, and one user per role."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ class World:
 
 @pytest.fixture
 def world(app) -> World:
-    supporter = make_org(kind="supporter", name="Кыргызстандын шаарлар союзу", country="kg",
-                         external_id="kg-union")
+    supporter = make_org(
+        kind="supporter", name="Кыргызстандын шаарлар союзу", country="kg", external_id="kg-union"
+    )
     signatory = make_org(name="Tokmok", country="kg", external_id="tokmok")
     other = make_org(kind="supporter", name="Kazakh Cities Network", country="kz", external_id="kz-net")
     users = {

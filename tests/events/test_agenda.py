@@ -1,4 +1,5 @@
 """Agenda pages: lists and filters, month grid, event page times, editing, iCalendar."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -29,13 +30,16 @@ def test_upcoming_and_past_lists(world, client):
     assert "Secret draft" not in upcoming + past
 
 
-@pytest.mark.parametrize(("query", "shown", "hidden"), [
-    ("kind=webinar", "Web KG", "Talk KZ"),
-    ("language=ru", "Talk KZ", "Web KG"),
-    ("country=kz", "Talk KZ", "Web KG"),
-    ("online=yes", "Web KG", "Talk KZ"),
-    ("online=no", "Talk KZ", "Web KG"),
-])
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("kind=webinar", "Web KG", "Talk KZ"),
+        ("language=ru", "Talk KZ", "Web KG"),
+        ("country=kz", "Talk KZ", "Web KG"),
+        ("online=yes", "Web KG", "Talk KZ"),
+        ("online=no", "Talk KZ", "Web KG"),
+    ],
+)
 def test_filters(world, client, query, shown, hidden):
     make_event(world.supporter, title="Web KG", kind="webinar", online=True, url="https://x.org/w")
     make_event(world.other_supporter, title="Talk KZ", language="ru")
@@ -50,8 +54,9 @@ def test_unknown_filter_values_are_ignored(world, client):
 
 
 def test_event_page_shows_time_in_event_zone(world, client):
-    event = make_event(world.supporter, title="Bishkek morning",
-                       **_at(datetime(2027, 3, 10, 4, 0, tzinfo=UTC)))  # 10:00 in Bishkek
+    event = make_event(
+        world.supporter, title="Bishkek morning", **_at(datetime(2027, 3, 10, 4, 0, tzinfo=UTC))
+    )  # 10:00 in Bishkek
     page = client.get(f"/events/{event.id}?lang=ru").get_data(as_text=True)
     assert "10 мар. 2027\u202fг., 10:00 – 12:00" in page  # CLDR puts a narrow space before "г."
     assert "Asia/Bishkek" in page
@@ -75,15 +80,20 @@ def test_month_view_spans_years_and_rejects_bad_months(client):
 
 
 def test_multi_day_event_fills_each_day(world, client):
-    make_event(world.supporter, title="Two-day forum", starts_at=datetime(2027, 1, 21, 3, tzinfo=UTC),
-               ends_at=datetime(2027, 1, 22, 11, tzinfo=UTC))
+    make_event(
+        world.supporter,
+        title="Two-day forum",
+        starts_at=datetime(2027, 1, 21, 3, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 22, 11, tzinfo=UTC),
+    )
     page = client.get("/events/month/2027-1").get_data(as_text=True)
     assert page.count("Two-day forum") == 2
 
 
 def test_event_ics_parses_with_uid_dtstamp_and_zone(world, client):
-    event = make_event(world.supporter, title="Мастер-класс: LED",
-                       **_at(datetime(2027, 3, 10, 4, tzinfo=UTC)))
+    event = make_event(
+        world.supporter, title="Мастер-класс: LED", **_at(datetime(2027, 3, 10, 4, tzinfo=UTC))
+    )
     response = client.get(f"/events/{event.id}.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -110,10 +120,19 @@ def test_agenda_ics_holds_published_events_only(world, client):
 
 
 def _form(organiser_id: int, **changes: str) -> dict:
-    data = {"title": "Жаңы вебинар", "kind": "webinar", "organiser_id": str(organiser_id),
-            "language": "ky", "starts": "2027-04-08T14:00", "ends": "2027-04-08T15:30",
-            "timezone": "Asia/Bishkek", "place": "", "online": "y",
-            "url": "https://example.org/join", "description": "**Кош келиңиз**"}
+    data = {
+        "title": "Жаңы вебинар",
+        "kind": "webinar",
+        "organiser_id": str(organiser_id),
+        "language": "ky",
+        "starts": "2027-04-08T14:00",
+        "ends": "2027-04-08T15:30",
+        "timezone": "Asia/Bishkek",
+        "place": "",
+        "online": "y",
+        "url": "https://example.org/join",
+        "description": "**Кош келиңиз**",
+    }
     data.update(changes)
     return data
 
@@ -129,13 +148,16 @@ def test_supporter_admin_creates_and_publishes_event(world, client):
     assert event.state == "published"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"ends": "2027-04-08T13:00"}, "must end after it starts"),
-    ({"url": "javascript:alert(1)"}, "must start with http"),
-    ({"url": ""}, "needs the link"),
-    ({"online": "", "place": "", "url": ""}, "Give the place"),
-    ({"timezone": "Mars/Olympus"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ends": "2027-04-08T13:00"}, "must end after it starts"),
+        ({"url": "javascript:alert(1)"}, "must start with http"),
+        ({"url": ""}, "needs the link"),
+        ({"online": "", "place": "", "url": ""}, "Give the place"),
+        ({"timezone": "Mars/Olympus"}, "Not a valid choice"),
+    ],
+)
 def test_bad_event_input_is_refused_and_changes_nothing(world, client, changes, message):
     login(client, world.user("supporter_admin"))
     response = client.post("/events/new", data=_form(world.supporter.id, **changes))
@@ -157,8 +179,12 @@ def test_staff_edit_keeps_wall_clock_time(world, client):
     login(client, world.user("staff"))
     page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
     assert 'value="2027-03-10T10:00"' in page
-    client.post(f"/events/{event.id}/edit", data=_form(world.supporter.id, timezone="Europe/Brussels",
-                                                       starts="2027-03-10T10:00", ends="2027-03-10T11:00"))
+    client.post(
+        f"/events/{event.id}/edit",
+        data=_form(
+            world.supporter.id, timezone="Europe/Brussels", starts="2027-03-10T10:00", ends="2027-03-10T11:00"
+        ),
+    )
     db.session.refresh(event)
     assert event.starts_utc == datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -199,10 +225,12 @@ def test_profile_partial_shows_a_supporters_events_and_feeds(world, app):
 
 def test_synergies_suggest_public_groups_with_links(world, client):
     forum = pytest.importorskip("covenant_hub.forum.models")
-    group = forum.Group(external_id="g-light", title="Street lighting peers", language="en",
-                        visibility="public")
-    hidden = forum.Group(external_id="g-secret", title="Street lighting board", language="en",
-                         visibility="members")
+    group = forum.Group(
+        external_id="g-light", title="Street lighting peers", language="en", visibility="public"
+    )
+    hidden = forum.Group(
+        external_id="g-secret", title="Street lighting board", language="en", visibility="members"
+    )
     db.session.add_all([group, hidden])
     db.session.commit()
     event = make_event(world.supporter, title="Street lighting masterclass")

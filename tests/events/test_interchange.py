@@ -1,4 +1,5 @@
 """events.jsonl and news.jsonl: the demo files import, bad lines are reported, export round-trips."""
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,37 @@ def test_bad_lines_are_reported_and_nothing_is_written(app, tmp_path):
     folder = tmp_path / "bad"
     folder.mkdir()
     lines = [
-        {"id": "e1", "title": "T", "starts": "2027-01-01T10:00:00", "ends": "2027-01-01T11:00:00Z",
-         "language": "en"},
-        {"id": "e2", "title": "T", "starts": "2027-01-01T10:00:00Z", "ends": "2027-01-01T09:00:00Z",
-         "language": "en", "organiser": "nobody"},
-        {"id": "e3", "title": "T", "starts": "2027-01-01T10:00:00Z", "ends": "2027-01-01T11:00:00Z",
-         "language": "en", "timezone": "Mars/Olympus", "url": "ftp://x"},
-        {"id": "e4", "title": "Good", "starts": "2027-01-01T10:00:00Z", "ends": "2027-01-01T11:00:00Z",
-         "language": "en"},  # a valid line, held back with the file: nothing is written
+        {
+            "id": "e1",
+            "title": "T",
+            "starts": "2027-01-01T10:00:00",
+            "ends": "2027-01-01T11:00:00Z",
+            "language": "en",
+        },
+        {
+            "id": "e2",
+            "title": "T",
+            "starts": "2027-01-01T10:00:00Z",
+            "ends": "2027-01-01T09:00:00Z",
+            "language": "en",
+            "organiser": "nobody",
+        },
+        {
+            "id": "e3",
+            "title": "T",
+            "starts": "2027-01-01T10:00:00Z",
+            "ends": "2027-01-01T11:00:00Z",
+            "language": "en",
+            "timezone": "Mars/Olympus",
+            "url": "ftp://x",
+        },
+        {
+            "id": "e4",
+            "title": "Good",
+            "starts": "2027-01-01T10:00:00Z",
+            "ends": "2027-01-01T11:00:00Z",
+            "language": "en",
+        },  # a valid line, held back with the file: nothing is written
     ]
     (folder / "events.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     report = import_folder(folder, ImportOptions())
@@ -78,8 +102,9 @@ def test_demo_dates_follow_the_day_the_demo_is_loaded(app, tmp_path, monkeypatch
     later = datetime(2027, 9, 1, 12, tzinfo=UTC)  # 40 weeks and 2 days after the anchor
     monkeypatch.setattr(interchange, "utcnow", lambda: later)
     import_folder(_demo_copy(tmp_path), ImportOptions(mark_sample=True))
-    records = {json.loads(line)["id"]: json.loads(line)
-               for line in (DEMO / "events.jsonl").read_text().splitlines()}
+    records = {
+        json.loads(line)["id"]: json.loads(line) for line in (DEMO / "events.jsonl").read_text().splitlines()
+    }
     for event in db.session.scalars(select(Event)):
         written = datetime.fromisoformat(records[event.external_id]["starts"].replace("Z", "+00:00"))
         assert event.starts_utc - written == timedelta(weeks=40)

@@ -1,4 +1,5 @@
 """News: drafts, publishing, the home page, and every feed parsed as XML."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -23,8 +24,10 @@ def _titles(body: bytes) -> list[str]:
 
 def test_staff_writes_a_draft_then_publishes_it(world, client):
     login(client, world.user("staff"))
-    response = client.post("/news/new", data={
-        "title": "Жаңылык", "org_id": "0", "language": "ky", "summary": "Кыскача", "body": "**Текст**"})
+    response = client.post(
+        "/news/new",
+        data={"title": "Жаңылык", "org_id": "0", "language": "ky", "summary": "Кыскача", "body": "**Текст**"},
+    )
     assert response.status_code == 302
     item = db.session.scalars(db.select(NewsItem)).one()
     assert item.state == "draft" and item.org_id is None and item.published_at is None

@@ -1,4 +1,5 @@
 """Newsletter: double opt-in per language, one-click unsubscribe, build and send idempotence."""
+
 from __future__ import annotations
 
 import email
@@ -18,8 +19,10 @@ from tests.factories import make_event, make_news, make_org, make_practice
 
 
 def _mails(outbox: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(outbox.glob("*.eml"))]
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sorted(outbox.glob("*.eml"))
+    ]
 
 
 def _text(message) -> str:
@@ -33,8 +36,11 @@ def _confirm_path(outbox: Path) -> str:
 
 
 def _subscription(address: str, language: str) -> NewsletterSubscription | None:
-    return db.session.scalar(select(NewsletterSubscription).where(
-        NewsletterSubscription.email == address, NewsletterSubscription.language == language))
+    return db.session.scalar(
+        select(NewsletterSubscription).where(
+            NewsletterSubscription.email == address, NewsletterSubscription.language == language
+        )
+    )
 
 
 def test_double_opt_in(client, outbox):
@@ -63,14 +69,16 @@ def test_each_language_is_its_own_subscription(app):
 def test_already_active_address_gets_no_second_mail_and_same_answer(client, outbox):
     client.post("/newsletter/", data={"email": "a@example.org", "language": "en"})
     client.post(_confirm_path(outbox))
-    answer = client.post("/newsletter/", data={"email": "a@example.org", "language": "en"},
-                         follow_redirects=True).get_data(as_text=True)
+    answer = client.post(
+        "/newsletter/", data={"email": "a@example.org", "language": "en"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "we sent you an e-mail" in answer
     assert len(_mails(outbox)) == 1
 
 
-@pytest.mark.parametrize("data", [{"email": "not-an-address", "language": "en"},
-                                  {"email": "a@example.org", "language": "xx"}])
+@pytest.mark.parametrize(
+    "data", [{"email": "not-an-address", "language": "en"}, {"email": "a@example.org", "language": "xx"}]
+)
 def test_bad_subscription_changes_nothing(client, outbox, data):
     response = client.post("/newsletter/", data=data)
     assert response.status_code == 200 and 'class="field-error"' in response.get_data(as_text=True)
@@ -87,8 +95,9 @@ def test_tampered_confirmation_is_refused(client):
 
 
 def _active(address: str, language: str) -> NewsletterSubscription:
-    row = NewsletterSubscription(email=address, language=language, status="active",
-                                 confirmed_at=datetime.now(UTC))
+    row = NewsletterSubscription(
+        email=address, language=language, status="active", confirmed_at=datetime.now(UTC)
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -106,8 +115,9 @@ def test_unsubscribe_needs_a_post_and_no_csrf_token(app_config, tmp_path):
         db.session.refresh(row)
         assert row.status == "active"
         # What a mail client sends for RFC 8058 one-click: a bare POST, no form token.
-        response = client.post(f"/newsletter/unsubscribe/{row.unsubscribe_token}",
-                               data={"List-Unsubscribe": "One-Click"})
+        response = client.post(
+            f"/newsletter/unsubscribe/{row.unsubscribe_token}", data={"List-Unsubscribe": "One-Click"}
+        )
         assert response.status_code == 200
         db.session.refresh(row)
         assert row.status == "unsubscribed"
@@ -124,22 +134,36 @@ def november(app):
     supporter = make_org(kind="supporter", name="Жаңы колдоочу", joined=date(2026, 11, 3))
     make_org(kind="supporter", name="Old supporter", joined=date(2025, 1, 1))
     make_news(supporter, title="Кабар ноябрда", language="ky", published_at=datetime(2026, 11, 5, tzinfo=UTC))
-    make_news(supporter, title="Новость ноября", language="ru",
-              published_at=datetime(2026, 11, 6, tzinfo=UTC))
-    make_news(supporter, title="Октябрьская новость", language="ru",
-              published_at=datetime(2026, 10, 6, tzinfo=UTC))
+    make_news(
+        supporter, title="Новость ноября", language="ru", published_at=datetime(2026, 11, 6, tzinfo=UTC)
+    )
+    make_news(
+        supporter, title="Октябрьская новость", language="ru", published_at=datetime(2026, 10, 6, tzinfo=UTC)
+    )
     make_practice(supporter, title="Күн панелдери", language="ky", published=date(2026, 11, 20))
-    make_event(supporter, title="Декабрьский вебинар", language="ru",
-               starts_at=datetime(2026, 12, 10, 4, tzinfo=UTC), ends_at=datetime(2026, 12, 10, 6, tzinfo=UTC))
-    make_event(supporter, title="Ноябрьское событие", starts_at=datetime(2026, 11, 10, 4, tzinfo=UTC),
-               ends_at=datetime(2026, 11, 10, 6, tzinfo=UTC))
+    make_event(
+        supporter,
+        title="Декабрьский вебинар",
+        language="ru",
+        starts_at=datetime(2026, 12, 10, 4, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 10, 6, tzinfo=UTC),
+    )
+    make_event(
+        supporter,
+        title="Ноябрьское событие",
+        starts_at=datetime(2026, 11, 10, 4, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 10, 6, tzinfo=UTC),
+    )
     return supporter
 
 
 def test_build_composes_each_language(november):
     results = issues.build_month("2026-11")
     assert [(r.language, r.status) for r in results] == [
-        ("ky", "created"), ("ru", "created"), ("en", "created")]
+        ("ky", "created"),
+        ("ru", "created"),
+        ("en", "created"),
+    ]
     ky = db.session.scalar(select(NewsletterIssue).where(NewsletterIssue.language == "ky"))
     ru = db.session.scalar(select(NewsletterIssue).where(NewsletterIssue.language == "ru"))
     assert "Кабар ноябрда" in ky.html and "Күн панелдери" in ky.text and "Новость ноября" not in ky.html
@@ -148,7 +172,7 @@ def test_build_composes_each_language(november):
         assert "Декабрьский вебинар" in issue.html and "Ноябрьское событие" not in issue.html
         assert "Жаңы колдоочу" in issue.text and "Old supporter" not in issue.text
     assert "ноябрь" in ru.subject.lower() and "Ноябрь" in ky.subject
-    assert ru.html.startswith("<!doctype html>\n<html lang=\"ru\">")  # rendered under the edition's locale
+    assert ru.html.startswith('<!doctype html>\n<html lang="ru">')  # rendered under the edition's locale
 
 
 def test_rebuild_updates_until_sent(november):
@@ -209,8 +233,10 @@ def test_cli_build_and_send(november, runner, outbox):
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"month": "2026-11", "sent": 0}
 
 
-@pytest.mark.parametrize("args", [["build", "--month", "2026-13"], ["send", "--month", "2027-05"],
-                                  ["build", "--month", "november"]])
+@pytest.mark.parametrize(
+    "args",
+    [["build", "--month", "2026-13"], ["send", "--month", "2027-05"], ["build", "--month", "november"]],
+)
 def test_cli_refuses_bad_months(runner, args):
     result = runner.invoke(args=["newsletter", *args])
     assert result.exit_code != 0 and "Error" in result.output

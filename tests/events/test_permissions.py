@@ -1,4 +1,5 @@
 """The permission matrix: every role against every action, as functions and over HTTP."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A supporter's dashboard lists upcoming events in its own and its members' countries."""
+
 from covenant_hub.events.queries import events_for_supporter
 from tests.factories import make_event, make_link, make_org
 

@@ -1,4 +1,5 @@
 """The shipped sample groups and threads load through the interchange registry."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -42,8 +42,12 @@ def test_a_new_token_posts_a_new_reply(client, world) -> None:
 def test_the_same_new_thread_sent_twice_makes_one_thread(client, world) -> None:
     login(client, world.users["member"])
     token = form_token(client.get(f"/forum/g/{world.public.id}/new").text)
-    data = {"title": "Heat pumps in Naryn", "body": "Who has installed them?", "group_id": world.public.id,
-            "form_token": token}
+    data = {
+        "title": "Heat pumps in Naryn",
+        "body": "Who has installed them?",
+        "group_id": world.public.id,
+        "form_token": token,
+    }
     first = client.post(f"/forum/g/{world.public.id}/new", data=data)
     again = client.post(f"/forum/g/{world.public.id}/new", data=data)
     assert _count(Thread) == 1

@@ -1,5 +1,6 @@
 """A small world for library tests: an owner town, its supporter, another town, and one user
 per role of the permission matrix."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

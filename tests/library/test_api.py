@@ -1,4 +1,5 @@
 """GET /api/v1/practices: published only, paged, filtered by language and sector."""
+
 from __future__ import annotations
 
 from tests.factories import make_practice

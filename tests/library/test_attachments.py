@@ -1,4 +1,5 @@
 """Attachments: type by content, size limit with 413, stored outside static/, always downloaded."""
+
 from __future__ import annotations
 
 import io
@@ -28,16 +29,28 @@ def test_types_are_recognised_by_their_first_bytes(content_type):
     assert sniff_content_type(SAMPLES[content_type][:16]) == content_type
 
 
-@pytest.mark.parametrize("data", [b"<html><script>alert(1)</script>", b"MZ\x90\x00", b"PK\x03\x04zip",
-                                  b"<svg onload=alert(1)>", b"RIFF\x00\x00\x00\x00WAVE", b""])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><script>alert(1)</script>",
+        b"MZ\x90\x00",
+        b"PK\x03\x04zip",
+        b"<svg onload=alert(1)>",
+        b"RIFF\x00\x00\x00\x00WAVE",
+        b"",
+    ],
+)
 def test_other_content_is_not_recognised(data):
     assert sniff_content_type(data[:16]) is None
 
 
 def _upload(client, practice, data: bytes, name: str):
-    return client.post(f"/practices/{practice.id}/attachments",
-                       data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        f"/practices/{practice.id}/attachments",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_upload_and_download(world, client, app):
@@ -81,28 +94,35 @@ def test_too_large_is_413_and_stores_nothing(world, client, app):
     app.config["ATTACHMENT_MAX_BYTES"] = 1000
     practice = draft_of(world)
     login(client, world.users["author"])
-    small_body_big_file = client.post(f"/practices/{practice.id}/attachments",
-                                      data={"file": (io.BytesIO(PNG + b"\x00" * 1000), "big.png")},
-                                      content_type="multipart/form-data")
+    small_body_big_file = client.post(
+        f"/practices/{practice.id}/attachments",
+        data={"file": (io.BytesIO(PNG + b"\x00" * 1000), "big.png")},
+        content_type="multipart/form-data",
+    )
     assert small_body_big_file.status_code == 413
     app.config["ATTACHMENT_MAX_BYTES"] = 100
-    huge = client.post(f"/practices/{practice.id}/attachments",
-                       data={"file": (io.BytesIO(PNG + b"\x00" * 200_000), "huge.png")},
-                       content_type="multipart/form-data")
+    huge = client.post(
+        f"/practices/{practice.id}/attachments",
+        data={"file": (io.BytesIO(PNG + b"\x00" * 200_000), "huge.png")},
+        content_type="multipart/form-data",
+    )
     assert huge.status_code == 413
     assert practice.attachments == []
     folder = Path(app.config["ATTACHMENTS_DIR"])
     assert not folder.exists() or not any(folder.iterdir())
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("../../etc/passwd.png", "passwd.png"),
-    ("C:\\Users\\x\\plan.png", "plan.png"),
-    ("<img src=x onerror=alert(1)>.png", "img src_x onerror_alert_1.png"),
-    ("Күн панелдери.png", "Күн панелдери.png"),
-    ("", "file.png"),
-    ("....png", "file.png"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("../../etc/passwd.png", "passwd.png"),
+        ("C:\\Users\\x\\plan.png", "plan.png"),
+        ("<img src=x onerror=alert(1)>.png", "img src_x onerror_alert_1.png"),
+        ("Күн панелдери.png", "Күн панелдери.png"),
+        ("", "file.png"),
+        ("....png", "file.png"),
+    ],
+)
 def test_safe_filenames(name, expected):
     assert safe_filename(name, "image/png") == expected
 
@@ -112,9 +132,14 @@ def test_only_editors_attach_and_only_viewers_download(world, client):
     login(client, world.users["other_admin"])
     assert _upload(client, practice, PNG, "x.png").status_code == 404  # cannot even see the draft
     login(client, world.users["member"])
-    assert client.post(f"/practices/{practice.id}/attachments",
-                       data={"file": (io.BytesIO(PNG), "x.png")},
-                       content_type="multipart/form-data").status_code == 403
+    assert (
+        client.post(
+            f"/practices/{practice.id}/attachments",
+            data={"file": (io.BytesIO(PNG), "x.png")},
+            content_type="multipart/form-data",
+        ).status_code
+        == 403
+    )
     login(client, world.users["author"])
     _upload(client, practice, PNG, "x.png")
     attachment_id = practice.attachments[0].id

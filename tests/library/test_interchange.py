@@ -1,4 +1,5 @@
 """practices.jsonl: import checks every line, updates by id, and export gives the same data back."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
 
 def _write(folder: Path, name: str, records: list[dict]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                               encoding="utf-8")
+    (folder / name).write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
 
 
 def _records(path: Path) -> list[dict]:
@@ -28,12 +30,14 @@ def _records(path: Path) -> list[dict]:
 def test_the_demo_set_imports_with_at_least_60_practices_in_three_languages(app):
     report = import_folder(DEMO, ImportOptions(mark_sample=True))
     assert report.ok, report.errors[:5]
-    languages = dict(db.session.execute(
-        select(Practice.language, func.count()).group_by(Practice.language)).tuples().all())
+    languages = dict(
+        db.session.execute(select(Practice.language, func.count()).group_by(Practice.language)).tuples().all()
+    )
     assert sum(languages.values()) >= 60 and {"ky", "ru", "en"} <= set(languages)
     assert all(p.is_sample and p.state == "published" for p in db.session.scalars(select(Practice)))
-    kyrgyz = " ".join(p.title + p.body for p in db.session.scalars(
-        select(Practice).where(Practice.language == "ky")))
+    kyrgyz = " ".join(
+        p.title + p.body for p in db.session.scalars(select(Practice).where(Practice.language == "ky"))
+    )
     assert all(letter in kyrgyz for letter in "өүң")
 
 
@@ -50,14 +54,18 @@ def test_round_trip_gives_back_the_same_records(app, tmp_path):
 
 def test_bad_lines_are_reported_and_nothing_is_written(app, tmp_path):
     _write(tmp_path, "organisations.jsonl", [{"id": "t1", "kind": "signatory", "name": "T", "country": "kg"}])
-    _write(tmp_path, "practices.jsonl", [
-        {"id": "p1", "org": "t1", "title": "Good", "language": "ky"},
-        {"id": "p2", "org": "nobody", "title": "Bad org", "language": "ky"},
-        {"id": "p3", "org": "t1", "title": "Bad result", "language": "ky", "results": {"co2": 5}},
-        {"id": "p4", "org": "t1", "title": "Negative", "language": "ky", "results": {"jobs": -1}},
-        {"id": "p5", "org": "t1", "title": "Sector", "language": "ky", "sectors": ["space"]},
-        {"id": "p6", "org": "t1", "title": "Extra", "language": "ky", "colour": "red"},
-    ])
+    _write(
+        tmp_path,
+        "practices.jsonl",
+        [
+            {"id": "p1", "org": "t1", "title": "Good", "language": "ky"},
+            {"id": "p2", "org": "nobody", "title": "Bad org", "language": "ky"},
+            {"id": "p3", "org": "t1", "title": "Bad result", "language": "ky", "results": {"co2": 5}},
+            {"id": "p4", "org": "t1", "title": "Negative", "language": "ky", "results": {"jobs": -1}},
+            {"id": "p5", "org": "t1", "title": "Sector", "language": "ky", "sectors": ["space"]},
+            {"id": "p6", "org": "t1", "title": "Extra", "language": "ky", "colour": "red"},
+        ],
+    )
     report = import_folder(tmp_path)
     fields = {(e.line, e.field) for e in report.errors}
     assert {(2, "org"), (3, "results"), (4, "results"), (5, "sectors"), (6, "colour")} <= fields
@@ -84,8 +92,9 @@ def test_a_field_the_api_refuses_the_importer_refuses_the_same_way(app, client, 
     from tests.factories import make_org, make_user
 
     make_org(external_id="t1", kind="signatory", name="T", country="kg")
-    owner = make_user(org=db.session.scalar(select(Organisation).filter_by(external_id="t1")),
-                      org_role="org_admin")
+    owner = make_user(
+        org=db.session.scalar(select(Organisation).filter_by(external_id="t1")), org_role="org_admin"
+    )
     headers = {"Authorization": f"Bearer {create_token(owner, 'test', write=True, days=30).secret}"}
     for number, (name, value, where) in enumerate(BAD_FIELDS, start=1):
         good = {"org": "t1", "title": "Solar roofs", "language": "ky"}

@@ -1,5 +1,6 @@
 """The permission matrix: every role against every library action, on the service layer
 (which is what views, the API and the CLI all call) and over HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,13 @@ def _user(world, role):
 
 
 def _subject(world, action):
-    state = {"publish": "submitted", "send_back": "submitted", "archive": "published",
-             "view_submitted": "submitted", "view_published": "published"}.get(action, "draft")
+    state = {
+        "publish": "submitted",
+        "send_back": "submitted",
+        "archive": "published",
+        "view_submitted": "submitted",
+        "view_published": "published",
+    }.get(action, "draft")
     return draft_of(world, state=state)
 
 
@@ -98,8 +104,12 @@ HTTP_STEPS = {
     "send-back": ("submitted", "draft"),
     "archive": ("published", "archived"),
 }
-HTTP_ALLOWED = {"submit": ALLOWED["submit"], "publish": ALLOWED["publish"],
-                "send-back": ALLOWED["send_back"], "archive": ALLOWED["archive"]}
+HTTP_ALLOWED = {
+    "submit": ALLOWED["submit"],
+    "publish": ALLOWED["publish"],
+    "send-back": ALLOWED["send_back"],
+    "archive": ALLOWED["archive"],
+}
 
 
 @pytest.mark.parametrize("step", sorted(HTTP_STEPS))
@@ -123,8 +133,9 @@ def test_workflow_buttons_over_http(world, client, role, step):
 def test_edit_page_over_http(world, client, role):
     practice = draft_of(world)
     login(client, _user(world, role))
-    response = client.post(f"/practices/{practice.id}/edit",
-                           data={"title": "Changed title", "language": "ky"})
+    response = client.post(
+        f"/practices/{practice.id}/edit", data={"title": "Changed title", "language": "ky"}
+    )
     db.session.expire_all()
     title = db.session.get(Practice, practice.id).title
     if role in ALLOWED["edit_draft"]:
@@ -149,10 +160,18 @@ def test_draft_page_visibility_over_http(world, client, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_create_over_http(world, client, role):
     login(client, _user(world, role))
-    response = client.post("/practices/new", data={
-        "org_id": world.owner.id, "title": "Solar roofs on schools", "language": "en",
-        "summary": "s", "body": "b", "sectors": ["municipal_buildings"], "tags": "solar, schools",
-    })
+    response = client.post(
+        "/practices/new",
+        data={
+            "org_id": world.owner.id,
+            "title": "Solar roofs on schools",
+            "language": "en",
+            "summary": "s",
+            "body": "b",
+            "sectors": ["municipal_buildings"],
+            "tags": "solar, schools",
+        },
+    )
     created = db.session.scalar(db.select(Practice).where(Practice.title == "Solar roofs on schools"))
     if role in ("member", "owner_admin"):
         assert response.status_code == 302 and created is not None

@@ -1,4 +1,5 @@
 """Related practices come from text similarity over published titles and summaries."""
+
 from __future__ import annotations
 
 from covenant_hub.library.related import EXTENSION_KEY, related_practices
@@ -7,10 +8,12 @@ from tests.library.conftest import draft_of
 
 
 def test_similar_texts_rank_first_and_hidden_ones_never_show(world, app):
-    lights = make_practice(world.owner, title="LED street lighting",
-                           summary="Replacing sodium street lamps with LED")
-    lamps = make_practice(world.other, title="Street lamps to LED",
-                          summary="LED street lighting with dimming")
+    lights = make_practice(
+        world.owner, title="LED street lighting", summary="Replacing sodium street lamps with LED"
+    )
+    lamps = make_practice(
+        world.other, title="Street lamps to LED", summary="LED street lighting with dimming"
+    )
     make_practice(world.other, title="Composting market waste", summary="Organic waste from bazaars")
     make_practice(world.other, title="Bus lanes", summary="Dedicated lanes for buses")
     draft_of(world, title="LED street lighting draft", summary="LED street lamps sodium")
@@ -34,8 +37,9 @@ def test_the_model_is_cached_and_refitted_after_a_publication(world, app):
     model = app.extensions[EXTENSION_KEY]
     related_practices(first)
     assert app.extensions[EXTENSION_KEY] is model  # nothing changed: same fitted model
-    newcomer = make_practice(world.other, title="Solar hot water for kindergartens",
-                             summary="Solar collectors for hot water")
+    newcomer = make_practice(
+        world.other, title="Solar hot water for kindergartens", summary="Solar collectors for hot water"
+    )
     assert related_practices(first)[0] == newcomer
     assert app.extensions[EXTENSION_KEY] is not model
 

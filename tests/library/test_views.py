@@ -1,4 +1,5 @@
 """The list with its filters, sorts and pages; the practice page; the editor and its preview."""
+
 from __future__ import annotations
 
 import re
@@ -34,10 +35,12 @@ def test_mine_shows_my_organisations_drafts(world, client):
 def test_filters(world, client):
     kz = make_org(name="Almaty", country="kz", kind="signatory")
     supporter_owned = make_practice(world.supporter, title="Supporter guide", sectors=["awareness_raising"])
-    make_practice(world.owner, title="Lights KG", sectors=["public_lighting"], co2_t_per_year=50,
-                  language="ky")
-    make_practice(kz, title="Buses KZ", sectors=["transport"], co2_t_per_year=5000, cost_eur=9e6,
-                  language="ru")
+    make_practice(
+        world.owner, title="Lights KG", sectors=["public_lighting"], co2_t_per_year=50, language="ky"
+    )
+    make_practice(
+        kz, title="Buses KZ", sectors=["transport"], co2_t_per_year=5000, cost_eur=9e6, language="ru"
+    )
     assert _titles(client.get("/practices/?sector=transport").text) == ["Buses KZ"]
     assert _titles(client.get("/practices/?country=kz").text) == ["Buses KZ"]
     assert _titles(client.get("/practices/?language=ky").text) == ["Lights KG"]
@@ -74,8 +77,14 @@ def test_pagination_keeps_the_filters(world, client, app):
 
 
 def test_practice_page_shows_figures_owner_contacts_and_discussions(world, client):
-    practice = make_practice(world.owner, title="Boiler house", co2_t_per_year=300, cost_eur=200_000,
-                             body="## Steps\n\n1. **Audit**", tags=["heat"])
+    practice = make_practice(
+        world.owner,
+        title="Boiler house",
+        co2_t_per_year=300,
+        cost_eur=200_000,
+        body="## Steps\n\n1. **Audit**",
+        tags=["heat"],
+    )
     page = client.get(f"/practices/{practice.id}").text
     assert "<h2>Steps</h2>" in page and "<strong>Audit</strong>" in page
     assert "<strong>667</strong> EUR per t CO2" in page  # 200,000 / 300
@@ -167,9 +176,15 @@ def test_practice_page_query_count_does_not_grow_with_files_or_partners(world, c
         for number in range(partners):
             partner = make_org(name=f"Partner {partners}-{number}")
             db.session.add(PracticeSignatory(practice=practice, org_id=partner.id))
-            db.session.add(Attachment(practice=practice, filename=f"f{number}.pdf", size=1,
-                                      content_type="application/pdf",
-                                      stored_name=f"{practice.id:08x}{number:024x}.pdf"))
+            db.session.add(
+                Attachment(
+                    practice=practice,
+                    filename=f"f{number}.pdf",
+                    size=1,
+                    content_type="application/pdf",
+                    stored_name=f"{practice.id:08x}{number:024x}.pdf",
+                )
+            )
         db.session.commit()
         return practice.id
 
@@ -202,8 +217,9 @@ def test_a_practice_in_another_language_can_still_be_edited(world, client):
     practice = draft_of(world, language="lv", title="Ielu apgaismojums")
     login(client, world.users["owner_admin"])
     assert 'value="lv"' in client.get(f"/practices/{practice.id}/edit").text
-    response = client.post(f"/practices/{practice.id}/edit",
-                           data={"title": "Ielu apgaismojums LED", "language": "lv"})
+    response = client.post(
+        f"/practices/{practice.id}/edit", data={"title": "Ielu apgaismojums LED", "language": "lv"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Practice, practice.id).title == "Ielu apgaismojums LED"

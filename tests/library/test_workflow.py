@@ -1,5 +1,6 @@
 """The workflow: each step moves a practice between states, refuses the wrong starting state
 with a translated message, and changes nothing when it refuses."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,15 @@ from tests.sessions import login
 
 
 def _input(**fields):
-    values = {"title": "Solar roofs", "language": "ky", "summary": "Күн панелдери",
-              "body": "## Эмне жасалды", "sectors": ["local_electricity"], "tags": ["solar"],
-              "results": {"co2_t_per_year": 120.0, "cost_eur": 60000.0}}
+    values = {
+        "title": "Solar roofs",
+        "language": "ky",
+        "summary": "Күн панелдери",
+        "body": "## Эмне жасалды",
+        "sectors": ["local_electricity"],
+        "tags": ["solar"],
+        "results": {"co2_t_per_year": 120.0, "cost_eur": 60000.0},
+    }
     values.update(fields)
     return PracticeInput(**values)
 
@@ -37,12 +44,22 @@ def test_full_life_of_a_practice(world):
     assert practice.state == "archived"
 
 
-@pytest.mark.parametrize("state,step", [
-    ("draft", "publish"), ("draft", "send_back"), ("draft", "archive"),
-    ("submitted", "submit"), ("submitted", "archive"),
-    ("published", "submit"), ("published", "publish"), ("published", "send_back"),
-    ("archived", "publish"), ("archived", "submit"), ("archived", "archive"),
-])
+@pytest.mark.parametrize(
+    "state,step",
+    [
+        ("draft", "publish"),
+        ("draft", "send_back"),
+        ("draft", "archive"),
+        ("submitted", "submit"),
+        ("submitted", "archive"),
+        ("published", "submit"),
+        ("published", "publish"),
+        ("published", "send_back"),
+        ("archived", "publish"),
+        ("archived", "submit"),
+        ("archived", "archive"),
+    ],
+)
 def test_invalid_transitions_are_refused_and_change_nothing(world, state, step):
     practice = draft_of(world, state=state)
     action = {
@@ -68,8 +85,7 @@ def test_sending_back_needs_a_reason(world):
 def test_send_back_without_reason_over_http_flashes_and_keeps_state(world, client):
     practice = draft_of(world, state="submitted")
     login(client, world.users["staff"])
-    response = client.post(f"/practices/{practice.id}/send-back", data={"reason": ""},
-                           follow_redirects=True)
+    response = client.post(f"/practices/{practice.id}/send-back", data={"reason": ""}, follow_redirects=True)
     assert "Say why the practice is sent back" in response.text
     db.session.expire_all()
     assert db.session.get(Practice, practice.id).state == "submitted"
@@ -82,16 +98,19 @@ def test_invalid_transition_over_http_is_flashed(world, client):
     assert "Only a practice submitted for review can be published." in response.text
 
 
-@pytest.mark.parametrize("bad,match", [
-    ({"title": "  "}, "title"),
-    ({"title": "x" * 301}, "title"),
-    ({"language": "kyrgyz"}, "language"),
-    ({"body": "x" * 100_001}, "description"),
-    ({"summary": "x" * 2001}, "summary"),
-    ({"sectors": ["space_travel"]}, "sector"),
-    ({"results": {"co2_t_per_year": -5.0}}, "negative"),
-    ({"tags": ["t"] * 0 + [f"tag{i}" for i in range(21)]}, "tags"),
-])
+@pytest.mark.parametrize(
+    "bad,match",
+    [
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 301}, "title"),
+        ({"language": "kyrgyz"}, "language"),
+        ({"body": "x" * 100_001}, "description"),
+        ({"summary": "x" * 2001}, "summary"),
+        ({"sectors": ["space_travel"]}, "sector"),
+        ({"results": {"co2_t_per_year": -5.0}}, "negative"),
+        ({"tags": ["t"] * 0 + [f"tag{i}" for i in range(21)]}, "tags"),
+    ],
+)
 def test_bad_input_is_refused_before_anything_is_written(world, bad, match):
     before = db.session.scalar(db.select(db.func.count(Practice.id)))
     with pytest.raises(LibraryError, match=match):
@@ -129,16 +148,25 @@ def test_linking_over_http_shows_the_organisation_on_the_page(world, client):
     login(client, world.users["supporter_admin"])
     page = client.get(f"/practices/{practice.id}").text
     assert "Add as involved" in page and world.sibling.name in page
-    response = client.post(f"/practices/{practice.id}/signatories", data={"org": world.sibling.id},
-                           follow_redirects=True)
+    response = client.post(
+        f"/practices/{practice.id}/signatories", data={"org": world.sibling.id}, follow_redirects=True
+    )
     assert "is now listed as involved" in response.text
     assert f"/orgs/{world.sibling.external_id}" in response.text
 
 
-@pytest.mark.parametrize("role, offered", [
-    ("anonymous", False), ("member", False), ("owner_admin", False), ("supporter_admin", True),
-    ("other_admin", False), ("staff", True), ("admin", True),
-])
+@pytest.mark.parametrize(
+    "role, offered",
+    [
+        ("anonymous", False),
+        ("member", False),
+        ("owner_admin", False),
+        ("supporter_admin", True),
+        ("other_admin", False),
+        ("staff", True),
+        ("admin", True),
+    ],
+)
 def test_who_is_offered_organisations_to_list_as_involved(world, role, offered):
     from flask_login import AnonymousUserMixin
 

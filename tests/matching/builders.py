@@ -1,4 +1,5 @@
 """Small hand-made snapshots with known answers for the engine tests."""
+
 from __future__ import annotations
 
 import itertools
@@ -23,12 +24,24 @@ class Toy:
         self.links: list[LinkRecord] = []
         self.practices: list[PracticeRecord] = []
 
-    def org(self, kind: str = "signatory", near: tuple[float, float] = BISHKEK, dlat: float = 0.0,
-            **fields: object) -> OrgRecord:
+    def org(
+        self,
+        kind: str = "signatory",
+        near: tuple[float, float] = BISHKEK,
+        dlat: float = 0.0,
+        **fields: object,
+    ) -> OrgRecord:
         number = next(self.ids)
-        values: dict[str, object] = {"id": number, "external_id": f"toy-{number}", "kind": kind,
-                                     "name": f"{kind} {number}", "country": "kg", "lat": near[0] + dlat,
-                                     "lon": near[1], "joined": date(2012, 1, 1)}
+        values: dict[str, object] = {
+            "id": number,
+            "external_id": f"toy-{number}",
+            "kind": kind,
+            "name": f"{kind} {number}",
+            "country": "kg",
+            "lat": near[0] + dlat,
+            "lon": near[1],
+            "joined": date(2012, 1, 1),
+        }
         values.update(fields)
         record = OrgRecord(**values)  # type: ignore[arg-type]
         self.orgs.append(record)

@@ -1,4 +1,5 @@
 """The matching tests' app fixture: the factory's app, with the matching domain wired by it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """`flask match ...` on a tiny database."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,13 @@ def _tiny_network() -> dict[str, object]:
     for i in range(3):
         make_link(make_org(lat=BISHKEK[0] + 0.02 * (i + 1), lon=BISHKEK[1], joined=date(2012, 1, 1)), s)
         make_link(make_org(lat=OSH[0] + 0.02 * (i + 1), lon=OSH[1], joined=date(2012, 1, 1)), t)
-    new = make_org(external_id="city-new", name="Newcomer", lat=BISHKEK[0] + 0.01, lon=BISHKEK[1],
-                   joined=date(2017, 1, 1))
+    new = make_org(
+        external_id="city-new",
+        name="Newcomer",
+        lat=BISHKEK[0] + 0.01,
+        lon=BISHKEK[1],
+        joined=date(2017, 1, 1),
+    )
     make_link(new, s)
     return {"s": s, "t": t, "new": new}
 
@@ -34,7 +40,8 @@ def test_recommend_prints_json_with_external_ids(match_app: Flask) -> None:
     orgs = _tiny_network()
     make_org(external_id="city-lonely", lat=BISHKEK[0] - 0.01, lon=BISHKEK[1])
     result = match_app.test_cli_runner().invoke(
-        args=["match", "recommend", "city-lonely", "--kind", "supporter", "--top", "2", "--json"])
+        args=["match", "recommend", "city-lonely", "--kind", "supporter", "--top", "2", "--json"]
+    )
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
     assert [item["id"] for item in items] == ["sup-bishkek", "sup-osh"]
@@ -56,7 +63,8 @@ def test_batch_prints_one_line_per_organisation(match_app: Flask, tmp_path: Path
     batch = tmp_path / "ids.txt"
     batch.write_text("city-new\n\nnobody-here\nsup-osh\n", encoding="utf-8")
     result = match_app.test_cli_runner().invoke(
-        args=["match", "recommend", "--batch", str(batch), "--kind", "coordinator", "--top", "3"])
+        args=["match", "recommend", "--batch", str(batch), "--kind", "coordinator", "--top", "3"]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["org"] for line in lines] == ["city-new", "nobody-here", "sup-osh"]
@@ -72,9 +80,19 @@ def test_unknown_organisation_is_a_clear_error(match_app: Flask) -> None:
 
 def test_evaluate_hides_the_window_and_reports_every_method(match_app: Flask) -> None:
     _tiny_network()
-    result = match_app.test_cli_runner().invoke(args=[
-        "match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter",
-        "--json"])
+    result = match_app.test_cli_runner().invoke(
+        args=[
+            "match",
+            "evaluate",
+            "--since",
+            "2016-01-01",
+            "--until",
+            "2019-01-01",
+            "--kind",
+            "supporter",
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     methods = {m["name"]: m for m in report["methods"]}
@@ -84,8 +102,9 @@ def test_evaluate_hides_the_window_and_reports_every_method(match_app: Flask) ->
 
 
 def test_evaluate_refuses_an_empty_window(match_app: Flask) -> None:
-    result = match_app.test_cli_runner().invoke(args=[
-        "match", "evaluate", "--since", "2019-01-01", "--until", "2016-01-01", "--kind", "supporter"])
+    result = match_app.test_cli_runner().invoke(
+        args=["match", "evaluate", "--since", "2019-01-01", "--until", "2016-01-01", "--kind", "supporter"]
+    )
     assert result.exit_code == 2
     assert "--since must be before --until" in result.output
 
@@ -100,8 +119,19 @@ def test_evaluate_scores_the_weights_it_is_given(match_app: Flask, tmp_path: Pat
     profile.update(dict.fromkeys(profile, 0.0))
     profile["vote_near"] = -1.0  # what the nearest cities did NOT choose first
     save_weights(weights, tmp_path / "w.json")
-    args = ["match", "evaluate", "--since", "2016-01-01", "--until", "2019-01-01", "--kind", "supporter",
-            "--json", "--weights", str(tmp_path / "w.json")]
+    args = [
+        "match",
+        "evaluate",
+        "--since",
+        "2016-01-01",
+        "--until",
+        "2019-01-01",
+        "--kind",
+        "supporter",
+        "--json",
+        "--weights",
+        str(tmp_path / "w.json"),
+    ]
     result = match_app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     engine = json.loads(result.output)["methods"][0]
@@ -139,8 +169,12 @@ def test_committed_changes_refresh_the_cached_model(match_app: Flask) -> None:
 
 
 def test_reasons_render_through_flask_babel(match_app: Flask) -> None:
-    reasons = [{"code": "supports_neighbours", "params": {"num": 2, "km": 50}},
-               {"code": "shared_supporter", "params": {"name": "Climate Alliance"}}]
+    reasons = [
+        {"code": "supports_neighbours", "params": {"num": 2, "km": 50}},
+        {"code": "shared_supporter", "params": {"name": "Climate Alliance"}},
+    ]
     with match_app.test_request_context("/"):
         assert service.render_reasons(reasons) == [
-            "Works with 2 cities within 50 km of you", "Both supported by Climate Alliance"]
+            "Works with 2 cities within 50 km of you",
+            "Both supported by Climate Alliance",
+        ]

@@ -1,4 +1,5 @@
 """The engine on small graphs with known answers, without an app."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -127,8 +128,10 @@ def test_reasons_render_with_plural_forms_and_translation() -> None:
     assert render_reason(many) == "3 of its members are in your country"
     assert render_reason(one) == "1 of its members is in your country"
     german = {"%(km)d km away": "%(km)d km entfernt"}
-    translated = render_reason({"code": "distance_km", "params": {"km": 120}},
-                               gettext=lambda message, **params: german[message] % params)
+    translated = render_reason(
+        {"code": "distance_km", "params": {"km": 120}},
+        gettext=lambda message, **params: german[message] % params,
+    )
     assert translated == "120 km entfernt"
     terms = {"code": "text_match", "params": {"terms": ["lighting", "led"]}}
     assert render_reason(terms) == "Matches what you need: lighting, led"

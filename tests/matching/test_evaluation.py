@@ -1,4 +1,5 @@
 """Hidden-link evaluation on a toy set whose ranks are known."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -22,8 +22,10 @@ def reasons_of(model: MatchModel, asker: OrgRecord, kind: str) -> dict[int, list
     """Every candidate's reasons (not only the top few), by organisation id."""
     scored = score_all(model, asker.id, kind)
     typical = typical_values(scored)
-    return {model.graph.ids[int(row)]: reasons_for(model, scored, position, typical)
-            for position, row in enumerate(scored.request.candidates)}
+    return {
+        model.graph.ids[int(row)]: reasons_for(model, scored, position, typical)
+        for position, row in enumerate(scored.request.candidates)
+    }
 
 
 def codes(reasons: list[dict[str, Any]]) -> list[str]:
@@ -35,8 +37,9 @@ def params(reasons: list[dict[str, Any]], code: str) -> dict[str, Any]:
     return found
 
 
-def shown_and_not(code: str, reasons: dict[int, list[dict[str, Any]]], yes: OrgRecord,
-                  no: OrgRecord) -> dict[str, Any]:
+def shown_and_not(
+    code: str, reasons: dict[int, list[dict[str, Any]]], yes: OrgRecord, no: OrgRecord
+) -> dict[str, Any]:
     """Assert `code` is among `yes`'s reasons and not among `no`'s; its parameters."""
     assert code in codes(reasons[yes.id]), reasons[yes.id]
     assert code not in codes(reasons[no.id]), reasons[no.id]
@@ -50,9 +53,14 @@ def fillers(toy: Toy, count: int, kind: str = "signatory", **fields: Any) -> lis
 
 
 # -- a city looking for cities ----------------------------------------------------------------
-@pytest.mark.parametrize(("link", "code"), [("supported_by", "shared_supporter"),
-                                            ("coordinated_by", "shared_coordinator"),
-                                            ("exchange", "shared_partner")])
+@pytest.mark.parametrize(
+    ("link", "code"),
+    [
+        ("supported_by", "shared_supporter"),
+        ("coordinated_by", "shared_coordinator"),
+        ("exchange", "shared_partner"),
+    ],
+)
 def test_a_shared_partner(link: str, code: str) -> None:
     toy = Toy()
     partner = toy.org("supporter", name="Partner")
@@ -88,12 +96,21 @@ def test_text_quotes_content_words_as_the_need_wrote_them_stemmed_as_kyrgyz() ->
     assert sorted(terms) == ["жылуулоосу", "мектептерибиздин"]
 
 
-@pytest.mark.parametrize(("need", "offer", "filler"), [
-    ("We are a city who needs help with LED street lighting", "LED street lighting retrofits",
-     "A city who needs help with what cities need"),
-    ("Город ищет опыт модернизации уличного освещения", "Модернизация освещения улиц",
-     "Город, который ищет города, которые ищут"),
-])
+@pytest.mark.parametrize(
+    ("need", "offer", "filler"),
+    [
+        (
+            "We are a city who needs help with LED street lighting",
+            "LED street lighting retrofits",
+            "A city who needs help with what cities need",
+        ),
+        (
+            "Город ищет опыт модернизации уличного освещения",
+            "Модернизация освещения улиц",
+            "Город, который ищет города, которые ищут",
+        ),
+    ],
+)
 def test_text_never_quotes_stop_words(need: str, offer: str, filler: str) -> None:
     toy = Toy()
     asker = toy.org(needs=need)
@@ -148,8 +165,9 @@ def test_an_offer_in_another_language_is_quoted_when_it_answers_the_need() -> No
     assert params(reasons[yes.id], "text_match") == {"terms": [need]}
 
 
-@pytest.mark.parametrize(("field", "code"), [("sectors", "shared_sectors"),
-                                             ("commitments", "shared_commitments")])
+@pytest.mark.parametrize(
+    ("field", "code"), [("sectors", "shared_sectors"), ("commitments", "shared_commitments")]
+)
 def test_shared_sectors_and_commitments(field: str, code: str) -> None:
     toy = Toy()
     asker = toy.org(**{field: ("a", "b")})
@@ -257,10 +275,16 @@ def _recruiting(where: tuple[float, float]) -> tuple[Toy, OrgRecord, OrgRecord, 
     west = toy.org("coordinator", near=where, lon=where[1] - 0.5)
     east = toy.org("coordinator", near=where, lon=where[1] + 0.5)
     for i in range(3):
-        toy.link(toy.org(near=where, lon=where[1] - 0.4 - 0.05 * i, joined=date(2009, 1, 1 + i)),
-                 west, "coordinated_by")
-        toy.link(toy.org(near=where, lon=where[1] + 0.4 + 0.05 * i, joined=date(2016, 10 + i, 1)),
-                 east, "coordinated_by")
+        toy.link(
+            toy.org(near=where, lon=where[1] - 0.4 - 0.05 * i, joined=date(2009, 1, 1 + i)),
+            west,
+            "coordinated_by",
+        )
+        toy.link(
+            toy.org(near=where, lon=where[1] + 0.4 + 0.05 * i, joined=date(2016, 10 + i, 1)),
+            east,
+            "coordinated_by",
+        )
     return toy, west, east, toy.org(joined=date(2017, 1, 15))
 
 

@@ -1,6 +1,7 @@
 """Incremental refresh gives the same model as a full rebuild; patched matrices stay exact; a
 change committed by one worker reaches the models of the others through match_changes; the model
 is read outside the request's session (no write lock held, no uncommitted rows kept)."""
+
 from __future__ import annotations
 
 import json
@@ -156,8 +157,9 @@ def _network() -> dict[str, Any]:
         make_link(city, s)
     for city in far:
         make_link(city, t)
-    new = make_org(name="Newcomer", lat=42.88, lon=74.59, joined=date(2017, 1, 1),
-                   needs="LED street lighting")
+    new = make_org(
+        name="Newcomer", lat=42.88, lon=74.59, joined=date(2017, 1, 1), needs="LED street lighting"
+    )
     link = make_link(new, s)
     return {"s": s, "t": t, "near": near, "far": far, "new": new, "link": link}
 
@@ -217,8 +219,13 @@ def test_an_accepted_exchange_reaches_the_other_worker(match_app: Flask, worker_
     admin = make_user(org=net["new"], org_role="org_admin")
     assert _ranked(match_app, net["new"].id, "signatory")
     before = _ranked(worker_b, net["new"].id, "signatory")
-    request = workflow.file_request(net["new"], admin, workflow.RequestInput(
-        text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
+    request = workflow.file_request(
+        net["new"],
+        admin,
+        workflow.RequestInput(
+            text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500
+        ),
+    )
     partner = request.proposals[0].candidate_id
     assert partner in before
     assert net["new"].id in _ranked(worker_b, partner, "signatory")  # either way, until they link
@@ -262,8 +269,13 @@ def test_a_published_practice_reaches_the_other_worker(match_app: Flask, worker_
 def test_a_recorded_outcome_reaches_the_other_worker(match_app: Flask, worker_b: Flask) -> None:
     net = _network()
     admin = make_user(org=net["new"], org_role="org_admin")
-    request = workflow.file_request(net["new"], admin, workflow.RequestInput(
-        text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500))
+    request = workflow.file_request(
+        net["new"],
+        admin,
+        workflow.RequestInput(
+            text="LED street lighting", kinds=["signatory"], sectors=[], languages=[], max_km=500
+        ),
+    )
     invitation = workflow.invite(request, admin, [request.proposals[0].candidate_id], "")[0]
     workflow.answer(invitation, make_user(org=invitation.invitee, org_role="org_admin"), True, "")
     _model(worker_b)
@@ -273,7 +285,10 @@ def test_a_recorded_outcome_reaches_the_other_worker(match_app: Flask, worker_b:
 
 
 def test_an_unreadable_changes_table_still_serves_recommendations(
-    match_app: Flask, worker_b: Flask, app_config: dict[str, Any], caplog: pytest.LogCaptureFixture,
+    match_app: Flask,
+    worker_b: Flask,
+    app_config: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(logging.getLogger(service.__name__), "disabled", False)  # Alembic's fileConfig

@@ -233,14 +233,23 @@ def test_request_page_quotes_the_practice_in_the_page_language_and_no_raw_score(
     orgs = seed()
     english = db.session.scalar(select(Practice).where(Practice.org_id == orgs["neighbours"][0].id))
     english.translation_group = "led-neighbour-0"
-    make_practice(orgs["neighbours"][0], title="Светодиодное освещение улиц в Соседе 0",
-                  summary="Заменили 2000 фонарей", language="ru", translation_group="led-neighbour-0")
+    make_practice(
+        orgs["neighbours"][0],
+        title="Светодиодное освещение улиц в Соседе 0",
+        summary="Заменили 2000 фонарей",
+        language="ru",
+        translation_group="led-neighbour-0",
+    )
     make_practice(orgs["neighbours"][1], title="Waste sorting in schools", summary="Composting")
     db.session.commit()
     admin = make_user(org=orgs["city"], org_role="org_admin", language="ru")
     request = workflow.file_request(orgs["city"], admin, request_input(kinds=["signatory"]))
-    quoted = {p.candidate_id: r["params"] for p in request.proposals for r in p.reasons
-              if r["code"] == "published_practice"}
+    quoted = {
+        p.candidate_id: r["params"]
+        for p in request.proposals
+        for r in p.reasons
+        if r["code"] == "published_practice"
+    }
     assert quoted == {orgs["neighbours"][0].id: {"title": english.title, "practice": english.id}}
     login(client, admin)
     html = client.get(f"/matching/requests/{request.id}").get_data(as_text=True)

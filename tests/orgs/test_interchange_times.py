@@ -106,8 +106,11 @@ def _offset_copy(handler: Any, paths: list[Path_], source: Path, target: Path) -
         wanted = {path: [instant(v) for v in values_at(record, path)] for path in paths}
         for path in paths:
             rewrite(record, path, lambda text, o=offset: instant(text).astimezone(zone_of(o)).isoformat())
-        expected[handler.key(record)] = {"instants": wanted, "offset": offset,
-                                         "timezone": record.get("timezone")}
+        expected[handler.key(record)] = {
+            "instants": wanted,
+            "offset": offset,
+            "timezone": record.get("timezone"),
+        }
     write_jsonl(target, records)
     return expected
 
@@ -174,13 +177,31 @@ def test_an_event_offset_without_an_iana_zone_asks_for_the_timezone(app, tmp_pat
     folder = tmp_path / "events"
     folder.mkdir()
     lines = [
-        {"id": "half-hour", "title": "T", "starts": "2024-04-02T10:00:00+05:30",
-         "ends": "2024-04-02T12:00:00+05:30", "language": "en", "place": "Delhi"},
-        {"id": "two-offsets", "title": "T", "starts": "2024-03-30T10:00:00+01:00",
-         "ends": "2024-03-31T12:00:00+02:00", "language": "en", "place": "Brussels"},
-        {"id": "named", "title": "T", "starts": "2024-04-02T10:00:00+05:30",
-         "ends": "2024-04-02T12:00:00+05:30", "language": "en", "place": "Delhi",
-         "timezone": "Asia/Kolkata"},
+        {
+            "id": "half-hour",
+            "title": "T",
+            "starts": "2024-04-02T10:00:00+05:30",
+            "ends": "2024-04-02T12:00:00+05:30",
+            "language": "en",
+            "place": "Delhi",
+        },
+        {
+            "id": "two-offsets",
+            "title": "T",
+            "starts": "2024-03-30T10:00:00+01:00",
+            "ends": "2024-03-31T12:00:00+02:00",
+            "language": "en",
+            "place": "Brussels",
+        },
+        {
+            "id": "named",
+            "title": "T",
+            "starts": "2024-04-02T10:00:00+05:30",
+            "ends": "2024-04-02T12:00:00+05:30",
+            "language": "en",
+            "place": "Delhi",
+            "timezone": "Asia/Kolkata",
+        },
     ]
     write_jsonl(folder / "events.jsonl", lines)
     report = import_folder(folder, ImportOptions())

@@ -5,6 +5,7 @@ folder), stopped and removed at the end: no system service is needed or touched.
 postgres refuse to run as root, so as root (CI) the cluster runs as the `postgres` user the
 package creates. Missing binaries fail: a skip would hide that PostgreSQL went unproved.
 """
+
 from __future__ import annotations
 
 import glob
@@ -29,8 +30,10 @@ SERVICE_USER = "postgres"
 SUPERUSER = "covenant"
 # Speed over durability; and a server clock zone other than UTC, as many real servers have,
 # so that code assuming the database hands back UTC times is caught here.
-SERVER_SETTINGS = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=40 -c shared_buffers=32MB -c timezone=Asia/Bishkek")
+SERVER_SETTINGS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    "-c max_connections=40 -c shared_buffers=32MB -c timezone=Asia/Bishkek"
+)
 _numbers = count(1)
 
 
@@ -74,8 +77,10 @@ class Cluster:
         command = [*self.as_user, str(self.bin_dir / tool), *args]
         done = subprocess.run(command, cwd=self.base, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            pytest.fail(f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}\n"
-                        f"{self.log_tail()}", pytrace=False)
+            pytest.fail(
+                f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}\n{self.log_tail()}",
+                pytrace=False,
+            )
 
     def log_tail(self) -> str:
         log = self.base / "server.log"
@@ -89,8 +94,12 @@ class Cluster:
         return name
 
     def stop(self) -> None:
-        subprocess.run([*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.data),
-                        "-m", "fast", "-w", "stop"], cwd=self.base, capture_output=True, check=False)
+        subprocess.run(
+            [*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"],
+            cwd=self.base,
+            capture_output=True,
+            check=False,
+        )
         if self.owned_base:
             shutil.rmtree(self.base, ignore_errors=True)
 
@@ -102,9 +111,11 @@ def _cluster_owner() -> tuple[list[str], int | None, int | None]:
     try:
         entry = pwd.getpwnam(SERVICE_USER)
     except KeyError:
-        pytest.fail(f"Running as root, but there is no '{SERVICE_USER}' user to run the test "
-                    "cluster as (initdb refuses root). Install Debian's postgresql, which creates it.",
-                    pytrace=False)
+        pytest.fail(
+            f"Running as root, but there is no '{SERVICE_USER}' user to run the test "
+            "cluster as (initdb refuses root). Install Debian's postgresql, which creates it.",
+            pytrace=False,
+        )
     runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     return [runuser, "-u", SERVICE_USER, "--"], entry.pw_uid, entry.pw_gid
 
@@ -114,8 +125,20 @@ def _start(cluster: Cluster) -> None:
     for _attempt in range(3):
         cluster.port = free_port()
         options = f"-p {cluster.port} -k {cluster.base} -c listen_addresses=127.0.0.1 {SERVER_SETTINGS}"
-        command = [*cluster.as_user, str(cluster.bin_dir / "pg_ctl"), "-D", str(cluster.data),
-                   "-l", str(cluster.base / "server.log"), "-w", "-t", "30", "-o", options, "start"]
+        command = [
+            *cluster.as_user,
+            str(cluster.bin_dir / "pg_ctl"),
+            "-D",
+            str(cluster.data),
+            "-l",
+            str(cluster.base / "server.log"),
+            "-w",
+            "-t",
+            "30",
+            "-o",
+            options,
+            "start",
+        ]
         if subprocess.run(command, cwd=cluster.base, capture_output=True, check=False).returncode == 0:
             return
     pytest.fail(f"The test PostgreSQL server did not start:\n{cluster.log_tail()}", pytrace=False)
@@ -133,8 +156,18 @@ def start_cluster(make_folder: Callable[[], Path]) -> Cluster:
         os.chown(base, uid, gid)  # type: ignore[arg-type]
     cluster = Cluster(bin_dir=bin_dir, base=base, port=0, as_user=as_user, owned_base=uid is not None)
     try:
-        cluster.run("initdb", "-D", str(cluster.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8", "--no-sync")
+        cluster.run(
+            "initdb",
+            "-D",
+            str(cluster.data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         _start(cluster)
     except BaseException:
         cluster.stop()
@@ -159,8 +192,12 @@ def empty_tables(url: str) -> None:
     """Remove every row (ids restart too) but keep the schema and its migration version."""
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("SET lock_timeout = '10s'")
-        tables = [row[0] for row in connection.execute(
-            "SELECT quote_ident(tablename) FROM pg_tables "
-            "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
         if tables:
             connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -3,6 +3,7 @@
 One throwaway cluster per session (per xdist worker), see cluster.py; one database in it
 migrated through Alembic; each test starts from that database emptied.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -4,6 +4,7 @@ Each test starts from an empty database migrated through Alembic (see conftest.p
 the point is what differs between backends: JSON-as-text filters, case folding of Cyrillic,
 NULL ordering, strict transactions, time zones and sequences after bulk inserts.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -31,21 +32,65 @@ from tests.orgs.helpers import write_jsonl
 from tests.postgres.cluster import migrate
 
 ORGS = [
-    {"id": "bishkek", "kind": "signatory", "name": "Бишкек", "country": "kg", "city": "Bishkek",
-     "population": 1074000, "lat": 42.8746, "lon": 74.5698, "languages": ["ky", "ru"],
-     "sectors": ["transport", "waste"], "commitments": ["2030", "adaptation"],
-     "joined": "2019-06-14", "status": "active", "description": "Борбор шаар.\nЭкинчи сап.",
-     "needs": "Жылуулоо", "offers": "LED", "website": "https://example.org/bishkek"},
-    {"id": "osh", "kind": "signatory", "name": "Ош", "country": "kg", "population": 322000,
-     "languages": ["ky", "uz"], "sectors": ["municipal_buildings"], "commitments": ["2030"],
-     "joined": "2020-03-02", "status": "active"},
-    {"id": "naryn", "kind": "signatory", "name": "Нарын", "country": "kg", "languages": ["ky"],
-     "sectors": ["transport"], "status": "on_hold"},
-    {"id": "lyon", "kind": "signatory", "name": "Lyon", "country": "fr", "population": 522000,
-     "languages": ["fr"], "sectors": ["local_heat_cold"], "commitments": ["2050"],
-     "joined": "2008-11-20", "status": "active"},
-    {"id": "union", "kind": "supporter", "name": "Шаарлар союзу", "country": "kg",
-     "languages": ["ky", "ru", "en"]},
+    {
+        "id": "bishkek",
+        "kind": "signatory",
+        "name": "Бишкек",
+        "country": "kg",
+        "city": "Bishkek",
+        "population": 1074000,
+        "lat": 42.8746,
+        "lon": 74.5698,
+        "languages": ["ky", "ru"],
+        "sectors": ["transport", "waste"],
+        "commitments": ["2030", "adaptation"],
+        "joined": "2019-06-14",
+        "status": "active",
+        "description": "Борбор шаар.\nЭкинчи сап.",
+        "needs": "Жылуулоо",
+        "offers": "LED",
+        "website": "https://example.org/bishkek",
+    },
+    {
+        "id": "osh",
+        "kind": "signatory",
+        "name": "Ош",
+        "country": "kg",
+        "population": 322000,
+        "languages": ["ky", "uz"],
+        "sectors": ["municipal_buildings"],
+        "commitments": ["2030"],
+        "joined": "2020-03-02",
+        "status": "active",
+    },
+    {
+        "id": "naryn",
+        "kind": "signatory",
+        "name": "Нарын",
+        "country": "kg",
+        "languages": ["ky"],
+        "sectors": ["transport"],
+        "status": "on_hold",
+    },
+    {
+        "id": "lyon",
+        "kind": "signatory",
+        "name": "Lyon",
+        "country": "fr",
+        "population": 522000,
+        "languages": ["fr"],
+        "sectors": ["local_heat_cold"],
+        "commitments": ["2050"],
+        "joined": "2008-11-20",
+        "status": "active",
+    },
+    {
+        "id": "union",
+        "kind": "supporter",
+        "name": "Шаарлар союзу",
+        "country": "kg",
+        "languages": ["ky", "ru", "en"],
+    },
 ]
 LINKS = [
     {"source": "bishkek", "target": "union", "kind": "supported_by", "since": "2019-06-14"},
@@ -53,14 +98,34 @@ LINKS = [
     {"source": "bishkek", "target": "lyon", "kind": "exchange", "topic": "Жылуулук / heating"},
 ]
 PRACTICES = [
-    {"id": "p-led", "org": "bishkek", "title": "LED көчө жарыгы", "language": "ky",
-     "sectors": ["public_lighting"], "summary": "Кыска.", "body": "## Эмне\n\nLED.",
-     "results": {"co2_t_per_year": 2100, "cost_eur": 2800000.5}, "published": "2021-05-01",
-     "tags": ["LED", "жарык"]},
-    {"id": "p-bus", "org": "osh", "title": "Электробустар", "language": "ru",
-     "sectors": ["transport"], "published": "2022-01-10"},
-    {"id": "p-heat", "org": "lyon", "title": "District heating", "language": "en",
-     "sectors": ["local_heat_cold", "transport"], "results": {"co2_t_per_year": 9000}},
+    {
+        "id": "p-led",
+        "org": "bishkek",
+        "title": "LED көчө жарыгы",
+        "language": "ky",
+        "sectors": ["public_lighting"],
+        "summary": "Кыска.",
+        "body": "## Эмне\n\nLED.",
+        "results": {"co2_t_per_year": 2100, "cost_eur": 2800000.5},
+        "published": "2021-05-01",
+        "tags": ["LED", "жарык"],
+    },
+    {
+        "id": "p-bus",
+        "org": "osh",
+        "title": "Электробустар",
+        "language": "ru",
+        "sectors": ["transport"],
+        "published": "2022-01-10",
+    },
+    {
+        "id": "p-heat",
+        "org": "lyon",
+        "title": "District heating",
+        "language": "en",
+        "sectors": ["local_heat_cold", "transport"],
+        "results": {"co2_t_per_year": 9000},
+    },
 ]
 
 
@@ -122,8 +187,12 @@ def _table_of(diff) -> str | None:
 
 def test_registration_confirmation_and_login_through_the_services(app, outbox):
     registration = accounts.Registration(
-        name="Айгүл", email="Aigul@Example.kg", password=TEST_PASSWORD, language="ky",
-        organisation=accounts.NewOrganisation(name="Токмок", kind="signatory", country="KG"))
+        name="Айгүл",
+        email="Aigul@Example.kg",
+        password=TEST_PASSWORD,
+        language="ky",
+        organisation=accounts.NewOrganisation(name="Токмок", kind="signatory", country="KG"),
+    )
     user = accounts.register_user(registration)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     assert (membership.role, membership.organisation.country) == ("org_admin", "kg")
@@ -149,13 +218,19 @@ def test_a_unique_violation_rolls_back_and_the_session_stays_usable(app):
 
 def test_import_writes_everything_and_a_second_import_updates(app, dataset, tmp_path):
     assert {name: c.created for name, c in dataset.files.items()} == {
-        "organisations.jsonl": 5, "links.jsonl": 3, "practices.jsonl": 3}
+        "organisations.jsonl": 5,
+        "links.jsonl": 3,
+        "practices.jsonl": 3,
+    }
     again = import_folder(tmp_path / "in")
     assert again.ok and {c.created for c in again.files.values()} == {0}
     assert db.session.scalar(select(func.count()).select_from(OrgLink)) == 3
     bishkek = orgs.get_org("bishkek")
     assert (bishkek.sectors, bishkek.joined.isoformat(), bishkek.lat) == (
-        ["transport", "waste"], "2019-06-14", 42.8746)
+        ["transport", "waste"],
+        "2019-06-14",
+        42.8746,
+    )
     # Bulk inserts must leave the id sequence usable for the ORM afterwards.
     user = make_user()
     new = orgs.create_member_organisation(user, name="Каракол", kind="signatory", country="kg")
@@ -170,7 +245,8 @@ def test_a_bad_line_writes_nothing(app, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
     partial = import_folder(tmp_path, ImportOptions(skip_invalid=True))
     assert partial.written and [o.external_id for o in db.session.scalars(select(Organisation))] == [
-        "bishkek"]
+        "bishkek"
+    ]
 
 
 DIRECTORY_CASES = [
@@ -203,9 +279,18 @@ def test_directory_filters_and_sorts(app, dataset):
 
 def test_profile_edit_shows_in_the_sector_filter(app, dataset):
     osh = orgs.get_org("osh")
-    orgs.update_profile(make_user(role="staff"), osh, orgs.ProfileChanges(
-        description="Жаңы", needs=None, offers=None, sectors=["waste", "transport"],
-        languages=["ky", "en"], website="https://example.org/osh"))
+    orgs.update_profile(
+        make_user(role="staff"),
+        osh,
+        orgs.ProfileChanges(
+            description="Жаңы",
+            needs=None,
+            offers=None,
+            sectors=["waste", "transport"],
+            languages=["ky", "en"],
+            website="https://example.org/osh",
+        ),
+    )
     assert ids(search_directory(DirectoryQuery(sector="waste"))) == ["bishkek", "osh"]
     assert ids(search_directory(DirectoryQuery(language="en"))) == ["osh", "union"]
     assert [linked.org.external_id for linked in orgs.networks_of(osh)] == ["union"]
@@ -218,8 +303,7 @@ def test_orgs_api(client, dataset):
     body = client.get("/api/v1/orgs?q=ош&sector=municipal_buildings").get_json()
     assert [item["id"] for item in body["items"]] == ["osh"]
     one = client.get("/api/v1/orgs/bishkek").get_json()
-    assert (one["name"], one["joined"], one["sectors"]) == ("Бишкек", "2019-06-14",
-                                                           ["transport", "waste"])
+    assert (one["name"], one["joined"], one["sectors"]) == ("Бишкек", "2019-06-14", ["transport", "waste"])
     assert client.get("/api/v1/orgs/nobody").status_code == 404
     assert client.get("/api/v1/orgs?page=0").status_code == 400
     assert client.get("/orgs/?sector=transport&language=ky").status_code == 200

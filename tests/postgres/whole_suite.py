@@ -8,6 +8,7 @@ cluster (emptied for each app, ids restarting) and makes the file copy a no-op, 
 run unchanged. The cluster starts on first use (so an xdist controller starts none) and stops
 at the end. Tests about SQLite itself, or that lean on SQLite reusing deleted ids, fail here.
 """
+
 from __future__ import annotations
 
 import tempfile

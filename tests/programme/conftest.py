@@ -51,5 +51,3 @@ def world(app) -> World:
     }
     application = make_supporter_application(users["applicant"], network_name="Ысык-Көл тармагы")
     return World(supporter, town, other, application, users)
-
-

@@ -41,12 +41,49 @@ JSON_BODIES = (
 )
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-CLOSING = ("leave", "delete", "archive", "close", "suspend", "reject", "hide", "remove", "merge", "split",
-           "move", "lock", "password", "logout")
+CLOSING = (
+    "leave",
+    "delete",
+    "archive",
+    "close",
+    "suspend",
+    "reject",
+    "hide",
+    "remove",
+    "merge",
+    "split",
+    "move",
+    "lock",
+    "password",
+    "logout",
+)
 # Query arguments some view reads (pages, filters, ids of related records).
-QUERY_NAMES = ("page", "per_page", "org", "group", "practice", "translation_of", "top", "year", "q",
-               "lang", "language", "kind", "sector", "country", "type", "sort", "state", "service",
-               "next", "min_population", "max_population", "from", "to", "status")
+QUERY_NAMES = (
+    "page",
+    "per_page",
+    "org",
+    "group",
+    "practice",
+    "translation_of",
+    "top",
+    "year",
+    "q",
+    "lang",
+    "language",
+    "kind",
+    "sector",
+    "country",
+    "type",
+    "sort",
+    "state",
+    "service",
+    "next",
+    "min_population",
+    "max_population",
+    "from",
+    "to",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +131,12 @@ def form_field_names() -> set[str]:
         form = pending.pop()
         pending.extend(form.__subclasses__())
         names.update(name for name, value in vars(form).items() if hasattr(value, "field_class"))
-        names.update(name for base in form.__mro__ for name, value in vars(base).items()
-                     if hasattr(value, "field_class"))
+        names.update(
+            name
+            for base in form.__mro__
+            for name, value in vars(base).items()
+            if hasattr(value, "field_class")
+        )
     return names
 
 

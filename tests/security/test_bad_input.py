@@ -80,8 +80,11 @@ def test_huge_and_malformed_numbers_in_query_strings_fail_nowhere(app, client, w
     """As an admin, who gets past every permission check to the views' own parsing."""
     as_visitor(client, world, "admin")
     values = world.arguments()
-    urls = [f"{route.url(values)}?{query}" for route in hostile.routes(app, {"GET"})
-            for query in hostile.query_strings(hostile.QUERY_NUMBERS)]
+    urls = [
+        f"{route.url(values)}?{query}"
+        for route in hostile.routes(app, {"GET"})
+        for query in hostile.query_strings(hostile.QUERY_NUMBERS)
+    ]
     answers = [(url, status(client, "GET", url)) for url in urls]
     assert server_errors(answers) == []
 
@@ -91,8 +94,10 @@ def test_huge_numbers_in_every_form_field_fail_nowhere(app, client, world, who):
     as_visitor(client, world, who)
     values = world.arguments()
     form = hostile.hostile_form(hostile.HUGE)
-    answers = [(route.url(values), status(client, "POST", route.url(values), data=form))
-               for route in hostile.routes(app, {"POST"})]
+    answers = [
+        (route.url(values), status(client, "POST", route.url(values), data=form))
+        for route in hostile.routes(app, {"POST"})
+    ]
     assert server_errors(answers) == []
 
 
@@ -108,11 +113,22 @@ def test_control_characters_and_long_text_in_every_form_field_fail_nowhere(app, 
     answers = []
     for route in hostile.routes(app, {"POST"}):
         url = route.url(values)
-        answers += [(url, status(client, "POST", url, data=hostile.hostile_form(text)))
-                    for text in hostile.TEXTS]
-        answers += [(url, status(client, "POST", url, data=hostile.raw_form(encoded),
-                                 content_type="application/x-www-form-urlencoded"))
-                    for encoded in hostile.QUERY_TEXTS]
+        answers += [
+            (url, status(client, "POST", url, data=hostile.hostile_form(text))) for text in hostile.TEXTS
+        ]
+        answers += [
+            (
+                url,
+                status(
+                    client,
+                    "POST",
+                    url,
+                    data=hostile.raw_form(encoded),
+                    content_type="application/x-www-form-urlencoded",
+                ),
+            )
+            for encoded in hostile.QUERY_TEXTS
+        ]
     # What the forms stored is shown again: pages, feeds, calendars and the API read it back.
     answers += [(url, status(client, "GET", url)) for url in get_urls(app, world)]
     assert server_errors(answers) == []
@@ -121,8 +137,11 @@ def test_control_characters_and_long_text_in_every_form_field_fail_nowhere(app, 
 def test_control_characters_and_invalid_utf8_in_query_strings_fail_nowhere(app, client, world):
     as_visitor(client, world, "admin")
     values = world.arguments()
-    urls = [f"{route.url(values)}?{query}" for route in hostile.routes(app, {"GET"})
-            for query in hostile.query_strings(hostile.QUERY_TEXTS)]
+    urls = [
+        f"{route.url(values)}?{query}"
+        for route in hostile.routes(app, {"GET"})
+        for query in hostile.query_strings(hostile.QUERY_TEXTS)
+    ]
     answers = [(url, status(client, "GET", url)) for url in urls]
     assert server_errors(answers) == []
 
@@ -169,14 +188,20 @@ def test_feeds_of_text_stored_before_the_cleaning_still_render(app, client, worl
 def test_deep_and_broken_json_on_every_post_route_fails_nowhere(app, client, world, who):
     as_visitor(client, world, who)
     values = world.arguments()
-    answers = [(f"{route.url(values)} {body[:12]!r}", status(client, "POST", route.url(values), data=body,
-                                                            content_type="application/json"))
-               for route in hostile.routes(app, {"POST"}) for body in hostile.JSON_BODIES[:-1]]
+    answers = [
+        (
+            f"{route.url(values)} {body[:12]!r}",
+            status(client, "POST", route.url(values), data=body, content_type="application/json"),
+        )
+        for route in hostile.routes(app, {"POST"})
+        for body in hostile.JSON_BODIES[:-1]
+    ]
     assert server_errors(answers) == []
 
 
-@pytest.mark.parametrize("body", hostile.JSON_BODIES[:5], ids=["deep-array", "deep-object", "past-limit",
-                                                               "broken", "not-utf8"])
+@pytest.mark.parametrize(
+    "body", hostile.JSON_BODIES[:5], ids=["deep-array", "deep-object", "past-limit", "broken", "not-utf8"]
+)
 def test_the_api_answers_unreadable_json_with_a_400_in_its_envelope_and_language(app, client, world, body):
     as_visitor(client, world, "requester_admin")
     response = client.post("/api/v1/match-requests?lang=ru", data=body, content_type="application/json")
@@ -187,8 +212,9 @@ def test_the_api_answers_unreadable_json_with_a_400_in_its_envelope_and_language
 
 def test_the_api_answers_an_oversized_json_body_with_a_413(app, client, world):
     as_visitor(client, world, "requester_admin")
-    response = client.post("/api/v1/match-requests", data=hostile.JSON_BODIES[-1],
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/match-requests", data=hostile.JSON_BODIES[-1], content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == 413
 
@@ -197,13 +223,28 @@ def test_the_api_answers_an_oversized_json_body_with_a_413(app, client, world):
 def test_json_of_the_wrong_types_on_every_post_route_fails_nowhere(app, client, world, who):
     as_visitor(client, world, who)
     values = world.arguments()
-    answers = [(f"{route.url(values)} {str(body)[:30]}", status(client, "POST", route.url(values), json=body))
-               for route in hostile.routes(app, {"POST"}) for body in hostile.wrong_json_types()]
+    answers = [
+        (f"{route.url(values)} {str(body)[:30]}", status(client, "POST", route.url(values), json=body))
+        for route in hostile.routes(app, {"POST"})
+        for body in hostile.wrong_json_types()
+    ]
     assert server_errors(answers) == []
 
 
-@pytest.mark.parametrize("body", [[], ["org", "text"], 7, "text", {"org": ["kant"]}, {"text": 5},
-                                  {"kinds": "supporter"}, {"max_km": "far"}, {"languages": [1]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        ["org", "text"],
+        7,
+        "text",
+        {"org": ["kant"]},
+        {"text": 5},
+        {"kinds": "supporter"},
+        {"max_km": "far"},
+        {"languages": [1]},
+    ],
+)
 def test_the_api_answers_json_of_the_wrong_types_with_a_400_and_writes_nothing(app, client, world, body):
     as_visitor(client, world, "requester_admin")
     if isinstance(body, dict) and "org" not in body:

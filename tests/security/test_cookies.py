@@ -12,8 +12,9 @@ from tests.factories import make_user
 def _login_cookies(app) -> list[str]:
     user = make_user()
     client = app.test_client()
-    response = client.post("/account/login", data={"email": user.email, "password": TEST_PASSWORD,
-                                                   "remember": "y"})
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"}
+    )
     assert response.status_code == 302
     return response.headers.getlist("Set-Cookie")
 
@@ -23,8 +24,9 @@ def _cookie(headers: list[str], name: str) -> str:
     return cookie
 
 
-@pytest.mark.parametrize("public_url, secure", [("http://127.0.0.1:5000", False),
-                                                ("https://hub.example.org", True)])
+@pytest.mark.parametrize(
+    "public_url, secure", [("http://127.0.0.1:5000", False), ("https://hub.example.org", True)]
+)
 def test_cookie_flags(app_config, public_url, secure):
     application = create_app({**app_config, "PUBLIC_URL": public_url})
     application.test_client_class = FreshRequestClient

@@ -89,7 +89,8 @@ def test_get_requests_write_nothing_fail_nowhere_and_carry_the_headers(app, clie
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "other_admin", "other_moderator"])
 def test_private_pages_stay_closed_to_outsiders(app, client, world, who):
     user = {"anonymous": None, "outsider": world.outsider, "other_moderator": world.other_moderator}.get(
-        who, world.users.get(who))
+        who, world.users.get(who)
+    )
     urls = world.private_urls()
     responses = visit(client, user, list(urls.values()))
     opened = {url for url, response in responses if response.status_code == 200}
@@ -108,8 +109,12 @@ def test_no_page_lists_or_finds_private_records_for_outsiders(app, client, world
 def _owners(world: SecurityWorld) -> dict[str, Any]:
     """Private page name -> the one person it belongs to (the staff pages are staff's)."""
     users = world.users
-    author, applicant, requester, invitee = (world.author, world.applicant, users["requester_admin"],
-                                             users["invitee_admin"])
+    author, applicant, requester, invitee = (
+        world.author,
+        world.applicant,
+        users["requester_admin"],
+        users["invitee_admin"],
+    )
     owners = {
         "draft": author, "draft edit": author, "draft attachment": author,
         "members-only thread": author, "members-only post edit": author,

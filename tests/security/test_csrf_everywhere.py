@@ -51,9 +51,13 @@ def test_every_unsafe_route_without_token_is_refused_and_writes_nothing(app, cli
     db.session.commit()
     event.listen(db.engine, "before_cursor_execute", _record)
     try:
-        answers = {(endpoint, method): client.open(url, method=method, data={"body": "x", "lang": "ru"},
-                                                   json=None).status_code
-                   for endpoint, method, url in routes if endpoint not in EXEMPT}
+        answers = {
+            (endpoint, method): client.open(
+                url, method=method, data={"body": "x", "lang": "ru"}, json=None
+            ).status_code
+            for endpoint, method, url in routes
+            if endpoint not in EXEMPT
+        }
     finally:
         event.remove(db.engine, "before_cursor_execute", _record)
     assert {key: code for key, code in answers.items() if code != 400} == {}
@@ -68,8 +72,9 @@ def test_the_json_api_write_needs_the_token_too(app, client):
 
 
 def test_unsubscribe_token_is_long_random_and_only_unsubscribes(app, client):
-    rows = [NewsletterSubscription(email=f"r{i}@example.org", language="en", status="active")
-            for i in range(2)]
+    rows = [
+        NewsletterSubscription(email=f"r{i}@example.org", language="en", status="active") for i in range(2)
+    ]
     db.session.add_all(rows)
     db.session.commit()
     tokens = [row.unsubscribe_token for row in rows]

@@ -27,8 +27,11 @@ def test_attachment_upload_with_hostile_name_and_html_content_type(app, client):
     author = make_user()
     practice = make_practice(state="draft", published=None, author_id=author.id)
     login(client, author)
-    client.post(f"/practices/{practice.id}/attachments",
-                data={"file": (io.BytesIO(PNG), HOSTILE, "text/html")}, content_type="multipart/form-data")
+    client.post(
+        f"/practices/{practice.id}/attachments",
+        data={"file": (io.BytesIO(PNG), HOSTILE, "text/html")},
+        content_type="multipart/form-data",
+    )
     attachment = db.session.query(Attachment).one()
     response = client.get(f"/practices/attachments/{attachment.id}")
     assert response.headers["Content-Type"] == "image/png"

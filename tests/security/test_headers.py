@@ -49,8 +49,9 @@ def test_pages_for_a_signed_in_user_are_not_stored(signed_in, path):
     assert signed_in.get(path).headers.get("Cache-Control") == "no-store"
 
 
-@pytest.mark.parametrize("path", ["/static/css/site.css", "/feeds/news.rss", "/feeds/agenda.atom",
-                                  "/events/agenda.ics"])
+@pytest.mark.parametrize(
+    "path", ["/static/css/site.css", "/feeds/news.rss", "/feeds/agenda.atom", "/events/agenda.ics"]
+)
 def test_static_files_and_public_feeds_keep_their_caching(signed_in, path):
     response = signed_in.get(path)
     assert response.status_code == 200 and response.headers.get("Cache-Control") != "no-store"
@@ -79,14 +80,33 @@ def _first_answer(url: str, process: subprocess.Popen, log: Path):
 
 
 def test_gunicorn_sends_no_server_banner(app_config, tmp_path):
-    env = {**os.environ, **{f"COVENANT_{k}": str(v).lower() if isinstance(v, bool) else str(v)
-                            for k, v in app_config.items() if k != "TESTING"}}
+    env = {
+        **os.environ,
+        **{
+            f"COVENANT_{k}": str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in app_config.items()
+            if k != "TESTING"
+        },
+    }
     port, log = _free_port(), tmp_path / "gunicorn.log"
     with log.open("w") as log_handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "1",
-             "--bind", f"127.0.0.1:{port}", "app:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "gunicorn.conf.py",
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "app:app",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
         )
     try:
         with _first_answer(f"http://127.0.0.1:{port}/static/css/site.css", process, log) as response:

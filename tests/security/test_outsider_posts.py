@@ -15,17 +15,43 @@ from tests.sessions import login
 
 # What any logged-in person may do to their own account, or to ask for something.
 OPEN_TO_ANYONE = {
-    "accounts.logout", "accounts.profile", "accounts.change_password", "site.set_language",
-    "notifications.mark_read", "forum.join_group", "forum.leave_group", "programme.apply",
-    "events.subscribe", "accounts.register", "accounts.forgot_password", "accounts.resend_confirmation",
-    "accounts.login", "forum.save_draft",
+    "accounts.logout",
+    "accounts.profile",
+    "accounts.change_password",
+    "site.set_language",
+    "notifications.mark_read",
+    "forum.join_group",
+    "forum.leave_group",
+    "programme.apply",
+    "events.subscribe",
+    "accounts.register",
+    "accounts.forgot_password",
+    "accounts.resend_confirmation",
+    "accounts.login",
+    "forum.save_draft",
 }
 # Plausible form fields, so a view that forgot its permission check would get far enough to write.
 FORM = {
-    "body": "Outsider text", "title": "Outsider title", "text": "Outsider need", "reason": "spam",
-    "level": "all", "lang": "ru", "message": "hi", "accept": "y", "learned": "x", "summary": "s",
-    "name": "Outsider", "kinds": "supporter", "candidates": "1", "target": "thread:1", "group_id": "1",
-    "user_id": "1", "decision": "approve", "days": "3", "until": "2030-01-01", "state": "hidden",
+    "body": "Outsider text",
+    "title": "Outsider title",
+    "text": "Outsider need",
+    "reason": "spam",
+    "level": "all",
+    "lang": "ru",
+    "message": "hi",
+    "accept": "y",
+    "learned": "x",
+    "summary": "s",
+    "name": "Outsider",
+    "kinds": "supporter",
+    "candidates": "1",
+    "target": "thread:1",
+    "group_id": "1",
+    "user_id": "1",
+    "decision": "approve",
+    "days": "3",
+    "until": "2030-01-01",
+    "state": "hidden",
 }
 
 
@@ -34,8 +60,10 @@ def test_an_outsider_changes_nothing_that_is_not_theirs(app, client, who):
     """`other_admin` administers another town, `other_moderator` moderates another group."""
     world = SecurityWorld(app)
     routes = unsafe_routes(app, world)
-    login(client, {"outsider": world.outsider, "other_moderator": world.other_moderator}.get(who)
-          or world.users[who])
+    login(
+        client,
+        {"outsider": world.outsider, "other_moderator": world.other_moderator}.get(who) or world.users[who],
+    )
     db.session.commit()
     current: list[str] = []
     written: dict[str, list[str]] = defaultdict(list)

@@ -50,8 +50,14 @@ def site(public_app):
     news = make_news(supporter)
     group = make_group(title="Energy forum")
     thread = make_thread(group, posts=2)
-    return {"supporter": supporter, "practice": practice, "event": event, "news": news,
-            "group": group, "thread": thread}
+    return {
+        "supporter": supporter,
+        "practice": practice,
+        "event": event,
+        "news": news,
+        "group": group,
+        "thread": thread,
+    }
 
 
 def _body(client, path: str) -> str:
@@ -74,28 +80,42 @@ def _pages(site: dict) -> dict[str, tuple[str, list[str]]]:
     for fmt in ("rss", "atom"):
         pages[f"news.{fmt}"] = (f"/feeds/news.{fmt}", [f"/news/{news}", f"/feeds/news.{fmt}"])
         pages[f"agenda.{fmt}"] = (f"/feeds/agenda.{fmt}", [f"/events/{event}", f"/feeds/agenda.{fmt}"])
-        pages[f"supporter.{fmt}"] = (f"/feeds/supporters/union.{fmt}",
-                                     [f"/news/{news}", f"/events/{event}", f"/feeds/supporters/union.{fmt}"])
-        pages[f"group.{fmt}"] = (f"/forum/g/{group}/feed.{fmt}",
-                                 [f"/forum/t/{thread}#post-", f"/forum/g/{group}/feed.{fmt}"])
-    pages.update({
-        "sitemap": ("/sitemap.xml", ["/sitemap/pages-1.xml", "/sitemap/events-1.xml"]),
-        "sitemap-pages": ("/sitemap/pages-1.xml", ["/orgs/", "/events/"]),
-        "sitemap-orgs": ("/sitemap/orgs-1.xml", ["/orgs/union"]),
-        "sitemap-practices": ("/sitemap/practices-1.xml", [f"/practices/{site['practice'].id}"]),
-        "sitemap-events": ("/sitemap/events-1.xml", [f"/events/{event}"]),
-        "sitemap-news": ("/sitemap/news-1.xml", [f"/news/{news}"]),
-        "agenda.ics": ("/events/agenda.ics", [f"/events/{event}"]),
-        "event.ics": (f"/events/{event}.ics", [f"/events/{event}"]),
-        "rss-help": ("/rss", ["/feeds/news.rss", "/feeds/agenda.atom", "/events/agenda.ics"]),
-    })
+        pages[f"supporter.{fmt}"] = (
+            f"/feeds/supporters/union.{fmt}",
+            [f"/news/{news}", f"/events/{event}", f"/feeds/supporters/union.{fmt}"],
+        )
+        pages[f"group.{fmt}"] = (
+            f"/forum/g/{group}/feed.{fmt}",
+            [f"/forum/t/{thread}#post-", f"/forum/g/{group}/feed.{fmt}"],
+        )
+    pages.update(
+        {
+            "sitemap": ("/sitemap.xml", ["/sitemap/pages-1.xml", "/sitemap/events-1.xml"]),
+            "sitemap-pages": ("/sitemap/pages-1.xml", ["/orgs/", "/events/"]),
+            "sitemap-orgs": ("/sitemap/orgs-1.xml", ["/orgs/union"]),
+            "sitemap-practices": ("/sitemap/practices-1.xml", [f"/practices/{site['practice'].id}"]),
+            "sitemap-events": ("/sitemap/events-1.xml", [f"/events/{event}"]),
+            "sitemap-news": ("/sitemap/news-1.xml", [f"/news/{news}"]),
+            "agenda.ics": ("/events/agenda.ics", [f"/events/{event}"]),
+            "event.ics": (f"/events/{event}.ics", [f"/events/{event}"]),
+            "rss-help": ("/rss", ["/feeds/news.rss", "/feeds/agenda.atom", "/events/agenda.ics"]),
+        }
+    )
     return pages
 
 
 FEEDS = [f"{kind}.{fmt}" for kind in ("news", "agenda", "supporter", "group") for fmt in ("rss", "atom")]
 PAGE_NAMES = FEEDS + [
-    "sitemap", "sitemap-pages", "sitemap-orgs", "sitemap-practices", "sitemap-events", "sitemap-news",
-    "agenda.ics", "event.ics", "rss-help"]
+    "sitemap",
+    "sitemap-pages",
+    "sitemap-orgs",
+    "sitemap-practices",
+    "sitemap-events",
+    "sitemap-news",
+    "agenda.ics",
+    "event.ics",
+    "rss-help",
+]
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -106,9 +126,11 @@ def test_feeds_sitemap_and_calendars_link_to_public_url(site, client, name):
 
 @pytest.mark.parametrize("path", ["/api/v1/practices", "/api/v1/groups", "/api/v1/threads"])
 def test_api_urls(site, client, path):
-    expected = {"/api/v1/practices": f"{PUBLIC}/practices/{site['practice'].id}",
-                "/api/v1/groups": f"{PUBLIC}/forum/g/{site['group'].id}",
-                "/api/v1/threads": f"{PUBLIC}/forum/t/{site['thread'].id}"}[path]
+    expected = {
+        "/api/v1/practices": f"{PUBLIC}/practices/{site['practice'].id}",
+        "/api/v1/groups": f"{PUBLIC}/forum/g/{site['group'].id}",
+        "/api/v1/threads": f"{PUBLIC}/forum/t/{site['thread'].id}",
+    }[path]
     response = client.get(path, headers=FORGED)
     assert "evil.example" not in response.get_data(as_text=True)
     assert [item["url"] for item in response.get_json()["items"]] == [expected]
@@ -116,8 +138,9 @@ def test_api_urls(site, client, path):
 
 def _login(client, user) -> None:
     """Logged in on the forged host, so the session cookie goes with the forged requests."""
-    response = client.post("/account/login", data={"email": user.email, "password": TEST_PASSWORD},
-                           headers=FORGED)
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": TEST_PASSWORD}, headers=FORGED
+    )
     assert response.status_code == 302
 
 
@@ -134,8 +157,9 @@ def test_forum_mention_mail(public_app, client, outbox):
     named = make_user(name="Bakyt Named", created_at=old)
     thread = make_thread(group, author)
     _login(client, author)
-    response = client.post(f"/forum/t/{thread.id}/reply", data={"body": "What do you think, @[Bakyt Named]?"},
-                           headers=FORGED)
+    response = client.post(
+        f"/forum/t/{thread.id}/reply", data={"body": "What do you think, @[Bakyt Named]?"}, headers=FORGED
+    )
     assert response.status_code == 302
     _only_public(_mail_to(outbox, named.email), f"/forum/t/{thread.id}")
 
@@ -147,8 +171,11 @@ def test_matching_notice_mail(public_app, client, outbox):
     request = workflow.file_request(orgs["city"], requester, request_input())
     [invitation] = workflow.invite(request, requester, [orgs["supporter"].id], "Can you help?")
     _login(client, invitee)
-    client.post(f"/matching/invitations/{invitation.id}/answer", data={"accept": "1", "message": "Yes"},
-                headers=FORGED)
+    client.post(
+        f"/matching/invitations/{invitation.id}/answer",
+        data={"accept": "1", "message": "Yes"},
+        headers=FORGED,
+    )
     assert invitation.state == "accepted"
     _only_public(_mail_to(outbox, requester.email), f"/matching/requests/{request.id}")
 
@@ -156,12 +183,23 @@ def test_matching_notice_mail(public_app, client, outbox):
 def test_programme_mail(public_app, client, outbox):
     applicant = make_user(name="Nurlan")
     _login(client, applicant)
-    response = client.post("/programme/apply", headers=FORGED, data={
-        "network_name": "Naryn network", "network_kind": "regional_network", "country": "kg",
-        "member_count": "12", "languages": "ky, ru", "regions": "Naryn", "motivation": "To help",
-        "contact_name": "Nurlan", "contact_email": "nurlan@example.kg",
-    })
+    response = client.post(
+        "/programme/apply",
+        headers=FORGED,
+        data={
+            "network_name": "Naryn network",
+            "network_kind": "regional_network",
+            "country": "kg",
+            "member_count": "12",
+            "languages": "ky, ru",
+            "regions": "Naryn",
+            "motivation": "To help",
+            "contact_name": "Nurlan",
+            "contact_email": "nurlan@example.kg",
+        },
+    )
     assert response.status_code == 302
     application = db.session.scalar(
-        select(SupporterApplication).where(SupporterApplication.user_id == applicant.id))
+        select(SupporterApplication).where(SupporterApplication.user_id == applicant.id)
+    )
     _only_public(_mail_to(outbox, applicant.email), f"/programme/applications/{application.id}")

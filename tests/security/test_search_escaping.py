@@ -13,7 +13,7 @@ from covenant_hub.search.fallback import _mark
 from covenant_hub.search.service import get_service
 from tests.factories import make_group, make_practice, make_thread
 
-PAYLOAD = "<img src=x onerror=alert(1)> lamp \"><script>alert(2)</script> &amp; <mark>x</mark> mark lt"
+PAYLOAD = '<img src=x onerror=alert(1)> lamp "><script>alert(2)</script> &amp; <mark>x</mark> mark lt'
 QUERY = "lamp mark lt amp script img"
 
 
@@ -45,8 +45,14 @@ def _check_page(html: str) -> None:
     parser = ResultTags()
     parser.feed(html)
     assert parser.tags, "no results on the page"
-    allowed = {("li", ("class", "lang")), ("span", ("class",)), ("span", ("class", "lang")), ("a", ("href",)),
-               ("p", ("class",)), ("mark", ())}
+    allowed = {
+        ("li", ("class", "lang")),
+        ("span", ("class",)),
+        ("span", ("class", "lang")),
+        ("a", ("href",)),
+        ("p", ("class",)),
+        ("mark", ()),
+    }
     assert set(parser.tags) <= allowed, set(parser.tags) - allowed
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&gt;alert(2)&lt;/" in html  # the payload is on the page, escaped

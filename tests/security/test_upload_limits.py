@@ -30,12 +30,16 @@ def world(app: Flask) -> SecurityWorld:
 
 
 def upload(size: int) -> dict[str, Any]:
-    return {"file": (io.BytesIO(b"%PDF-1.4\n" + b"0" * size), "big.pdf"),
-            "signed_pdf": (io.BytesIO(b"%PDF-1.4\n" + b"0" * size), "signed.pdf")}
+    return {
+        "file": (io.BytesIO(b"%PDF-1.4\n" + b"0" * size), "big.pdf"),
+        "signed_pdf": (io.BytesIO(b"%PDF-1.4\n" + b"0" * size), "signed.pdf"),
+    }
 
 
-@pytest.mark.parametrize("who,path", [("member", "/practices/{draft}/attachments"),
-                                      ("admin", "/programme/applications/{application}/record")])
+@pytest.mark.parametrize(
+    "who,path",
+    [("member", "/practices/{draft}/attachments"), ("admin", "/programme/applications/{application}/record")],
+)
 def test_a_17_mb_upload_is_a_translated_413_and_stores_nothing(app, client, world, who, path):
     login(client, world.users[who])
     db.session.commit()
@@ -51,8 +55,9 @@ def test_a_17_mb_upload_is_a_translated_413_and_stores_nothing(app, client, worl
 def test_a_17_mb_api_body_is_a_413_in_the_api_envelope(app, client, world):
     login(client, world.users["requester_admin"])
     db.session.commit()
-    response = client.post("/api/v1/match-requests", data=b"[" + b" " * SEVENTEEN_MB + b"]",
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/match-requests", data=b"[" + b" " * SEVENTEEN_MB + b"]", content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == 413
 
@@ -81,14 +86,21 @@ def test_an_unread_body_is_drained_before_the_answer_and_a_huge_one_closes_the_c
 @pytest.fixture
 def gunicorn(app_config: dict[str, Any], tmp_path) -> Iterator[int]:
     """A real gunicorn (one sync worker) on this test's database, CSRF on; yields its port."""
-    env = {**os.environ, **{f"COVENANT_{k}": _as_env(v) for k, v in app_config.items() if k != "TESTING"},
-           "COVENANT_WTF_CSRF_ENABLED": "true"}
+    env = {
+        **os.environ,
+        **{f"COVENANT_{k}": _as_env(v) for k, v in app_config.items() if k != "TESTING"},
+        "COVENANT_WTF_CSRF_ENABLED": "true",
+    }
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind",
-                                    f"127.0.0.1:{port}", "app:app"],
-                                   cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "app:app"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_serving(f"http://127.0.0.1:{port}", process, log)
         yield port
@@ -100,8 +112,9 @@ def gunicorn(app_config: dict[str, Any], tmp_path) -> Iterator[int]:
 @pytest.mark.parametrize("path", ["/practices/1/attachments", "/api/v1/match-requests", "/account/login"])
 def test_gunicorn_answers_a_17_mb_post_with_a_413_instead_of_resetting_the_connection(gunicorn, path):
     connection = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=60)
-    connection.request("POST", path, body=b"x" * SEVENTEEN_MB,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST", path, body=b"x" * SEVENTEEN_MB, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     response = connection.getresponse()
     assert response.status == 413
     assert b"too large" in response.read()

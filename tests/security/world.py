@@ -29,9 +29,20 @@ from tests.factories import (
 from tests.matching.test_workflow_permissions import World as MatchingWorld
 
 PDF = b"%PDF-1.4\n%secret agreement\n"
-STAFF_PAGES = ("/matching/staff", "/programme/applications", "/programme/audit", "/forum/log",
-               "/news/drafts", "/newsletter/issues", "/practices/review", "/programme/supporters/ranking",
-               "/forum/suspensions", "/events/new", "/news/new", "/forum/new")
+STAFF_PAGES = (
+    "/matching/staff",
+    "/programme/applications",
+    "/programme/audit",
+    "/forum/log",
+    "/news/drafts",
+    "/newsletter/issues",
+    "/practices/review",
+    "/programme/supporters/ranking",
+    "/forum/suspensions",
+    "/events/new",
+    "/news/new",
+    "/forum/new",
+)
 # In every private record, and in no public one: no page an outsider gets may contain it.
 SECRETS = ("secret draft zebra", "zebra summary", "secret thread zebra", "zebra network", "zebra motivation")
 
@@ -44,8 +55,14 @@ class SecurityWorld(MatchingWorld):
         super().__init__()
         self.outsider = make_user(name="Outsider")
         self.author = self.users["member"]
-        self.draft = make_practice(org=self.city, state="draft", published=None, author_id=self.author.id,
-                                   title="Secret draft zebra", summary="zebra summary")
+        self.draft = make_practice(
+            org=self.city,
+            state="draft",
+            published=None,
+            author_id=self.author.id,
+            title="Secret draft zebra",
+            summary="zebra summary",
+        )
         self.public_practice = make_practice(org=self.city, title="Public practice")
         self.attachment = self._attach(app)
         self.group = make_group(visibility="members", join_policy="approval", title="Closed group")
@@ -53,17 +70,20 @@ class SecurityWorld(MatchingWorld):
         self.thread = make_thread(self.group, author=self.author, title="Secret thread zebra")
         self.public_group = make_group()
         self.public_thread = make_thread(self.public_group, author=self.author)
-        self.other_moderator = make_group_member(self.public_group, make_user(name="Other moderator"),
-                                                 moderator=True)
+        self.other_moderator = make_group_member(
+            self.public_group, make_user(name="Other moderator"), moderator=True
+        )
         self.applicant = make_user()
-        self.application = make_supporter_application(self.applicant, network_name="Zebra network",
-                                                      motivation="zebra motivation")
+        self.application = make_supporter_application(
+            self.applicant, network_name="Zebra network", motivation="zebra motivation"
+        )
         self._store_agreement()
         self.event = make_event(organiser=self.city)
         self.news = make_news()
         self.api_token = api_tokens.create_token(self.author, "author's script", write=True, days=30).token
-        self.issue = NewsletterIssue(month="2026-10", language="en", subject="Issue", html="<p>x</p>",
-                                     text="x")
+        self.issue = NewsletterIssue(
+            month="2026-10", language="en", subject="Issue", html="<p>x</p>", text="x"
+        )
         db.session.add(self.issue)
         db.session.commit()
 
@@ -71,9 +91,14 @@ class SecurityWorld(MatchingWorld):
         folder = Path(app.config["ATTACHMENTS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "0123abcd.pdf").write_bytes(PDF)
-        attachment = Attachment(practice_id=self.draft.id, filename="plan.pdf",
-                                content_type="application/pdf", size=len(PDF), stored_name="0123abcd.pdf",
-                                uploaded_by_id=self.author.id)
+        attachment = Attachment(
+            practice_id=self.draft.id,
+            filename="plan.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            stored_name="0123abcd.pdf",
+            uploaded_by_id=self.author.id,
+        )
         db.session.add(attachment)
         db.session.commit()
         return attachment

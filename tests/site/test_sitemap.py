@@ -1,4 +1,5 @@
 """sitemap.xml: a valid index whose files list the public pages, split when they grow."""
+
 from __future__ import annotations
 
 from xml.etree import ElementTree

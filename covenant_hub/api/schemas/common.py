@@ -27,7 +27,6 @@ Instant = Annotated[datetime, AfterValidator(_as_utc)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=80)]
 
 
-
 class ErrorDetail(BaseModel):
     code: int = Field(description="The HTTP status code, repeated")
     message: str = Field(description="What went wrong, in the caller's language")

@@ -1,4 +1,5 @@
 """Baselines the engine must beat, each ranking the same candidates from the same model."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,21 +18,24 @@ NEAREST_DEPTH = 500  # cities looked at; networks none of them names follow by p
 Baseline = Callable[["MatchModel", int, str, np.ndarray, np.random.Generator], np.ndarray]
 
 
-def random_order(model: MatchModel, row: int, kind: str, candidates: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
+def random_order(
+    model: MatchModel, row: int, kind: str, candidates: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """A seeded shuffle."""
     return rng.permutation(len(candidates))
 
 
-def most_popular(model: MatchModel, row: int, kind: str, candidates: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
+def most_popular(
+    model: MatchModel, row: int, kind: str, candidates: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """The networks with the most members first."""
     degree = model.graph.deg[LINK_OF_KIND[kind]][candidates]
     return np.lexsort((candidates, -degree))
 
 
-def popular_in_country(model: MatchModel, row: int, kind: str, candidates: np.ndarray,
-                       rng: np.random.Generator) -> np.ndarray:
+def popular_in_country(
+    model: MatchModel, row: int, kind: str, candidates: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """The networks with the most members in the requester's country, then the most overall."""
     link = LINK_OF_KIND[kind]
     country = int(model.graph.country[row])
@@ -41,8 +45,9 @@ def popular_in_country(model: MatchModel, row: int, kind: str, candidates: np.nd
     return np.lexsort((candidates, -model.graph.deg[link][candidates], -local))
 
 
-def nearest_neighbours(model: MatchModel, row: int, kind: str, candidates: np.ndarray,
-                       rng: np.random.Generator) -> np.ndarray:
+def nearest_neighbours(
+    model: MatchModel, row: int, kind: str, candidates: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """The network of the nearest city that has one, then of the next nearest, and so on;
     networks no nearby city names follow by popularity."""
     graph = model.graph

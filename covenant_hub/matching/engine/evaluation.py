@@ -5,6 +5,7 @@ Supporters and coordinators derived from GCoM rows have their country and locati
 from their members; in the evaluation they are recomputed from the *visible* members only, so
 a hidden city never gives away its own network's location.
 """
+
 from __future__ import annotations
 
 import math
@@ -96,8 +97,11 @@ def _place(org: OrgRecord, members: list[OrgRecord]) -> OrgRecord:
     if countries:
         top, count = countries.most_common(1)[0]
         country = top if count / len(members) > 0.5 else None
-    placed = [m for m in members if m.lat is not None and m.lon is not None
-              and (country is None or m.country == country)]
+    placed = [
+        m
+        for m in members
+        if m.lat is not None and m.lon is not None and (country is None or m.country == country)
+    ]
     if not placed:
         return replace(org, country=country, lat=None, lon=None)
     mid_lat = sorted(m.lat for m in placed)[len(placed) // 2]  # type: ignore[type-var]
@@ -129,19 +133,31 @@ def summarise(name: str, tally: Tally, queries: int, catalogue: int) -> MethodSc
     return score
 
 
-def evaluate(snapshot: Snapshot, since: date, until: date, kind: str,
-             weights: dict[str, Any] | None = None, seed: int = 0,
-             progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
-             embedder: Any = None) -> list[MethodScore]:
+def evaluate(
+    snapshot: Snapshot,
+    since: date,
+    until: date,
+    kind: str,
+    weights: dict[str, Any] | None = None,
+    seed: int = 0,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    embedder: Any = None,
+) -> list[MethodScore]:
     """The engine and every baseline on the same hidden links; the engine first."""
     tallies, queries, catalogue = rank_hidden(snapshot, since, until, kind, weights, seed, progress, embedder)
     return [summarise(name, tally, queries, catalogue) for name, tally in tallies.items()]
 
 
-def rank_hidden(snapshot: Snapshot, since: date, until: date, kind: str,
-                weights: dict[str, Any] | None = None, seed: int = 0,
-                progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
-                embedder: Any = None) -> tuple[dict[str, Tally], int, int]:
+def rank_hidden(
+    snapshot: Snapshot,
+    since: date,
+    until: date,
+    kind: str,
+    weights: dict[str, Any] | None = None,
+    seed: int = 0,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    embedder: Any = None,
+) -> tuple[dict[str, Tally], int, int]:
     """Per method, the ranks of the answers of every query (in the same query order for all
     methods, so they can be compared pair by pair); the number of queries; the catalogue size."""
     split = time_split(snapshot, since, until, kind)
@@ -154,8 +170,14 @@ def rank_hidden(snapshot: Snapshot, since: date, until: date, kind: str,
     return tallies, len(queries), len(model.graph.kind_rows(kind))
 
 
-def _score_query(model: MatchModel, org_id: int, kind: str, answer: set[int],
-                 tallies: dict[str, Tally], rng: np.random.Generator) -> None:
+def _score_query(
+    model: MatchModel,
+    org_id: int,
+    kind: str,
+    answer: set[int],
+    tallies: dict[str, Tally],
+    rng: np.random.Generator,
+) -> None:
     graph = model.graph
     relevant = {graph.pos[t] for t in answer if t in graph.pos}
     scored = score_all(model, org_id, kind)

@@ -1,4 +1,5 @@
 """Great-circle distances, vectorised: one requester against every organisation at once."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 networkx is used only to inspect the graph (`to_networkx`); everything on the request path
 works on numpy arrays and `PatchedMatrix`, and every change costs O(degree), not O(graph).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -23,8 +24,13 @@ COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
 class GraphIndex:
     """Rows are organisations; `pos[org_id]` gives the row. Capacity grows by doubling."""
 
-    def __init__(self, capacity: int, reference: date | None = None, recency_days: float = 730.0,
-                 walk_weights: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        reference: date | None = None,
+        recency_days: float = 730.0,
+        walk_weights: dict[str, float] | None = None,
+    ) -> None:
         self.capacity = max(capacity, 16)
         # The random walk of personalised PageRank runs on one weighted sum of the link kinds.
         self.walk_weights = walk_weights or dict.fromkeys(LINK_KINDS, 1.0)
@@ -71,8 +77,9 @@ class GraphIndex:
 
     # -- building -----------------------------------------------------------------------
     @classmethod
-    def build(cls, snapshot: Snapshot, recency_days: float = 730.0,
-              walk_weights: dict[str, float] | None = None) -> GraphIndex:
+    def build(
+        cls, snapshot: Snapshot, recency_days: float = 730.0, walk_weights: dict[str, float] | None = None
+    ) -> GraphIndex:
         dates = [o.joined for o in snapshot.orgs if o.joined]
         graph = cls(int(len(snapshot.orgs) * 1.25) + 16, max(dates, default=None), recency_days, walk_weights)
         for org in snapshot.orgs:
@@ -84,9 +91,14 @@ class GraphIndex:
         """All links at once: one COO matrix per kind, duplicates folded to weight 1."""
         cap = self.capacity
         for kind in LINK_KINDS:
-            pairs = {(self.pos[li.source], self.pos[li.target]) for li in links
-                     if li.kind == kind and li.source in self.pos and li.target in self.pos
-                     and li.source != li.target}
+            pairs = {
+                (self.pos[li.source], self.pos[li.target])
+                for li in links
+                if li.kind == kind
+                and li.source in self.pos
+                and li.target in self.pos
+                and li.source != li.target
+            }
             rows = np.array([p[0] for p in pairs] + [p[1] for p in pairs], dtype=np.int32)
             cols = np.array([p[1] for p in pairs] + [p[0] for p in pairs], dtype=np.int32)
             matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(cap, cap))
@@ -181,8 +193,14 @@ class GraphIndex:
 
     def _grow(self, capacity: int) -> None:
         extra = capacity - self.capacity
-        fills = (("lat", np.nan), ("lon", np.nan), ("logpop", np.nan), ("country", -1), ("kind", -1),
-                 ("recency", 0.0))
+        fills = (
+            ("lat", np.nan),
+            ("lon", np.nan),
+            ("logpop", np.nan),
+            ("country", -1),
+            ("kind", -1),
+            ("recency", 0.0),
+        )
         for name, fill in fills:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.full(extra, fill, dtype=old.dtype)]))
@@ -194,8 +212,9 @@ class GraphIndex:
         self.commit = np.vstack([self.commit, np.zeros((extra, len(COMMITMENTS)))])
         for kind in MEMBER_LINKS:
             self.member_logpop[kind] = np.vstack([self.member_logpop[kind], np.zeros((extra, 2))])
-            self.member_commit[kind] = np.vstack([self.member_commit[kind],
-                                                  np.zeros((extra, len(COMMITMENTS)))])
+            self.member_commit[kind] = np.vstack(
+                [self.member_commit[kind], np.zeros((extra, len(COMMITMENTS)))]
+            )
         self.capacity = capacity
 
     def _each_membership(self, row: int, sign: int) -> None:

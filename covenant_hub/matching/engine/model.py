@@ -4,6 +4,7 @@ A full `build` takes a few seconds at GCoM scale; the `put_*`/`set_link` methods
 model current when one organisation, link or practice changes, at a cost that depends on that
 record and its neighbours only.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,13 @@ class MatchModel:
         return weights[kind] if profile == "network" else weights
 
     @classmethod
-    def build(cls, snapshot: Snapshot, weights: dict[str, Any] | None = None,
-              vectorizer: Any = None, embedder: Embedder | None = None) -> MatchModel:
+    def build(
+        cls,
+        snapshot: Snapshot,
+        weights: dict[str, Any] | None = None,
+        vectorizer: Any = None,
+        embedder: Embedder | None = None,
+    ) -> MatchModel:
         """A fresh model; `vectorizer` reuses a fitted vocabulary (tests compare with it);
         with an `embedder`, needs meet offers and practices by meaning too (`meaning`)."""
         started = time.perf_counter()
@@ -72,8 +78,10 @@ class MatchModel:
         for org in snapshot.orgs:
             model._set_masks(graph.pos[org.id], org)
             model.practice_count[graph.pos[org.id]] = len(model.practices.get(org.id, ()))
-        rows = [(graph.pos[o.id], need_text(o), offer_text(o, model.practices.get(o.id, [])))
-                for o in snapshot.orgs]
+        rows = [
+            (graph.pos[o.id], need_text(o), offer_text(o, model.practices.get(o.id, [])))
+            for o in snapshot.orgs
+        ]
         model.text = TextIndex.build(rows, graph.capacity, vectorizer)
         if embedder is not None:
             model.meaning = MeaningIndex.build(embedder, snapshot.orgs, list(snapshot.practices),

@@ -2,6 +2,7 @@
 
 `recommend` is what callers use; `score_all` exposes raw scores for evaluation and tuning.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,13 @@ class Match:
     reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.external_id, "name": self.name, "kind": self.kind,
-                "score": round(self.score, 4), "reasons": self.reasons}
+        return {
+            "id": self.external_id,
+            "name": self.name,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "reasons": self.reasons,
+        }
 
 
 @dataclass
@@ -93,8 +99,9 @@ def ranked_order(model: MatchModel, scored: Scored, top: int) -> np.ndarray:
     order = np.lexsort((scored.request.candidates, -scored.scores))
     settings = model.weights["diversity"]
     window = order[: max(top * settings["window_factor"], top)]
-    head = diversify(scored.scores[window], model.graph.country[scored.request.candidates[window]],
-                     top, settings["lambda"])
+    head = diversify(
+        scored.scores[window], model.graph.country[scored.request.candidates[window]], top, settings["lambda"]
+    )
     chosen = window[head]
     rest = order[~np.isin(order, chosen)]
     return np.concatenate([chosen, rest])

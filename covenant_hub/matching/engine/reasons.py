@@ -3,6 +3,7 @@
 The engine stays free of Flask: messages are marked with `N_` so Babel extracts them, and the
 web layer renders them by passing its own `gettext`/`ngettext` to `render_reason`.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -39,25 +40,32 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "shared_supporter": N_("Both supported by %(name)s"),
     "shared_coordinator": N_("Both coordinated by %(name)s"),
     "shared_partner": N_("Both work with %(name)s"),
-    "supports_neighbours": N_plural("Works with %(num)d city within %(km)d km of you",
-                            "Works with %(num)d cities within %(km)d km of you"),
-    "joined_with_neighbours": N_plural("%(num)d nearby city joined the Covenant the same day as you, "
-                                  "and its neighbours work with it",
-                               "%(num)d nearby cities joined the Covenant the same day as you, "
-                                  "and their neighbours work with it"),
+    "supports_neighbours": N_plural(
+        "Works with %(num)d city within %(km)d km of you", "Works with %(num)d cities within %(km)d km of you"
+    ),
+    "joined_with_neighbours": N_plural(
+        "%(num)d nearby city joined the Covenant the same day as you, and its neighbours work with it",
+        "%(num)d nearby cities joined the Covenant the same day as you, and their neighbours work with it",
+    ),
     "partner_members": N_("Works with cities that share your partner %(name)s"),
-    "recruiting": N_plural("%(num)d of its members joined recently",
-                           "%(num)d of its members joined recently"),
-    "recruiting_near": N_plural("%(num)d city within %(km)d km of you joined it recently",
-                                "%(num)d cities within %(km)d km of you joined it recently"),
-    "twins_chose": N_plural("%(num)d city twinned with you works with it",
-                            "%(num)d cities twinned with you work with it"),
+    "recruiting": N_plural(
+        "%(num)d of its members joined recently", "%(num)d of its members joined recently"
+    ),
+    "recruiting_near": N_plural(
+        "%(num)d city within %(km)d km of you joined it recently",
+        "%(num)d cities within %(km)d km of you joined it recently",
+    ),
+    "twins_chose": N_plural(
+        "%(num)d city twinned with you works with it", "%(num)d cities twinned with you work with it"
+    ),
     "same_country": N_("In the same country (%(country)s)"),
     "distance_km": N_("%(km)d km away"),
-    "members_in_region": N_plural("%(num)d of its members is in your country",
-                          "%(num)d of its members are in your country"),
-    "your_members_there": N_plural("%(num)d of your members is in its country",
-                           "%(num)d of your members are in its country"),
+    "members_in_region": N_plural(
+        "%(num)d of its members is in your country", "%(num)d of its members are in your country"
+    ),
+    "your_members_there": N_plural(
+        "%(num)d of your members is in its country", "%(num)d of your members are in its country"
+    ),
     "works_in_language": N_("Works in %(language)s"),
     "published_practice": N_("Published \u201c%(title)s\u201d"),
     "text_match": N_("Matches what you need: %(terms)s"),
@@ -79,8 +87,9 @@ def _nformat(singular: str, plural: str, num: int, **params: Any) -> str:
     return (singular if num == 1 else plural) % {"num": num, **params}
 
 
-def render_reason(reason: dict[str, Any], gettext: Callable[..., str] = _format,
-                  ngettext: Callable[..., str] = _nformat) -> str:
+def render_reason(
+    reason: dict[str, Any], gettext: Callable[..., str] = _format, ngettext: Callable[..., str] = _nformat
+) -> str:
     """One reason as a sentence. Pass flask_babel's `gettext` and `ngettext`: like them, the
     defaults take the message, then the parameters as keywords, and format the result."""
     message = MESSAGES.get(reason["code"], reason["code"])
@@ -99,8 +108,9 @@ def typical_values(scored: Scored) -> dict[str, float]:
     return {name: float(np.median(values)) for name, values in scored.features.items() if len(values)}
 
 
-def reasons_for(model: MatchModel, scored: Scored, position: int,
-                typical: dict[str, float] | None = None) -> list[dict[str, Any]]:
+def reasons_for(
+    model: MatchModel, scored: Scored, position: int, typical: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
     """The reasons behind one candidate: only the features that lift it above the typical
     candidate (its neighbours chose it, its partners did), strongest lift first. What every
     candidate has anyway (the same country as all the others) is no reason, and a candidate
@@ -108,8 +118,12 @@ def reasons_for(model: MatchModel, scored: Scored, position: int,
     weights = model.weights_for(scored.profile, scored.request.kind)
     typical = typical if typical is not None else typical_values(scored)
     contributions = sorted(
-        ((weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)), name)
-         for name, values in scored.features.items()), reverse=True)
+        (
+            (weights.get(name, 0.0) * (values[position] - typical.get(name, 0.0)), name)
+            for name, values in scored.features.items()
+        ),
+        reverse=True,
+    )
     reasons: list[dict[str, Any]] = []
     asked = set()  # several features share a builder (every vote asks _neighbours_chose): once is enough
     for lift, name in contributions:
@@ -234,8 +248,13 @@ def _text(model: MatchModel, scored: Scored, position: int) -> list[dict[str, An
     cols, vals = model.text.needs.row(mine)
     from scipy import sparse
 
-    query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
-                              shape=(1, model.text.needs.shape[1])) if len(cols) else None
+    query = (
+        sparse.csr_matrix(
+            (vals, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, model.text.needs.shape[1])
+        )
+        if len(cols)
+        else None
+    )
     terms = model.text.shared_terms(query, theirs)
     by_words = text_reasons(model, theirs, need_text(model.orgs[model.graph.ids[mine]]), terms)
     me, them = model.graph.ids[mine], model.graph.ids[theirs]
@@ -296,6 +315,7 @@ def _sets(field: str, code: str) -> Callable[[MatchModel, Scored, int], list[dic
         a, b = (getattr(model.orgs[model.graph.ids[r]], field) for r in (mine, theirs))
         shared = [value for value in b if value in a]
         return [_reason(code, **{field: shared})] if shared else []
+
     return build
 
 
@@ -317,18 +337,37 @@ def _popular(model: MatchModel, scored: Scored, position: int) -> list[dict[str,
 
 
 BUILDERS: dict[str, Callable[[MatchModel, Scored, int], list[dict[str, Any]]]] = {
-    "shared_partners": _shared, "vote_near": _neighbours_chose, "vote_far": _neighbours_chose,
-    "vote_recent": _neighbours_chose, "vote_alike": _neighbours_chose, "nearest_member": _neighbours_chose,
-    "nearest_member_far": _neighbours_chose, "cohort_vote": _cohort,
+    "shared_partners": _shared,
+    "vote_near": _neighbours_chose,
+    "vote_far": _neighbours_chose,
+    "vote_recent": _neighbours_chose,
+    "vote_alike": _neighbours_chose,
+    "nearest_member": _neighbours_chose,
+    "nearest_member_far": _neighbours_chose,
+    "cohort_vote": _cohort,
     "twin_vote": _twins_chose,
-    "recruiting_share": _recruiting, "recruiting_count": _recruiting, "recruiting_near": _recruiting,
-    "knn5": _neighbours_chose, "knn15": _neighbours_chose, "vote_rank_recent": _neighbours_chose,
+    "recruiting_share": _recruiting,
+    "recruiting_count": _recruiting,
+    "recruiting_near": _recruiting,
+    "knn5": _neighbours_chose,
+    "knn15": _neighbours_chose,
+    "vote_rank_recent": _neighbours_chose,
     "knn5_recent": _neighbours_chose,
     "recent_popularity": _popular,
-    "vote_rank": _neighbours_chose, "members_near": _your_members, "via_partner": _via_partner,
-    "same_country": _country, "country_share": _members_in_region, "country_members": _members_in_region,
-    "country_overlap": _your_members, "language": _language, "text": _text, "practices": _text,
-    "sectors": _sets("sectors", "shared_sectors"), "commitments": _sets("commitments", "shared_commitments"),
-    "population": _flag("similar_population"), "unserved": _flag("not_yet_supported"),
-    "popularity": _popular, "ppr": _network_proximity,
+    "vote_rank": _neighbours_chose,
+    "members_near": _your_members,
+    "via_partner": _via_partner,
+    "same_country": _country,
+    "country_share": _members_in_region,
+    "country_members": _members_in_region,
+    "country_overlap": _your_members,
+    "language": _language,
+    "text": _text,
+    "practices": _text,
+    "sectors": _sets("sectors", "shared_sectors"),
+    "commitments": _sets("commitments", "shared_commitments"),
+    "population": _flag("similar_population"),
+    "unserved": _flag("not_yet_supported"),
+    "popularity": _popular,
+    "ppr": _network_proximity,
 }

@@ -2,6 +2,7 @@
 
 The engine never sees ORM objects, so it runs the same in a test, a benchmark or the app.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -75,13 +76,15 @@ class Snapshot:
     def without_links(self, hidden: set[tuple[int, int, str]]) -> Snapshot:
         """The same snapshot with some (source, target, kind) links taken out."""
         kept = [link for link in self.links if (link.source, link.target, link.kind) not in hidden]
-        return Snapshot(orgs=list(self.orgs), links=kept, practices=list(self.practices),
-                        vectors=self.vectors)
+        return Snapshot(
+            orgs=list(self.orgs), links=kept, practices=list(self.practices), vectors=self.vectors
+        )
 
     def with_orgs(self, orgs: list[OrgRecord]) -> Snapshot:
         """The same links and practices over a changed list of organisations."""
-        return Snapshot(orgs=orgs, links=list(self.links), practices=list(self.practices),
-                        vectors=self.vectors)
+        return Snapshot(
+            orgs=orgs, links=list(self.links), practices=list(self.practices), vectors=self.vectors
+        )
 
 
 def snapshot_from_gcom(dataset: object) -> Snapshot:
@@ -108,10 +111,21 @@ def _gcom_items(dataset: object) -> list:
 
 def _gcom_org(number: int, item: object) -> OrgRecord:
     kind = getattr(item, "kind", "signatory")
-    base = OrgRecord(id=number, external_id=item.external_id, kind=kind,  # type: ignore[attr-defined]
-                     name=item.name, country=item.country,  # type: ignore[attr-defined]
-                     lat=item.lat, lon=item.lon)  # type: ignore[attr-defined]
+    base = OrgRecord(
+        id=number,
+        external_id=item.external_id,
+        kind=kind,  # type: ignore[attr-defined]
+        name=item.name,
+        country=item.country,  # type: ignore[attr-defined]
+        lat=item.lat,
+        lon=item.lon,
+    )  # type: ignore[attr-defined]
     if kind != "signatory":
         return base
-    return replace(base, population=item.population, joined=item.joined,  # type: ignore[attr-defined]
-                   status=item.status, commitments=tuple(item.commitments))  # type: ignore[attr-defined]
+    return replace(
+        base,
+        population=item.population,
+        joined=item.joined,  # type: ignore[attr-defined]
+        status=item.status,
+        commitments=tuple(item.commitments),
+    )  # type: ignore[attr-defined]

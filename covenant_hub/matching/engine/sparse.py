@@ -5,6 +5,7 @@ whole data set. Here a changed row goes into a small side table instead; product
 base matrix and then overwrite the changed rows, and the side table is folded back into the
 base only when it has grown to a fixed share of the rows (amortised, like a dynamic array).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ gives a zero vector and a zero similarity, and the ranker simply leans on its ot
 The vectoriser is fitted on a full rebuild; an incremental refresh re-transforms one
 organisation's text with the fitted vocabulary (new words wait for the next rebuild).
 """
+
 from __future__ import annotations
 
 import re
@@ -113,8 +114,9 @@ class TextIndex:
         self.offers = PatchedMatrix(sparse.csr_matrix((capacity, width)))
 
     @classmethod
-    def build(cls, rows: list[tuple[int, str, str]], capacity: int,
-              vectorizer: TfidfVectorizer | None = None) -> TextIndex:
+    def build(
+        cls, rows: list[tuple[int, str, str]], capacity: int, vectorizer: TfidfVectorizer | None = None
+    ) -> TextIndex:
         """`rows` holds (row, need text, offer text); fits the vocabulary unless one is given."""
         texts = [t for _, need, offer in rows for t in (need, offer)]
         if vectorizer is None:
@@ -126,8 +128,9 @@ class TextIndex:
         row_ids = np.array([r for r, _, _ in rows], dtype=np.int32)
         for target, column in ((index.needs, 1), (index.offers, 2)):
             matrix = vectorizer.transform([r[column] for r in rows]).tocoo()
-            target.base = sparse.csr_matrix((matrix.data, (row_ids[matrix.row], matrix.col)),
-                                            shape=(capacity, width))
+            target.base = sparse.csr_matrix(
+                (matrix.data, (row_ids[matrix.row], matrix.col)), shape=(capacity, width)
+            )
         return index
 
     def set_texts(self, row: int, need: str, offer: str) -> None:
@@ -170,8 +173,9 @@ def _fit(texts: list[str]) -> TfidfVectorizer | None:
     """A vectoriser over all profiles, or None when no profile has a usable word."""
     if not any(t.strip() for t in texts):
         return None
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, min_df=1,
-                                 max_df=0.5 if len(texts) > 50 else 1.0)
+    vectorizer = TfidfVectorizer(
+        analyzer=analyse, sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 50 else 1.0
+    )
     try:
         vectorizer.fit(texts)
     except ValueError:  # every word pruned: nothing to compare

@@ -3,6 +3,7 @@
 Features are computed once per query; each trial weight vector is then only a matrix product
 and a rank count, so a few hundred trials take seconds. Ties rank by row, as the ranker does.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,8 +33,14 @@ class Query:
 Progress = Callable[[Iterable[int]], Iterable[int]]
 
 
-def collect(snapshot: Snapshot, since: date, until: date, kind: str, weights: dict[str, Any],
-            progress: Progress | None = None) -> tuple[list[str], list[Query]]:
+def collect(
+    snapshot: Snapshot,
+    since: date,
+    until: date,
+    kind: str,
+    weights: dict[str, Any],
+    progress: Progress | None = None,
+) -> tuple[list[str], list[Query]]:
     """Feature matrices of every hidden query of the split."""
     split = time_split(snapshot, since, until, kind)
     model = MatchModel.build(split.snapshot, weights)
@@ -72,8 +79,9 @@ def joint(windows: list[list[Query]], w: np.ndarray) -> float:
     return float(np.mean([sum(objective(queries, w)) for queries in windows]))
 
 
-def coordinate_ascent(names: list[str], windows: list[list[Query]],
-                      start: dict[str, float]) -> tuple[dict[str, float], float]:
+def coordinate_ascent(
+    names: list[str], windows: list[list[Query]], start: dict[str, float]
+) -> tuple[dict[str, float], float]:
     """Try each grid value for each weight in turn; keep what raises the joint objective."""
     w = np.array([start.get(n, 0.0) for n in names])
     best = joint(windows, w)
@@ -91,9 +99,13 @@ def coordinate_ascent(names: list[str], windows: list[list[Query]],
     return {n: float(v) for n, v in zip(names, w, strict=True)}, best
 
 
-def tune(snapshot: Snapshot, windows: list[tuple[date, date]], weights: dict[str, Any],
-         kinds: tuple[str, ...] = ("supporter", "coordinator"),
-         progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> dict[str, Any]:
+def tune(
+    snapshot: Snapshot,
+    windows: list[tuple[date, date]],
+    weights: dict[str, Any],
+    kinds: tuple[str, ...] = ("supporter", "coordinator"),
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+) -> dict[str, Any]:
     """New weights for the network profiles, with a note of the windows they were fitted on."""
     tuned = copy.deepcopy(weights)
     notes: dict[str, Any] = {}
@@ -104,14 +116,24 @@ def tune(snapshot: Snapshot, windows: list[tuple[date, date]], weights: dict[str
         fitted, _ = coordinate_ascent(names, [queries for _, queries in collected], start)
         tuned["profiles"]["network"][kind] = fitted
         vector = np.array([fitted[n] for n in names])
-        notes[kind] = [_fit_note(since, until, queries, vector)
-                       for (since, until), (_, queries) in zip(windows, collected, strict=True)]
-    tuned["tuned"] = {"windows": [[a.isoformat(), b.isoformat()] for a, b in windows],
-                      "objective": "mean over windows of MRR + Hits@1", "fit": notes}
+        notes[kind] = [
+            _fit_note(since, until, queries, vector)
+            for (since, until), (_, queries) in zip(windows, collected, strict=True)
+        ]
+    tuned["tuned"] = {
+        "windows": [[a.isoformat(), b.isoformat()] for a, b in windows],
+        "objective": "mean over windows of MRR + Hits@1",
+        "fit": notes,
+    }
     return tuned
 
 
 def _fit_note(since: date, until: date, queries: list[Query], vector: np.ndarray) -> dict[str, Any]:
     mrr, hits = objective(queries, vector)
-    return {"since": since.isoformat(), "until": until.isoformat(), "queries": len(queries),
-            "mrr": round(float(mrr), 4), "hits_at_1": round(float(hits), 4)}
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "queries": len(queries),
+        "mrr": round(float(mrr), 4),
+        "hits_at_1": round(float(hits), 4),
+    }

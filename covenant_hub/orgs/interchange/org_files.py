@@ -1,4 +1,5 @@
 """Handlers for organisations.jsonl and links.jsonl."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

@@ -166,8 +166,13 @@ def search_hybrid(state: SearcherState, q: SearchQuery, meaning: Meaning) -> Sea
 
 
 def _verified(
-    state: SearcherState, q: SearchQuery, keyword: list[str], nearest: dict[str, float],
-    lang_of: dict[str, str], lead: int, docnums: dict[str, int],
+    state: SearcherState,
+    q: SearchQuery,
+    keyword: list[str],
+    nearest: dict[str, float],
+    lang_of: dict[str, str],
+    lead: int,
+    docnums: dict[str, int],
 ) -> tuple[list[Fused], int]:
     """The fused ranking with every semantic candidate that can reach the first ``wanted``
     places checked against the viewer's filters (their docnums go into ``docnums``).

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 class IndexDamaged(Exception):
     """A segment file is not what the last commit wrote (see :mod:`covenant_hub.search.engine.manifest`)."""
 
+
 Progress = Callable[[int], None]
 
 LOCK_TIMEOUT_S = 10.0

@@ -245,7 +245,12 @@ def run_search(state: SearcherState, q: SearchQuery) -> SearchResults:
 
 
 def _translated(
-    state: SearcherState, q: SearchQuery, text: str, allowed: set[int], rewriter: Rewriter, run: _Run | None,
+    state: SearcherState,
+    q: SearchQuery,
+    text: str,
+    allowed: set[int],
+    rewriter: Rewriter,
+    run: _Run | None,
     any_word: bool = False,
 ) -> tuple[Rewriter, _Run | None]:
     """The run with the documents only the glossary's equivalents find appended after all of

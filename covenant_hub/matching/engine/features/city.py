@@ -1,4 +1,5 @@
 """Features of a city looking for peer or candidate cities, and the reciprocal text score."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -23,10 +24,12 @@ def city_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     features["practices"] = scaled(np.log1p(model.practice_count[c]))
     return features
 
+
 def reciprocal_text(model: MatchModel, req: Request) -> np.ndarray:
     """What each candidate city needs against what the requester offers: the one part of the
     reciprocal city-to-city score that differs from the forward one."""
     return text_similarity(model, req.row, "needs", req.candidates)
+
 
 def _adamic_adar(model: MatchModel, row: int) -> np.ndarray:
     """Sum over shared neighbours z (any link kind) of 1 / log(2 + degree of z)."""

@@ -1,5 +1,6 @@
 """What every feature profile shares: the request (the requester's row, distances, the
 personalised PageRank of cities like it) and the features every profile may use."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,12 +24,14 @@ def profile_of(requester_kind: str, kind: str) -> str:
         return "city" if city_wanted else "network"
     return "reach" if city_wanted else "peer"
 
+
 @dataclass
 class RecentJoiners:
     """Cities that joined a kind of network lately, and when "lately" ended."""
 
     mask: np.ndarray  # over graph rows: 1.0 for a city that joined in the recent months
     newest: date
+
 
 @dataclass
 class Request:
@@ -42,6 +45,7 @@ class Request:
     # Set by `network_features`, read again by the reasons of each result.
     recent_joiners: RecentJoiners | None = None
 
+
 def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> Request:
     graph = model.graph
     n = graph.n
@@ -50,6 +54,7 @@ def prepare(model: MatchModel, row: int, kind: str, candidates: np.ndarray) -> R
     seed = similar_seed(model, row, distance)
     ppr = graph.personalised_pagerank(seed, settings["restart"], settings["iterations"])
     return Request(row=row, kind=kind, candidates=candidates, distance=distance, ppr=ppr[:n])
+
 
 def similar_seed(model: MatchModel, row: int, distance: np.ndarray, size: int = 20) -> dict[int, float]:
     """The requester itself if linked, plus linked cities most like it (near, same country,
@@ -70,6 +75,7 @@ def similar_seed(model: MatchModel, row: int, distance: np.ndarray, size: int = 
         seed[int(pool[index])] = float(similarity[index])
     return seed
 
+
 def smallest(values: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k smallest values in order (ties by index): O(n), not a full sort."""
     if len(values) > k:
@@ -80,9 +86,11 @@ def smallest(values: np.ndarray, k: int) -> np.ndarray:
         part = np.arange(len(values))
     return part[np.lexsort((part, values[part]))][:k]
 
+
 def scaled(values: np.ndarray) -> np.ndarray:
     top = values.max() if len(values) else 0.0
     return values / top if top > 0 else np.zeros_like(values)
+
 
 def bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndarray:
     mine = masks[row]
@@ -93,6 +101,7 @@ def bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndarr
         return np.zeros(len(candidates))
     u = np.bitwise_count(union).astype(float)
     return np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0)
+
 
 def text_similarity(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
     """One row's needs (or offers) against the other side of every candidate: the TF-IDF
@@ -115,9 +124,11 @@ def tfidf_similarity(model: MatchModel, query_row: int, side: str, candidates: n
         return np.zeros(len(candidates))
     from scipy import sparse
 
-    query = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int32), cols)),
-                              shape=(1, getattr(model.text, own).shape[1]))
+    query = sparse.csr_matrix(
+        (vals, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, getattr(model.text, own).shape[1])
+    )
     return getattr(model.text, side).matvec_sparse(query)[candidates]
+
 
 def common_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     """Features every profile may use."""

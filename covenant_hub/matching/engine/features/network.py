@@ -1,6 +1,7 @@
 """Features of a city looking for a supporter or coordinator: how its nearest cities chose
 (kernel votes, first-seen rank, cohorts, twins), who has been recruiting lately, and shares of
 members by country and commitments."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -27,8 +28,12 @@ if TYPE_CHECKING:
 NEAREST_KNOWN = 50
 
 # name, kernel scale (km), how many nearest cities vote, and how votes are weighted
-VOTES = (("vote_near", 10.0, 10, False), ("vote_far", 50.0, NEAREST_KNOWN, False),
-         ("vote_recent", 25.0, NEAREST_KNOWN, True), ("vote_alike", 25.0, NEAREST_KNOWN, None))
+VOTES = (
+    ("vote_near", 10.0, 10, False),
+    ("vote_far", 50.0, NEAREST_KNOWN, False),
+    ("vote_recent", 25.0, NEAREST_KNOWN, True),
+    ("vote_alike", 25.0, NEAREST_KNOWN, None),
+)
 
 RANK_DEPTH = 20
 
@@ -55,8 +60,13 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     features.update(_votes(model, req, link, nearest))
     recent = known[graph.recency[known] >= np.quantile(graph.recency[known], RECENT)] if len(known) else known
     recent = recent[smallest(req.distance[recent], RANK_DEPTH)]
-    features.update({f"{k}_recent": v for k, v in _first_seen(graph, req, link, recent).items()
-                     if k in ("vote_rank", "knn5")})
+    features.update(
+        {
+            f"{k}_recent": v
+            for k, v in _first_seen(graph, req, link, recent).items()
+            if k in ("vote_rank", "knn5")
+        }
+    )
     features.update(_country(model, link, row, c))
     features["via_partner"] = scaled(_via_partner(model, row, link)[c])
     features["twin_vote"] = _twin_vote(model, row, link)[c]
@@ -73,6 +83,7 @@ def network_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     features["population"] = np.nan_to_num(np.exp(-np.abs(mean - graph.logpop[row])), nan=0.0)
     return features
 
+
 def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
     """How the nearest cities that already have one chose: kernel votes and first-seen rank."""
     graph, c = model.graph, req.candidates
@@ -85,6 +96,7 @@ def _votes(model: MatchModel, req: Request, link: str, nearest: np.ndarray) -> d
         out[name] = graph.adj[link].matvec(weights)[c] / total if total > 0 else np.zeros(len(c))
     out.update(_first_seen(graph, req, link, nearest))
     return out
+
 
 def _first_seen(graph: GraphIndex, req: Request, link: str, nearest: np.ndarray) -> dict[str, np.ndarray]:
     """The nearest-neighbour view: rank and distance at which each network first appears
@@ -102,8 +114,14 @@ def _first_seen(graph: GraphIndex, req: Request, link: str, nearest: np.ndarray)
             share5[target] += order < 5
             share15[target] += order < 15
     c = req.candidates
-    return {"vote_rank": rank[c], "nearest_member": decay(closest[c], 5.0),
-            "nearest_member_far": decay(closest[c], 25.0), "knn5": share5[c] / 5, "knn15": share15[c] / 15}
+    return {
+        "vote_rank": rank[c],
+        "nearest_member": decay(closest[c], 5.0),
+        "nearest_member_far": decay(closest[c], 25.0),
+        "knn5": share5[c] / 5,
+        "knn15": share15[c] / 15,
+    }
+
 
 def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) -> np.ndarray:
     """Pooled near-neighbour votes of the cities that joined the same day within 50 km:
@@ -122,6 +140,7 @@ def _cohort_vote(model: MatchModel, req: Request, link: str, known: np.ndarray) 
             votes += graph.adj[link].matvec(weights) / total
     return votes[req.candidates] / len(mates) if len(mates) else np.zeros(len(req.candidates))
 
+
 def recent_joiners(model: MatchModel, link: str) -> RecentJoiners | None:
     """Member cities that joined in the six months before the newest member of any network of
     this kind (None when no member has a date). Relative to the newest member, not today, so
@@ -137,11 +156,13 @@ def recent_joiners(model: MatchModel, link: str) -> RecentJoiners | None:
     newest_day = graph.reference - timedelta(days=round(-graph.recency_days * np.log(newest)))
     return RecentJoiners(mask, newest_day)
 
+
 def freshness(model: MatchModel, row: int, recent: RecentJoiners) -> float:
     """1 for a city that joined by the newest member's date (or has no date), fading to 0 for
     one that joined long after it (half-life about four months)."""
     joined = model.graph.joined.get(row)
     return float(np.exp(-max((joined - recent.newest).days, 0) / STALE_DAYS)) if joined else 1.0
+
 
 def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndarray]:
     """Who has been signing cities up lately: the share and number of a network's members that
@@ -167,6 +188,7 @@ def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndar
         "recruiting_near": fade * (adj.matvec(near)[c] / total if total else np.zeros(len(c))),
     }
 
+
 def _vote_weight(graph: GraphIndex, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:
     """1 for a plain vote; recency for a recent vote; same commitments for an alike vote."""
     if recent:
@@ -175,6 +197,7 @@ def _vote_weight(graph: GraphIndex, row: int, chosen: np.ndarray, recent: bool |
         commit = graph.commit
         return np.all(commit[chosen] == commit[row], axis=1).astype(float)
     return 1.0
+
 
 def _commitment_share(graph: GraphIndex, link: str, row: int, c: np.ndarray) -> np.ndarray:
     """Mean share of a network's members that made each of the requester's commitments."""
@@ -185,6 +208,7 @@ def _commitment_share(graph: GraphIndex, link: str, row: int, c: np.ndarray) -> 
     total = graph.deg[link][c][:, None]
     return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0).mean(axis=1)
 
+
 def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str, np.ndarray]:
     graph = model.graph
     country = int(graph.country[row])
@@ -192,8 +216,11 @@ def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str,
     in_country = np.array([counts.get(int(t), Counter()).get(country, 0) for t in c], dtype=float)
     total = graph.deg[link][c]
     share = np.divide(in_country, total, out=np.zeros(len(c)), where=total > 0)
-    return {"country_share": share if country >= 0 else np.zeros(len(c)),
-            "country_members": scaled(np.log1p(in_country)) if country >= 0 else np.zeros(len(c))}
+    return {
+        "country_share": share if country >= 0 else np.zeros(len(c)),
+        "country_members": scaled(np.log1p(in_country)) if country >= 0 else np.zeros(len(c)),
+    }
+
 
 def _twin_vote(model: MatchModel, row: int, link: str) -> np.ndarray:
     """Share of the requester's twinned partners (and, at half weight, their partners: a
@@ -209,6 +236,7 @@ def _twin_vote(model: MatchModel, row: int, link: str) -> np.ndarray:
     weights *= graph.deg[link] > 0
     total = weights.sum()
     return graph.adj[link].matvec(weights) / total if total > 0 else np.zeros(graph.capacity)
+
 
 def _via_partner(model: MatchModel, row: int, link: str) -> np.ndarray:
     """Resource allocation over three hops through the requester's other links: the

@@ -1,4 +1,5 @@
 """Features of a supporter or coordinator looking for another one to exchange with."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,4 +1,5 @@
 """Features of a supporter or coordinator looking for cities it could work with."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ def member_rows(model: MatchModel, row: int, limit: int = 64) -> np.ndarray:
     members = np.concatenate([graph.neighbours(row, k) for k in LINK_OF_KIND.values()])
     members = np.unique(members[np.isin(graph.kind[members], model.city_kind_codes)])
     return members[:limit]
+
 
 def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     """A supporter or coordinator looking for cities it could work with."""
@@ -50,6 +52,7 @@ def reach_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:
     mean = np.nanmean(pops) if np.isfinite(pops).any() else np.nan
     features["population"] = np.nan_to_num(np.exp(-np.abs(graph.logpop[c] - mean)), nan=0.0)
     return features
+
 
 def members_by_country(model: MatchModel, row: int) -> dict[int, int]:
     """A network's member count per country code, over every kind of membership."""
