@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from covenant_hub.events.models import NewsletterSubscription
@@ -87,10 +88,10 @@ def test_staff_publish_and_a_visitor_follows(app, live_server, page, tmp_path):
     page.fill("input[name=email]", "reader@example.kg")
     page.select_option("select[name=language]", "ky")
     page.click("main form[method=post] [type=submit]")
-    assert page.locator(".flash-success").count() == 1
+    expect(page.locator(".flash-success")).to_have_count(1)
     page.goto(url + mailed_path(live_server.outbox(), "/newsletter/confirm/"))
     page.click("main form[method=post] [type=submit]")
-    assert page.locator(".flash-success").count() == 1
+    expect(page.locator(".flash-success")).to_have_count(1)
     db.session.expire_all()
     row = db.session.scalar(
         select(NewsletterSubscription).where(NewsletterSubscription.email == "reader@example.kg")
