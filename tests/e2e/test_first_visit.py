@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.steps import confirm_account, fill_registration, log_in
 from tests.factories import make_org
 
@@ -29,12 +31,13 @@ def test_newcomer_registers_in_kyrgyz_and_edits_own_organisation(app, live_serve
 
     page.goto(live_server.url + "/account/profile")
     page.click("main a:has-text('Токмок шаары')")
+    page.wait_for_url("**/orgs/*")
     own_url = page.url
     page.goto(own_url + "/edit")
     page.fill("textarea[name=description]", "Токмок көчө жарыгын LED шамдарына алмаштырууну пландап жатат.")
     page.check("input[name=sectors][value=public_lighting]")
     page.click("main form[method=post] [type=submit]")
-    assert "LED шамдарына" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("LED шамдарына")
 
     page.goto(live_server.url + "/orgs/?sector=public_lighting&q=Токмок")
     assert "Токмок шаары" in page.inner_text("main")
