@@ -24,6 +24,9 @@ SAMPLE_DIR = "covenant_hub/data/demo"
 MAX_PAGES = 200  # per visitor: about 400 pages in all
 PER_SECTION = 12  # pages from one path prefix (e.g. /orgs/<x>), so the crawl covers every section
 SKIP = re.compile(r"/account/logout|/static/")
+# The crawl checks answers, not speed (bench/ measures that): a page that builds a worker's
+# match model on first use may take a while on a loaded CI machine, so wait for it.
+REQUEST_TIMEOUT_MS = 120_000
 
 
 def _seed(app) -> None:
@@ -68,7 +71,7 @@ def _crawl(page, base: str) -> tuple[int, list[tuple[str, int, str]]]:
         if path in seen:
             continue
         seen.add(path)
-        response = page.request.get(base + path, max_redirects=5)
+        response = page.request.get(base + path, max_redirects=5, timeout=REQUEST_TIMEOUT_MS)
         if response.status == 404 or response.status >= 500:
             failures.append((path, response.status, referrer))
             continue
