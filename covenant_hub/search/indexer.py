@@ -5,6 +5,13 @@ and only then reads the outbox and the rows it names, so a writer never commits 
 older than what a previous writer already committed. Outbox rows are deleted only after the
 index commit: a crash in between replays them, and replaying is harmless because documents
 are always rebuilt from the database's current state.
+
+A rebuild replaces the index wholesale (a damaged one is wiped first), so a drain that commits
+while a rebuild runs may write to an index the rebuild is about to replace: its documents would
+vanish with the rows that named them. Each rebuild therefore counts up a *rebuild epoch* beside
+the index when it starts and again when it ends (odd: one is running); a drain deletes its rows
+only when the epoch it read before taking the writer is even and unchanged after its commit.
+Otherwise the rows stay, and the next drain applies them again.
 """
 
 from __future__ import annotations
@@ -42,6 +49,36 @@ class DrainResult:
     locked: bool = False
 
 
+def rebuild_epoch(ix: SearchIndex) -> int:
+    """How many times a rebuild of this index started or ended (odd: one is running now)."""
+    try:
+        return int(_sibling(ix, ".epoch").read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _count_epoch(ix: SearchIndex, running: bool) -> None:
+    """The next odd epoch (a rebuild starts) or even one (it ended), written whole so a reader
+    never sees half a number. A rebuild killed half-way leaves an odd epoch; the next start
+    skips to the following odd one, and drains meanwhile see that nobody holds the lock."""
+    path = _sibling(ix, ".epoch")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    epoch = rebuild_epoch(ix) + 1
+    if epoch % 2 != running:
+        epoch += 1
+    scratch = path.with_name(f"{path.name}.{os.getpid()}")
+    scratch.write_text(str(epoch))
+    os.replace(scratch, path)
+
+
+def rebuilding(ix: SearchIndex) -> bool:
+    """A rebuild is running now: the epoch is odd and its lock is held (not left by a crash)."""
+    if rebuild_epoch(ix) % 2 == 0:
+        return False
+    with rebuild_lock(ix, wait=False) as free:
+        return not free
+
+
 def drain_once(
     ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, embed: bool = False
 ) -> DrainResult:
@@ -49,8 +86,12 @@ def drain_once(
 
     With ``embed`` the indexed keys also go to the vector queue, in the transaction that deletes
     their outbox rows; the embedding itself happens later, in its own step (``vectors``). The
-    vectors of deleted keys go in that transaction too, with or without ``embed``.
+    vectors of deleted keys go in that transaction too, with or without ``embed``. While a
+    rebuild runs (see the module's docstring) the drain waits its turn, reported as ``locked``.
     """
+    epoch = rebuild_epoch(ix)
+    if rebuilding(ix):
+        return DrainResult(locked=True)
     try:
         writer = ix.writer(timeout=timeout)
     except IndexLocked:
@@ -75,6 +116,9 @@ def drain_once(
     finally:
         if not done:
             cancel_writer(writer)  # releases the lock on every path that did not commit
+    if rows and rebuild_epoch(ix) != epoch:  # a rebuild may replace what was just committed
+        log.info("a rebuild started during the drain: %d outbox rows stay for the next one", len(rows))
+        return DrainResult(locked=True)
     if rows:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
         vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
@@ -182,9 +226,13 @@ def rebuild(
         marker = _sibling(ix, ".incomplete")
         if not ix.check_health().ok:
             marker.touch()
-        covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-        db.session.rollback()
-        count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+        _count_epoch(ix, running=True)  # drains from now on keep their rows
+        try:
+            covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+            db.session.rollback()
+            count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+        finally:
+            _count_epoch(ix, running=False)
         marker.unlink(missing_ok=True)
         if embed:
             keys = db.session.scalars(select(SearchOutbox.key).where(SearchOutbox.id <= covered))

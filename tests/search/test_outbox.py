@@ -153,3 +153,46 @@ def test_the_idle_peek_sees_the_backlog(app):
     assert not indexer.has_backlog()
     make_practice()
     assert indexer.has_backlog()
+
+
+def test_a_drain_during_a_rebuild_keeps_its_rows(app, monkeypatch):
+    """A rebuild that starts while a drain commits may replace what the drain wrote: the drain's
+    rows stay in the outbox, so the next drain applies them again (a deleted-TOC repair under
+    load lost replies this way)."""
+    ix = get_service(app).index
+    make_practice(title="Biogas for Tokmok")
+    real_commit = indexer.commit_writer
+
+    def commit_then_rebuild_starts(writer):
+        real_commit(writer)
+        indexer._count_epoch(ix, running=True)  # another process's rebuild begins
+
+    monkeypatch.setattr(indexer, "commit_writer", commit_then_rebuild_starts)
+    result = indexer.drain_once(ix)
+    assert result.locked and indexer.backlog() > 0
+    monkeypatch.setattr(indexer, "commit_writer", real_commit)
+    indexer._count_epoch(ix, running=False)  # ...and ends
+    assert indexer.drain(ix).rows > 0 and indexer.backlog() == 0
+    assert any(key.startswith("practice:") for key in found(app, "biogas"))
+
+
+def test_no_drain_runs_while_a_rebuild_holds_its_lock(app):
+    ix = get_service(app).index
+    make_practice(title="Biogas for Tokmok")
+    with indexer.rebuild_lock(ix, wait=False) as mine:
+        assert mine
+        indexer._count_epoch(ix, running=True)
+        assert indexer.rebuilding(ix)
+        assert indexer.drain_once(ix).locked and indexer.backlog() > 0
+    # The rebuild was killed before it counted its end: nobody holds the lock, drains go on.
+    assert not indexer.rebuilding(ix)
+    assert indexer.drain(ix).rows > 0 and indexer.backlog() == 0
+
+
+def test_a_rebuild_leaves_an_even_epoch_and_drains_after_it_delete_their_rows(app):
+    ix = get_service(app).index
+    indexer._count_epoch(ix, running=True)  # a rebuild killed half-way
+    indexer.rebuild(ix, procs=1)
+    assert indexer.rebuild_epoch(ix) % 2 == 0 and not indexer.rebuilding(ix)
+    make_practice(title="Biogas for Tokmok")
+    assert indexer.drain(ix).rows > 0 and indexer.backlog() == 0
