@@ -9,12 +9,14 @@ L2-normalised float32 rows.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from typing import Protocol
 
 import numpy as np
 
+log = logging.getLogger(__name__)
 MAX_CHARS = 1200  # about 300 tokens: a title and the opening of the body carry the topic
 
 
@@ -105,6 +107,61 @@ class HashingEmbedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
+
+
+class VectorStore(Protocol):
+    """Vectors kept by text digest somewhere every process reads (the database)."""
+
+    def load(self, digests: list[str]) -> dict[str, np.ndarray]: ...
+
+    def save(self, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+class CachingEmbedder:
+    """An embedder that asks ``store`` first and embeds only the texts it has never seen.
+
+    The matchmaker embeds every organisation's needs and offers when a process builds its
+    model; with the vectors kept by digest (model, query or passage, text) that cost is paid once
+    for the whole site instead of by every worker after every restart. A store that fails to
+    answer or to save is only slower: the texts are embedded as without it.
+    """
+
+    def __init__(self, inner: Embedder, store: VectorStore) -> None:
+        self.inner = inner
+        self.store = store
+        self.name = inner.name
+        self.dim = inner.dim
+
+    def digest(self, text: str, is_query: bool) -> str:
+        key = f"{self.name}\x00{'query' if is_query else 'passage'}\x00{text[:MAX_CHARS]}"
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        digests = [self.digest(t, is_query) for t in texts]
+        try:
+            known = self.store.load(sorted(set(digests)))
+        except Exception:  # noqa: BLE001 - no cache: embed everything, as without one
+            log.warning("the embedding cache cannot be read", exc_info=True)
+            known = {}
+        missing = sorted({d: t for d, t in zip(digests, texts, strict=True) if d not in known}.items())
+        if missing:
+            encode = self.inner.embed_queries if is_query else self.inner.embed_passages
+            fresh = encode([t for _, t in missing])
+            new = {d: fresh[i] for i, (d, _) in enumerate(missing)}
+            try:
+                self.store.save(new)
+            except Exception:  # noqa: BLE001 - the vectors are right; only the next process pays again
+                log.warning("the embedding cache cannot be written", exc_info=True)
+            known = {**known, **new}
+        return normalise(np.stack([known[d] for d in digests]).astype(np.float32))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, True)
 
 
 def normalise(matrix: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from covenant_hub.clock import utcnow
@@ -131,4 +131,17 @@ class MatchChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+
+class MatchTextVector(db.Model):
+    """An embedding the matchmaker made of a need or an offer, by digest of the model, the kind
+    (query or passage) and the text: derived data, kept so that each text is embedded once for
+    the whole site rather than by every process that builds a model (see
+    `language.embedding.CachingEmbedder`). Deleting every row is harmless."""
+
+    __tablename__ = "match_text_vectors"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

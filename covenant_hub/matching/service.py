@@ -33,12 +33,13 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
-from covenant_hub.language.embedding import Embedder
+from covenant_hub.language.embedding import CachingEmbedder, Embedder
 from covenant_hub.matching import changes as changes_table
 from covenant_hub.matching.engine.model import MatchModel, load_weights
 from covenant_hub.matching.engine.reasons import render_reason
 from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
+from covenant_hub.matching.text_vectors import DatabaseVectorStore
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -97,7 +98,9 @@ def text_embedder() -> Embedder | None:
     """The search's embedder when this process searches by meaning; None: TF-IDF alone."""
     service = current_app.extensions.get("search")
     semantic = getattr(service, "semantic", None)
-    return None if semantic is None or semantic.broken else semantic.embedder
+    if semantic is None or semantic.broken:
+        return None
+    return CachingEmbedder(semantic.embedder, DatabaseVectorStore())
 
 
 def with_vectors(snapshot: Snapshot, embedder: Embedder | None) -> Snapshot:

