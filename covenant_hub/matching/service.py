@@ -39,7 +39,6 @@ from covenant_hub.matching.engine.model import MatchModel, load_weights
 from covenant_hub.matching.engine.reasons import render_reason
 from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
-from covenant_hub.matching.text_vectors import DatabaseVectorStore
 from covenant_hub.matching.snapshot import (
     link_record,
     load_snapshot,
@@ -47,6 +46,7 @@ from covenant_hub.matching.snapshot import (
     practice_model,
     practice_record,
 )
+from covenant_hub.matching.text_vectors import DatabaseVectorStore
 from covenant_hub.orgs.models import Organisation, OrgLink
 
 EXTENSION = "matching"
