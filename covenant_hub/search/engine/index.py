@@ -42,6 +42,7 @@ class IndexDamaged(Exception):
 Progress = Callable[[int], None]
 
 LOCK_TIMEOUT_S = 10.0
+REBUILD_LOCK_TIMEOUT_S = 120.0  # how long a rebuild waits for the writer a drain holds
 REOPEN_TRIES = 5
 LIMIT_MB = 128
 PROGRESS_EVERY = 500
@@ -201,7 +202,12 @@ class SearchIndex:
             shutil.rmtree(self.index_dir, ignore_errors=True)
         with self._lock:
             ix = self._open_locked()
-        kwargs: dict[str, Any] = {"limitmb": LIMIT_MB, "timeout": self.lock_timeout}
+        # A drain already writing finishes its batch first (new ones wait for the rebuild):
+        # on a loaded machine that takes longer than a drain's own short wait.
+        kwargs: dict[str, Any] = {
+            "limitmb": LIMIT_MB,
+            "timeout": max(self.lock_timeout, REBUILD_LOCK_TIMEOUT_S),
+        }
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
         writer = ix.writer(**kwargs)
