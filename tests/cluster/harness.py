@@ -59,8 +59,9 @@ def seed(config: dict[str, Any], posters: int) -> list[Poster]:
     app = create_app({**config, "SEARCH_WORKER": "off"})
     with app.app_context():
         old = utcnow() - timedelta(days=30)
-        db.session.add(User(email=STAFF_EMAIL, name="Staff", language="en", role="staff",
-                            password_hash=hash_password(PASSWORD), confirmed_at=old, created_at=old))  # fmt: skip
+        staff = User(email=STAFF_EMAIL, name="Staff", language="en", role="staff",
+                     password_hash=hash_password(PASSWORD), confirmed_at=old, created_at=old)  # fmt: skip
+        db.session.add(staff)
         db.session.commit()
         db.engine.dispose()
     return found

@@ -28,7 +28,7 @@ def test_a_reply_posted_on_either_node_is_found_by_the_others_search(nodes: Node
         word = unique_word(rng)
         client = login(writer, nodes.posters[0].email)
         assert reply(client, nodes.posters[0].thread_id, f"Reply {word}") is not None
-        assert wait_for(lambda: found_in_index(reader, word), FOLLOW_S) is not None, (
+        assert wait_for(lambda r=reader, w=word: found_in_index(r, w), FOLLOW_S) is not None, (
             f"{reader.name} did not find a reply posted on {writer.name} within {FOLLOW_S} s"
         )
 
