@@ -1,6 +1,7 @@
-"""search outbox becomes an append-only change log followed by every node: ids never reused
-(AUTOINCREMENT on SQLite; PostgreSQL sequences never reuse), and created_at indexed for the
-retention prune
+"""search outbox as an append-only change log: ids never reused, created_at indexed
+
+Every node follows the log from its own mark, so an id must never come back: AUTOINCREMENT on
+SQLite (PostgreSQL sequences never reuse one). created_at is indexed for the retention prune.
 
 Revision ID: 3f2a9c1d7e65
 Revises: ea98914cc7b3
