@@ -7,7 +7,9 @@ Starts what tests/cluster starts: a throwaway PostgreSQL cluster and two gunicor
 its database and secret, each with its own index. Poster n logs in on node n % 2 and replies
 ``--replies`` times; after each confirmed reply it polls the OTHER node's search API until the
 reply's unique word is found there by the index (answers from the database fallback do not
-count), giving up after GIVE_UP_S. Prints the figures, the last line as JSON: follow delay
+count), giving up after GIVE_UP_S. Every fourth reply is looked for on the writer's OWN node
+instead: that baseline (post to searchable on one node) tells the index's own cost from the
+cost of following the log on another node. Prints the figures, the last line as JSON: follow delay
 p50/p95/max in milliseconds, how many took over 5 s or were never found, and the run's seconds.
 """
 
@@ -37,6 +39,7 @@ def run(base: Path, posters: int, replies: int, workers: int) -> dict:
         url = cluster.url(cluster.create_database())
         nodes = start_nodes(base / "nodes", url, posters=posters, workers=workers)
         delays: list[float] = []
+        own: list[float] = []
         lost: list[str] = []
         errors: list[str] = []
 
@@ -45,13 +48,14 @@ def run(base: Path, posters: int, replies: int, workers: int) -> dict:
             writer, reader = nodes.nodes[n % 2], nodes.nodes[(n + 1) % 2]
             try:
                 client = login(writer, nodes.posters[n].email)
-                for _ in range(replies):
+                for number in range(replies):
                     word = unique_word(rng)
                     if reply(client, nodes.posters[n].thread_id, f"Reply {word}") is None:
                         errors.append(f"{writer.name}: refused")
                         continue
-                    delay = wait_for(lambda w=word: found_in_index(reader, w), GIVE_UP_S)
-                    (lost.append(word) if delay is None else delays.append(delay))
+                    looked_on, into = (writer, own) if number % 4 == 3 else (reader, delays)
+                    delay = wait_for(lambda w=word, node=looked_on: found_in_index(node, w), GIVE_UP_S)
+                    (lost.append(word) if delay is None else into.append(delay))
             except Exception as error:  # noqa: BLE001 - reported in the result line
                 errors.append(repr(error))
 
@@ -69,6 +73,8 @@ def run(base: Path, posters: int, replies: int, workers: int) -> dict:
         "posters": posters, "replies": replies, "workers_per_node": workers, "samples": len(delays),
         "follow_p50_ms": ms(percentile(delays, 50)), "follow_p95_ms": ms(percentile(delays, 95)),
         "follow_max_ms": ms(max(delays) if delays else None),
+        "own_node_samples": len(own), "own_node_p50_ms": ms(percentile(own, 50)),
+        "own_node_p95_ms": ms(percentile(own, 95)),
         "over_5s": sum(1 for d in delays if d > 5.0), "never_found": len(lost),
         "errors": errors[:5], "seconds": round(elapsed, 1),
     }  # fmt: skip

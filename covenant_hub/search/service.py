@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 RECHECK_S = 2.0
 STALE_S = 5.0  # a change queued longer than this means the index is not keeping up
 LISTEN_RETRY_S = 5.0
+FOLLOW_PASSES = 100  # drain passes in a row while the log keeps growing, before waiting again
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,12 @@ class SearchService:
         while not self._stop.is_set():
             self._wake.wait(self.poll_s)
             self._wake.clear()
-            if self.healthy() and self._peek():
-                self.drain_now()
+            for _ in range(FOLLOW_PASSES):  # rows committed during a pass: go on at once
+                if not (self.healthy() and self._peek()):
+                    break
+                result = self.drain_now()
+                if result is None or result.locked:  # another worker of this node follows now
+                    break
             self._prune_now_and_then()
 
     def _peek(self) -> bool:
