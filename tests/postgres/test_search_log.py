@@ -52,3 +52,45 @@ def test_a_writer_holds_the_log_lock_until_it_commits(app, pg_database):
         assert got is True
         other.execute("SELECT pg_advisory_unlock(%s)", (PG_LOCK,))
     assert db.session.execute(text("SELECT count(*) FROM search_outbox")).scalar() > 0
+
+
+def test_another_nodes_commit_wakes_this_follower_through_listen(app, app_config, pg_database, tmp_path):
+    """The poll is a minute here: only the NOTIFY can bring this follower up to date in seconds."""
+    import time
+
+    from covenant_hub import create_app
+    from covenant_hub.search import indexer
+    from covenant_hub.search.service import get_service
+
+    practice = make_practice(title="Zeppelin mooring masts")
+
+    def another_node_logs(notify: bool) -> int:
+        with psycopg.connect(pg_database) as other:  # one transaction, committed on leaving
+            row = other.execute("INSERT INTO search_outbox (key, created_at) VALUES (%s, now()) RETURNING id",
+                                (f"practice:{practice.id}",)).fetchone()  # fmt: skip
+            if notify:
+                other.execute("SELECT pg_notify(%s, '')", (outbox.CHANNEL,))
+        return int(row[0])
+
+    def mark_reaches(ix, wanted: int, within: float) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if indexer.read_mark(ix) >= wanted:
+                return True
+            time.sleep(0.05)
+        return False
+
+    follower = create_app({**app_config, "SEARCH_WORKER": "thread", "SEARCH_POLL_S": 60,
+                           "INDEX_DIR": str(tmp_path / "follower-index")})  # fmt: skip
+    service = get_service(follower)
+    with follower.app_context():
+        indexer.rebuild(service.index, procs=1)
+        db.session.remove()
+    silent = another_node_logs(notify=False)
+    service.ensure_drainer()
+    try:
+        assert mark_reaches(service.index, silent, 15), "the listener's first wake did not drain"
+        notified = another_node_logs(notify=True)
+        assert mark_reaches(service.index, notified, 5), "a NOTIFY did not wake the follower"
+    finally:
+        service.stop()
