@@ -220,6 +220,13 @@ def build_month(month_text: str) -> list[BuildResult]:
     return results
 
 
+def build_last_month(now: datetime | None = None) -> list[BuildResult]:
+    """The periodic job of the 1st: compose the issues of the month that just ended (staff
+    review them and send with `flask newsletter send`)."""
+    today = (now or utcnow()).astimezone(UTC).date()
+    return build_month(str(Month(today.year, today.month).shift(-1)))
+
+
 def pending_deliveries(month_text: str) -> list[tuple[NewsletterIssue, NewsletterSubscription]]:
     """(issue, subscriber) pairs still to send: active subscribers with no delivery yet."""
     month = Month.parse(month_text)
