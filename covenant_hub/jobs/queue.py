@@ -95,16 +95,18 @@ class JobQueue:
         return int(self.huey.pending_count()) + int(self.huey.scheduled_count())
 
     def run_pending(self, now: datetime | None = None, limit: int = 100_000) -> int:
-        """Run every job that is due at `now` in this thread, then return how many ran.
+        """One tick of a worker in this thread: move what huey's schedule holds for `now` to the
+        queue, run every queued job, and return how many ran.
 
-        The in-process worker of tests and benchmarks: it reads huey's schedule as of `now`, so a
-        retry that is due later is left for a later call (nothing waits on the wall clock).
+        The in-process worker of tests and benchmarks. A retry a job asks for during the tick
+        waits for a later call (with a later `now`), so nothing waits on the wall clock and a
+        failing job does not use all its attempts in one call.
         """
         moment = (now or utcnow()).astimezone(UTC).replace(tzinfo=None)
+        for task in self.huey.read_schedule(moment):
+            self.huey.enqueue(task)
         ran = 0
         while ran < limit:
-            for task in self.huey.read_schedule(moment):
-                self.huey.enqueue(task)
             task = self.huey.dequeue()
             if task is None:
                 break
