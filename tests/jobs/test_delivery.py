@@ -172,8 +172,8 @@ def test_a_claim_nobody_confirmed_fails_and_is_never_resent_by_itself(app, sink,
 
 
 def _issue_with_subscribers(count: int) -> None:
-    issue = NewsletterIssue(month="2026-11", language="ru", subject="Новости", html="<p>%%UNSUBSCRIBE_URL%%</p>",
-                            text="%%UNSUBSCRIBE_URL%%", item_count=0)  # fmt: skip
+    mark = issues.UNSUBSCRIBE_MARK
+    issue = NewsletterIssue(month="2026-11", language="ru", subject="Новости", html=mark, text=mark)
     db.session.add(issue)
     for n in range(count):
         db.session.add(NewsletterSubscription(email=f"sub{n}@example.org", language="ru", status="active"))
