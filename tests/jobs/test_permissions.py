@@ -42,8 +42,8 @@ def test_nobody_is_no_one(app):
 
 
 def _failed_row() -> MailDelivery:
-    row = MailDelivery(key="t:1", kind="test", recipient="x@example.org", subject="Hi", text="Hi",
-                       message_id="<1@x>", state="failed", attempts=6, last_error="SMTPDataError: 421 busy")  # fmt: skip
+    row = MailDelivery(key="t:1", kind="test", recipient="x@example.org", subject="Hi", text="Hi")
+    row.message_id, row.state, row.attempts, row.last_error = "<1@x>", "failed", 6, "SMTPDataError: 421 busy"
     db.session.add(row)
     db.session.commit()
     return row
