@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,8 @@ def worker(workers: int | None) -> None:
     """Run a consumer until interrupted: queued jobs, retries and the periodic jobs."""
     queue = get_queue()
     count = workers or int(current_app.config["JOBS_WORKERS"])
+    if not logging.getLogger().handlers:  # show huey's job failures and retries unless logging is set up
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"Job worker on {backend_of(current_app.config)} storage, {count} threads.", err=True)
     queue.consumer(count).run()
 

@@ -41,18 +41,19 @@ def backend_of(config: dict[str, Any]) -> str:
 
 def make_huey(config: dict[str, Any]) -> Huey:
     """A huey instance on the configured storage; immediate mode runs each job where it is queued."""
+    # results=False: no job's return value is read, and kept ones would pile up in the store.
     name, immediate = "covenant-hub", bool(config.get("JOBS_IMMEDIATE"))
     if immediate:
-        return MemoryHuey(name, immediate=True)
+        return MemoryHuey(name, immediate=True, results=False)
     backend = backend_of(config)
     if backend == "memory":
-        return MemoryHuey(name)
+        return MemoryHuey(name, results=False)
     if backend == "redis":
-        return RedisHuey(name, url=config["JOBS_REDIS_URL"])
+        return RedisHuey(name, url=config["JOBS_REDIS_URL"], results=False)
     if backend == "postgres":
-        return PostgresHuey(name, dsn=_postgres_dsn(str(config["DATABASE_URL"])))
+        return PostgresHuey(name, dsn=_postgres_dsn(str(config["DATABASE_URL"])), results=False)
     if backend == "sqlite":
-        return SqliteHuey(name, filename=str(config["JOBS_SQLITE_PATH"]))
+        return SqliteHuey(name, filename=str(config["JOBS_SQLITE_PATH"]), results=False)
     raise ValueError(f"Unknown JOBS_BACKEND {backend!r}: use sqlite, postgres, redis or memory.")
 
 
