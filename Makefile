@@ -8,7 +8,9 @@ FLASK := $(BIN)/flask --app app
 
 .PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
 
+# A job consumer (mail, digests, periodic jobs) runs beside gunicorn and stops with it.
 run: install translations db
+	$(FLASK) jobs worker & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
 test: install-dev translations chromium postgresql

@@ -19,6 +19,7 @@ from covenant_hub import (
     i18n,
     idempotency,
     inputs,
+    jobs,
     library,
     markup,
     matching,
@@ -40,6 +41,7 @@ PARTS = (inputs,  # the <id:...> converter and the cleaning request: before any 
          database, i18n, ratelimit, security,
          conditional,  # ETag and 304 for feeds, calendars, sitemap, exports
          errors, markup, urls,
+         jobs,  # the job queue and the mail outbox: before every domain that sends mail
          accounts, idempotency,  # one-time form tokens: after accounts, which turns CSRF checks on
          orgs, library, forum, events, programme, matching, search, site, api, cli)  # fmt: skip
 

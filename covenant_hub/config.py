@@ -34,6 +34,19 @@ class DefaultConfig:
     SMTP_USER = ""
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 30
+    # The job queue (huey): "sqlite" (a file in the instance folder, no server), "postgres" (the
+    # project's own PostgreSQL database), "redis" (JOBS_REDIS_URL) or "memory" (one process).
+    # Empty: redis when JOBS_REDIS_URL is set, postgres when DATABASE_URL is, else sqlite.
+    JOBS_BACKEND = ""
+    JOBS_REDIS_URL = ""
+    JOBS_SQLITE_PATH: str | None = None  # defaults to <instance>/jobs.sqlite3
+    JOBS_IMMEDIATE = False  # run each job at once, in the process that queued it (tests, debugging)
+    JOBS_WORKERS = 2  # consumer threads of `flask jobs worker`
+    JOBS_MAIL_ATTEMPTS = 6  # sends tried before a delivery is marked failed
+    JOBS_RETRY_DELAY = 30  # seconds before the first retry; doubled after each failure
+    JOBS_BATCH = 100  # deliveries per job: one SMTP connection each
+    JOBS_SENDING_LEASE = 900  # seconds after which an unconfirmed claim is marked failed, never resent
     SECRET_KEY: str | None = None  # generated and kept in the instance folder when unset
     DEMO_DATA = True
     # Rate limits shared by every worker process through a small SQLite file.
@@ -115,6 +128,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(config["DATABASE_URL"])
     if not config.get("MAIL_OUTBOX"):
         config["MAIL_OUTBOX"] = str(instance / "outbox")
+    if not config.get("JOBS_SQLITE_PATH"):
+        config["JOBS_SQLITE_PATH"] = str(instance / "jobs.sqlite3")
     if not config.get("ATTACHMENTS_DIR"):
         config["ATTACHMENTS_DIR"] = str(instance / "attachments")
     if not config.get("RATELIMIT_STORAGE_URI"):

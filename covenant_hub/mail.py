@@ -1,57 +1,28 @@
-"""Outgoing mail: SMTP when a host is configured, else .eml files in the outbox folder."""
+"""Outgoing mail. `send_mail` never talks to a mail server: it queues a delivery row in the
+current transaction (see `covenant_hub.jobs`), and a job worker sends it after the commit,
+by SMTP when a host is configured, else as .eml files in the outbox folder."""
 
 from __future__ import annotations
 
-import smtplib
-import uuid
-from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
-from flask import current_app
+from covenant_hub.jobs.delivery import queue_mail
 
 
 def send_mail(
-    to: str, subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None
-) -> EmailMessage:
-    """Build one message and hand it to the configured backend; returns what was sent."""
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain="covenant-hub.local")
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
-    # After the bodies: set_content() drops any Content-* header (e.g. Content-Language) set before it.
-    for name, value in (headers or {}).items():
-        message[name] = value
-    if current_app.config.get("SMTP_HOST"):
-        _send_smtp(message)
-    else:
-        _write_outbox(message)
-    return message
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    key: str | None = None,
+    kind: str = "mail",
+) -> EmailMessage | None:
+    """Queue one message in the session's transaction; it goes out once the caller commits.
 
-
-def _send_smtp(message: EmailMessage) -> None:
-    config = current_app.config
-    with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USER"):
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-        smtp.send_message(message)
-
-
-def _write_outbox(message: EmailMessage) -> Path:
-    """One file per message, named so that a directory listing sorts by time."""
-    outbox = Path(current_app.config["MAIL_OUTBOX"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    draft = path.with_suffix(".tmp")
-    draft.write_bytes(message.as_bytes())
-    draft.rename(path)  # readers never see half a message
-    return path
+    `key` names the recipient and the message (`newsletter:<issue>:<subscriber>`): queuing a key
+    twice queues it once. Returns the message as it will be sent, or None when the key was
+    already queued.
+    """
+    return queue_mail(to, subject, text, html, headers, key=key, kind=kind)

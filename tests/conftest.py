@@ -31,6 +31,9 @@ def build_test_config(base: Path, database: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "DEMO_DATA": False,
         "ARGON2_FAST": True,
+        # Mail jobs run at once, after the commit that queued them, so a test can read the outbox
+        # folder after its request; tests/jobs run a real queue with an in-test worker instead.
+        "JOBS_IMMEDIATE": True,
         # Form posts in unit tests carry no token; CSRF tests and browser tests turn it back on.
         "WTF_CSRF_ENABLED": False,
     }

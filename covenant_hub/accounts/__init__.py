@@ -6,11 +6,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from covenant_hub.extensions import csrf, db, login_manager
+from covenant_hub.jobs.queue import register_periodic
 
 
 def init_app(app: Flask) -> None:
     """Attach Flask-Login and CSRF protection and mount the accounts pages."""
+    from covenant_hub.accounts import digests
     from covenant_hub.accounts.cli import register_cli
+    from covenant_hub.accounts.mail_settings_views import bp as mail_settings_bp
     from covenant_hub.accounts.models import User
     from covenant_hub.accounts.notifications import register_notifications
     from covenant_hub.accounts.views import bp
@@ -32,5 +35,15 @@ def init_app(app: Flask) -> None:
         return user
 
     app.register_blueprint(bp)
+    app.register_blueprint(mail_settings_bp)
     register_notifications(app)
+    register_periodic(
+        app, "digest.daily", {"minute": "0", "hour": "6"}, lambda: digests.send_digests("daily")
+    )
+    register_periodic(
+        app,
+        "digest.weekly",
+        {"minute": "0", "hour": "6", "day_of_week": "1"},
+        lambda: digests.send_digests("weekly"),
+    )
     register_cli(app)

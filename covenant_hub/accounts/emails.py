@@ -10,6 +10,7 @@ from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 
 from covenant_hub.accounts.models import User
+from covenant_hub.extensions import db
 from covenant_hub.i18n import supported_languages
 from covenant_hub.mail import send_mail
 
@@ -29,7 +30,8 @@ def _send(user: User, template: str, subject: Callable[[], str], **context: obje
         text = render_template(f"accounts/email/{template}_text.html", **context)
         html = render_template(f"accounts/email/{template}.html", **context)
         title = subject()
-    send_mail(user.email, title, text, html, headers={"Content-Language": language})
+    send_mail(user.email, title, text, html, headers={"Content-Language": language}, kind="account")
+    db.session.commit()  # queued now, sent by the job queue: the page never waits for SMTP
 
 
 def send_confirmation_mail(user: User, link: str) -> None:

@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     redirect,
     render_template,
     url_for,
@@ -26,6 +25,7 @@ from sqlalchemy import ForeignKey, Index, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
 
+from covenant_hub.accounts import mail_preferences
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.mail import send_mail
@@ -78,7 +78,8 @@ def describe(kind: str, actor: str, subject: str) -> str:
 
 
 def notify(items: list[NotificationInput], send_email: bool = True) -> list[Notification]:
-    """Store the notifications, commit, then mail each recipient in their language."""
+    """Store the notifications and, for whoever wants them at once, queue a mail in their
+    language, all in one transaction; the rest wait for their digest (or for nothing)."""
     from covenant_hub.accounts.models import User
 
     rows = [
@@ -94,35 +95,39 @@ def notify(items: list[NotificationInput], send_email: bool = True) -> list[Noti
     if not rows:
         return []
     db.session.add_all(rows)
-    db.session.commit()
+    db.session.flush()
     if send_email:
         users = {
             u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r.user_id for r in rows})))
         }
         for row in rows:
             user = users.get(row.user_id)
-            if user is not None and user.is_active:
+            if user is not None and user.is_active and mail_preferences.wants_mail_now(user.id, row.kind):
                 _mail(user, row)
+    db.session.commit()
     return rows
 
 
 def _mail(user: object, row: Notification) -> None:
-    """A short plain-text message; failures to send never undo the post that caused it."""
+    """A short plain-text message, queued with the notification (sent after the commit)."""
     language = getattr(user, "language", None) or "en"
+    kind = mail_preferences.kind_of(row.kind)
     with force_locale(language):
         sentence = describe(row.kind, row.actor_name, row.subject)
-        text = "\n\n".join(
-            [
-                sentence,
-                _("Open it: %(url)s", url=public_base() + row.link),
-                _("You get this e-mail because of your watching settings on Covenant Hub."),
-            ]
-        )
+        parts = [
+            sentence,
+            _("Open it: %(url)s", url=public_base() + row.link),
+            _("You get this e-mail because of your watching settings on Covenant Hub."),
+        ]
+        headers = {"Content-Language": language}
+        if kind is not None:
+            headers.update(mail_preferences.unsubscribe_headers(user.id, [kind]))
+            parts.append(
+                _("Stop these e-mails: %(url)s", url=mail_preferences.unsubscribe_link(user.id, [kind]))
+            )
         subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
-    try:
-        send_mail(user.email, subject, text, headers={"Content-Language": language})
-    except OSError:
-        current_app.logger.exception("Could not send a notification e-mail")
+    send_mail(user.email, subject, "\n\n".join(parts), headers=headers, key=f"notification:{row.id}",
+              kind="notification")  # fmt: skip
 
 
 def unread_count(user_id: int) -> int:

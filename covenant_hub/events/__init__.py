@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from covenant_hub.events import (  # noqa: F401 - the view modules add their routes to bp
         agenda_views,
         feed_views,
+        issues,
         labels,
         news_views,
         newsletter_views,
@@ -17,10 +18,14 @@ def init_app(app: Flask) -> None:
     )
     from covenant_hub.events.blueprint import bp
     from covenant_hub.events.cli import register_cli
+    from covenant_hub.jobs.queue import register_periodic
 
     app.register_blueprint(bp)
     register_cli(app)
     _register_interchange()
+    register_periodic(
+        app, "newsletter.build", {"minute": "0", "hour": "2", "day": "1"}, issues.build_last_month
+    )
 
     @app.context_processor
     def _event_labels() -> dict[str, object]:

@@ -33,19 +33,20 @@ def build_command(month: str, as_json: bool) -> None:
 @click.option("--month", required=True, help="The month of the issue, YYYY-MM.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def send_command(month: str, as_json: bool) -> None:
-    """Mail the built issue of MONTH to every confirmed subscriber not yet served."""
+    """Queue the built issue of MONTH for every confirmed subscriber not yet served (the job
+    worker sends it, each subscriber once)."""
     # With --json the bar goes to stderr so that stdout stays one JSON document.
     stream = click.get_text_stream("stderr") if as_json else None
     try:
         sent = issues.send_month(
-            month, lambda pending: click.progressbar(pending, label="Sending", file=stream)
+            month, lambda pending: click.progressbar(pending, label="Queueing", file=stream)
         )
     except issues.IssueError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps({"month": month, "sent": sent}))
     else:
-        click.echo(f"{month}: {sent} messages sent.")
+        click.echo(f"{month}: {sent} messages queued; the job worker sends them.")
 
 
 def register_cli(app: Flask) -> None:

@@ -3,8 +3,9 @@
 Issue YYYY-MM holds what was published during that month (practices and news in the
 issue's language, supporters who joined), and the events of the two following months in
 any language (a Kyrgyz reader may well attend a Russian-language webinar).
-Sending records a delivery row per subscriber and commits each one, so a second run, or a
-run after a crash, sends only what was not sent yet.
+Sending queues a mail delivery and a newsletter delivery row per subscriber in the same
+transaction, so a second run, a run beside it, or a run after a crash, queues only what was not
+queued yet; the job queue sends each mail once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from covenant_hub.clock import utcnow
 from covenant_hub.events import labels
@@ -39,25 +41,6 @@ from covenant_hub.urls import public_url
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 UNSUBSCRIBE_MARK = "%%UNSUBSCRIBE_URL%%"
 SECTION_LIMIT = 20
-
-
-class UnfoldedHeader(str):
-    """A header value written on one line as it is.
-
-    The email package folds a header longer than 78 characters, and an unbreakable URL gets
-    turned into an RFC 2047 encoded-word, which mail clients do not decode in List-Unsubscribe:
-    the one-click link would be lost. RFC 5322 allows lines up to 998 characters.
-    """
-
-    name: str
-
-    def __new__(cls, name: str, value: str) -> UnfoldedHeader:
-        header = super().__new__(cls, value)
-        header.name = name
-        return header
-
-    def fold(self, *, policy: object) -> str:
-        return f"{self.name}: {self}{getattr(policy, 'linesep', chr(10))}"
 
 
 class IssueError(Exception):
@@ -237,6 +220,13 @@ def build_month(month_text: str) -> list[BuildResult]:
     return results
 
 
+def build_last_month(now: datetime | None = None) -> list[BuildResult]:
+    """The periodic job of the 1st: compose the issues of the month that just ended (staff
+    review them and send with `flask newsletter send`)."""
+    today = (now or utcnow()).astimezone(UTC).date()
+    return build_month(str(Month(today.year, today.month).shift(-1)))
+
+
 def pending_deliveries(month_text: str) -> list[tuple[NewsletterIssue, NewsletterSubscription]]:
     """(issue, subscriber) pairs still to send: active subscribers with no delivery yet."""
     month = Month.parse(month_text)
@@ -263,38 +253,54 @@ def pending_deliveries(month_text: str) -> list[tuple[NewsletterIssue, Newslette
     return pairs
 
 
-def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> None:
-    """Send one issue to one subscriber with the one-click unsubscribe headers, then record it."""
+def deliver(issue: NewsletterIssue, row: NewsletterSubscription) -> bool:
+    """Queue one issue for one subscriber, with the one-click unsubscribe headers, in the current
+    transaction; False when another send already queued it (the delivery key is unique)."""
     link = unsubscribe_link(row)
     headers = {
-        "List-Unsubscribe": UnfoldedHeader("List-Unsubscribe", f"<{link}>"),
+        "List-Unsubscribe": f"<{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Content-Language": issue.language,
     }
-    send_mail(
+    queued = send_mail(
         row.email,
         issue.subject,
         issue.text.replace(UNSUBSCRIBE_MARK, link),
         issue.html.replace(UNSUBSCRIBE_MARK, link),
         headers=headers,
+        key=f"newsletter:{issue.id}:{row.id}",
+        kind="newsletter",
     )
-    db.session.add(NewsletterDelivery(issue_id=issue.id, subscription_id=row.id))
+    if queued is None:
+        return False
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(NewsletterDelivery)
+        .values(issue_id=issue.id, subscription_id=row.id, sent_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["issue_id", "subscription_id"])
+    )
     issue.sent_at = issue.sent_at or utcnow()
-    db.session.commit()
+    return True
 
 
 def send_month(
     month_text: str, progress: Callable[[list], AbstractContextManager[Iterable]] = nullcontext
 ) -> int:
-    """Send what is pending for the month; returns how many messages went out.
+    """Queue what is pending for the month, a batch per commit; returns how many were queued.
 
+    The job queue sends each committed batch over one SMTP connection. Two sends running at
+    once queue each subscriber once: the second finds the delivery key taken.
     `progress` wraps the pending list (the CLI passes click.progressbar).
     """
     pending = pending_deliveries(month_text)
+    batch, queued = int(current_app.config.get("JOBS_BATCH", 100)), 0
     with progress(pending) as items:
-        for issue, row in items:
-            deliver(issue, row)
-    return len(pending)
+        for position, (issue, row) in enumerate(items, start=1):
+            queued += deliver(issue, row)
+            if position % batch == 0:
+                db.session.commit()
+    db.session.commit()
+    return queued
 
 
 def preview(body: str) -> str:

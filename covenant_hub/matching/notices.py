@@ -2,18 +2,19 @@
 
 Each step stores a notification (worded at display time, in the reader's language, through
 the accounts domain's `DESCRIBERS`) and sends an e-mail worded in the recipient's language.
-Called after the step's commit, so a failing mail server never undoes it.
+Called after the step's commit; the mail is queued with the notification and sent by the job
+queue, so a failing mail server never undoes the step nor delays the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from covenant_hub.accounts import mail_preferences
 from covenant_hub.accounts.models import User
 from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, notify
 from covenant_hub.extensions import db
@@ -61,17 +62,26 @@ def short(text: str) -> str:
 
 
 def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
-    """Notify and mail every admin of an organisation; returns how many were told."""
+    """Notify every admin of an organisation and queue a mail for those who want it at once,
+    in one transaction; returns how many were told."""
     users = [u for u in org_admins(org_id) if u.is_active]
-    notify([NotificationInput(u.id, kind, actor, short(subject), link) for u in users], send_email=False)
     describe = _describers()[kind]
     for user in users:
+        if not mail_preferences.wants_mail_now(user.id, kind):
+            continue  # a digest (or nothing) tells them
         with force_locale(user.language or "en"):
             sentence = describe(actor, short(subject))
-            text = "\n\n".join([sentence, _("Open it: %(url)s", url=public_base() + link)])
+            stop = mail_preferences.unsubscribe_link(user.id, ["invitations"])
+            text = "\n\n".join(
+                [
+                    sentence,
+                    _("Open it: %(url)s", url=public_base() + link),
+                    _("Stop these e-mails: %(url)s", url=stop),
+                ]
+            )
             mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
-        try:
-            send_mail(user.email, mail_subject, text, headers={"Content-Language": user.language or "en"})
-        except OSError:
-            current_app.logger.exception("Could not send a matchmaking e-mail")
+        headers = {"Content-Language": user.language or "en"}
+        headers.update(mail_preferences.unsubscribe_headers(user.id, ["invitations"]))
+        send_mail(user.email, mail_subject, text, headers=headers, kind="match")
+    notify([NotificationInput(u.id, kind, actor, short(subject), link) for u in users], send_email=False)
     return len(users)

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from covenant_hub.accounts import notifications
+from covenant_hub.accounts import mail_preferences, notifications
 from covenant_hub.accounts.models import User
 from covenant_hub.extensions import db
 from covenant_hub.i18n import supported_languages
@@ -102,7 +102,10 @@ def deliver(user: User, notice: Notice) -> None:
                 _("Covenant Hub"),
             ]
         )
-    send_mail(user.email, subject, text, headers={"Content-Language": language})
+    headers = {"Content-Language": language}
+    if notice.kind:
+        headers.update(mail_preferences.unsubscribe_headers(user.id, ["programme"]))
+    send_mail(user.email, subject, text, headers=headers, kind="programme")
 
 
 def notify(users: Iterable[User], notice: Notice, actor: str = "") -> int:
@@ -112,8 +115,10 @@ def notify(users: Iterable[User], notice: Notice, actor: str = "") -> int:
         if user is not None and user.is_active and user.id not in recipients:
             recipients[user.id] = user
     for user in recipients.values():
-        deliver(user, notice)
+        if not notice.kind or mail_preferences.wants_mail_now(user.id, notice.kind):
+            deliver(user, notice)
     _store_in_app(list(recipients.values()), notice, actor)
+    db.session.commit()  # the queued mail, when no in-app row committed it
     return len(recipients)
 
 

@@ -33,13 +33,15 @@ from typing import Any
 
 def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
-    from covenant_hub.search import cli
+    from covenant_hub.jobs.queue import register_periodic
+    from covenant_hub.search import cli, periodic
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
     register_service(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)
+    register_periodic(app, "search.check_index", {"minute": "17"}, periodic.check_index)
 
     @app.before_request
     def _start_search_drainer() -> None:

@@ -228,7 +228,7 @@ def test_cli_build_and_send(november, runner, outbox):
     assert result.exit_code == 0, result.output
     assert [row["language"] for row in json.loads(result.output)] == ["ky", "ru", "en"]
     result = runner.invoke(args=["newsletter", "send", "--month", "2026-11"])
-    assert result.exit_code == 0 and "1 messages sent" in result.output
+    assert result.exit_code == 0 and "1 messages queued" in result.output
     result = runner.invoke(args=["newsletter", "send", "--month", "2026-11", "--json"])
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"month": "2026-11", "sent": 0}
 

@@ -30,6 +30,7 @@ _ANYONE = {
 _SIGNED_IN = {
     "accounts.logout": _OWN_ACCOUNT, "accounts.profile": _OWN_ACCOUNT,
     "accounts.change_password": _OWN_ACCOUNT, "notifications.mark_read": _OWN_ACCOUNT,
+    "mail_settings.edit_preferences": _OWN_ACCOUNT,
     "forum.save_draft": _OWN_ACCOUNT,
     "forum.join_group": "a signed-in person may join an open group or ask to join a closed one",
     "forum.leave_group": "anyone may leave a group",

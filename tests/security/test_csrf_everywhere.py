@@ -1,6 +1,6 @@
 """With CSRF on (as on a server), every state-changing route refuses a request without the token
-and writes nothing; the only exemption is the RFC 8058 one-click unsubscribe, whose proof is the
-subscription's own random token."""
+and writes nothing; the only exemptions are the RFC 8058 one-click unsubscribes (the newsletter's
+and the notification mails'), whose proof is the token in the link."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.security.world import SecurityWorld
 from tests.sessions import login
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-EXEMPT = {"events.unsubscribe_post"}
+EXEMPT = {"events.unsubscribe_post", "mail_settings.unsubscribe_post"}
 
 
 @pytest.fixture
@@ -34,7 +34,10 @@ def unsafe_routes(app: Flask, world: SecurityWorld) -> list[tuple[str, str, str]
 
 
 def test_only_the_one_click_unsubscribe_is_exempt(app):
-    assert set(csrf._exempt_views) == {"covenant_hub.events.newsletter_views.unsubscribe_post"}
+    assert set(csrf._exempt_views) == {
+        "covenant_hub.events.newsletter_views.unsubscribe_post",
+        "covenant_hub.accounts.mail_settings_views.unsubscribe_post",
+    }
 
 
 def test_every_unsafe_route_without_token_is_refused_and_writes_nothing(app, client):

@@ -1,0 +1,64 @@
+"""`flask jobs ...` and the periodic jobs each domain registers on the queue."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from covenant_hub.events import issues
+from covenant_hub.events.models import NewsletterIssue
+from covenant_hub.extensions import db
+from covenant_hub.jobs.queue import backend_of
+from covenant_hub.mail import send_mail
+
+
+def test_status_relay_and_retry_print_json(app, runner, queue):
+    send_mail("a@example.org", "Hi", "body", key="cli:1")
+    db.session.commit()
+    status = json.loads(runner.invoke(args=["jobs", "status", "--json"]).output)
+    assert (status["queued"], status["jobs_waiting"], status["backend"]) == (1, 1, "memory")
+    relay = runner.invoke(args=["jobs", "relay", "--json"])
+    assert json.loads(relay.output) == {"handed_over": 1}
+    retry = runner.invoke(args=["jobs", "retry", "--json"])
+    assert json.loads(retry.output) == {"queued_again": 0}
+
+
+def test_every_periodic_job_is_registered(app, queue):
+    assert set(queue.periodic_names) == {
+        "mail.relay",
+        "digest.daily",
+        "digest.weekly",
+        "newsletter.build",
+        "match.prune_changes",
+        "search.check_index",
+    }
+
+
+def _due(queue, moment: datetime) -> set[str]:
+    """The periodic jobs the consumer would start at `moment` (huey's own schedule check)."""
+    return {task.name for task in queue.huey.read_periodic(moment)}
+
+
+def test_the_schedules(app, queue):
+    assert _due(queue, datetime(2026, 12, 1, 2, 0)) == {"mail.relay", "newsletter.build"}
+    assert _due(queue, datetime(2026, 12, 2, 2, 0)) == {"mail.relay"}
+    assert _due(queue, datetime(2026, 12, 7, 6, 0)) == {
+        "mail.relay",
+        "digest.daily",
+        "digest.weekly",
+    }  # a Monday
+    assert _due(queue, datetime(2026, 12, 8, 6, 0)) == {"mail.relay", "digest.daily"}
+
+
+def test_the_newsletter_is_built_on_the_first_for_the_month_that_ended(app):
+    first = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    results = issues.build_last_month(first)
+    assert {r.month for r in results} == {"2026-11"}
+    assert db.session.query(NewsletterIssue).filter_by(month="2026-11").count() == len(results)
+
+
+def test_the_backend_follows_the_settings():
+    assert backend_of({"DATABASE_URL": "sqlite:///x.db"}) == "sqlite"
+    assert backend_of({"DATABASE_URL": "postgresql://db/hub"}) == "postgres"
+    assert backend_of({"DATABASE_URL": "postgresql://db/hub", "JOBS_REDIS_URL": "redis://r"}) == "redis"
+    assert backend_of({"JOBS_BACKEND": "memory", "JOBS_REDIS_URL": "redis://r"}) == "memory"
