@@ -1,7 +1,7 @@
 """jobs: mail deliveries and notification preferences
 
 Revision ID: dc7f5714e859
-Revises: ea98914cc7b3
+Revises: 3f2a9c1d7e65
 Create Date: 2026-12-02 18:28:41.047525
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dc7f5714e859'
-down_revision = 'ea98914cc7b3'
+down_revision = '3f2a9c1d7e65'
 branch_labels = None
 depends_on = None
 
