@@ -30,7 +30,9 @@ from lxml import html as lxml_html
 ROOT = Path(__file__).resolve().parent.parent
 READ_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 BUTTON_TYPES = {"submit", "button", "reset"}
-SKIPPED_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math", "template", "noscript"}
+# Not read as interface text: code, and what a visitor typed (a textarea's text, an edit form's
+# Markdown preview, marked `data-user-content`).
+SKIPPED_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "math", "template", "noscript", "textarea"}
 # Words that are the same in every language of the site, or names: never prose by themselves.
 NEUTRAL = {
     "covenant", "hub", "gcom", "csv", "xlsx", "json", "api", "rss", "atom", "ical", "ics", "pdf", "url", "id",
@@ -163,6 +165,8 @@ def english_reason(text: str) -> str | None:
 def _skipped(element: lxml_html.HtmlElement, language: str) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag.lower() in SKIPPED_TAGS or element.get("translate") == "no" or element.get("hidden") is not None:
+        return True
+    if element.get("data-user-content") is not None:
         return True
     own = element.get("lang") or element.get("{http://www.w3.org/XML/1998/namespace}lang")
     return own is not None and own.split("-")[0].lower() not in (language, "")

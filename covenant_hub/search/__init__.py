@@ -37,8 +37,11 @@ def init_app(app: Any) -> None:
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
+    from covenant_hub.i18n import keep_lang_argument
+
     register_service(app)
     app.register_blueprint(bp)
+    keep_lang_argument(app, "search.search_page")
     app.cli.add_command(cli.search_cli)
 
     @app.before_request
