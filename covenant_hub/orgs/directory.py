@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy import Select, String, case, cast, func, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.inputs import MAX_PAGE, parse_int
+from covenant_hub.language.names import name_key
 from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation
 from covenant_hub.vocabularies import SECTORS
 
@@ -128,7 +129,7 @@ def search_directory(query: DirectoryQuery) -> DirectoryPage:
     statement = _filtered(select(Organisation), query)
     total = db.session.scalar(_filtered(select(func.count(Organisation.id)), query)) or 0
     items = db.session.scalars(
-        _sorted(statement, query.sort).limit(query.per_page).offset((query.page - 1) * query.per_page)
+        _sorted(statement, query.sort, query.q or "").limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
     return DirectoryPage(
         items=list(items), total=total, page=query.page, per_page=query.per_page, query=query
@@ -162,11 +163,27 @@ def _filtered(statement: Select[Any], query: DirectoryQuery) -> Select[Any]:
 
 
 def _name_contains(text: str) -> Any:
-    """Case-insensitive in every script (SQLite's lower() is replaced by Python's, see database.py)."""
-    return func.lower(Organisation.name).contains(text.lower(), autoescape=True)
+    """The name holds `text` in any script: case-insensitive (SQLite's lower() is replaced by
+    Python's, see database.py), or its folded Latin key holds the text's ("Ош" finds Osh)."""
+    spelled = func.lower(Organisation.name).contains(text.lower(), autoescape=True)
+    key = name_key(text)
+    if not key:
+        return spelled
+    column = Organisation.name_key  # a word of the name starts with the key
+    return or_(spelled, column.startswith(key, autoescape=True), column.contains(f" {key}", autoescape=True))
 
 
-def _sorted(statement: Select[Any], sort: str) -> Select[Any]:
+def _name_rank(text: str) -> Any:
+    """0 for the organisation named exactly `text` (in any script), 1 for a name starting with
+    it, 2 for the rest: a search by name lists its namesake first."""
+    key = name_key(text)
+    return case((Organisation.name_key == key, 0), (Organisation.name_key.startswith(f"{key} ", autoescape=True), 1),
+                else_=2)  # fmt: skip
+
+
+def _sorted(statement: Select[Any], sort: str, text: str = "") -> Select[Any]:
+    if text and name_key(text):
+        statement = statement.order_by(_name_rank(text))
     orders = {
         "name": (Organisation.name, Organisation.id),
         "population": (Organisation.population.desc().nulls_last(), Organisation.name),
