@@ -26,7 +26,8 @@ class MailPolicy(EmailPolicy):
     def _encoded_subject(self, name: str, value: str) -> str | None:
         if name.lower() != "subject" or str(value).isascii():
             return None
-        return f"{name}: {Header(str(value), 'utf-8', header_name=name).encode(linesep=self.linesep)}{self.linesep}"
+        encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {encoded}{self.linesep}"
 
     def fold(self, name: str, value: str) -> str:
         return self._encoded_subject(name, value) or super().fold(name, value)
@@ -36,7 +37,9 @@ class MailPolicy(EmailPolicy):
         return encoded.encode("ascii") if encoded else super().fold_binary(name, value)
 
 
-MAIL_POLICY = MailPolicy(**{name: getattr(default_policy, name) for name in ("header_factory", "content_manager")})
+MAIL_POLICY = MailPolicy(
+    **{name: getattr(default_policy, name) for name in ("header_factory", "content_manager")}
+)
 
 
 def send_mail(

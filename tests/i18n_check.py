@@ -111,9 +111,13 @@ def english_messages() -> tuple[re.Pattern[str], frozenset[str]]:
             continue
         parts = [_normalise(part) for part in PLACEHOLDER.split(text)]
         patterns.append(r"\s*.{0,80}?\s*".join(re.escape(part) for part in parts if part) or re.escape(text))
-        pieces.update(part for part in parts if sum(w.lower() not in NEUTRAL for w in LATIN_WORD.findall(part)) >= 2)
+        pieces.update(
+            part for part in parts if sum(w.lower() not in NEUTRAL for w in LATIN_WORD.findall(part)) >= 2
+        )
     patterns.sort(key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(patterns) + r")$", re.IGNORECASE), frozenset(p.lower() for p in pieces)
+    return re.compile(r"^(?:" + "|".join(patterns) + r")$", re.IGNORECASE), frozenset(
+        p.lower() for p in pieces
+    )
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +195,11 @@ def _texts(element: lxml_html.HtmlElement, language: str):
     for attribute in READ_ATTRIBUTES:
         if element.get(attribute):
             yield f"{path}@{attribute}", element.get(attribute)
-    if element.tag == "input" and (element.get("type") or "").lower() in BUTTON_TYPES and element.get("value"):
+    if (
+        element.tag == "input"
+        and (element.get("type") or "").lower() in BUTTON_TYPES
+        and element.get("value")
+    ):
         yield f"{path}@value", element.get("value")
     if element.tag == "meta" and element.get("name") == "description" and element.get("content"):
         yield f"{path}@content", element.get("content")

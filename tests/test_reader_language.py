@@ -34,8 +34,9 @@ def test_the_kyrgyz_confirmation_mail_subject_and_russian_validity(client, outbo
 
 @pytest.mark.parametrize(
     ("language", "seconds", "expected"),
-    [("ru", 86400, "1 дня"), ("ru", 3 * 86400, "3 дней"), ("ru", 2 * 3600, "2 часов"), ("ru", 21 * 3600, "21 часа"),
-     ("en", 86400, "1 day"), ("en", 7200, "2 hours"), ("ky", 3 * 86400, "3 күн")],
+    [("ru", 86400, "1 дня"), ("ru", 3 * 86400, "3 дней"), ("ru", 2 * 3600, "2 часов"),
+     ("ru", 21 * 3600, "21 часа"), ("en", 86400, "1 day"), ("en", 7200, "2 hours"),
+     ("ky", 3 * 86400, "3 күн")],
 )  # fmt: skip
 def test_link_validity_follows_each_languages_plural_rules(app, language, seconds, expected):
     with app.test_request_context(), force_locale(language):
@@ -55,7 +56,9 @@ def test_english_dates_are_day_month_year(app):
         assert format_date(date(2026, 12, 2), "medium") == "2 Dec 2026"
 
 
-@pytest.mark.parametrize(("language", "expected"), [("ky", "Бул талааны толтуруу милдеттүү."), ("ru", "Это поле обязательно.")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("ky", "Бул талааны толтуруу милдеттүү."), ("ru", "Это поле обязательно.")]
+)
 def test_wtforms_own_messages_are_translated(app, client, language, expected):
     login(client, make_user(language=language, org=make_org(), org_role="org_admin"))
     page = client.post("/practices/new", data={}).get_data(as_text=True)
@@ -73,11 +76,22 @@ def test_a_kyrgyz_reply_in_a_russian_thread_is_marked_kyrgyz(app, client):
     from covenant_hub.forum.models import Post
 
     author = make_user()
-    post = Post(thread=thread, author=author, body="Биздин шаарда көчө жарыгын алмаштырдык, бул абдан пайдалуу болду.")
+    post = Post(
+        thread=thread, author=author, body="Биздин шаарда көчө жарыгын алмаштырдык, бул абдан пайдалуу болду."
+    )
     from covenant_hub.extensions import db
 
     db.session.add(post)
-    db.session.add(Post(thread=thread, author=author, body="В нашем городе тоже заменили фонари, расход упал вдвое."))
+    db.session.add(
+        Post(thread=thread, author=author, body="В нашем городе тоже заменили фонари, расход упал вдвое.")
+    )
     db.session.commit()
     page = client.get(f"/forum/t/{thread.id}?lang=ru").get_data(as_text=True)
     assert 'class="post-body" lang="ky"' in page and 'class="post-body" lang="ru"' in page
+
+
+def test_the_400_pages_detail_is_in_the_readers_language(client):
+    page = client.get("/orgs/?kind=city&lang=ky").get_data(as_text=True)
+    assert "төмөнкүлөрдүн бири болушу керек" in page and "must be one of" not in page
+    page = client.get("/orgs/?page=x&lang=ru").get_data(as_text=True)
+    assert "должно быть целым числом от 1 до" in page

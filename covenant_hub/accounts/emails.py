@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from flask import current_app, render_template
 from flask_babel import force_locale, npgettext
 from flask_babel import gettext as _

@@ -191,8 +191,15 @@ def _suspend_from(form: SuspendForm, group: Group | None) -> None:
     if target is None:
         flash(_("No account has this e-mail address."), "error")
     elif call_service(moderation.suspend, target, group, form.days.data, form.reason.data):
-        flash(ngettext("%(name)s is suspended for %(num)d day.", "%(name)s is suspended for %(num)d days.",
-                      form.days.data, name=target.name), DONE)
+        flash(
+            ngettext(
+                "%(name)s is suspended for %(num)d day.",
+                "%(name)s is suspended for %(num)d days.",
+                form.days.data,
+                name=target.name,
+            ),
+            DONE,
+        )
 
 
 @bp.route("/g/<id:group_id>/suspend", methods=["POST"])

@@ -22,7 +22,16 @@ from iuliia.schema import TranslitSchema
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 KYRGYZ_LETTERS = {"ө": "ö", "ү": "ü", "ң": "ng", "ж": "j"}
 # The scheme's own letters Russian has and Kyrgyz does not need to override.
-_FOLDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("ts", "c"), ("yo", "e"), ("ye", "e"), ("y", "i"))
+_FOLDS = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("yo", "e"),
+    ("ye", "e"),
+    ("y", "i"),
+)
 
 
 @lru_cache(maxsize=1)

@@ -33,11 +33,10 @@ from typing import Any
 
 def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
+    from covenant_hub.i18n import keep_lang_argument
     from covenant_hub.search import cli
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
-
-    from covenant_hub.i18n import keep_lang_argument
 
     register_service(app)
     app.register_blueprint(bp)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language

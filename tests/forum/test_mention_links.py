@@ -26,7 +26,10 @@ def test_a_mention_becomes_a_link_to_the_persons_page(app, client):
 
 def test_a_name_cannot_bring_markup():
     html = link_mentions("<p>hi @[a&lt;b&gt;c]</p>", {"a<b>c": 7}, lambda uid: f"/account/people/{uid}")
-    assert html == '<p>hi <a class="mention person-name" translate="no" href="/account/people/7">@a&lt;b&gt;c</a></p>'
+    assert (
+        html
+        == '<p>hi <a class="mention person-name" translate="no" href="/account/people/7">@a&lt;b&gt;c</a></p>'
+    )
 
 
 def test_a_persons_page_needs_a_login_and_hides_disabled_accounts(app, client):

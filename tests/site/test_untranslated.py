@@ -26,6 +26,8 @@ EMPTY_FORMS = {
     "member": ["/practices/new", "/account/change-password"],
     "staff": ["/practices/new", "/events/new"],
 }
+# Error pages, with their detail: a 400 from a bad filter, a 404.
+ERROR_PAGES = ["/orgs/?kind=city", "/orgs/?page=x", "/no-such-page", "/practices/999999"]
 
 
 @pytest.fixture
@@ -104,12 +106,16 @@ def visit(client, user, language: str, role: str | None) -> dict[str, list[Findi
     client.get(f"/?lang={language}")
     found = crawl(client, language)
     found.update(post_empty_forms(client, language, role))
+    for path in ERROR_PAGES:
+        found[path] = untranslated(client.get(path).get_data(as_text=True), language)
     return found
 
 
 def _report(found: dict[str, list[Finding]]) -> str:
     lines = [f"{path}: {finding}" for path, items in found.items() for finding in items]
-    return f"{len(lines)} English strings on {sum(1 for v in found.values() if v)} pages:\n" + "\n".join(lines[:60])
+    return f"{len(lines)} English strings on {sum(1 for v in found.values() if v)} pages:\n" + "\n".join(
+        lines[:60]
+    )
 
 
 @pytest.mark.parametrize("language", ["ky", "ru"])
@@ -129,7 +135,9 @@ def test_the_detector_finds_english_interface_text(text):
     assert english_reason(text)
 
 
-@pytest.mark.parametrize("text", ["Бишкек", "Covenant Hub", "GCoM", "Osh", "2 ПДФ", "Bishkek City Hall", "12:30"])
+@pytest.mark.parametrize(
+    "text", ["Бишкек", "Covenant Hub", "GCoM", "Osh", "2 ПДФ", "Bishkek City Hall", "12:30"]
+)
 def test_the_detector_leaves_names_and_brand_words(text):
     assert english_reason(text) is None
 

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from covenant_hub.language.names import name_key
 from covenant_hub.language.analysis import GENERIC, LANGUAGES, analyse
 from covenant_hub.language.detection import CYRILLIC, LATIN, scripts_of
+from covenant_hub.language.names import name_key
 from covenant_hub.search.engine.facets import FacetTables
 from covenant_hub.search.engine.glossary import default_glossary
 from covenant_hub.search.engine.highlight import mark_all, snippet
