@@ -188,7 +188,7 @@ class Rewriter:
     def _romanised(self, word: str) -> list[tuple[str, str, int]]:
         """(field, term, document frequency) of a Cyrillic word's Latin spellings the index holds:
         "Ош" also looks for "Osh", the name as the GCoM list writes it."""
-        found = []
+        found: list[tuple[str, str, int]] = []
         for latin in romanisations(word):
             for lang in self.languages_for(latin):
                 term = term_table(lang).term(latin.lower())
