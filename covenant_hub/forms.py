@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
 
 from covenant_hub.inputs import json_formdata
+from covenant_hub.library_messages import translations
 
 
 class Form(FlaskForm):
@@ -17,6 +18,9 @@ class Form(FlaskForm):
     a JSON body is an object whose strings, numbers and lists of them are the fields' values."""
 
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return translations()
+
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             if formdata is _Auto and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
                 return json_formdata(request.get_json(silent=True))

@@ -10,6 +10,14 @@ from sqlalchemy import inspect as inspect_instance
 from covenant_hub.extensions import babel
 
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+# Dates and numbers in English follow international (British) usage, "2 Dec 2026", as the
+# Covenant's offices write them, not the US "Dec 2, 2026" of CLDR's plain `en`.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def formatting_locale(language: str) -> str:
+    """The CLDR locale that formats dates and numbers for a UI language."""
+    return FORMAT_LOCALES.get(language, language)
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -22,14 +30,24 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and workers: services may still translate
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = supported_languages()
-    requested = request.args.get("lang", "")
+    requested = "" if lang_argument_is_a_filter() else request.args.get("lang", "")
     if requested in languages:
         session["lang"] = requested
-        return requested
+        return formatting_locale(requested)
     preferred = getattr(current_user, "language", None) if current_user else None
     if current_user and current_user.is_authenticated and preferred in languages:
-        return preferred
-    return _switcher_or_browser_language(languages)
+        return formatting_locale(preferred)
+    return formatting_locale(_switcher_or_browser_language(languages))
+
+
+def keep_lang_argument(app: Flask, endpoint: str) -> None:
+    """Say that on `endpoint` an old `?lang=` filters content instead of choosing the interface
+    language (the search page's results, before they became `doc_lang`)."""
+    app.extensions.setdefault("lang_filter_endpoints", set()).add(endpoint)
+
+
+def lang_argument_is_a_filter() -> bool:
+    return request.endpoint in current_app.extensions.get("lang_filter_endpoints", ())
 
 
 def _switcher_or_browser_language(languages: tuple[str, ...]) -> str:
@@ -50,7 +68,7 @@ def error_page_language() -> str:
     chosen = str(getattr(g, "babel_locale", "") or "").split("_")[0]
     if chosen in languages:
         return chosen
-    if request.args.get("lang") in languages:
+    if request.args.get("lang") in languages and not lang_argument_is_a_filter():
         return request.args["lang"]
     user = g.get("_login_user")  # Flask-Login's cache: None unless this request loaded a user
     try:
@@ -68,6 +86,17 @@ def current_language() -> str:
     return str(get_locale() or "en").split("_")[0]
 
 
+def content_language(text: str | None, default: str = "") -> str:
+    """The language a block of user content is written in, for its `lang` attribute: `default`
+    (the record's own language) unless the text is plainly in another script, else detected."""
+    from covenant_hub.language.detection import detect_language, reply_language
+
+    if not text or not text.strip():
+        return default
+    found = reply_language(text, default) if default else detect_language(text, ("ky", "ru", "en"))
+    return found if found in ("ky", "ru", "en") else default
+
+
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and expose the language list to templates."""
     babel.init_app(app, locale_selector=select_locale)
@@ -75,3 +104,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language_context() -> dict[str, object]:
         return {"language_names": LANGUAGE_NAMES, "current_language": current_language}
+
+    app.add_template_filter(content_language, "content_lang")

@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
+    login_manager.needs_refresh_message = _l("Please reauthenticate to access this page.")
+    login_manager.needs_refresh_message_category = "info"
 
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_timedelta
+from flask_babel import force_locale, npgettext
 from flask_babel import gettext as _
 
 from covenant_hub.accounts.models import User
@@ -20,13 +19,23 @@ def _mail_language(user: User) -> str:
     return user.language if user.language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def validity(seconds: int) -> str:
+    """How long a mailed link works, as the sentence "valid for ..." needs it: through ngettext
+    with the language's plural rules (Russian's «в течение» takes the genitive: 3 дней)."""
+    if seconds % 86400 == 0:
+        return npgettext("valid for", "%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds % 3600 == 0:
+        return npgettext("valid for", "%(num)d hour", "%(num)d hours", seconds // 3600)
+    return npgettext("valid for", "%(num)d minute", "%(num)d minutes", max(1, -(-seconds // 60)))
+
+
 def _send(user: User, template: str, subject: Callable[[], str], **context: object) -> None:
     """Render subject and both bodies under the user's locale, whatever the page's language was."""
     language = _mail_language(user)
     with force_locale(language):
         context = {"user": user, "language": language, **context}
         if isinstance(context.get("max_age"), int):
-            context["valid_for"] = format_timedelta(timedelta(seconds=int(context["max_age"])))
+            context["valid_for"] = validity(int(context["max_age"]))
         text = render_template(f"accounts/email/{template}_text.html", **context)
         html = render_template(f"accounts/email/{template}.html", **context)
         title = subject()

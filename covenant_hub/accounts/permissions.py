@@ -46,3 +46,11 @@ def can_edit_account(user: Actor, account: Any) -> bool:
 def can_disable_user(user: Actor, account: Any) -> bool:
     """Disable an account: admins, never their own (so the last admin cannot lock everyone out)."""
     return can_manage_users(user) and account is not None and user.id != account.id
+
+
+def can_view_person(user: Actor, person: Any) -> bool:
+    """See a person's page (their name and organisations, where an @mention leads): any
+    logged-in user for an active account; a disabled one only staff and admins."""
+    if not is_logged_in(user) or person is None:
+        return False
+    return bool(person.disabled_at is None or is_staff(user))

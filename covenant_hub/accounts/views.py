@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from covenant_hub.accounts import api_tokens, services
+from covenant_hub.accounts import api_tokens, permissions, services
 from covenant_hub.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -24,7 +24,7 @@ from covenant_hub.accounts.forms import (
 )
 from covenant_hub.accounts.limits import limit_failed_logins, may_send_account_mail
 from covenant_hub.accounts.models import User
-from covenant_hub.extensions import limiter
+from covenant_hub.extensions import db, limiter
 from covenant_hub.i18n import current_language
 from covenant_hub.urls import safe_next_url
 
@@ -207,6 +207,17 @@ def _profile_page(user: User, form: ProfileForm, token_form: ApiTokenForm | None
         token_form=token_form or ApiTokenForm(formdata=None),
         revoke_forms={token.id: RevokeApiTokenForm() for token in tokens},
     )
+
+
+@bp.route("/people/<id:user_id>")
+@login_required
+def show_person(user_id: int) -> Page:
+    """A person's page: where an @mention in a post leads."""
+    person = db.session.get(User, user_id)
+    if not permissions.can_view_person(current_user, person):
+        abort(404)
+    memberships = sorted(person.memberships, key=lambda m: m.organisation.name)
+    return render_template("accounts/person.html", person=person, memberships=memberships)
 
 
 @bp.route("/tokens", methods=["POST"])

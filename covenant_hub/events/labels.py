@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time, get_timezone_gmt
 from flask_babel import lazy_gettext as _l
 
-from covenant_hub.i18n import current_language
+from covenant_hub.i18n import current_language, formatting_locale
 
 KIND_LABELS = {
     "event": _l("Event"),
@@ -18,7 +18,7 @@ KIND_LABELS = {
 
 
 def _locale(language: str | None = None) -> str:
-    return language or current_language()
+    return formatting_locale(language or current_language())
 
 
 def kind_label(code: str) -> str:

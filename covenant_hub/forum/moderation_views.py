@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -190,7 +191,15 @@ def _suspend_from(form: SuspendForm, group: Group | None) -> None:
     if target is None:
         flash(_("No account has this e-mail address."), "error")
     elif call_service(moderation.suspend, target, group, form.days.data, form.reason.data):
-        flash(_("%(name)s is suspended for %(days)d days.", name=target.name, days=form.days.data), DONE)
+        flash(
+            ngettext(
+                "%(name)s is suspended for %(num)d day.",
+                "%(name)s is suspended for %(num)d days.",
+                form.days.data,
+                name=target.name,
+            ),
+            DONE,
+        )
 
 
 @bp.route("/g/<id:group_id>/suspend", methods=["POST"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from covenant_hub.actors import Actor
@@ -21,6 +23,7 @@ from covenant_hub.forum.forms import (
     SplitForm,
     WatchForm,
 )
+from covenant_hub.forum.mentions import link_mentions, people_by_name
 from covenant_hub.forum.models import Group, Thread
 from covenant_hub.forum.services import draft_for
 from covenant_hub.forum.watching import group_target, level_of, thread_target
@@ -61,6 +64,16 @@ def _move_form(user: Actor, thread: Thread) -> MoveForm:
     return form
 
 
+def _mention_linker(posts: list[Any]) -> Callable[[str], Markup]:
+    """Turns a post's rendered HTML into the same with its @mentions linked (one query per page)."""
+    people = people_by_name(post.body for post in posts)
+
+    def person_url(user_id: int) -> str:
+        return url_for("accounts.show_person", user_id=user_id)
+
+    return lambda rendered: link_mentions(rendered, people, person_url)
+
+
 def thread_page_context(user: Actor, thread: Thread, access: perm.Access, page: int) -> dict[str, Any]:
     """Posts with authors (one query), open flags (one query), the user's draft and level."""
     pagination = queries.thread_posts(thread, page, posts_per_page())
@@ -87,6 +100,7 @@ def thread_page_context(user: Actor, thread: Thread, access: perm.Access, page: 
             "history": {p.id: perm.may_see_history(access, p) for p in posts},
             "flag": {p.id: perm.may_flag(access, p) for p in posts},
             "body": {p.id: perm.may_see_post_body(access, p) for p in posts},
+            "link_mentions": _mention_linker(posts),
         },
         "reply_form": reply_form,
         "draft_target": thread_target(thread.id),

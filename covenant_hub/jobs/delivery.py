@@ -29,6 +29,7 @@ from covenant_hub.extensions import db
 from covenant_hub.jobs.models import MailDelivery
 from covenant_hub.jobs.queue import get_queue
 from covenant_hub.jobs.transport import open_sender
+from covenant_hub.mail_headers import MAIL_POLICY
 
 PENDING = "mail_deliveries_pending"
 DELIVER_JOB = "mail.deliver"
@@ -71,7 +72,7 @@ class Claimed:
 
 def build_message(row: Claimed | MailDelivery, sender: str) -> EmailMessage:
     """The message for a row; its Message-ID was fixed when it was queued."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject

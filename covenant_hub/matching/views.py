@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -144,7 +145,7 @@ def send_invitations(request_id: int) -> Any:
     except workflow.WorkflowError as error:
         flash(str(error), "error")
     else:
-        flash(_("%(num)d invitations sent.", num=len(created)), "success")
+        flash(ngettext("%(num)d invitation sent.", "%(num)d invitations sent.", len(created)), "success")
     return redirect(url_for("matching.view_request", request_id=request.id))
 
 

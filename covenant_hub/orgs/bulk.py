@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select, update
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.language.names import name_key
 from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
 
 # Fields of organisations.jsonl and the matching Organisation columns.
@@ -59,6 +60,8 @@ def upsert_organisations(
     for record in records:
         row = {name: _value(record, name) for name in fields}
         row.update(extra or {})
+        if "name" in row:
+            row["name_key"] = name_key(row["name"] or "")
         row["updated_at"] = now
         if record["id"] in existing:
             updates.append({"id": existing[record["id"]], **row})

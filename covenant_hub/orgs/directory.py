@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, String, case, cast, func, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.inputs import MAX_PAGE, parse_int
+from covenant_hub.language.names import name_key
 from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation
 from covenant_hub.vocabularies import SECTORS
 
@@ -32,7 +34,8 @@ MAX_QUERY_LENGTH = 100
 
 
 class InvalidQuery(ValueError):
-    """A parameter the directory cannot use; `param` names it for the message."""
+    """A parameter the directory cannot use; `param` names it for the message, which is in the
+    reader's language (the 400 page's detail)."""
 
     def __init__(self, param: str, message: str) -> None:
         super().__init__(f"{param}: {message}")
@@ -95,18 +98,18 @@ def parse_query(args: Mapping[str, Any], per_page: int, max_per_page: int) -> Di
     for name, allowed in CHOICES.items():
         value = (args.get(name) or "").strip()
         if value and value not in allowed:
-            raise InvalidQuery(name, f"must be one of {', '.join(allowed)}")
+            raise InvalidQuery(name, _("must be one of %(values)s", values=", ".join(allowed)))
         if value:
             values[name] = value
     for name in ("country", "language"):
         value = (args.get(name) or "").strip()
         if value and not CODE_RE.match(value):
-            raise InvalidQuery(name, "must be a two-letter lower-case code")
+            raise InvalidQuery(name, _("must be a two-letter lower-case code"))
         if value:
             values[name] = value
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
-        raise InvalidQuery("q", f"must be at most {MAX_QUERY_LENGTH} characters")
+        raise InvalidQuery("q", _("must be at most %(num)d characters", num=MAX_QUERY_LENGTH))
     values["q"] = text or None
     values["page"] = _positive_int(args, "page", 1, MAX_PAGE)
     values["per_page"] = _positive_int(args, "per_page", per_page, max_per_page)
@@ -119,7 +122,7 @@ def _positive_int(args: Mapping[str, Any], name: str, default: int, maximum: int
         return default
     number = parse_int(raw, 1, maximum)
     if number is None:
-        raise InvalidQuery(name, f"must be a whole number from 1 to {maximum}")
+        raise InvalidQuery(name, _("must be a whole number from 1 to %(max)d", max=maximum))
     return number
 
 
@@ -128,7 +131,9 @@ def search_directory(query: DirectoryQuery) -> DirectoryPage:
     statement = _filtered(select(Organisation), query)
     total = db.session.scalar(_filtered(select(func.count(Organisation.id)), query)) or 0
     items = db.session.scalars(
-        _sorted(statement, query.sort).limit(query.per_page).offset((query.page - 1) * query.per_page)
+        _sorted(statement, query.sort, query.q or "")
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
     ).all()
     return DirectoryPage(
         items=list(items), total=total, page=query.page, per_page=query.per_page, query=query
@@ -162,11 +167,27 @@ def _filtered(statement: Select[Any], query: DirectoryQuery) -> Select[Any]:
 
 
 def _name_contains(text: str) -> Any:
-    """Case-insensitive in every script (SQLite's lower() is replaced by Python's, see database.py)."""
-    return func.lower(Organisation.name).contains(text.lower(), autoescape=True)
+    """The name holds `text` in any script: case-insensitive (SQLite's lower() is replaced by
+    Python's, see database.py), or its folded Latin key holds the text's ("Ош" finds Osh)."""
+    spelled = func.lower(Organisation.name).contains(text.lower(), autoescape=True)
+    key = name_key(text)
+    if not key:
+        return spelled
+    column = Organisation.name_key  # a word of the name starts with the key
+    return or_(spelled, column.startswith(key, autoescape=True), column.contains(f" {key}", autoescape=True))
 
 
-def _sorted(statement: Select[Any], sort: str) -> Select[Any]:
+def _name_rank(text: str) -> Any:
+    """0 for the organisation named exactly `text` (in any script), 1 for a name starting with
+    it, 2 for the rest: a search by name lists its namesake first."""
+    key = name_key(text)
+    starts = Organisation.name_key.startswith(f"{key} ", autoescape=True)
+    return case((Organisation.name_key == key, 0), (starts, 1), else_=2)
+
+
+def _sorted(statement: Select[Any], sort: str, text: str = "") -> Select[Any]:
+    if text and name_key(text):
+        statement = statement.order_by(_name_rank(text))
     orders = {
         "name": (Organisation.name, Organisation.id),
         "population": (Organisation.population.desc().nulls_last(), Organisation.name),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
+from covenant_hub.language.names import name_key
 
 ORG_KINDS = ("signatory", "candidate", "supporter", "coordinator", "office")
 ORG_STATUSES = ("active", "on_hold", "suspended", "applicant")
@@ -31,6 +32,8 @@ class Organisation(db.Model):
     external_id: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(300))
+    # Derived from `name`: one folded Latin form, so "Ош" and "Osh" compare equal.
+    name_key: Mapped[str | None] = mapped_column(String(300), index=True)
     country: Mapped[str | None] = mapped_column(String(2))
     city: Mapped[str | None] = mapped_column(String(200))
     population: Mapped[int | None]
@@ -50,6 +53,11 @@ class Organisation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name or "")
+        return name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.external_id} {self.kind}>"

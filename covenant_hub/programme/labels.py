@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from covenant_hub.vocabularies import label as label  # templates call plabels.label
@@ -89,7 +92,15 @@ AUDIT_DETAIL_LABELS = {
     "network": _l("Network"), "notes": _l("Notes"), "reason": _l("Reason"), "question": _l("Question"),
     "answer": _l("Answer"), "type": _l("Service"), "date": _l("Date"), "member": _l("Member"),
     "rating": _l("Rating"), "public": _l("Public"), "sample": _l("sample content"),
+    "signed_on": _l("Agreement signed"),
 }  # fmt: skip
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def audit_detail(key: str, value: object) -> str:
@@ -100,6 +111,8 @@ def audit_detail(key: str, value: object) -> str:
         shown = label(SERVICE_TYPE_LABELS, value)
     elif key == "rating":
         shown = label(RATING_LABELS, value)
+    elif key in ("date", "signed_on") and isinstance(value, str) and _iso_date(value):
+        shown = format_date(_iso_date(value), "medium")
     else:
         shown = str(value)
     return f"{label(AUDIT_DETAIL_LABELS, key)}: {shown}"

@@ -33,6 +33,7 @@ from typing import Any
 
 def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
+    from covenant_hub.i18n import keep_lang_argument
     from covenant_hub.jobs.queue import register_periodic
     from covenant_hub.search import cli, periodic
     from covenant_hub.search.service import get_service, register_service
@@ -40,6 +41,7 @@ def init_app(app: Any) -> None:
 
     register_service(app)
     app.register_blueprint(bp)
+    keep_lang_argument(app, "search.search_page")
     app.cli.add_command(cli.search_cli)
     register_periodic(app, "search.check_index", {"minute": "17"}, periodic.check_index)
 

@@ -1,8 +1,12 @@
 """Turning a search URL's arguments into a SearchQuery, and facet links back into URLs.
 
 Shared by the search page and the API so both read ``q``, ``type``, ``sector``, ``country``,
-``lang``, ``kind``, ``year``, ``group``, ``sort`` and ``page`` the same way. Unknown or malformed
-values are dropped, never an error: a search URL is user input.
+``doc_lang``, ``kind``, ``year``, ``group``, ``sort`` and ``page`` the same way. Unknown or
+malformed values are dropped, never an error: a search URL is user input.
+
+The results' language is ``doc_lang``, never ``lang``: ``?lang=`` chooses the interface's language
+on every page, and a facet that reused it turned a Kyrgyz interface Russian. An old link's
+``lang`` still filters the results (the page redirects it to ``doc_lang``; the API reads both).
 """
 
 from __future__ import annotations
@@ -18,6 +22,22 @@ MAX_QUERY_CHARS = 300
 MAX_PAGE = 1000
 FACET_ARGS = {"type": "types", "sector": "sectors", "country": "countries", "kind": "kinds", "year": "years"}
 SORTS = ("relevance", "date")
+DOC_LANG_ARG = "doc_lang"
+
+
+def arg_name(facet: str) -> str:
+    """The URL argument of a facet: the results' language is `doc_lang`, the others their name."""
+    return DOC_LANG_ARG if facet == "lang" else facet
+
+
+def legacy_args(args: Any) -> dict[str, Any] | None:
+    """An old search URL's arguments with its result-language `lang` renamed `doc_lang`, or
+    None when the URL has no such `lang` (nothing to redirect)."""
+    if "lang" not in args or DOC_LANG_ARG in args:
+        return None
+    renamed = {key: args.getlist(key) for key in args if key != "lang"}
+    renamed[DOC_LANG_ARG] = args.get("lang")
+    return renamed
 
 
 def _values(args: Any, name: str) -> tuple[str, ...]:
@@ -41,7 +61,7 @@ def query_from_args(
     filters["types"] = tuple(t for t in filters["types"] if t in DOC_TYPES)
     filters["countries"] = tuple(c.lower() for c in filters["countries"])
     group = (args.get("group") or "").strip()
-    lang = (args.get("lang") or "").strip().lower()[:8]
+    lang = (args.get(DOC_LANG_ARG) or args.get("lang") or "").strip().lower()[:8]
     sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
     return SearchQuery(
         text=(args.get("q") or "")[:MAX_QUERY_CHARS], audiences=audiences, user_lang=user_lang,
@@ -54,7 +74,7 @@ def active_filters(q: SearchQuery) -> dict[str, tuple[str, ...]]:
     """URL argument -> chosen values, for checkboxes and "remove filter" links."""
     chosen = {name: getattr(q, field) for name, field in FACET_ARGS.items()}
     if q.lang:
-        chosen["lang"] = (q.lang,)
+        chosen[DOC_LANG_ARG] = (q.lang,)
     return {name: values for name, values in chosen.items() if values}
 
 
@@ -71,8 +91,9 @@ def url_args(q: SearchQuery, /, **changes: Any) -> dict[str, Any]:
 
 def toggle(q: SearchQuery, name: str, value: str) -> dict[str, Any]:
     """Arguments with one facet value switched on or off (and back to page 1)."""
+    name = arg_name(name)
     current = list(active_filters(q).get(name, ()))
     updated = [v for v in current if v != value] if value in current else [*current, value]
-    if name == "lang":
+    if name == DOC_LANG_ARG:
         updated = updated[-1:]
     return url_args(q, **{name: updated or None, "page": None})

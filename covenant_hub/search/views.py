@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import limiter
 from covenant_hub.i18n import current_language
@@ -23,8 +24,11 @@ def _search_limit() -> str:
 
 @bp.route("/search")
 @limiter.limit(_search_limit)  # per client address: each search is work for the index
-def search_page() -> str:
+def search_page() -> str | Response:
     """GET only: searching writes nothing (the outbox is drained by the background writer)."""
+    renamed = params.legacy_args(request.args)
+    if renamed is not None:  # an old facet link: its `lang` is the results' language
+        return redirect(url_for("search.search_page", **renamed), 301)
     q = params.query_from_args(request.args, audiences_for(current_user), current_language())
     answer = None
     if q.text.strip():

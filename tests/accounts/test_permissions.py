@@ -21,6 +21,8 @@ MATRIX = {
     "can_edit_own_account": {"member", "org_admin", "staff", "admin"},
     "can_disable_other_user": {"admin"},
     "can_disable_self": set(),
+    "can_view_person": {"member", "org_admin", "staff", "admin"},
+    "can_view_disabled_person": {"staff", "admin"},
 }
 
 
@@ -36,12 +38,21 @@ def actor(role: str):
     return make_user(role=role)
 
 
+def _disabled(account):
+    from covenant_hub.clock import utcnow
+
+    account.disabled_at = utcnow()
+    return account
+
+
 def decide(action: str, user, other) -> bool:
     checks = {
         "can_edit_other_account": lambda: permissions.can_edit_account(user, other),
         "can_edit_own_account": lambda: permissions.can_edit_account(user, user),
         "can_disable_other_user": lambda: permissions.can_disable_user(user, other),
         "can_disable_self": lambda: permissions.can_disable_user(user, user),
+        "can_view_person": lambda: permissions.can_view_person(user, other),
+        "can_view_disabled_person": lambda: permissions.can_view_person(user, _disabled(other)),
     }
     if action in checks:
         return checks[action]()

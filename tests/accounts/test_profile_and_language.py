@@ -59,4 +59,4 @@ def test_reset_mail_uses_the_account_language(client, outbox):
     client.post("/account/forgot?lang=en", data={"email": user.email})
     (mail,) = read_mails(outbox)
     assert mail["Content-Language"] == "ru"
-    assert "2 часа" in text_of(mail)
+    assert "в течение 2 часов" in text_of(mail)  # genitive after «в течение», not "2 часа"

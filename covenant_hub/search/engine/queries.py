@@ -21,6 +21,7 @@ from whoosh.qparser.syntax import AndGroup
 
 from covenant_hub.language import kyrgyz
 from covenant_hub.language.analysis import GRAM_LEN, KYRGYZ, TOKEN_RE, fold, query_gram, term_table
+from covenant_hub.language.names import romanisations
 from covenant_hub.search.engine.glossary import BOOST as GLOSSARY_BOOST
 from covenant_hub.search.engine.glossary import SOURCES, Glossary
 from covenant_hub.search.engine.schema import FILTER_FIELDS, GRAM_FIELD, text_field
@@ -28,6 +29,7 @@ from covenant_hub.search.engine.schema import FILTER_FIELDS, GRAM_FIELD, text_fi
 TEXT = "text"
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 GRAM_BOOST = 0.3
+ROMANISED_BOOST = 0.9  # a Cyrillic word's Latin spelling: the same name, a shade below as typed
 GRAM_DF_LIMIT = 2000  # the n-gram recall clause is added only for rarer words
 MAX_PREFIX_TERMS = 64
 PREFIX_STEM_SLACK = 3  # letters a stemmer may cut off the end of a typed prefix
@@ -168,6 +170,10 @@ class Rewriter:
                 self._note(fieldname, term)
         if first is None:
             return None  # a stop word in every candidate language
+        for fieldname, term, df in self._romanised(word):
+            frequency += df
+            clauses.append(query.Term(fieldname, term, boost=ROMANISED_BOOST))
+            self._note(fieldname, term)
         translated = self._translations(word, languages)
         clauses.extend(translated)
         if not frequency and not translated:
@@ -178,6 +184,19 @@ class Rewriter:
         if not clauses:
             return first  # matches nothing, so an AND fails and "did you mean" kicks in
         return clauses[0] if len(clauses) == 1 else query.Or(clauses)
+
+    def _romanised(self, word: str) -> list[tuple[str, str, int]]:
+        """(field, term, document frequency) of a Cyrillic word's Latin spellings the index holds:
+        "Ош" also looks for "Osh", the name as the GCoM list writes it."""
+        found: list[tuple[str, str, int]] = []
+        for latin in romanisations(word):
+            for lang in self.languages_for(latin):
+                term = term_table(lang).term(latin.lower())
+                fieldname = text_field(lang)
+                df = self.doc_frequency(fieldname, term) if term else 0
+                if term and df and (fieldname, term) not in {(f, t) for f, t, _ in found}:
+                    found.append((fieldname, term, df))
+        return found
 
     def _translations(self, word: str, languages: Sequence[str]) -> list[query.Query]:
         """The word's glossary equivalents the index holds, each weighted at glossary.BOOST."""

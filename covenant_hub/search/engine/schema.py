@@ -6,6 +6,10 @@ language does not use ("LED" in Kyrgyz, an English title quoted in Russian) also
 field of their own language, so a Latin query word finds them with Latin analysis. Titles are
 indexed twice so a word in the title weighs more than one in the body (cheaper than a title
 field per language). Only what the result list and highlighting need is stored.
+
+Names cross scripts: a Cyrillic title is also indexed in Latin letters (Russian and Kyrgyz
+romanisations, in the English field), and ``name_key`` holds the whole title's folded Latin key
+(`covenant_hub.language.names`), so "Ош", "ОШ", "Osh" and "osh" all name the record "Osh".
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from whoosh import columns, fields
 
 from covenant_hub.language.analysis import KYRGYZ, LANGUAGES, EdgeGramAnalyzer, LanguageAnalyzer
 from covenant_hub.language.detection import detect_language, foreign_runs
+from covenant_hub.language.names import name_key, romanisations
 
 DOC_TYPES = ("practice", "thread", "post", "organisation", "event", "news")
 GRAM_FIELD = "grams_ky"
@@ -67,6 +72,7 @@ def build_schema() -> fields.Schema:
         kind=fields.ID(),
         year=fields.ID(),
         group=fields.ID(),
+        name_key=fields.ID(),
         audience=fields.KEYWORD(commas=True),
         # A column, not NUMERIC: numeric fields index eight range-tier terms per value, and we
         # only ever sort by date (ranges go through "year").
@@ -141,6 +147,13 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         values[text_field(other)] = run_text
         if other == KYRGYZ:
             values[GRAM_FIELD] = run_text
+    key = name_key(doc.title)
+    if key:
+        values["name_key"] = key
+    latin = "\n".join(romanisations(doc.title))
+    if latin:
+        english = text_field("en")
+        values[english] = f"{values[english]}\n{latin}" if english in values else latin
     values["hash"] = fields_hash(values)
     return values
 

@@ -19,6 +19,7 @@ from whoosh import query
 
 from covenant_hub.language.analysis import GENERIC, LANGUAGES, analyse
 from covenant_hub.language.detection import CYRILLIC, LATIN, scripts_of
+from covenant_hub.language.names import name_key
 from covenant_hub.search.engine.facets import FacetTables
 from covenant_hub.search.engine.glossary import default_glossary
 from covenant_hub.search.engine.highlight import mark_all, snippet
@@ -241,7 +242,29 @@ def run_search(state: SearcherState, q: SearchQuery) -> SearchResults:
             loosening, relaxed_run = _translated(state, q, text, allowed, loosening, relaxed_run, True)
         if relaxed_run is not None and relaxed_run.total > 0:
             run, relaxed, rewriter = relaxed_run, True, loosening
+    if run is not None and q.sort != "date" and text:
+        run = _namesakes_first(state, text, allowed, run)
     return _assemble(state, q, run, rewriter, text, fallback, relaxed)
+
+
+def _namesakes_first(state: SearcherState, text: str, allowed: set[int], run: _Run) -> _Run:
+    """The documents titled exactly `text`, in any script ("Ош" for "Osh"), ahead of the rest."""
+    key = name_key(text)
+    if not key:
+        return run
+    named = sorted(d for d in state.searcher.docs_for_query(query.Term("name_key", key)) if d in allowed)
+    if not named:
+        return run
+    best = max((score for _, score in run.top), default=1.0)
+    listed = {d for d, _ in run.top}
+    top = [(d, best + 1.0) for d in named] + [(d, s) for d, s in run.top if d not in set(named)]
+    added = sum(1 for d in named if d not in listed)
+    matched = run.matched
+    if matched is not None:
+        matched = matched.copy()
+        added = int(np.count_nonzero(~matched[named]))
+        matched[named] = True
+    return _Run(top, run.total + added, run.estimate, matched)
 
 
 def _translated(
