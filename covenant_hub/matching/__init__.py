@@ -18,8 +18,12 @@ def init_app(app: Flask) -> None:
     """Hold the model in `app.extensions`, add the `flask match` commands and mount the pages."""
     from covenant_hub.matching import service
     from covenant_hub.matching.cli import match_cli
+    from covenant_hub.matching.reminders import register_remind_command
     from covenant_hub.matching.views import register_matching_web
+    from covenant_hub.orgs.cli import orgs_cli
 
     service.init_app(app)
     app.cli.add_command(match_cli)
+    if "remind" not in orgs_cli.commands:
+        register_remind_command(orgs_cli)
     register_matching_web(app)

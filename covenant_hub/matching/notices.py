@@ -38,6 +38,14 @@ def _describers() -> dict[str, Callable[[str, str], str]]:
         "match_outcome": lambda actor, subject: _(
             "%(actor)s recorded what came of your exchange “%(subject)s”", actor=actor, subject=subject
         ),
+        "match_remind": lambda actor, subject: _(
+            "Reminder: %(actor)s is waiting for your answer to “%(subject)s”", actor=actor, subject=subject
+        ),
+        "match_expired": lambda actor, subject: _(
+            "Your invitation to %(actor)s expired without an answer: “%(subject)s”",
+            actor=actor,
+            subject=subject,
+        ),
     }
 
 
@@ -60,9 +68,22 @@ def short(text: str) -> str:
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
 
 
+def tell_deciders(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
+    """Like `tell_admins`, but an organisation without an active admin is answered for by its
+    supporter or coordinator, or by staff (`orgs.stewards.deciders`)."""
+    from covenant_hub.orgs.stewards import deciders
+
+    return tell_users(deciders(org_id), kind, actor, subject, link)
+
+
 def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
     """Notify and mail every admin of an organisation; returns how many were told."""
-    users = [u for u in org_admins(org_id) if u.is_active]
+    return tell_users(org_admins(org_id), kind, actor, subject, link)
+
+
+def tell_users(users: list[User], kind: str, actor: str, subject: str, link: str) -> int:
+    """Notify and mail each active user in their language; returns how many were told."""
+    users = [u for u in users if u.is_active]
     notify([NotificationInput(u.id, kind, actor, short(subject), link) for u in users], send_email=False)
     describe = _describers()[kind]
     for user in users:

@@ -61,6 +61,7 @@ class Organisation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")
+    created_by = relationship("User", foreign_keys=[created_by_id])
 
     @property
     def is_listed(self) -> bool:

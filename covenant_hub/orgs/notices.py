@@ -61,14 +61,6 @@ def _describers() -> dict[str, Callable[[str, str], str]]:
         "org_merged": lambda actor, subject: _(
             "%(actor)s merged your organisation into “%(subject)s”", actor=actor, subject=subject
         ),
-        "match_remind": lambda actor, subject: _(
-            "Reminder: %(actor)s is waiting for your answer to “%(subject)s”", actor=actor, subject=subject
-        ),
-        "match_expired": lambda actor, subject: _(
-            "Your invitation to %(actor)s expired without an answer: “%(subject)s”",
-            actor=actor,
-            subject=subject,
-        ),
     }
 
 

@@ -84,3 +84,28 @@ def deciders(org_id: int) -> list[User]:
     if route == "stewards":
         return steward_admins(org_id)
     return staff_users()
+
+
+def orgs_spoken_for(user_org_ids: set[int]) -> set[int]:
+    """Of the members of the networks in `user_org_ids` (ids the person administers), those with
+    no active admin of their own: the person answers for them too."""
+    if not user_org_ids:
+        return set()
+    members = set(
+        db.session.scalars(
+            select(OrgLink.source_id).where(
+                OrgLink.target_id.in_(user_org_ids), OrgLink.kind.in_(STEWARD_LINKS)
+            )
+        )
+    )
+    if not members:
+        return set()
+    run = set(
+        db.session.scalars(
+            select(Membership.org_id)
+            .join(Membership.user)
+            .where(Membership.org_id.in_(members), Membership.role == "org_admin")
+            .where(Membership.user.has(disabled_at=None))
+        )
+    )
+    return members - run
