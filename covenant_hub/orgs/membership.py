@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -147,7 +147,7 @@ def evidence_path(request: MembershipRequest) -> Path | None:
 
 
 def _requests_link(org: Organisation) -> str:
-    return url_for("orgs.list_requests", external_id=org.external_id)
+    return notices.site_path("orgs.list_requests", external_id=org.external_id)
 
 
 def _tell_deciders(request: MembershipRequest) -> None:
@@ -167,7 +167,7 @@ def route_label(route: str) -> str:
 
 
 def _profile_link(org: Organisation) -> str:
-    return url_for("orgs.view_profile", external_id=org.external_id)
+    return notices.site_path("orgs.view_profile", external_id=org.external_id)
 
 
 def decide(user: Actor, request: MembershipRequest, accept: bool, reason: str = "") -> MembershipRequest:

@@ -18,6 +18,7 @@ from covenant_hub.orgs.acting import set_acting_org
 from covenant_hub.orgs.membership_forms import ActingForm, DecideForm, JoinForm, PlainForm, RoleForm
 from covenant_hub.orgs.models import MembershipRequest, OrgAuditEntry
 from covenant_hub.orgs.views import _org_or_404, bp
+from covenant_hub.urls import safe_next_url
 
 
 def _route_context(org: Any) -> dict[str, Any]:
@@ -78,12 +79,8 @@ def decide_request(request_id: int) -> Response:
     if call_service(membership.decide, item, form.decision.data == "accept", form.reason.data):
         flash(_("The request was answered."), "success")
     fallback = url_for("orgs.list_requests", external_id=item.organisation.external_id)
-    return redirect(_local(request.form.get("next")) or fallback)
-
-
-def _local(target: str | None) -> str | None:
-    """A path on this site, never another host."""
-    return target if target and target.startswith("/") and not target.startswith("//") else None
+    target = safe_next_url(request.form.get("next"))
+    return redirect(fallback if target == "/" else target)
 
 
 @bp.route("/requests/<int:request_id>/evidence")
@@ -161,4 +158,4 @@ def switch_acting() -> Response:
         flash(_("You can only act for an organisation you belong to."), "error")
     else:
         flash(_("You now act for %(name)s.", name=org.name), "success")
-    return redirect(_local(form.next.data) or "/")
+    return redirect(safe_next_url(form.next.data))

@@ -64,6 +64,11 @@ def _describers() -> dict[str, Callable[[str, str], str]]:
     }
 
 
+def site_path(endpoint: str, **values: object) -> str:
+    """A path on this site for a notification's link, inside a request or not (CLI, tests)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def register_describers() -> None:
     DESCRIBERS.update(_describers())
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from anyascii import anyascii
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -119,7 +118,7 @@ def _people(org: Organisation) -> list:
 
 
 def _link(org: Organisation) -> str:
-    return url_for("orgs.view_profile", external_id=org.external_id)
+    return notices.site_path("orgs.view_profile", external_id=org.external_id)
 
 
 def approve(user: Actor, org: Organisation) -> Organisation:
