@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         membership_views,  # noqa: F401  (routes on the orgs blueprint)
     )
     from covenant_hub.orgs.acting import acting_org
+    from covenant_hub.orgs.stewards import answer_route
     from covenant_hub.orgs.cli import register_data_commands
     from covenant_hub.orgs.notices import register_describers
     from covenant_hub.orgs.review_views import staff_bp
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.add_template_global(acting_org, "acting_org")
+    app.add_template_global(answer_route, "answer_route")
     register_describers()
     register_data_commands(app)
     registering_organisation.connect(_create_registered_organisation)

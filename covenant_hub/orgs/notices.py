@@ -49,6 +49,9 @@ def _describers() -> dict[str, Callable[[str, str], str]]:
         "org_removed": lambda actor, subject: _(
             "%(actor)s removed you from “%(subject)s”", actor=actor, subject=subject
         ),
+        "org_asked": lambda actor, subject: _(
+            "%(actor)s asks your organisation about “%(subject)s”", actor=actor, subject=subject
+        ),
         "org_pending": lambda actor, subject: _(
             "%(actor)s registered “%(subject)s”, which waits for review", actor=actor, subject=subject
         ),

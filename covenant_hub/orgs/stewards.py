@@ -109,3 +109,9 @@ def orgs_spoken_for(user_org_ids: set[int]) -> set[int]:
         )
     )
     return members - run
+
+
+def answer_route(org: Organisation) -> dict[str, object]:
+    """For a page about to send something to `org`: the route and the stewards it would reach."""
+    route = route_for(org.id)
+    return {"route": route, "stewards": steward_orgs(org.id) if route == "stewards" else []}
