@@ -20,10 +20,10 @@ def init_app(app: Flask) -> None:
         membership_views,  # noqa: F401  (routes on the orgs blueprint)
     )
     from covenant_hub.orgs.acting import acting_org
-    from covenant_hub.orgs.stewards import answer_route
     from covenant_hub.orgs.cli import register_data_commands
     from covenant_hub.orgs.notices import register_describers
     from covenant_hub.orgs.review_views import staff_bp
+    from covenant_hub.orgs.stewards import answer_route
     from covenant_hub.orgs.views import bp
 
     app.register_blueprint(bp)
