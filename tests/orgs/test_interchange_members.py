@@ -14,7 +14,14 @@ from tests.orgs.helpers import write_jsonl
 ORGS = [
     {"id": "osh", "kind": "signatory", "name": "Ош", "country": "kg", "email_domain": "osh.kg"},
     {"id": "new-town", "kind": "signatory", "name": "New Town", "country": "kg", "review": "pending"},
-    {"id": "fake", "kind": "signatory", "name": "Fake", "country": "kg", "review": "refused", "review_note": "No"},
+    {
+        "id": "fake",
+        "kind": "signatory",
+        "name": "Fake",
+        "country": "kg",
+        "review": "refused",
+        "review_note": "No",
+    },
 ]
 MEMBERS = [
     {"org": "osh", "user": "mayor@osh.kg", "role": "org_admin"},
@@ -61,7 +68,11 @@ def test_round_trip_is_lossless(app, tmp_path):
     for name in ("organisations.jsonl", "memberships.jsonl"):
         one = (tmp_path / "one" / name).read_text(encoding="utf-8")
         assert one.strip() and one == (tmp_path / "two" / name).read_text(encoding="utf-8")
-    exported = [json.loads(line) for line in (tmp_path / "one" / "memberships.jsonl").read_text().splitlines()]
+    exported = [
+        json.loads(line) for line in (tmp_path / "one" / "memberships.jsonl").read_text().splitlines()
+    ]
     assert sorted(exported, key=lambda r: r["user"]) == sorted(MEMBERS, key=lambda r: r["user"])
-    orgs = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "one" / "organisations.jsonl").open()}
+    orgs = {
+        json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "one" / "organisations.jsonl").open()
+    }
     assert orgs["new-town"]["review"] == "pending" and "review" not in orgs["osh"]
