@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
+from covenant_hub.inputs import parse_int
 from covenant_hub.orgs import membership, permissions, stewards
 from covenant_hub.orgs.acting import set_acting_org
 from covenant_hub.orgs.membership_forms import ActingForm, DecideForm, JoinForm, PlainForm, RoleForm
@@ -69,7 +70,7 @@ def _request_or_404(request_id: int) -> MembershipRequest:
     return db.session.get(MembershipRequest, request_id) or abort(404)
 
 
-@bp.route("/requests/<int:request_id>/decide", methods=["POST"])
+@bp.route("/requests/<id:request_id>/decide", methods=["POST"])
 @login_required
 def decide_request(request_id: int) -> Response:
     item = _request_or_404(request_id)
@@ -83,7 +84,7 @@ def decide_request(request_id: int) -> Response:
     return redirect(fallback if target == "/" else target)
 
 
-@bp.route("/requests/<int:request_id>/evidence")
+@bp.route("/requests/<id:request_id>/evidence")
 @login_required
 def download_evidence(request_id: int) -> Response:
     """A claim's document, for those who decide it; always as a download."""
@@ -120,7 +121,7 @@ def list_members(external_id: str) -> str:
     )
 
 
-@bp.route("/<external_id>/members/<int:user_id>/role", methods=["POST"])
+@bp.route("/<external_id>/members/<id:user_id>/role", methods=["POST"])
 @login_required
 def change_role(external_id: str, user_id: int) -> Response:
     org = _org_or_404(external_id)
@@ -132,7 +133,7 @@ def change_role(external_id: str, user_id: int) -> Response:
     return redirect(url_for("orgs.list_members", external_id=org.external_id))
 
 
-@bp.route("/<external_id>/members/<int:user_id>/remove", methods=["POST"])
+@bp.route("/<external_id>/members/<id:user_id>/remove", methods=["POST"])
 @login_required
 def remove_member(external_id: str, user_id: int) -> Response:
     """An admin removes someone, or a person leaves (their own id)."""
@@ -153,7 +154,8 @@ def switch_acting() -> Response:
     """The header's switcher: act for another of the person's organisations."""
     form = ActingForm()
     org_id = form.org_id.data if form.validate_on_submit() else None
-    org = set_acting_org(current_user, int(org_id)) if org_id and str(org_id).isdigit() else None
+    number = parse_int(org_id)
+    org = set_acting_org(current_user, number) if number is not None else None
     if org is None:
         flash(_("You can only act for an organisation you belong to."), "error")
     else:

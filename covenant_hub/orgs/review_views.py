@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
+from covenant_hub.inputs import parse_int
 from covenant_hub.orgs import membership, permissions, review
 from covenant_hub.orgs.membership_forms import DecideForm, MergeForm, PlainForm, RefuseForm
 from covenant_hub.orgs.models import Organisation
@@ -44,7 +45,7 @@ def _pending_org(org_id: int) -> Organisation:
     return db.session.get(Organisation, org_id) or abort(404)
 
 
-@staff_bp.route("/organisations/<int:org_id>/approve", methods=["POST"])
+@staff_bp.route("/organisations/<id:org_id>/approve", methods=["POST"])
 @login_required
 def approve_organisation(org_id: int) -> Response:
     org = _pending_org(org_id)
@@ -53,7 +54,7 @@ def approve_organisation(org_id: int) -> Response:
     return redirect(url_for("orgs_staff.list_organisations"))
 
 
-@staff_bp.route("/organisations/<int:org_id>/refuse", methods=["POST"])
+@staff_bp.route("/organisations/<id:org_id>/refuse", methods=["POST"])
 @login_required
 def refuse_organisation(org_id: int) -> Response:
     org = _pending_org(org_id)
@@ -65,12 +66,13 @@ def refuse_organisation(org_id: int) -> Response:
     return redirect(url_for("orgs_staff.list_organisations"))
 
 
-@staff_bp.route("/organisations/<int:org_id>/merge", methods=["POST"])
+@staff_bp.route("/organisations/<id:org_id>/merge", methods=["POST"])
 @login_required
 def merge_organisation(org_id: int) -> Response:
     org = _pending_org(org_id)
     form = MergeForm()
-    into = db.session.get(Organisation, int(form.into.data)) if (form.into.data or "").isdigit() else None
+    into_id = parse_int(form.into.data)
+    into = db.session.get(Organisation, into_id) if into_id is not None else None
     if form.validate_on_submit() and call_service(review.merge, org, into):
         flash(_("The organisation was merged into %(name)s.", name=into.name), "success")
     return redirect(url_for("orgs_staff.list_organisations"))

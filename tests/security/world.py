@@ -31,6 +31,8 @@ from tests.matching.test_workflow_permissions import World as MatchingWorld
 PDF = b"%PDF-1.4\n%secret agreement\n"
 STAFF_PAGES = (
     "/matching/staff",
+    "/staff/organisations",
+    "/staff/claims",
     "/programme/applications",
     "/programme/audit",
     "/forum/log",
