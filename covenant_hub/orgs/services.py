@@ -33,8 +33,7 @@ def create_member_organisation(user: User, *, name: str, kind: str, country: str
 
     It starts as an `applicant` whose review is `pending`: only its creator and staff see it
     until staff approve, merge or refuse it (orgs.review). The caller owns the commit, so a
-    registration that fails later
-    leaves no stray organisation.
+    registration that fails later leaves no stray organisation.
     """
     import uuid
 

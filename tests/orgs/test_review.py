@@ -50,7 +50,7 @@ def test_pending_is_hidden_from_directory_api_sitemap_and_counts(app, client):
     assert org.external_id not in client.get("/sitemap.xml").get_data(as_text=True)
     assert client.get(f"/orgs/{org.external_id}").status_code == 403
     login(client, creator)
-    assert "waits for review" in client.get(f"/orgs/{org.external_id}").get_data(as_text=True)
+    assert "текшерүүсүн күтүүдө" in client.get(f"/orgs/{org.external_id}").get_data(as_text=True)
 
 
 def test_pending_is_left_out_of_search_documents(app):
