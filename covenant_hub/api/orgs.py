@@ -52,6 +52,6 @@ def list_orgs(query: OrgQuery) -> Any:
 def get_org(external_id: str) -> Any:
     """One organisation by its id."""
     org = services.get_org(external_id)
-    if org is None:
+    if org is None or not org.is_listed:
         fail(404, _("No organisation with the id %(id)s.", id=external_id))
     return OrgOut.model_validate(org_json(org))

@@ -164,7 +164,11 @@ def _drop_draft(user: Actor, target: str) -> None:
 def _publish(user: Actor, thread: Thread, group: Group, body: str) -> Post:
     """Add a post, commit, then tell the people concerned."""
     now = utcnow()
-    post = Post(thread=thread, author_id=user.id, body=body, created_at=now)
+    from covenant_hub.orgs.acting import acting_org_id
+
+    post = Post(
+        thread=thread, author_id=user.id, author_org_id=acting_org_id(user), body=body, created_at=now
+    )
     db.session.add(post)
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_at = now

@@ -145,6 +145,17 @@ def ask_owner(practice_id: int) -> str | Response:
     return _thread_form(groups, practice.id)
 
 
+def _tell_owner(practice: Any, thread: Any) -> None:
+    """ "Ask the owner" reaches whoever answers for the practice's organisation: its admins,
+    else its supporter or coordinator, else staff."""
+    from covenant_hub.orgs.notices import tell
+    from covenant_hub.orgs.stewards import deciders
+
+    asker = getattr(current_user, "id", None)
+    people = [u for u in deciders(practice.org_id) if u.id != asker]
+    tell(people, "org_asked", current_user.name, practice.title, thread_url(thread.id))
+
+
 def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response:
     form = ThreadForm()
     form.group_id.choices = [(g.id, g.title) for g in groups]
@@ -164,6 +175,8 @@ def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response
             f"g:{groups[0].id}",
         ).value
         if thread is not None:
+            if practice is not None:
+                _tell_owner(practice, thread)
             return redirect(thread_url(thread.id))
     return render_template(
         "forum/thread_form.html",

@@ -7,8 +7,6 @@ ever served as downloads (see views.download_attachment).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from pathlib import Path
 from typing import IO
@@ -18,19 +16,11 @@ from flask_babel import gettext as _
 
 from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
+from covenant_hub.files import ALLOWED_TYPES, safe_filename, sniff_content_type  # noqa: F401  (re-exported)
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Attachment, Practice
 from covenant_hub.library.services import LibraryError, NotAllowed
 
-# content type -> the extension we store and offer, by magic bytes.
-ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-}
-MAX_NAME_CHARS = 120
 MAX_FILES_PER_PRACTICE = 20
 
 
@@ -38,33 +28,6 @@ class AttachmentTooLarge(LibraryError):
     """Above ATTACHMENT_MAX_BYTES; views answer 413."""
 
     status = 413
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The type of a file from its first bytes, among the allowed ones, or None."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def safe_filename(name: str, content_type: str) -> str:
-    """A display name that keeps letters of any script but no paths, controls or markup.
-
-    The extension always matches the detected type, so `report.pdf.html` stays harmless.
-    """
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = re.sub(r"[^\w\- ]+", "_", stem, flags=re.UNICODE).strip(" ._-")
-    stem = re.sub(r"\s+", " ", stem)[:MAX_NAME_CHARS] or "file"
-    return f"{stem}.{ALLOWED_TYPES[content_type]}"
 
 
 def attachments_dir() -> Path:

@@ -36,6 +36,7 @@ from covenant_hub.library.forms import (
 from covenant_hub.library.models import Attachment, Practice
 from covenant_hub.library.page import practice_page_context, signatory_form_for
 from covenant_hub.markup import render_markdown
+from covenant_hub.orgs.acting import acting_org_id, ordered_choices
 from covenant_hub.orgs.models import Organisation
 
 bp = Blueprint("library", __name__, url_prefix="/practices")
@@ -78,10 +79,11 @@ def new_practice() -> str | Response:
     if translation_of is not None:
         source = _practice_or_404(translation_of)
     form = PracticeForm(obj=None)
-    orgs = [m.organisation for m in current_user.memberships]
+    orgs = ordered_choices(current_user, [m.organisation for m in current_user.memberships])
     form.org_id.choices = as_choices([(org.id, org.name) for org in orgs])
     if request.method == "GET":
         form.language.data = current_language()
+        form.org_id.data = acting_org_id(current_user)
         if source is not None:
             _prefill_translation(form, source)
     if form.validate_on_submit():

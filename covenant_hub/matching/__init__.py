@@ -19,10 +19,14 @@ def init_app(app: Flask) -> None:
     from covenant_hub.jobs.queue import register_periodic
     from covenant_hub.matching import service
     from covenant_hub.matching.cli import match_cli
+    from covenant_hub.matching.reminders import register_remind_command
     from covenant_hub.matching.views import register_matching_web
+    from covenant_hub.orgs.cli import orgs_cli
 
     service.init_app(app)
     app.cli.add_command(match_cli)
     # match_changes rows older than a week: every process has replayed them long ago
     register_periodic(app, "match.prune_changes", {"minute": "40", "hour": "3"}, service.prune_changes)
+    if "remind" not in orgs_cli.commands:
+        register_remind_command(orgs_cli)
     register_matching_web(app)

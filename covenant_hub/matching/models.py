@@ -17,7 +17,7 @@ from covenant_hub.extensions import db
 
 WANTED_KINDS = ("signatory", "candidate", "supporter", "coordinator")
 REQUEST_STATES = ("open", "closed")
-INVITATION_STATES = ("pending", "accepted", "declined")
+INVITATION_STATES = ("pending", "accepted", "declined", "expired")
 
 
 class MatchRequest(db.Model):
@@ -86,6 +86,7 @@ class Invitation(db.Model):
     link_id: Mapped[int | None] = mapped_column(ForeignKey("org_links.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
 
     request = relationship("MatchRequest", back_populates="invitations")
     invitee = relationship("Organisation")

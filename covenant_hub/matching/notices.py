@@ -39,6 +39,14 @@ def _describers() -> dict[str, Callable[[str, str], str]]:
         "match_outcome": lambda actor, subject: _(
             "%(actor)s recorded what came of your exchange “%(subject)s”", actor=actor, subject=subject
         ),
+        "match_remind": lambda actor, subject: _(
+            "Reminder: %(actor)s is waiting for your answer to “%(subject)s”", actor=actor, subject=subject
+        ),
+        "match_expired": lambda actor, subject: _(
+            "Your invitation to %(actor)s expired without an answer: “%(subject)s”",
+            actor=actor,
+            subject=subject,
+        ),
     }
 
 
@@ -61,10 +69,24 @@ def short(text: str) -> str:
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
 
 
+def tell_deciders(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
+    """Like `tell_admins`, but an organisation without an active admin is answered for by its
+    supporter or coordinator, or by staff (`orgs.stewards.deciders`)."""
+    from covenant_hub.orgs.stewards import deciders
+
+    return tell_users(deciders(org_id), kind, actor, subject, link)
+
+
 def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
     """Notify every admin of an organisation and queue a mail for those who want it at once,
     in one transaction; returns how many were told."""
-    users = [u for u in org_admins(org_id) if u.is_active]
+    return tell_users(org_admins(org_id), kind, actor, subject, link)
+
+
+def tell_users(users: list[User], kind: str, actor: str, subject: str, link: str) -> int:
+    """Notify each active user and queue a mail, in their language, for those who want it at
+    once; returns how many were told."""
+    users = [u for u in users if u.is_active]
     describe = _describers()[kind]
     for user in users:
         if not mail_preferences.wants_mail_now(user.id, kind):

@@ -11,7 +11,7 @@ from covenant_hub.accounts.permissions import is_staff
 from covenant_hub.actors import Actor
 from covenant_hub.matching.models import Invitation, MatchRequest
 from covenant_hub.orgs.models import Organisation
-from covenant_hub.orgs.permissions import admin_org_ids, org_role  # noqa: F401  (admin_org_ids: used by matching views)
+from covenant_hub.orgs.permissions import admin_org_ids, can_speak_for, org_role  # noqa: F401  (admin_org_ids: used by matching views)
 
 
 def is_org_admin(user: Actor, org_id: int) -> bool:
@@ -53,14 +53,16 @@ def can_view_invitation(user: Actor, invitation: Invitation | None) -> bool:
         is_staff(user)
         or is_org_admin(user, invitation.invitee_id)
         or is_org_admin(user, invitation.request.org_id)
+        or can_speak_for(user, invitation.invitee)
     )
 
 
 def can_answer_invitation(user: Actor, invitation: Invitation | None) -> bool:
-    """Only the invited organisation's admins, and only while it waits for an answer."""
+    """Whoever speaks for the invited organisation (its admins; where it has none, its supporter's
+    or coordinator's admins, or else staff), and only while it waits for an answer."""
     if invitation is None or invitation.state != "pending":
         return False
-    return is_org_admin(user, invitation.invitee_id)
+    return can_speak_for(user, invitation.invitee)
 
 
 def can_record_outcome(user: Actor, invitation: Invitation | None) -> bool:

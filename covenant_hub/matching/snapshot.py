@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from covenant_hub.matching.engine.records import LinkRecord, OrgRecord, PracticeRecord, Snapshot
-from covenant_hub.orgs.models import Organisation, OrgLink
+from covenant_hub.orgs.models import Organisation, OrgLink, listed
 
 ORG_COLUMNS = (
     "id",
@@ -44,7 +44,7 @@ def load_snapshot(session: Session) -> Snapshot:
 
 def load_orgs(session: Session, ids: Collection[int] | None = None) -> list[OrgRecord]:
     """All organisations, or those of `ids` that exist (a refresh reloads a few)."""
-    query = select(*(getattr(Organisation, name) for name in ORG_COLUMNS))
+    query = select(*(getattr(Organisation, name) for name in ORG_COLUMNS)).where(listed())
     if ids is not None:
         query = query.where(Organisation.id.in_(list(ids)))
     return [_org(dict(zip(ORG_COLUMNS, row, strict=True))) for row in session.execute(query)]

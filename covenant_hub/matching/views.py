@@ -16,8 +16,10 @@ from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.forms import AnswerForm, InviteForm, OutcomeForm, RefreshForm, RequestForm
 from covenant_hub.matching.models import Invitation, MatchRequest
 from covenant_hub.orgs import labels, services
+from covenant_hub.orgs.acting import ordered_choices
 from covenant_hub.orgs.forms import split_codes
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.stewards import orgs_spoken_for
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -51,13 +53,15 @@ def overview() -> Any:
     """The requests and incoming invitations of the organisations this person administers."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    org_ids = sorted(perm.admin_org_ids(current_user))
-    orgs = [db.session.get(Organisation, oid) for oid in org_ids]
+    admin_ids = perm.admin_org_ids(current_user)
+    org_ids = sorted(admin_ids)
+    orgs = ordered_choices(current_user, [db.session.get(Organisation, oid) for oid in org_ids])
+    answered_for = sorted(admin_ids | orgs_spoken_for(admin_ids))
     return render_template(
         "matching/overview.html",
         orgs=orgs,
         requests=queries.requests_of(org_ids),
-        invitations=queries.incoming_invitations(org_ids),
+        invitations=queries.incoming_invitations(answered_for),
     )
 
 

@@ -183,7 +183,7 @@ def invite(request: MatchRequest, user: Actor, candidate_ids: list[int], message
     request.invitations.extend(created)
     db.session.commit()
     for invitation in created:
-        notices.tell_admins(
+        notices.tell_deciders(
             invitation.invitee_id,
             "match_invite",
             request.org.name,

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 
 @contextmanager
@@ -98,5 +99,23 @@ def import_gcom_command(xlsx: Path, before: datetime | None, as_json: bool) -> N
 
 
 def register_data_commands(app: Flask) -> None:
-    for command in (import_data_command, export_data_command, import_gcom_command):
+    for command in (import_data_command, export_data_command, import_gcom_command, orgs_cli):
         app.cli.add_command(command)
+
+
+# `flask orgs ...`: domains above orgs (matching's reminders) add their commands to this group.
+orgs_cli = AppGroup("orgs", help="Organisations: reviews, memberships, reminders.")
+
+
+@orgs_cli.command("pending")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def pending_command(as_json: bool) -> None:
+    """How many organisations and claims wait for staff."""
+    from covenant_hub.orgs.membership import pending_claim_count
+    from covenant_hub.orgs.review import pending_organisation_count
+
+    counts = {"organisations": pending_organisation_count(), "claims": pending_claim_count()}
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        click.echo(f"{counts['organisations']} organisations and {counts['claims']} claims wait for staff.")

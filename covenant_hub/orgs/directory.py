@@ -17,7 +17,7 @@ from sqlalchemy import Select, String, case, cast, func, or_, select
 from covenant_hub.extensions import db
 from covenant_hub.inputs import MAX_PAGE, parse_int
 from covenant_hub.language.names import name_key
-from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation
+from covenant_hub.orgs.models import COMMITMENTS, ORG_KINDS, ORG_STATUSES, Organisation, listed
 from covenant_hub.vocabularies import SECTORS
 
 # Population bands: code -> (lowest included, highest excluded or None).
@@ -146,7 +146,7 @@ def _contains_code(column: Any, code: str) -> Any:
 
 
 def _filtered(statement: Select[Any], query: DirectoryQuery) -> Select[Any]:
-    conditions = []
+    conditions = [listed()]  # pending and refused organisations are never in the directory
     for name in ("kind", "country", "status"):
         if getattr(query, name):
             conditions.append(getattr(Organisation, name) == getattr(query, name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -17,6 +18,10 @@ LINK_KINDS = ("supported_by", "coordinated_by", "exchange", "twinned_with")
 UNDIRECTED_LINK_KINDS = ("exchange", "twinned_with")
 COMMITMENTS = ("2020", "2030", "2050", "adaptation", "energy_poverty")
 MEMBERSHIP_ROLES = ("member", "org_admin")
+# Whether staff have let a self-registered organisation into the public directory.
+REVIEW_STATES = ("pending", "approved", "refused")
+REQUEST_STATES = ("pending", "accepted", "refused", "withdrawn")
+EVIDENCE_KINDS = ("email_domain", "document")
 
 
 class Organisation(db.Model):
@@ -49,10 +54,22 @@ class Organisation(db.Model):
     offers: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(500))
     is_sample: Mapped[bool] = mapped_column(default=False)
+    email_domain: Mapped[str | None] = mapped_column(String(200))
+    review_state: Mapped[str] = mapped_column(
+        String(16), default="approved", server_default="approved", index=True
+    )
+    review_note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    @property
+    def is_listed(self) -> bool:
+        """Approved organisations are public; pending and refused ones are not."""
+        return self.review_state == "approved"
 
     @validates("name")
     def _keep_name_key(self, _key: str, name: str) -> str:
@@ -95,3 +112,49 @@ class Membership(db.Model):
 
     user = relationship("User", back_populates="memberships")
     organisation = relationship("Organisation", back_populates="memberships")
+
+
+def listed() -> Any:
+    """The WHERE clause every public list of organisations uses: approved ones only."""
+    return Organisation.review_state == "approved"
+
+
+class MembershipRequest(db.Model):
+    """A person asking to join an organisation, as member or administrator (a claim)."""
+
+    __tablename__ = "membership_requests"
+    __table_args__ = (Index("ix_membership_requests_org_state", "org_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    message: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str | None] = mapped_column(String(16))
+    evidence_file: Mapped[str | None] = mapped_column(String(80))
+    evidence_name: Mapped[str | None] = mapped_column(String(200))
+    routed_to: Mapped[str] = mapped_column(String(16), default="admins")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+
+    user = relationship("User", foreign_keys=[user_id])
+    organisation = relationship("Organisation")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+
+class OrgAuditEntry(db.Model):
+    """One step on an organisation's people or review: who, when, what (append-only)."""
+
+    __tablename__ = "org_audit"
+    __table_args__ = (Index("ix_org_audit_org", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

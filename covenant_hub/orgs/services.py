@@ -13,7 +13,7 @@ from covenant_hub import errors
 from covenant_hub.actors import Actor
 from covenant_hub.errors import DomainError
 from covenant_hub.extensions import db
-from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink
+from covenant_hub.orgs.models import UNDIRECTED_LINK_KINDS, Organisation, OrgLink, listed
 from covenant_hub.orgs.permissions import can_edit_org
 
 if TYPE_CHECKING:
@@ -22,15 +22,18 @@ if TYPE_CHECKING:
 
 def directory_counts() -> dict[str, int]:
     """How many organisations of each kind the directory holds."""
-    rows = db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
+    rows = db.session.execute(
+        select(Organisation.kind, func.count()).where(listed()).group_by(Organisation.kind)
+    ).all()
     return {kind: count for kind, count in rows}
 
 
 def create_member_organisation(user: User, *, name: str, kind: str, country: str | None) -> Organisation:
     """Register a new organisation on behalf of `user`, who becomes its org admin.
 
-    It starts as an `applicant` until staff check it; it is listed in the directory all the same.
-    The caller owns the commit, so a registration that fails later leaves no stray organisation.
+    It starts as an `applicant` whose review is `pending`: only its creator and staff see it
+    until staff approve, merge or refuse it (orgs.review). The caller owns the commit, so a
+    registration that fails later leaves no stray organisation.
     """
     import uuid
 
@@ -42,6 +45,8 @@ def create_member_organisation(user: User, *, name: str, kind: str, country: str
         name=name.strip(),
         country=(country or "").lower() or None,
         status="applicant",
+        review_state="pending",
+        created_by=user,
         languages=[user.language] if user.language else [],
         sectors=[],
         commitments=[],

@@ -16,7 +16,13 @@ from covenant_hub.orgs import labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
 from covenant_hub.orgs.forms import ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
-from covenant_hub.orgs.permissions import can_edit_org, can_view_org
+from covenant_hub.orgs.permissions import (
+    can_decide_membership,
+    can_edit_org,
+    can_request_membership,
+    can_view_org,
+    org_role,
+)
 from covenant_hub.vocabularies import country_name
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -28,6 +34,9 @@ def _labels() -> dict[str, Any]:
     return {
         "labels": labels,
         "can_edit_org": can_edit_org,
+        "can_request_membership": can_request_membership,
+        "can_decide_membership": can_decide_membership,
+        "org_role": org_role,
         "org_number": format_decimal,
         "org_date": format_date,
     }
@@ -82,7 +91,14 @@ def view_profile(external_id: str) -> str:
         pages=max(1, -(-member_total // per_page)),
         networks=services.networks_of(org),
         partners=services.partners_of(org),
+        membership_waiting=_waiting(org),
     )
+
+
+def _waiting(org: Organisation) -> int:
+    from covenant_hub.orgs.membership import pending_requests
+
+    return len(pending_requests(org)) if can_decide_membership(current_user, org) else 0
 
 
 @bp.route("/<external_id>/edit", methods=["GET", "POST"])

@@ -86,7 +86,9 @@ def practice_doc(p: Any) -> SearchDocument:
     )  # fmt: skip
 
 
-def organisation_doc(o: Any) -> SearchDocument:
+def organisation_doc(o: Any) -> SearchDocument | None:
+    if getattr(o, "review_state", "approved") != "approved":
+        return None  # pending or refused: only its creator and staff may see it
     body = "\n".join(part for part in (o.city, o.description, o.needs, o.offers) if part)
     day = o.joined or _day(o.created_at)
     return SearchDocument(

@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 from covenant_hub.events.models import Event, NewsItem, as_utc
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
-from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.models import Organisation, listed
 from covenant_hub.urls import public_url
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -51,7 +51,7 @@ def _static_entries() -> list[Entry]:
 def _org_query() -> Select:
     return (
         select(Organisation.external_id, Organisation.updated_at)
-        .where(Organisation.kind.in_(LISTED_ORG_KINDS))
+        .where(Organisation.kind.in_(LISTED_ORG_KINDS), listed())
         .order_by(Organisation.id)
     )
 

@@ -35,6 +35,7 @@ _SIGNED_IN = {
     "forum.join_group": "a signed-in person may join an open group or ask to join a closed one",
     "forum.leave_group": "anyone may leave a group",
     "programme.apply": "any signed-in person may file an expression of interest for their network",
+    "orgs.join_org": "anyone signed in may ask to join or claim an organisation; its deciders answer",
 }  # fmt: skip
 ALLOWED: dict[str, dict[str, str]] = {
     "anonymous": _ANYONE,

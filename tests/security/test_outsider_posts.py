@@ -29,6 +29,7 @@ OPEN_TO_ANYONE = {
     "accounts.resend_confirmation",
     "accounts.login",
     "forum.save_draft",
+    "orgs.join_org",  # asking to join or claim: the organisation's deciders answer
 }
 # Plausible form fields, so a view that forgot its permission check would get far enough to write.
 FORM = {

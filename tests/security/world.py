@@ -31,6 +31,8 @@ from tests.matching.test_workflow_permissions import World as MatchingWorld
 PDF = b"%PDF-1.4\n%secret agreement\n"
 STAFF_PAGES = (
     "/matching/staff",
+    "/staff/organisations",
+    "/staff/claims",
     "/programme/applications",
     "/programme/audit",
     "/forum/log",
@@ -158,5 +160,5 @@ class SecurityWorld(MatchingWorld):
             "application_id": self.application.id, "external_id": self.city.external_id, "fmt": "rss",
             "year": 2026, "month": "2026-10", "language": "en", "section": "orgs", "page": 1,
             "token": "not-a-token", "filename": "css/site.css", "user_id": self.author.id,
-            "service_id": 1, "suspension_id": 1, "token_id": self.api_token.id,
+            "service_id": 1, "suspension_id": 1, "token_id": self.api_token.id, "org_id": self.city.id,
         }  # fmt: skip

@@ -5,7 +5,8 @@ other domains' files share (references.py)."""
 from __future__ import annotations
 
 from covenant_hub.interchange import register_handler
-from covenant_hub.orgs.interchange.org_files import LinksFile, OrganisationsFile
+from covenant_hub.orgs.interchange.org_files import LinksFile, MembershipsFile, OrganisationsFile
 
 register_handler(OrganisationsFile())
 register_handler(LinksFile())
+register_handler(MembershipsFile())

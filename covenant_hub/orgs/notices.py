@@ -1,0 +1,115 @@
+"""Telling people about joins, claims and reviews, each in their own language, and the audit log.
+
+A notification is stored as a kind plus names and worded at display time (the accounts domain's
+`DESCRIBERS`); the e-mail is worded in the recipient's language. Called after the step's commit,
+so a failing mail server never undoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, notify
+from covenant_hub.extensions import db
+from covenant_hub.mail import send_mail
+from covenant_hub.orgs.models import OrgAuditEntry
+from covenant_hub.urls import public_base
+
+if TYPE_CHECKING:
+    from covenant_hub.accounts.models import User
+
+SUBJECT_CHARS = 80
+
+
+def _describers() -> dict[str, Callable[[str, str], str]]:
+    return {
+        "org_join_asked": lambda actor, subject: _(
+            "%(actor)s asks to join “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_claim_asked": lambda actor, subject: _(
+            "%(actor)s asks to administer “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_join_sent": lambda actor, subject: _(
+            "Your request about “%(subject)s” was sent to %(actor)s", actor=actor, subject=subject
+        ),
+        "org_join_ok": lambda actor, subject: _(
+            "%(actor)s accepted your request about “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_join_no": lambda actor, subject: _(
+            "%(actor)s refused your request about “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_role": lambda actor, subject: _(
+            "%(actor)s changed your role in “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_removed": lambda actor, subject: _(
+            "%(actor)s removed you from “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_asked": lambda actor, subject: _(
+            "%(actor)s asks your organisation about “%(subject)s”", actor=actor, subject=subject
+        ),
+        "org_pending": lambda actor, subject: _(
+            "%(actor)s registered “%(subject)s”, which waits for review", actor=actor, subject=subject
+        ),
+        "org_approved": lambda actor, subject: _(
+            "%(actor)s approved “%(subject)s”: it is now in the directory", actor=actor, subject=subject
+        ),
+        "org_refused": lambda actor, subject: _(
+            "%(actor)s refused your organisation: %(subject)s", actor=actor, subject=subject
+        ),
+        "org_merged": lambda actor, subject: _(
+            "%(actor)s merged your organisation into “%(subject)s”", actor=actor, subject=subject
+        ),
+    }
+
+
+def site_path(endpoint: str, **values: object) -> str:
+    """A path on this site for a notification's link, inside a request or not (CLI, tests)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def register_describers() -> None:
+    DESCRIBERS.update(_describers())
+
+
+def short(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+
+
+def tell(users: Iterable[User], kind: str, actor: str, subject: str, link: str) -> int:
+    """Notify and mail each active user in their own language; returns how many were told."""
+    people = {u.id: u for u in users if u is not None and u.is_active}
+    subject = short(subject)
+    notify([NotificationInput(u.id, kind, actor, subject, link) for u in people.values()], send_email=False)
+    describe = _describers()[kind]
+    for user in people.values():
+        language = user.language or "en"
+        with force_locale(language):
+            sentence = describe(actor, subject)
+            text = "\n\n".join([sentence, _("Open it: %(url)s", url=public_base() + link)])
+            mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
+        try:
+            send_mail(user.email, mail_subject, text, headers={"Content-Language": language})
+        except OSError:
+            current_app.logger.exception("Could not send an organisation e-mail")
+    return len(people)
+
+
+def audit(
+    org_id: int | None, actor: object, action: str, subject_id: int | None = None, detail: str = ""
+) -> None:
+    """Add one audit row to the session; the caller's commit keeps it with the change."""
+    db.session.add(
+        OrgAuditEntry(
+            org_id=org_id,
+            actor_id=getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None,
+            subject_id=subject_id,
+            action=action,
+            detail=detail[:2000],
+        )
+    )
