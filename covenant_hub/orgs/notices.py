@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from covenant_hub.accounts import mail_preferences
 from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, notify
 from covenant_hub.extensions import db
 from covenant_hub.mail import send_mail
@@ -85,7 +86,6 @@ def tell(users: Iterable[User], kind: str, actor: str, subject: str, link: str) 
     """Notify and mail each active user in their own language; returns how many were told."""
     people = {u.id: u for u in users if u is not None and u.is_active}
     subject = short(subject)
-    notify([NotificationInput(u.id, kind, actor, subject, link) for u in people.values()], send_email=False)
     describe = _describers()[kind]
     for user in people.values():
         language = user.language or "en"
@@ -93,10 +93,10 @@ def tell(users: Iterable[User], kind: str, actor: str, subject: str, link: str) 
             sentence = describe(actor, subject)
             text = "\n\n".join([sentence, _("Open it: %(url)s", url=public_base() + link)])
             mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
-        try:
-            send_mail(user.email, mail_subject, text, headers={"Content-Language": language})
-        except OSError:
-            current_app.logger.exception("Could not send an organisation e-mail")
+        if mail_preferences.wants_mail_now(user.id, kind):  # else a digest (or nothing) tells them
+            send_mail(user.email, mail_subject, text, headers={"Content-Language": language}, kind="orgs")
+    # notify() commits: the queued mails go out with the notifications, in one transaction
+    notify([NotificationInput(u.id, kind, actor, subject, link) for u in people.values()], send_email=False)
     return len(people)
 
 
