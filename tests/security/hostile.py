@@ -164,3 +164,9 @@ def query_strings(values: tuple[str, ...]) -> Iterator[str]:
     once (rotated, so that one argument's value never masks another's)."""
     for shift in range(len(values)):
         yield "&".join(f"{name}={values[(i + shift) % len(values)]}" for i, name in enumerate(QUERY_NAMES))
+
+
+def is_server_error(url: str, status: int) -> bool:
+    """A 5xx that is a failure: `/readyz` answers 503 by design when this node is not ready
+    (a test app has no index yet), as a load balancer expects."""
+    return status >= 500 and not (url.split("?")[0] == "/readyz" and status == 503)
