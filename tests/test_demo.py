@@ -29,12 +29,14 @@ def test_no_sample_organisation_repeats_a_gcom_signatory(gcom_names):
 
 
 def test_sample_records_name_the_gcom_records_by_their_ids(gcom_names):
-    text = "".join((SAMPLE_DIR / name).read_text(encoding="utf-8") for name in ("links.jsonl", "practices.jsonl", "threads.jsonl"))
+    text = "".join(
+        (SAMPLE_DIR / name).read_text(encoding="utf-8")
+        for name in ("links.jsonl", "practices.jsonl", "threads.jsonl")
+    )
     for external_id, name in GCOM_RECORDS_IN_SAMPLES.items():
         assert gcom_names[external_id][0] == name
         assert f'"{external_id}"' in text
     assert "sample-osh" not in text and "sample-talas" not in text
-
 
 
 @pytest.mark.slow
