@@ -56,7 +56,9 @@ def list_practices_api(query: PracticeQuery) -> Any:
     """Published practices, newest first; `mine=true` lists every state of the caller's organisations."""
     filters = PracticeFilters(language=query.lang or "", sector=query.sector or "", sort="newest",
                               mine=query.mine, ranges={})  # fmt: skip
-    pagination = list_practices(current_user, filters, query.page, paging.page_size(query))
+    pagination = list_practices(
+        current_user, filters, query.page, paging.page_size(query), every_version=True
+    )
     return PracticePage(**paging.page_of(pagination, api_practice))
 
 
