@@ -114,6 +114,33 @@ def threads_about_practice(user: Actor, practice_id: int) -> list[ThreadLink]:
     ]
 
 
+def active_threads_of_org(user: Actor, org_id: int, limit: int = 5) -> list[ThreadLink]:
+    """Threads the organisation takes part in (its people's or its imported posts, or about its
+    practices) in groups this user may read, latest activity first: for its profile."""
+    from covenant_hub.library.models import Practice
+    from covenant_hub.orgs.models import Membership
+
+    people = select(Membership.user_id).where(Membership.org_id == org_id)
+    posted = select(Post.thread_id).where(
+        Post.state == "visible", (Post.author_org_id == org_id) | Post.author_id.in_(people)
+    )
+    practices = select(Practice.id).where(Practice.org_id == org_id)
+    query = (
+        select(Thread, Group.title)
+        .join(Group, Group.id == Thread.group_id)
+        .where(
+            perm.visible_group_filter(user),
+            Thread.id.in_(posted) | Thread.practice_id.in_(practices),
+        )
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    return [
+        ThreadLink(t.id, t.title, url_for("forum.show_thread", thread_id=t.id), t.post_count, title)
+        for t, title in db.session.execute(query).all()
+    ]
+
+
 def postable_groups(user: Actor) -> list[Group]:
     """Groups where the user may open a thread (for "ask the owner")."""
     return [g for g in visible_groups(user) if perm.can_post_in_group(user, g)]

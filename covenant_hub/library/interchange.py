@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from covenant_hub.extensions import db
 from covenant_hub.interchange.registry import FileHandler, ImportContext, ParsedLine
+from covenant_hub.library import translations
 from covenant_hub.library.models import RESULT_FIELDS, Practice
 from covenant_hub.library.records import PracticeRecord
 from covenant_hub.orgs import bulk
@@ -74,7 +75,7 @@ class PracticesFile(FileHandler):
             .order_by(Practice.external_id)
         )
         practices = list(db.session.scalars(query))
-        originals = _originals(practices)
+        originals = translations.originals(practices)
         families: dict[str, list[Practice]] = {}
         for practice in practices:
             families.setdefault(practice.translation_group or practice.external_id, []).append(practice)
@@ -138,18 +139,6 @@ def _kept_group(practice: Practice) -> str | None:
     """A line with no link keeps its family only as its original (others may translate it)."""
     group = practice.translation_group
     return group if group == practice.external_id else None
-
-
-def _originals(practices: list[Practice]) -> dict[str, Practice]:
-    """family key -> the version its translations name: the one whose id is the key, else the oldest."""
-    originals: dict[str, Practice] = {}
-    for practice in sorted(practices, key=lambda p: p.id):
-        group = practice.translation_group
-        if not group:
-            continue
-        if group not in originals or practice.external_id == group:
-            originals[group] = practice
-    return originals
 
 
 def _fill(practice: Practice, values: dict[str, Any], org_id: int) -> None:

@@ -150,14 +150,15 @@ def get_practice_by_external_id(external_id: str) -> Practice | None:
     return db.session.scalar(select(Practice).where(Practice.external_id == external_id))
 
 
-def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
-    """An organisation's published practices, newest first: for its profile page."""
-    query = (
-        select(Practice)
-        .where(Practice.org_id == org_id, Practice.state == "published")
-        .order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
-        .limit(limit)
+def published_practices_of(
+    org_id: int, limit: int = 10, reader_language: str | None = None
+) -> list[Practice]:
+    """An organisation's published practices, newest first, each once (in the reader's
+    language where a version exists): for its profile page."""
+    query = translations.one_per_family(
+        select(Practice).where(Practice.org_id == org_id, Practice.state == "published"), reader_language
     )
+    query = query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc()).limit(limit)
     return list(db.session.scalars(query))
 
 

@@ -84,3 +84,26 @@ def families_of(practice_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         )
     )
     return {row.id: (row.translation_group or row.external_id, row.language) for row in rows}
+
+
+def originals(practices: Iterable[Practice]) -> dict[str, Practice]:
+    """family key -> the version its translations name: the one whose id is the key, else the oldest."""
+    found: dict[str, Practice] = {}
+    for practice in sorted(practices, key=lambda p: p.id):
+        group = practice.translation_group
+        if group and (group not in found or practice.external_id == group):
+            found[group] = practice
+    return found
+
+
+def original_id(practice: Practice) -> str | None:
+    """The id of the published version this one translates; None for an original or a lone one."""
+    if not practice.translation_group:
+        return None
+    family = db.session.scalars(
+        select(Practice).where(
+            Practice.translation_group == practice.translation_group, Practice.state == "published"
+        )
+    )
+    original = originals(family).get(practice.translation_group)
+    return original.external_id if original is not None and original.id != practice.id else None

@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_data_commands(app)
     registering_organisation.connect(_create_registered_organisation)
+    from covenant_hub.orgs.contact import register_describers
+
+    register_describers()
 
 
 def _create_registered_organisation(user: User, organisation: NewOrganisation) -> None:

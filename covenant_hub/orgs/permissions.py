@@ -43,3 +43,8 @@ def can_edit_org(user: Actor, org: Organisation) -> bool:
 def can_manage_members(user: Actor, org: Organisation) -> bool:
     """Adding or removing people is an org admin's (or staff's) decision, like editing."""
     return can_edit_org(user, org)
+
+
+def can_contact_org(user: Actor, org: Organisation) -> bool:
+    """Anyone with an account may write to an organisation from its profile (never by address)."""
+    return org is not None and is_logged_in(user)

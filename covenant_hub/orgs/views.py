@@ -7,16 +7,16 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service, error_response
 from covenant_hub.inputs import page_arg
-from covenant_hub.orgs import labels, services
+from covenant_hub.orgs import contact, labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
-from covenant_hub.orgs.forms import ProfileForm, split_codes
+from covenant_hub.orgs.forms import ContactForm, ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
-from covenant_hub.orgs.permissions import can_edit_org, can_view_org
+from covenant_hub.orgs.permissions import can_contact_org, can_edit_org, can_view_org
 from covenant_hub.vocabularies import country_name
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -28,6 +28,7 @@ def _labels() -> dict[str, Any]:
     return {
         "labels": labels,
         "can_edit_org": can_edit_org,
+        "can_contact_org": can_contact_org,
         "org_number": format_decimal,
         "org_date": format_date,
     }
@@ -82,7 +83,27 @@ def view_profile(external_id: str) -> str:
         pages=max(1, -(-member_total // per_page)),
         networks=services.networks_of(org),
         partners=services.partners_of(org),
+        source=services.data_source(org),
+        contact_form=ContactForm(),
+        has_admins=contact.has_admins(org),
     )
+
+
+@bp.route("/<external_id>/contact", methods=["POST"])
+@login_required
+def contact_org(external_id: str) -> Response:
+    """A message from the profile to the organisation's admins (or staff when it has none)."""
+    org = _org_or_404(external_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        flash(_("Write a subject and a message (at most 150 and 4,000 characters)."), "error")
+    else:
+        sent = call_service(contact.send_message, org, form.subject.data or "", form.message.data or "")
+        if sent and sent.value.to_staff:
+            flash(_("Your message was sent to the staff, who will pass it on."), "success")
+        elif sent:
+            flash(_("Your message was sent to the organisation's administrators."), "success")
+    return redirect(url_for("orgs.view_profile", external_id=org.external_id, _anchor="contact"))
 
 
 @bp.route("/<external_id>/edit", methods=["GET", "POST"])

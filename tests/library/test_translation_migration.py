@@ -24,7 +24,7 @@ def test_versions_with_language_suffixes_become_one_practice(app):
     db.session.commit()
     db.session.remove()
     upgrade()
-    groups = dict(db.session.execute(select(Practice.external_id, Practice.translation_group)).tuples().all())
+    groups = dict(db.session.execute(select(Practice.external_id, Practice.translation_group)).all())
     assert {key: groups[key] for key in groups if key.startswith("sample-practice-01-")} == {
         "sample-practice-01-ky": "sample-practice-01-ky",
         "sample-practice-01-ru": "sample-practice-01-ky",
