@@ -34,6 +34,7 @@ _SIGNED_IN = {
     "forum.join_group": "a signed-in person may join an open group or ask to join a closed one",
     "forum.leave_group": "anyone may leave a group",
     "programme.apply": "any signed-in person may file an expression of interest for their network",
+    "orgs.contact_org": "any signed-in person may write to an organisation from its profile (rate-limited)",
 }  # fmt: skip
 ALLOWED: dict[str, dict[str, str]] = {
     "anonymous": _ANYONE,
