@@ -98,6 +98,10 @@ def total_pending(sections: list[DeskSection]) -> int:
     return sum(section.count for section in sections)
 
 
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 @register_section
 def programme_applications(user: Actor, limit: int) -> DeskSection | None:
     """Expressions of interest to review and signed agreements to record."""
@@ -214,10 +218,6 @@ def group_requests(user: Actor, limit: int) -> DeskSection | None:
         for member, group in rows
     ]
     return DeskSection("group_requests", _("Requests to join a group"), count, items)
-
-
-def _count(query: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 @register_section
