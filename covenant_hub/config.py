@@ -66,6 +66,7 @@ class DefaultConfig:
     # page answers exactly as usual and no mail goes: a 429 would block the owner's own request.
     RATELIMIT_RESET_PER_ADDRESS = "5 per hour"
     RATELIMIT_NEWSLETTER = "5 per minute"
+    RATELIMIT_CONTACT = "5 per hour"  # messages one person sends to organisations from profiles
     RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True

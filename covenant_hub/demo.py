@@ -1,7 +1,9 @@
 """Demo data: the real GCoM signatories (shipped file) plus the sample folder, marked as sample.
 
 Later issues add their own files (practices.jsonl, groups.jsonl, ...) to data/demo/ together
-with the handlers that read them.
+with the handlers that read them. The sample folder never repeats an organisation the GCoM file
+holds: its practices, threads and links about Osh and Talas name the GCoM records by their ids
+(`GCOM_RECORDS_IN_SAMPLES`), so the sample folder is loaded after the GCoM import.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from covenant_hub.orgs.models import Organisation
 DATA_DIR = PROJECT_ROOT / "covenant_hub" / "data"
 GCOM_FILE = DATA_DIR / "gcom" / "df1_Signatories_2024.xlsx"
 SAMPLE_DIR = DATA_DIR / "demo"
+#: GCoM records the sample folder refers to (external id -> name in the GCoM file).
+GCOM_RECORDS_IN_SAMPLES = {"gcom-kg0004": "Osh", "gcom-kg0005": "Talas"}
 
 
 class DemoDataError(RuntimeError):

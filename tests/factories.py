@@ -230,3 +230,14 @@ def make_news(org: Organisation | None = None, **fields: Any):
         "published_at": utcnow(),
     }
     return _saved(NewsItem, values, fields)
+
+
+def make_gcom_stand_ins() -> list[Organisation]:
+    """The GCoM records the sample folder names (Osh, Talas), as the GCoM import would write
+    them: lets a test load the sample folder without reading the 12k-row GCoM file."""
+    from covenant_hub.demo import GCOM_RECORDS_IN_SAMPLES
+
+    return [
+        make_org(external_id=external_id, name=name, city=name, status="on_hold")
+        for external_id, name in GCOM_RECORDS_IN_SAMPLES.items()
+    ]

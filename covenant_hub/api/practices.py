@@ -20,13 +20,14 @@ from covenant_hub.library import permissions, services
 from covenant_hub.library.interchange import practice_record
 from covenant_hub.library.models import Practice
 from covenant_hub.library.queries import PracticeFilters, get_practice_by_external_id, list_practices
+from covenant_hub.library.translations import original_id
 from covenant_hub.orgs import services as orgs
 from covenant_hub.urls import public_url
 
 
 def api_practice(practice: Practice) -> PracticeOut:
     """The interchange record plus the state, the derived key figures and the page's address."""
-    record = practice_record(practice)
+    record = practice_record(practice, original_id(practice))
     record["state"] = practice.state
     record["key_figures"] = {
         "eur_per_t_co2": practice.eur_per_t_co2,
@@ -56,7 +57,9 @@ def list_practices_api(query: PracticeQuery) -> Any:
     """Published practices, newest first; `mine=true` lists every state of the caller's organisations."""
     filters = PracticeFilters(language=query.lang or "", sector=query.sector or "", sort="newest",
                               mine=query.mine, ranges={})  # fmt: skip
-    pagination = list_practices(current_user, filters, query.page, paging.page_size(query))
+    pagination = list_practices(
+        current_user, filters, query.page, paging.page_size(query), every_version=True
+    )
     return PracticePage(**paging.page_of(pagination, api_practice))
 
 

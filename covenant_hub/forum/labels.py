@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from covenant_hub.forum.queries import threads_about_practice
+from covenant_hub.forum.queries import active_threads_of_org, threads_about_practice
 
 KIND_LABELS = {"forum": _l("Forum"), "masterclass": _l("Master class"), "discussion": _l("Discussion group")}
 ACTION_LABELS = {
@@ -41,4 +41,6 @@ def register_labels(app: Flask) -> None:
             # The library's practice page lists the threads about it: the forum fills that in,
             # so the library does not import the forum.
             "practice_threads": lambda practice: threads_about_practice(current_user, practice.id),
+            # Likewise an organisation's profile lists the threads it takes part in.
+            "org_threads": lambda org: active_threads_of_org(current_user, org.id),
         }

@@ -29,6 +29,7 @@ class ThreadLink:
     url: str
     post_count: int
     group_title: str
+    language: str = ""  # the thread's own language, for the link's lang attribute
 
 
 def visible_groups(user: Actor) -> list[Group]:
@@ -109,6 +110,35 @@ def threads_about_practice(user: Actor, practice_id: int) -> list[ThreadLink]:
             url=url_for("forum.show_thread", thread_id=t.id),
             post_count=t.post_count,
             group_title=title,
+        )
+        for t, title in db.session.execute(query).all()
+    ]
+
+
+def active_threads_of_org(user: Actor, org_id: int, limit: int = 5) -> list[ThreadLink]:
+    """Threads the organisation takes part in (its people's or its imported posts, or about its
+    practices) in groups this user may read, latest activity first: for its profile."""
+    from covenant_hub.library.models import Practice
+    from covenant_hub.orgs.models import Membership
+
+    people = select(Membership.user_id).where(Membership.org_id == org_id)
+    posted = select(Post.thread_id).where(
+        Post.state == "visible", (Post.author_org_id == org_id) | Post.author_id.in_(people)
+    )
+    practices = select(Practice.id).where(Practice.org_id == org_id)
+    query = (
+        select(Thread, Group.title)
+        .join(Group, Group.id == Thread.group_id)
+        .where(
+            perm.visible_group_filter(user),
+            Thread.id.in_(posted) | Thread.practice_id.in_(practices),
+        )
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    return [
+        ThreadLink(
+            t.id, t.title, url_for("forum.show_thread", thread_id=t.id), t.post_count, title, t.language
         )
         for t, title in db.session.execute(query).all()
     ]

@@ -55,6 +55,8 @@ class ImportContext:
     options: ImportOptions
     known: dict[str, set[str]] = field(default_factory=dict)
     db_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: What a handler remembers of its own file's earlier lines while checking (by handler).
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -7,10 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount /practices, its exports, its template helpers and its interchange file."""
+    from covenant_hub.i18n import current_language
     from covenant_hub.library import (
         export_views,  # noqa: F401  (routes on the library blueprint)
         labels,
     )
+    from covenant_hub.library.queries import published_practices_of
     from covenant_hub.library.views import bp
     from covenant_hub.vocabularies import country_name
 
@@ -30,6 +32,8 @@ def init_app(app: Flask) -> None:
             "kind_labels": labels.KIND_LABELS,
             "sector_choices": labels.sector_choices(),
             "language_choices": labels.LANGUAGE_CHOICES,
+            # An organisation's profile lists its practices: the library fills that in.
+            "org_practices": lambda org: published_practices_of(org.id, reader_language=current_language()),
         }
 
 

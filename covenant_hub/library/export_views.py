@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from covenant_hub.exports import MAX_ROWS, Table, export_response
+from covenant_hub.i18n import current_language
 from covenant_hub.library import labels, queries
 from covenant_hub.library.models import RESULT_FIELDS, Practice
 from covenant_hub.library.views import bp
@@ -46,6 +47,6 @@ def _row(practice: Practice) -> list[Any]:
 def export_practices(fmt: str) -> Response:
     """What the list shows with its current filters and sort (every page, up to MAX_ROWS)."""
     filters = queries.PracticeFilters.from_args(request.args)
-    pagination = queries.list_practices(current_user, filters, 1, MAX_ROWS)
+    pagination = queries.list_practices(current_user, filters, 1, MAX_ROWS, current_language())
     table = Table(_("Practices"), _columns(), [_row(practice) for practice in pagination.items])
     return export_response(table, fmt, "covenant-hub-practices")

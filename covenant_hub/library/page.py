@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
-from covenant_hub.library import permissions, queries
+from covenant_hub.i18n import current_language
+from covenant_hub.library import permissions, queries, translations
 from covenant_hub.library.forms import (
     ActionForm,
     AttachmentForm,
@@ -63,7 +64,7 @@ def practice_page_context(user: Actor, practice: Practice) -> dict[str, Any]:
         "practice": practice,
         "owner_url": org_url(practice.owner),
         "contacts": queries.owner_contacts(practice.org_id),
-        "translations": queries.translations_of(user, practice),
+        "versions": translations.versions_of(user, practice, current_language()),
         "related": related_practices(practice) if practice.state == "published" else [],
         "involved": [(s.organisation, org_url(s.organisation)) for s in practice.signatories],
         "can": {

@@ -1,4 +1,4 @@
-"""Read-only questions about practices: the filtered list, the review queue, contacts, translations."""
+"""Read-only questions about practices: the filtered list, the review queue, contacts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from covenant_hub.accounts.models import User
 from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
-from covenant_hub.library import permissions
+from covenant_hub.library import permissions, translations
 from covenant_hub.library.models import Practice, PracticeSignatory
 from covenant_hub.orgs.models import ORG_KINDS, Membership, Organisation
 from covenant_hub.vocabularies import SECTORS
@@ -102,15 +102,26 @@ def _apply_sort(query: Select, sort: str) -> Select:
     return query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
 
 
-def list_practices(user: Actor, filters: PracticeFilters, page: int, per_page: int) -> Pagination:
-    """Published practices for everyone; with `mine`, every state of the user's organisations."""
-    query = select(Practice).options(joinedload(Practice.owner))
+def list_practices(
+    user: Actor,
+    filters: PracticeFilters,
+    page: int,
+    per_page: int,
+    reader_language: str | None = None,
+    every_version: bool = False,
+) -> Pagination:
+    """Published practices for everyone, each once (the version in the reader's language where
+    there is one); with `mine`, every version in every state of the user's organisations.
+    `every_version` lists each language version as its own row (the API's records)."""
+    query = select(Practice)
     if filters.mine and getattr(user, "is_authenticated", False):
         org_ids = [m.org_id for m in user.memberships]
-        query = query.where(Practice.org_id.in_(org_ids))
+        query = _apply_filters(query.where(Practice.org_id.in_(org_ids)), filters)
     else:
-        query = query.where(Practice.state == "published")
-    query = _apply_sort(_apply_filters(query, filters), filters.sort)
+        query = _apply_filters(query.where(Practice.state == "published"), filters)
+        if not every_version:
+            query = translations.one_per_family(query, reader_language)
+    query = _apply_sort(query.options(joinedload(Practice.owner)), filters.sort)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
@@ -134,33 +145,20 @@ def owner_contacts(org_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def translations_of(user: Actor, practice: Practice) -> list[Practice]:
-    """The other language versions this user may see."""
-    if not practice.translation_group:
-        return []
-    query = select(Practice).where(
-        Practice.translation_group == practice.translation_group, Practice.id != practice.id
-    )
-    return [
-        p
-        for p in db.session.scalars(query.order_by(Practice.language))
-        if permissions.can_view_practice(user, p)
-    ]
-
-
 def get_practice_by_external_id(external_id: str) -> Practice | None:
     """The practice an interchange id names."""
     return db.session.scalar(select(Practice).where(Practice.external_id == external_id))
 
 
-def published_practices_of(org_id: int, limit: int = 10) -> list[Practice]:
-    """An organisation's published practices, newest first: for its profile page."""
-    query = (
-        select(Practice)
-        .where(Practice.org_id == org_id, Practice.state == "published")
-        .order_by(Practice.published.desc().nulls_last(), Practice.id.desc())
-        .limit(limit)
+def published_practices_of(
+    org_id: int, limit: int = 10, reader_language: str | None = None
+) -> list[Practice]:
+    """An organisation's published practices, newest first, each once (in the reader's
+    language where a version exists): for its profile page."""
+    query = translations.one_per_family(
+        select(Practice).where(Practice.org_id == org_id, Practice.state == "published"), reader_language
     )
+    query = query.order_by(Practice.published.desc().nulls_last(), Practice.id.desc()).limit(limit)
     return list(db.session.scalars(query))
 
 

@@ -35,3 +35,8 @@ class PracticeRecord(Model):
     results: Results | None = None
     published: Annotated[date, Field(strict=True)] | None = None  # YYYY-MM-DD, not a timestamp
     tags: list[Tag] = Field(default_factory=list)
+    translation_of: RecordId | None = Field(
+        None,
+        description="The id of the practice this one translates (an earlier line, or a practice already"
+        " known): its language versions are one practice",
+    )

@@ -88,18 +88,21 @@ def related_model() -> RelatedModel:
 
 
 def related_practices(practice: Practice, limit: int = 5) -> list[Practice]:
-    """The published practices most similar to this one, excluding its own translations."""
+    """The published practices most similar to this one: never one of its own translations,
+    and one version of each other practice (the most similar one)."""
     model = related_model()
     if model.vectorizer is None:
         return []
     vector = model.vectorizer.transform([practice_text(practice)])
     scores = (model.matrix @ vector.T).toarray().ravel()
     ranked: list[int] = []
+    families = {practice.translation_group or f"id:{practice.id}"}  # one version of each practice
     for index in scores.argsort()[::-1]:
         if scores[index] <= 0 or len(ranked) >= limit:
             break
-        same_group = practice.translation_group and model.groups[index] == practice.translation_group
-        if model.ids[index] != practice.id and not same_group:
+        family = model.groups[index] or f"id:{model.ids[index]}"
+        if model.ids[index] != practice.id and family not in families:
+            families.add(family)
             ranked.append(model.ids[index])
     if not ranked:
         return []

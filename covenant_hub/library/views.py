@@ -54,7 +54,9 @@ def list_practices() -> str:
     """Published practices with filters and sorts; `mine=1` adds the user's organisations' drafts."""
     filters = queries.PracticeFilters.from_args(request.args)
     page = page_arg()
-    pagination = queries.list_practices(current_user, filters, page, current_app.config["LIBRARY_PER_PAGE"])
+    pagination = queries.list_practices(
+        current_user, filters, page, current_app.config["LIBRARY_PER_PAGE"], current_language()
+    )
     return render_template(
         "library/list.html",
         pagination=pagination,

@@ -6,6 +6,7 @@ Nothing here writes, so every GET page can use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,9 +17,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from covenant_hub import vocabularies as vocab
 from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
+from covenant_hub.library.models import Practice
 from covenant_hub.matching import service
 from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
-from covenant_hub.matching.models import Invitation, MatchRequest, Proposal
+from covenant_hub.matching.models import ExchangeOutcome, Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
 from covenant_hub.orgs.labels import LINK_LABELS
 from covenant_hub.orgs.models import Organisation
@@ -169,6 +171,46 @@ def exchanges_of(org_id: int) -> list[Invitation]:
             .order_by(Invitation.answered_at.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class PublicOutcome:
+    """What a profile may show anyone of an exchange's outcome: who with, the practice replicated."""
+
+    partner: Organisation
+    practice: Practice
+    recorded: datetime
+
+
+def public_outcomes_of(org_id: int, limit: int = 10) -> list[PublicOutcome]:
+    """Outcomes of this organisation's exchanges that replicated a published practice (the
+    notes of what was learned stay on the invitation page, for the two sides)."""
+    query = (
+        select(ExchangeOutcome)
+        .join(Invitation, Invitation.id == ExchangeOutcome.invitation_id)
+        .join(MatchRequest, MatchRequest.id == Invitation.request_id)
+        .join(Practice, Practice.id == ExchangeOutcome.practice_id)
+        .options(
+            joinedload(ExchangeOutcome.invitation)
+            .joinedload(Invitation.request)
+            .joinedload(MatchRequest.org),
+            joinedload(ExchangeOutcome.invitation).joinedload(Invitation.invitee),
+            joinedload(ExchangeOutcome.practice),
+        )  # fmt: skip
+        .where(
+            Invitation.state == "accepted",
+            Practice.state == "published",
+            or_(Invitation.invitee_id == org_id, MatchRequest.org_id == org_id),
+        )
+        .order_by(ExchangeOutcome.created_at.desc())
+        .limit(limit)
+    )
+    found = []
+    for outcome in db.session.scalars(query).unique():
+        invitation = outcome.invitation
+        partner = invitation.invitee if invitation.request.org_id == org_id else invitation.request.org
+        found.append(PublicOutcome(partner, outcome.practice, outcome.created_at))
+    return found
 
 
 def all_requests(limit: int = 200) -> list[MatchRequest]:

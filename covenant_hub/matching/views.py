@@ -248,6 +248,7 @@ def _profile_section(org: Organisation) -> dict[str, Any]:
         "can_recommend": perm.can_view_recommendations(current_user, org),
         "can_file": perm.can_file_request(current_user, org),
         "exchanges": [i for i in queries.exchanges_of(org.id) if perm.can_view_invitation(current_user, i)],
+        "outcomes": queries.public_outcomes_of(org.id),
     }
 
 

@@ -33,6 +33,9 @@ def init_app(app: Flask) -> None:
     register_describers()
     register_data_commands(app)
     registering_organisation.connect(_create_registered_organisation)
+    from covenant_hub.orgs.contact import register_describers
+
+    register_describers()
 
 
 def _create_registered_organisation(user: User, organisation: NewOrganisation) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from covenant_hub.idempotency import SubmitOnceForm
@@ -62,3 +62,10 @@ class ProfileForm(SubmitOnceForm):
     def validate_website(self, field: StringField) -> None:
         if field.data and not is_http_url(field.data.strip()):
             raise ValidationError(_("Enter a web address starting with http:// or https://."))
+
+
+class ContactForm(SubmitOnceForm):
+    """A message to an organisation's admins, from its profile."""
+
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
+    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=4000)])

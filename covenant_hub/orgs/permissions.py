@@ -111,3 +111,8 @@ def can_view_audit(user: Actor, org: Organisation) -> bool:
 def can_act_as(user: Actor, org: Organisation) -> bool:
     """Acting for an organisation (the header switcher): its members and admins."""
     return org is not None and org_role(user, org.id) is not None
+
+
+def can_contact_org(user: Actor, org: Organisation) -> bool:
+    """Anyone with an account may write to an organisation from its profile (never by address)."""
+    return org is not None and is_logged_in(user)

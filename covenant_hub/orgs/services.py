@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -18,6 +18,37 @@ from covenant_hub.orgs.permissions import can_edit_org
 
 if TYPE_CHECKING:
     from covenant_hub.accounts.models import User
+
+#: The id prefix of organisations registered on the hub itself (not imported).
+REGISTERED_PREFIX = "hub-"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where an organisation's record comes from, and when it was recorded and last changed."""
+
+    kind: str  # "gcom" (the JRC's GCoM dataset), "registered" (on the hub), "sample", "imported"
+    recorded: date | None
+    updated: date | None
+
+
+def data_source(org: Organisation) -> DataSource:
+    """Read from the record's id (GCoM imports and registrations each have their own prefix)."""
+    from covenant_hub.orgs.gcom import ID_PREFIX
+
+    if org.is_sample:
+        kind = "sample"
+    elif org.external_id.startswith(ID_PREFIX):
+        kind = "gcom"
+    elif org.external_id.startswith(REGISTERED_PREFIX):
+        kind = "registered"
+    else:
+        kind = "imported"
+    return DataSource(kind, _day(org.created_at), _day(org.updated_at))
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment is not None else None
 
 
 def directory_counts() -> dict[str, int]:
@@ -40,7 +71,7 @@ def create_member_organisation(user: User, *, name: str, kind: str, country: str
     from covenant_hub.orgs.models import Membership
 
     org = Organisation(
-        external_id=f"hub-{uuid.uuid4().hex[:12]}",
+        external_id=f"{REGISTERED_PREFIX}{uuid.uuid4().hex[:12]}",
         kind=kind,
         name=name.strip(),
         country=(country or "").lower() or None,

@@ -7,16 +7,17 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service, error_response
 from covenant_hub.inputs import page_arg
-from covenant_hub.orgs import labels, services
+from covenant_hub.orgs import contact, labels, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
-from covenant_hub.orgs.forms import ProfileForm, split_codes
+from covenant_hub.orgs.forms import ContactForm, ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
 from covenant_hub.orgs.permissions import (
+    can_contact_org,
     can_decide_membership,
     can_edit_org,
     can_request_membership,
@@ -37,6 +38,7 @@ def _labels() -> dict[str, Any]:
         "can_request_membership": can_request_membership,
         "can_decide_membership": can_decide_membership,
         "org_role": org_role,
+        "can_contact_org": can_contact_org,
         "org_number": format_decimal,
         "org_date": format_date,
     }
@@ -92,6 +94,9 @@ def view_profile(external_id: str) -> str:
         networks=services.networks_of(org),
         partners=services.partners_of(org),
         membership_waiting=_waiting(org),
+        source=services.data_source(org),
+        contact_form=ContactForm(),
+        has_admins=contact.has_admins(org),
     )
 
 
@@ -99,6 +104,23 @@ def _waiting(org: Organisation) -> int:
     from covenant_hub.orgs.membership import pending_requests
 
     return len(pending_requests(org)) if can_decide_membership(current_user, org) else 0
+
+
+@bp.route("/<external_id>/contact", methods=["POST"])
+@login_required
+def contact_org(external_id: str) -> Response:
+    """A message from the profile to the organisation's admins (or staff when it has none)."""
+    org = _org_or_404(external_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        flash(_("Write a subject and a message (at most 150 and 4,000 characters)."), "error")
+    else:
+        sent = call_service(contact.send_message, org, form.subject.data or "", form.message.data or "")
+        if sent and sent.value.to_staff:
+            flash(_("Your message was sent to the staff, who will pass it on."), "success")
+        elif sent:
+            flash(_("Your message was sent to the organisation's administrators."), "success")
+    return redirect(url_for("orgs.view_profile", external_id=org.external_id, _anchor="contact"))
 
 
 @bp.route("/<external_id>/edit", methods=["GET", "POST"])

@@ -167,7 +167,7 @@ FEEDBACK = [
     ),
     (
         "sample-kg-cities-union",
-        "sample-osh",
+        "gcom-kg0004",
         3,
         "ru",
         False,

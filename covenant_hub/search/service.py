@@ -26,7 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.language.embedding import make_embedder
-from covenant_hub.search import indexer, outbox
+from covenant_hub.library import translations as library_translations
+from covenant_hub.search import indexer, outbox, translations
 from covenant_hub.search.backoff import RetryBackoff
 from covenant_hub.search.engine.index import SearchIndex
 from covenant_hub.search.engine.results import SearchQuery, SearchResults
@@ -234,6 +235,19 @@ class SearchService:
         from scratch (by any process: this one's health was checked before the rebuild wiped
         the index, which stays empty until the rebuild commits) or lags behind the outbox; both
         see what ``q.audiences`` may see."""
+        if not translations.collapses(q):
+            return self._answer(q)
+        answer = self._answer(translations.window(q))
+        collapsed = translations.collapse(
+            answer.results,
+            q,
+            library_translations.families_of,
+            library_translations.reading_order(q.user_lang),
+        )
+        return replace(answer, results=collapsed)
+
+    def _answer(self, q: SearchQuery) -> SearchAnswer:
+        """The answer of the index, or of the database when the index cannot answer."""
         from covenant_hub.search import fallback
 
         if self.mode == "inline" and self.healthy():

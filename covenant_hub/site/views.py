@@ -1,15 +1,16 @@
-"""Home page, the language switcher and the "About the data" page."""
+"""Home page, the language switcher, the "About the data" page and the staff desk."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from covenant_hub.events.queries import home_sections
 from covenant_hub.extensions import db
 from covenant_hub.orgs.services import directory_counts
-from covenant_hub.site import health, sitemap
+from covenant_hub.site import desk, health, sitemap
+from covenant_hub.site.permissions import can_view_staff_desk
 from covenant_hub.urls import safe_next_url
 
 bp = Blueprint("site", __name__)
@@ -53,6 +54,16 @@ def legal_notice() -> str:
 def acknowledgements() -> str:
     """Data sources (JRC, CC BY 4.0) and the software the site is built with."""
     return render_template("site/acknowledgements.html")
+
+
+@bp.route("/staff")
+@login_required
+def staff_desk() -> str:
+    """Every pending queue for CoMO staff in one place, each item with its action."""
+    if not can_view_staff_desk(current_user):
+        abort(403)
+    sections = desk.desk_sections(current_user, limit=current_app.config.get("STAFF_DESK_ITEMS", 5))
+    return render_template("site/staff_desk.html", sections=sections, total=desk.total_pending(sections))
 
 
 @bp.route("/language", methods=["POST"])

@@ -18,7 +18,7 @@ from covenant_hub.interchange import ImportOptions, import_folder
 from covenant_hub.search import indexer
 from covenant_hub.search.service import get_service
 from tests.e2e.steps import log_in
-from tests.factories import make_org, make_user
+from tests.factories import make_gcom_stand_ins, make_org, make_user
 
 SAMPLE_DIR = "covenant_hub/data/demo"
 MAX_PAGES = 200  # per visitor: about 400 pages in all
@@ -34,6 +34,7 @@ def _seed(app) -> None:
     from covenant_hub.config import PROJECT_ROOT
     from covenant_hub.programme.demo import seed_programme_demo
 
+    make_gcom_stand_ins()
     report = import_folder(PROJECT_ROOT / SAMPLE_DIR, ImportOptions(mark_sample=True))
     assert report.ok, report.errors
     seed_programme_demo()

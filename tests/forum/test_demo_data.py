@@ -8,9 +8,11 @@ from covenant_hub.demo import SAMPLE_DIR
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Thread
 from covenant_hub.interchange import ImportOptions, import_folder
+from tests.factories import make_gcom_stand_ins
 
 
 def test_sample_folder_has_threads_in_three_languages_some_about_practices(app, client) -> None:
+    make_gcom_stand_ins()
     report = import_folder(SAMPLE_DIR, ImportOptions(mark_sample=True))
     assert report.ok, [str(error) for error in report.errors]
     threads = list(db.session.scalars(select(Thread)))

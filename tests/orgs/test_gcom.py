@@ -170,6 +170,6 @@ def test_real_shipped_file_through_load_demo(app):
         ).all()
     )
     assert kinds["signatory"] >= 11900 and kinds["supporter"] == 162 and kinds["coordinator"] == 191
-    assert db.session.scalar(select(func.count()).where(Organisation.is_sample.is_(True))) >= 15
+    assert db.session.scalar(select(func.count()).where(Organisation.is_sample.is_(True))) >= 13
     assert load_demo_data().startswith("Demo data not loaded")
     assert "0 created" in load_demo_data(force=True)

@@ -22,6 +22,7 @@ from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.events import interchange as events_interchange
 from covenant_hub.interchange import ImportOptions, export_folder, handlers, import_folder
 from covenant_hub.interchange import fields as f
+from tests.factories import make_gcom_stand_ins
 
 DEMO = PROJECT_ROOT / "covenant_hub" / "data" / "demo"
 EACH = "[]"  # a path step: every item of a list of objects
@@ -120,6 +121,7 @@ def offset_folder(app, tmp_path, monkeypatch) -> tuple[Path, dict[str, dict[str,
     """The demo data set with every time rewritten; news dates are capped at "now": keep them
     in the past whatever the machine's clock says."""
     monkeypatch.setattr(events_interchange, "utcnow", lambda: datetime(2100, 1, 1, tzinfo=UTC))
+    make_gcom_stand_ins()  # the GCoM records the sample folder names (Osh, Talas)
     folder = tmp_path / "offsets"
     folder.mkdir()
     for path in DEMO.glob("*.jsonl"):

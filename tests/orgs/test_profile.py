@@ -43,10 +43,11 @@ def test_profile_shows_every_field(client, app):
         "Үйлөрдү жылуулоо",
         "Суу башкаруу",
         'href="https://example.org/naryn"',
-        "41.4287",
     ):
         assert text in html, text
     assert "sample content" not in html
+    assert "41.4287" not in html and "75.9911" not in html  # no raw coordinates
+    assert org.external_id not in html.split('id="main"')[1].replace(f"/orgs/{org.external_id}", "")
 
 
 def test_user_text_is_escaped(client, app):

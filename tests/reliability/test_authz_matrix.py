@@ -36,6 +36,7 @@ _SIGNED_IN = {
     "forum.leave_group": "anyone may leave a group",
     "programme.apply": "any signed-in person may file an expression of interest for their network",
     "orgs.join_org": "anyone signed in may ask to join or claim an organisation; its deciders answer",
+    "orgs.contact_org": "any signed-in person may write to an organisation from its profile (rate-limited)",
 }  # fmt: skip
 ALLOWED: dict[str, dict[str, str]] = {
     "anonymous": _ANYONE,

@@ -13,7 +13,7 @@ from lxml import html
 from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.extensions import db
 from covenant_hub.interchange import ImportOptions, import_folder
-from tests.factories import make_org, make_user
+from tests.factories import make_gcom_stand_ins, make_org, make_user
 from tests.i18n_check import Finding, english_reason, untranslated
 from tests.sessions import login
 
@@ -35,6 +35,7 @@ def sample(app):
     """The sample folder, a member of a sample city and a staff user."""
     from covenant_hub.programme.demo import seed_programme_demo
 
+    make_gcom_stand_ins()  # the sample folder links to the GCoM records of Osh and Talas
     report = import_folder(PROJECT_ROOT / "covenant_hub" / "data" / "demo", ImportOptions(mark_sample=True))
     assert report.ok, report.errors
     seed_programme_demo()

@@ -31,6 +31,7 @@ class PracticeOut(BaseModel):
     results: dict[str, float] | None = None
     published: date | None = None
     tags: list[str] = Field(default_factory=list)
+    translation_of: str | None = Field(None, description="The id of the version this one translates")
     state: Literal["draft", "submitted", "published", "archived"]
     key_figures: KeyFigures
     url: str
