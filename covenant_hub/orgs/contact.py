@@ -111,12 +111,12 @@ def send_message(sender: Actor, org: Organisation, subject: str, message: str) -
     if not _within_limit(sender):
         raise ContactError(_("You have sent several messages in a short time: please wait an hour."))
     link = url_for("orgs.view_profile", external_id=org.external_id)
+    for person in people:  # queued in this transaction: they go out when notify() commits
+        _mail(person, sender, org, subject, message, to_staff)
     notify(
         [NotificationInput(person.id, KIND, sender.name, org.name, link) for person in people],
         send_email=False,
     )
-    for person in people:
-        _mail(person, sender, org, subject, message, to_staff)
     return Delivery(len(people), to_staff)
 
 
@@ -137,7 +137,4 @@ def _mail(person: User, sender: Actor, org: Organisation, subject: str, message:
             "orgs.view_profile", external_id=org.external_id)))  # fmt: skip
         title = _("Covenant Hub: a message for %(org)s: %(subject)s", org=org.name, subject=subject)
     headers = {"Content-Language": language, "Reply-To": sender.email}
-    try:
-        send_mail(person.email, title, "\n\n".join(lines), headers=headers)
-    except OSError:
-        current_app.logger.exception("Could not send a contact e-mail")
+    send_mail(person.email, title, "\n\n".join(lines), headers=headers, kind="orgs")

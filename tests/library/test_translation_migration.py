@@ -10,8 +10,19 @@ from covenant_hub.library.models import Practice
 from tests.factories import make_org, make_practice
 
 
+MIGRATION = "b7c1e0d5a914"  # links the language versions into translation groups
+
+
+def _revision_before(revision: str) -> str:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
 def test_versions_with_language_suffixes_become_one_practice(app):
-    downgrade(revision="ea98914cc7b3")
+    downgrade(revision=_revision_before(MIGRATION))
     owner, other = make_org(), make_org()
     for language in ("ky", "ru", "en"):
         make_practice(owner, external_id=f"sample-practice-01-{language}", language=language)

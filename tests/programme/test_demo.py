@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from covenant_hub.demo import SAMPLE_DIR, load_programme_demo
 from covenant_hub.extensions import db
 from covenant_hub.interchange import ImportOptions, import_folder
-from tests.factories import make_gcom_stand_ins
 from covenant_hub.programme.models import (
     APPLICATION_STATES,
     CommitmentActivity,
@@ -15,6 +14,7 @@ from covenant_hub.programme.models import (
     SupporterApplication,
     SupporterService,
 )
+from tests.factories import make_gcom_stand_ins
 
 
 def test_programme_demo_on_the_sample_folder(app, client):

@@ -153,4 +153,3 @@ def test_the_idle_peek_sees_the_backlog(app):
     assert not indexer.has_backlog()
     make_practice()
     assert indexer.has_backlog()
-

@@ -104,6 +104,8 @@ def test_every_queue_counts_what_waits_and_lists_it(people, app):
         "group_requests": 1,
         "suspensions": 1,
         "supporters": 1,
+        "organisations": 0,
+        "claims": 0,
     }
     assert [item.title for item in sections["applications"].items] == ["Issyk-Kul towns network"]
     assert [item.title for item in sections["practices"].items] == ["Solar roofs on schools"]
