@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app app
 .PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
 
 run: install translations db
-	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) app:app
 
 test: install-dev translations chromium postgresql
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

@@ -25,6 +25,7 @@ from covenant_hub import (
     models,  # noqa: F401  (every table, for the metadata and Alembic)
     orgs,
     programme,
+    ops,
     ratelimit,
     search,
     security,
@@ -37,6 +38,7 @@ from covenant_hub import (
 # domain in the order of tests/test_layers.py, lowest first, then the app-wide commands.
 # `models` is here for its side effect: every table is known to the metadata and Alembic.
 PARTS = (inputs,  # the <id:...> converter and the cleaning request: before any blueprint
+         ops,  # request ids, logs, /metrics, the error reporter: before every other hook
          database, i18n, ratelimit, security,
          conditional,  # ETag and 304 for feeds, calendars, sitemap, exports
          errors, markup, urls,

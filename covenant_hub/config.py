@@ -107,6 +107,11 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    LOG_FORMAT = "text"  # or "json": one object per line (see ops/logs.py)
+    LOG_LEVEL = "INFO"
+    METRICS_TOKEN: str | None = None  # /metrics wants this bearer token; unset: loopback clients only
+    SENTRY_DSN: str | None = None  # error reports to Sentry; unset: none
+    SENTRY_ENVIRONMENT = "production"
 
 
 def load(app: Flask, overrides: dict[str, Any] | None) -> None:

@@ -16,10 +16,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Hold the model in `app.extensions`, add the `flask match` commands and mount the pages."""
-    from covenant_hub.matching import service
+    from covenant_hub.matching import gauges, service
     from covenant_hub.matching.cli import match_cli
     from covenant_hub.matching.views import register_matching_web
 
     service.init_app(app)
+    gauges.init_app(app)
     app.cli.add_command(match_cli)
     register_matching_web(app)

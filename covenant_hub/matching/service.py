@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from time import monotonic
@@ -62,6 +63,7 @@ class MatchingState:
         self.lock = threading.Lock()  # held to swap or patch the model, never across a read
         self.refreshing = threading.Lock()  # held by the one thread reading the database for it
         self.mark: int | None = None  # highest match_changes id the model includes
+        self.built_at: float | None = None  # wall-clock time the model was installed (for /metrics)
         # Monotonic time before which the table is not read again; None: read it at next use
         # (a monotonic clock starts at an arbitrary point, so no number means "no wait").
         self.retry_at: float | None = None
@@ -147,6 +149,7 @@ def set_model(model: MatchModel, mark: int | None = None) -> None:
     holder = state()
     with holder.lock:
         holder.model, holder.mark = model, mark
+        holder.built_at = time.time()
 
 
 def read_mark() -> int | None:

@@ -33,11 +33,12 @@ from typing import Any
 
 def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
-    from covenant_hub.search import cli
+    from covenant_hub.search import cli, gauges
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
     register_service(app)
+    gauges.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)
 
