@@ -27,8 +27,15 @@ def changes_behind() -> float | None:
 
 
 def init_app(app: Flask) -> None:
-    register_gauge(app, "covenant_match_model_age_seconds",
-                   "Seconds since the answering worker built or installed its match model.",
-                   model_age_seconds)
-    register_gauge(app, "covenant_match_changes_behind",
-                   "match_changes rows the answering worker's model has not replayed yet.", changes_behind)
+    register_gauge(
+        app,
+        "covenant_match_model_age_seconds",
+        "Seconds since the answering worker built or installed its match model.",
+        model_age_seconds,
+    )
+    register_gauge(
+        app,
+        "covenant_match_changes_behind",
+        "match_changes rows the answering worker's model has not replayed yet.",
+        changes_behind,
+    )

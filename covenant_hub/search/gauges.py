@@ -16,8 +16,15 @@ def follow_lag_seconds() -> float:
 
 
 def init_app(app: Flask) -> None:
-    register_gauge(app, "covenant_search_outbox_backlog",
-                   "Changes in search_outbox the index has not taken yet.", lambda: float(indexer.backlog()))
-    register_gauge(app, "covenant_search_follow_lag_seconds",
-                   "Age of the oldest change waiting for the index (0: the index is current).",
-                   follow_lag_seconds)
+    register_gauge(
+        app,
+        "covenant_search_outbox_backlog",
+        "Changes in search_outbox the index has not taken yet.",
+        lambda: float(indexer.backlog()),
+    )
+    register_gauge(
+        app,
+        "covenant_search_follow_lag_seconds",
+        "Age of the oldest change waiting for the index (0: the index is current).",
+        follow_lag_seconds,
+    )

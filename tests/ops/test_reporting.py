@@ -34,8 +34,12 @@ def test_an_event_is_scrubbed_of_secrets():
         "request": {
             "url": "https://hub.example.org/account/login?token=URL-SECRET",
             "query_string": "token=QUERY-SECRET",
-            "headers": {"Cookie": "session=COOKIE-SECRET", "Authorization": "Bearer AUTH-SECRET",
-                        "X-CSRFToken": "CSRF-SECRET", "User-Agent": "curl"},
+            "headers": {
+                "Cookie": "session=COOKIE-SECRET",
+                "Authorization": "Bearer AUTH-SECRET",
+                "X-CSRFToken": "CSRF-SECRET",
+                "User-Agent": "curl",
+            },
             "cookies": {"session": "COOKIE-SECRET2"},
             "data": {"email": "a@example.org", "password": "PASSWORD-SECRET", "csrf_token": "CSRF2"},
             "env": {"REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": "ENV-SECRET"},
