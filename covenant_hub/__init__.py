@@ -23,9 +23,9 @@ from covenant_hub import (
     markup,
     matching,
     models,  # noqa: F401  (every table, for the metadata and Alembic)
+    ops,
     orgs,
     programme,
-    ops,
     ratelimit,
     search,
     security,
