@@ -6,13 +6,17 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
+.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint typecheck bench clean
 
 run: install translations db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) app:app
 
-test: install-dev translations chromium postgresql
+test: install-dev translations chromium postgresql typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+# The files and strictness are in pyproject.toml ([tool.mypy]): the engines strict, services checked.
+typecheck: install-dev
+	$(BIN)/mypy
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +68,7 @@ postgresql:
 
 lint: install-dev
 	$(BIN)/ruff check covenant_hub tests app.py bench
-	$(BIN)/mypy covenant_hub/matching/engine covenant_hub/search/engine
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

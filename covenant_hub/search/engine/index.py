@@ -98,7 +98,7 @@ class SearchIndex:
     # -- opening -------------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return index.exists_in(str(self.index_dir), indexname=INDEX_NAME)
+        return bool(index.exists_in(str(self.index_dir), indexname=INDEX_NAME))
 
     def open_or_create(self) -> None:
         """Open the index, creating an empty one when there is none (raises if corrupt)."""
