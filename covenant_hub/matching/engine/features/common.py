@@ -100,7 +100,9 @@ def bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndarr
     if not mine:
         return np.zeros(len(candidates))
     u = np.bitwise_count(union).astype(float)
-    return np.asarray(np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0))
+    return np.asarray(
+        np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0)
+    )
 
 
 def text_similarity(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
