@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint typecheck bench clean
+.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint typecheck lock bench clean
 
 run: install translations db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) app:app
@@ -21,13 +21,20 @@ typecheck: install-dev
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# Every package, transitive ones too, pinned with its hashes (pip-compile from the .in files).
 $(VENV)/.installed: requirements.txt $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# After changing requirements.in or requirements-dev.in: pin and hash again (needs pip-tools).
+PIP_COMPILE := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
