@@ -38,7 +38,7 @@ def test_every_locked_package_is_pinned_with_a_hash():
             assert "--hash=sha256:" in entry, f"{name}: no hash for {entry.splitlines()[0]}"
         locked = _pins(text)
         for package, version in _pins((PROJECT_ROOT / "requirements.in").read_text()).items():
-            assert locked.get(package) == version, (
+            assert locked.get(package) == version, f"{name} locks {package} {locked.get(package)}"
                 f"{name} locks {package} {locked.get(package)}, not {version}"
             )
 
