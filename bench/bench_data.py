@@ -89,7 +89,8 @@ def _practices_and_posts(practices: int, posts: int, now: datetime) -> None:
     content_bench._bulk(Practice.__table__, [
         {"external_id": f"p-{i}", "org_id": org_ids[i % len(org_ids)], "title": content_bench.sentence(6),
          "summary": content_bench.sentence(25), "body": content_bench.sentence(120),
-         "language": rng.choice(["ky", "ru", "en"]), "sectors": [rng.choice(content_bench.SECTORS)], "tags": [],
+         "language": rng.choice(["ky", "ru", "en"]), "sectors": [rng.choice(content_bench.SECTORS)],
+         "tags": [],
          "co2_t_per_year": rng.uniform(10, 5000), "cost_eur": rng.uniform(1e4, 1e7), "state": "published",
          "published": (now - timedelta(days=i % 700)).date(), "is_sample": False,
          "created_at": now, "updated_at": now}
@@ -106,13 +107,14 @@ def _match_request() -> dict[str, Any]:
     from covenant_hub.orgs.models import Membership, Organisation
 
     org = db.session.scalars(select(Organisation).where(Organisation.kind == "signatory").limit(1)).one()
-    user = User(email="admin@bench.example.org", name="Bench admin", password_hash="x", language="en",
-                role="member", session_token="bench-admin", confirmed_at=datetime.now(UTC))  # fmt: skip
+    user = User(email="admin@bench.example.org", name="Bench admin", password_hash="x",  # noqa: S106
+                language="en", role="member", session_token="bench-admin",  # noqa: S106
+                confirmed_at=datetime.now(UTC))  # fmt: skip
     db.session.add(user)
     db.session.add(Membership(user=user, organisation=org, role="org_admin"))
     db.session.commit()
-    data = workflow.RequestInput("Street lighting retrofit and a solar school roof", ["supporter", "signatory"],
-                                 ["public_lighting"], ["ky", "ru"])  # fmt: skip
+    data = workflow.RequestInput("Street lighting retrofit and a solar school roof",
+                                 ["supporter", "signatory"], ["public_lighting"], ["ky", "ru"])  # fmt: skip
     request = workflow.file_request(org, user, data)
     return {"user_id": user.id, "request_id": request.id}
 
@@ -142,8 +144,9 @@ def build(folder: Path, orgs: int, practices: int, posts: int) -> dict[str, Any]
         get_service(app).stop()
         db.engine.dispose()
     ids = {"practice_id": 5, "thread_id": 1, **timings["match_request"]}  # type: ignore[dict-item]
+    build_s = {k: v for k, v in timings.items() if k.endswith("_s")}
     result = {"folder": str(folder), "orgs": timings["organisations"], "practices": practices, "posts": posts,
-              "indexed": timings["index"], "ids": ids, "build_s": {k: v for k, v in timings.items() if k.endswith("_s")}}  # fmt: skip
+              "indexed": timings["index"], "ids": ids, "build_s": build_s}  # fmt: skip
     (folder / DONE).write_text(json.dumps(result))
     return result
 

@@ -39,8 +39,6 @@ def test_every_locked_package_is_pinned_with_a_hash():
         locked = _pins(text)
         for package, version in _pins((PROJECT_ROOT / "requirements.in").read_text()).items():
             assert locked.get(package) == version, f"{name} locks {package} {locked.get(package)}"
-                f"{name} locks {package} {locked.get(package)}, not {version}"
-            )
 
 
 def test_the_console_command_and_the_bundled_files_are_declared():
