@@ -6,26 +6,37 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
+.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint typecheck lock bench clean
 
 # A job consumer (mail, digests, periodic jobs) runs beside gunicorn and stops with it.
 run: install translations db
 	$(FLASK) jobs worker & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) app:app
 
-test: install-dev translations chromium postgresql
+test: install-dev translations chromium postgresql typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+# The files and strictness are in pyproject.toml ([tool.mypy]): the engines strict, services checked.
+typecheck: install-dev
+	$(BIN)/mypy
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# Every package, transitive ones too, pinned with its hashes (pip-compile from the .in files).
 $(VENV)/.installed: requirements.txt $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# After changing requirements.in or requirements-dev.in: pin and hash again (needs pip-tools).
+PIP_COMPILE := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -66,7 +77,7 @@ postgresql:
 
 lint: install-dev
 	$(BIN)/ruff check covenant_hub tests app.py bench
-	$(BIN)/mypy covenant_hub/matching/engine covenant_hub/search/engine
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

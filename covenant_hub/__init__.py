@@ -24,6 +24,7 @@ from covenant_hub import (
     markup,
     matching,
     models,  # noqa: F401  (every table, for the metadata and Alembic)
+    ops,
     orgs,
     programme,
     ratelimit,
@@ -38,6 +39,7 @@ from covenant_hub import (
 # domain in the order of tests/test_layers.py, lowest first, then the app-wide commands.
 # `models` is here for its side effect: every table is known to the metadata and Alembic.
 PARTS = (inputs,  # the <id:...> converter and the cleaning request: before any blueprint
+         ops,  # request ids, logs, /metrics, the error reporter: before every other hook
          database, i18n, ratelimit, security,
          conditional,  # ETag and 304 for feeds, calendars, sitemap, exports
          errors, markup, urls,
@@ -50,7 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance file, `COVENANT_*` environment, then `overrides` (tests)."""
     app = Flask(
         __name__,
-        instance_path=str(config.PROJECT_ROOT / "instance"),
+        instance_path=str(config.DATA_ROOT / "instance"),
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )

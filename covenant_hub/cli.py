@@ -8,7 +8,10 @@ from flask_migrate import upgrade
 
 
 def init_app(app: Flask) -> None:
-    """Add `flask init-db` and `flask load-demo` to the app's CLI."""
+    """Add `flask init-db`, `flask load-demo` and `flask backup` to the app's CLI."""
+    from covenant_hub.backup_cli import backup_cli
+
+    app.cli.add_command(backup_cli)
 
     @app.cli.command("init-db")
     def init_db_command() -> None:

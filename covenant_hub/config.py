@@ -10,7 +10,24 @@ from typing import Any
 
 from flask import Config, Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _project_root() -> Path:
+    """Where templates, static files, catalogs and migrations are: beside the package in a
+    checkout, inside it (`_project/`, see pyproject.toml) in an installed copy."""
+    bundled = _PACKAGE / "_project"
+    return bundled if bundled.is_dir() else _PACKAGE.parent
+
+
+PROJECT_ROOT = _project_root()
+# The instance folder and the index: the checkout's in a checkout; the working directory's (or
+# COVENANT_HOME's) in an installed copy, never site-packages.
+DATA_ROOT = (
+    Path(os.environ.get("COVENANT_HOME") or Path.cwd()).resolve()
+    if PROJECT_ROOT != _PACKAGE.parent
+    else PROJECT_ROOT
+)
 
 
 class DefaultConfig:
@@ -18,7 +35,7 @@ class DefaultConfig:
 
     # Filled in by the factory: the SQLite file lives in the instance folder.
     DATABASE_URL: str | None = None
-    INDEX_DIR = str(PROJECT_ROOT / "index")
+    INDEX_DIR = str(DATA_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
     ATTACHMENTS_DIR: str | None = None  # defaults to <instance>/attachments
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -112,6 +129,11 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    LOG_FORMAT = "text"  # or "json": one object per line (see ops/logs.py)
+    LOG_LEVEL = "INFO"
+    METRICS_TOKEN: str | None = None  # /metrics wants this bearer token; unset: loopback clients only
+    SENTRY_DSN: str | None = None  # error reports to Sentry; unset: none
+    SENTRY_ENVIRONMENT = "production"
 
 
 def load(app: Flask, overrides: dict[str, Any] | None) -> None:

@@ -9,14 +9,14 @@ holds: its practices, threads and links about Osh and Talas name the GCoM record
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from covenant_hub.config import PROJECT_ROOT
 from covenant_hub.extensions import db
 from covenant_hub.orgs.models import Organisation
 
-DATA_DIR = PROJECT_ROOT / "covenant_hub" / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 GCOM_FILE = DATA_DIR / "gcom" / "df1_Signatories_2024.xlsx"
 SAMPLE_DIR = DATA_DIR / "demo"
 #: GCoM records the sample folder refers to (external id -> name in the GCoM file).

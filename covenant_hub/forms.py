@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
+from wtforms.fields.choices import SelectChoice
 
 from covenant_hub.inputs import json_formdata
 from covenant_hub.library_messages import translations
@@ -25,3 +26,8 @@ class Form(FlaskForm):
             if formdata is _Auto and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
                 return json_formdata(request.get_json(silent=True))
             return super().wrap_formdata(form, formdata)
+
+
+def as_choices(pairs: Any) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (raw tuples are deprecated since WTForms 3.3)."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]

@@ -8,6 +8,7 @@ the parser is the convenience, the sanitiser is the guarantee.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -98,7 +99,15 @@ def render_markdown(source: str | None) -> Markup:
     """Markdown to safe HTML, ready to put in a template without `|safe`."""
     if not source:
         return Markup("")
-    html = _PARSER.render(str(source)[:MAX_SOURCE_CHARS])
+    return _rendered(str(source)[:MAX_SOURCE_CHARS])
+
+
+@lru_cache(maxsize=4096)
+def _rendered(source: str) -> Markup:
+    """The rendering is a pure function of the text, and a 200-post thread page spent half its
+    time parsing and cleaning bodies it had rendered the request before (bench/http_bench.py):
+    each process keeps the latest few thousand."""
+    html = _PARSER.render(source)
     return Markup(sanitize_html(html))  # noqa: S704 - nh3 output with an allow-list
 
 

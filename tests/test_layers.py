@@ -35,7 +35,10 @@ LAYERS = (
 DOMAINS = frozenset(LAYERS[1:-1])
 # The factory, the table of every model (Alembic's metadata), the app-wide commands (init-db,
 # load-demo) and the demo loader see every domain.
-WIRING = frozenset({"covenant_hub", "covenant_hub.models", "covenant_hub.cli", "covenant_hub.demo"})
+WIRING = frozenset({
+    "covenant_hub", "covenant_hub.models", "covenant_hub.cli", "covenant_hub.demo",
+    "covenant_hub.entry", "covenant_hub.wsgi", "covenant_hub.backup_cli",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask import Flask
@@ -36,7 +37,7 @@ def send_command(month: str, as_json: bool) -> None:
     """Queue the built issue of MONTH for every confirmed subscriber not yet served (the job
     worker sends it, each subscriber once)."""
     # With --json the bar goes to stderr so that stdout stays one JSON document.
-    stream = click.get_text_stream("stderr") if as_json else None
+    stream = sys.stderr if as_json else None
     try:
         sent = issues.send_month(
             month, lambda pending: click.progressbar(pending, label="Queueing", file=stream)

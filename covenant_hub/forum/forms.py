@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from covenant_hub.forms import as_choices
 from covenant_hub.forum.moderation import MAX_REASON, MAX_SUSPENSION_DAYS
 from covenant_hub.forum.services import MAX_BODY, MAX_TITLE
 from covenant_hub.idempotency import SubmitOnceForm
@@ -36,18 +37,19 @@ class GroupForm(SubmitOnceForm):
     title = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     kind = SelectField(_l("Kind"), choices=[])
-    language = SelectField(_l("Language"), choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")])
+    language = SelectField(
+        _l("Language"), choices=as_choices([("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")])
+    )
     visibility = SelectField(_l("Who can read"), choices=[])
     join_policy = SelectField(_l("How to join"), choices=[])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = kind_choices()
-        self.visibility.choices = [("public", str(_l("Everyone"))), ("members", str(_l("Members only")))]
-        self.join_policy.choices = [
-            ("open", str(_l("Anyone may join"))),
-            ("request", str(_l("On request, approved by moderators"))),
-        ]
+        self.kind.choices = as_choices(kind_choices())
+        self.visibility.choices = as_choices([("public", _l("Everyone")), ("members", _l("Members only"))])
+        self.join_policy.choices = as_choices(
+            [("open", _l("Anyone may join")), ("request", _l("On request, approved by moderators"))]
+        )
 
 
 class ThreadForm(SubmitOnceForm):
@@ -93,7 +95,7 @@ class WatchForm(SubmitOnceForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.level.choices = watch_choices()
+        self.level.choices = as_choices(watch_choices())
 
 
 class ModeratorForm(SubmitOnceForm):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
+from covenant_hub.forms import as_choices
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum import queries
 from covenant_hub.forum.forms import (
@@ -60,7 +61,7 @@ def _move_form(user: Actor, thread: Thread) -> MoveForm:
     mine = perm.moderated_group_ids(user)
     if mine is not None:
         query = query.where(Group.id.in_(mine))
-    form.group_id.choices = [(group_id, title) for group_id, title in db.session.execute(query)]
+    form.group_id.choices = as_choices(db.session.execute(query))
     return form
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
+from covenant_hub.forms import as_choices
 from covenant_hub.forum import feeds, moderation, page, queries, services, watching
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
@@ -158,7 +159,7 @@ def _tell_owner(practice: Any, thread: Any) -> None:
 
 def _thread_form(groups: list[Group], practice_id: int | None) -> str | Response:
     form = ThreadForm()
-    form.group_id.choices = [(g.id, g.title) for g in groups]
+    form.group_id.choices = as_choices((g.id, g.title) for g in groups)
     practice = _practice(practice_id)
     if request.method == "GET":
         _prefill(form, groups[0], practice)

@@ -17,13 +17,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Hold the model in `app.extensions`, add the `flask match` commands and mount the pages."""
     from covenant_hub.jobs.queue import register_periodic
-    from covenant_hub.matching import service
+    from covenant_hub.matching import gauges, service
     from covenant_hub.matching.cli import match_cli
     from covenant_hub.matching.reminders import register_remind_command
     from covenant_hub.matching.views import register_matching_web
     from covenant_hub.orgs.cli import orgs_cli
 
     service.init_app(app)
+    gauges.init_app(app)
     app.cli.add_command(match_cli)
     # match_changes rows older than a week: every process has replayed them long ago
     register_periodic(app, "match.prune_changes", {"minute": "40", "hour": "3"}, service.prune_changes)

@@ -8,6 +8,7 @@ of that moment. So new weights written by `match tune` reach the workers after a
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -42,7 +43,7 @@ def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any
         if quiet:
             yield from items
             return
-        with click.progressbar(list(items), label=label, file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(list(items), label=label, file=sys.stderr) as bar:
             yield from bar
 
     return wrap
@@ -51,7 +52,7 @@ def _per_item(label: str, quiet: bool) -> Callable[[Iterable[Any]], Iterator[Any
 def _progress(items: list[Any], label: str, quiet: bool) -> Any:
     if quiet:
         return _Plain(items)
-    return click.progressbar(items, label=label, file=click.get_text_stream("stderr"))
+    return click.progressbar(items, label=label, file=sys.stderr)
 
 
 class _Plain:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from covenant_hub.forms import as_choices
 from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.matching.models import WANTED_KINDS
 from covenant_hub.matching.workflow import MAX_KM, MAX_MESSAGE, MAX_TEXT
@@ -53,8 +54,8 @@ class RequestForm(SubmitOnceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kinds.choices = [(kind, str(KIND_CHOICES[kind])) for kind in WANTED_KINDS]
-        self.sectors.choices = [(code, str(label)) for code, label in SECTOR_LABELS.items()]
+        self.kinds.choices = as_choices((kind, KIND_CHOICES[kind]) for kind in WANTED_KINDS)
+        self.sectors.choices = as_choices(SECTOR_LABELS.items())
 
     def validate_languages(self, field: StringField) -> None:
         if any(not LANGUAGE_CODE.match(code) for code in split_codes(field.data)):

@@ -63,7 +63,7 @@ class MatchingState:
         self.lock = threading.Lock()  # held to swap or patch the model, never across a read
         self.refreshing = threading.Lock()  # held by the one thread reading the database for it
         self.mark: int | None = None  # highest match_changes id the model includes
-        self.built_at: float | None = None  # monotonic time the model was installed (/readyz)
+        self.built_at: float | None = None  # monotonic time the model was installed (/readyz, /metrics)
         # Monotonic time before which the table is not read again; None: read it at next use
         # (a monotonic clock starts at an arbitrary point, so no number means "no wait").
         self.retry_at: float | None = None

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from covenant_hub.extensions import db, login_manager
+from covenant_hub.forms import as_choices
 from covenant_hub.matching import permissions as perm
 from covenant_hub.matching import queries, workflow
 from covenant_hub.matching.forms import AnswerForm, InviteForm, OutcomeForm, RefreshForm, RequestForm
@@ -138,7 +139,7 @@ def close_request(request_id: int) -> Response:
 def send_invitations(request_id: int) -> Any:
     request = _request(request_id)
     form = InviteForm()
-    form.candidates.choices = [(p.candidate_id, p.candidate.name) for p in request.proposals]
+    form.candidates.choices = as_choices((p.candidate_id, p.candidate.name) for p in request.proposals)
     if not form.validate_on_submit():
         flash(_("Choose at least one proposal to invite."), "error")
         return redirect(url_for("matching.view_request", request_id=request.id))
@@ -156,8 +157,8 @@ def send_invitations(request_id: int) -> Any:
 def _outcome_form(invitation: Invitation) -> OutcomeForm:
     form = OutcomeForm()
     sides = [invitation.request.org, invitation.invitee]
-    form.org.choices = [(o.id, o.name) for o in sides if perm.is_org_admin(current_user, o.id)]
-    form.practice.choices = queries.practice_choices()
+    form.org.choices = as_choices((o.id, o.name) for o in sides if perm.is_org_admin(current_user, o.id))
+    form.practice.choices = as_choices(queries.practice_choices())
     return form
 
 

@@ -154,6 +154,8 @@ def _ensure_in_model(model: Any, org_id: int) -> None:
     if org_id in model.graph.pos:
         return
     org = db.session.get(Organisation, org_id)
+    if org is None:  # deleted meanwhile: nothing to add (its links went with it)
+        return
     links = db.session.scalars(
         select(OrgLink).where(or_(OrgLink.source_id == org_id, OrgLink.target_id == org_id))
     )
@@ -279,7 +281,7 @@ def record_outcome(
     notices.tell_admins(
         other,
         "match_outcome",
-        db.session.get(Organisation, org_id).name,
+        db.session.get_one(Organisation, org_id).name,
         invitation.request.text,
         _path("matching.view_invitation", invitation_id=invitation.id),
     )

@@ -11,6 +11,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from covenant_hub.forms import as_choices
 from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.interchange.fields import is_http_url
 from covenant_hub.vocabularies import SECTOR_LABELS
@@ -53,7 +54,7 @@ class ProfileForm(SubmitOnceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sectors.choices = [(code, str(label)) for code, label in SECTOR_LABELS.items()]
+        self.sectors.choices = as_choices(SECTOR_LABELS.items())
 
     def validate_languages(self, field: StringField) -> None:
         if any(not LANGUAGE_CODE.match(code) for code in split_codes(field.data)):

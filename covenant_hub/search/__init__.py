@@ -35,11 +35,12 @@ def init_app(app: Any) -> None:
     """Mount /search, the `flask search` commands and the per-process search service."""
     from covenant_hub.i18n import keep_lang_argument
     from covenant_hub.jobs.queue import register_periodic
-    from covenant_hub.search import cli, periodic
+    from covenant_hub.search import cli, gauges, periodic
     from covenant_hub.search.service import get_service, register_service
     from covenant_hub.search.views import bp
 
     register_service(app)
+    gauges.init_app(app)
     app.register_blueprint(bp)
     keep_lang_argument(app, "search.search_page")
     app.cli.add_command(cli.search_cli)

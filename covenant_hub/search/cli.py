@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from typing import Any, TextIO
 
@@ -21,7 +22,7 @@ search_cli = AppGroup("search", help="Full-text search index.")
 def _rebuild(procs: int | None) -> int | None:
     service = get_service(current_app)
     total = documents.count_records()
-    with click.progressbar(length=total, label="Indexing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
         done = [0]
 
         def progress(count: int) -> None:
@@ -42,7 +43,7 @@ def reindex(procs: int | None, as_json: bool) -> None:
     data: dict[str, Any] = {"indexed": count}
     semantic = get_service(current_app).semantic
     if semantic is not None:
-        with click.progressbar(length=count, label="Embedding", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=count, label="Embedding", file=sys.stderr) as bar:
             done = [0]
 
             def progress(seen: int) -> None:

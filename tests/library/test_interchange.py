@@ -34,7 +34,7 @@ def test_the_demo_set_imports_with_at_least_60_practices_in_three_languages(app)
     report = import_folder(DEMO, ImportOptions(mark_sample=True))
     assert report.ok, report.errors[:5]
     languages = dict(
-        db.session.execute(select(Practice.language, func.count()).group_by(Practice.language)).tuples().all()
+        db.session.execute(select(Practice.language, func.count()).group_by(Practice.language)).all()
     )
     assert sum(languages.values()) >= 60 and {"ky", "ru", "en"} <= set(languages)
     assert all(p.is_sample and p.state == "published" for p in db.session.scalars(select(Practice)))

@@ -9,7 +9,6 @@ from covenant_hub.extensions import db
 from covenant_hub.library.models import Practice
 from tests.factories import make_org, make_practice
 
-
 MIGRATION = "b7c1e0d5a914"  # links the language versions into translation groups
 
 

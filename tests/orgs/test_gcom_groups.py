@@ -83,7 +83,7 @@ def _links(kind: str) -> set[tuple[str, str]]:
         .join(target, OrgLink.target_id == target.id)
         .where(OrgLink.kind == kind)
     )
-    return set(rows.tuples())
+    return {tuple(row) for row in rows}
 
 
 def test_a_reimport_drops_the_links_the_sheet_no_longer_names(runner, tmp_path):

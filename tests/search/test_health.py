@@ -209,6 +209,9 @@ def test_index_built_with_another_schema_is_outdated_and_rebuilt(tmp_path: Path)
     old = index.create_in(str(folder), fields.Schema(key=fields.ID(stored=True)), indexname="MAIN")
     with old.writer() as writer:
         writer.add_document(key="post:old")
+    from covenant_hub.search.engine import library
+
+    library.write(folder)  # the same Whoosh as ours, another schema
     assert check_health(folder).problem == "schema_outdated"
     ix = SearchIndex(folder)
     ix.rebuild(iter(sample_docs()), procs=1)

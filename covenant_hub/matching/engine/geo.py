@@ -15,10 +15,10 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     dphi = phi2 - phi1
     dlmb = np.radians(lons) - np.radians(lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def decay(distance_km: np.ndarray, scale_km: float) -> np.ndarray:
     """exp(-d/scale), 0 where the distance is unknown."""
     out = np.exp(-np.nan_to_num(distance_km, nan=np.inf) / scale_km)
-    return out
+    return np.asarray(out)

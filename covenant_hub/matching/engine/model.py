@@ -28,7 +28,8 @@ MASK_FIELDS = ("languages", "sectors", "commitments")
 
 def load_weights(path: str | Path | None = None) -> dict[str, Any]:
     """The weights stored with the model (written by `flask match tune`)."""
-    return json.loads(Path(path or WEIGHTS_PATH).read_text(encoding="utf-8"))
+    weights: dict[str, Any] = json.loads(Path(path or WEIGHTS_PATH).read_text(encoding="utf-8"))
+    return weights
 
 
 def save_weights(weights: dict[str, Any], path: str | Path | None = None) -> None:
@@ -55,7 +56,8 @@ class MatchModel:
     def weights_for(self, profile: str, kind: str) -> dict[str, float]:
         """The feature weights of one requester profile; a network's depend on what it asks for."""
         weights = self.weights["profiles"][profile]
-        return weights[kind] if profile == "network" else weights
+        chosen: dict[str, float] = weights[kind] if profile == "network" else weights
+        return chosen
 
     @classmethod
     def build(

@@ -105,27 +105,28 @@ def snapshot_from_gcom(dataset: object) -> Snapshot:
     return Snapshot(orgs=orgs, links=links)
 
 
-def _gcom_items(dataset: object) -> list:
-    return [*dataset.signatories, *dataset.supporters, *dataset.coordinators]  # type: ignore[attr-defined]
+def _gcom_items(dataset: Any) -> list[Any]:
+    return [*dataset.signatories, *dataset.supporters, *dataset.coordinators]
 
 
-def _gcom_org(number: int, item: object) -> OrgRecord:
+def _gcom_org(number: int, item: Any) -> OrgRecord:
+    """`item` is one of the GCoM reader's records (orgs/gcom: not imported by the engine)."""
     kind = getattr(item, "kind", "signatory")
     base = OrgRecord(
         id=number,
         external_id=item.external_id,
-        kind=kind,  # type: ignore[attr-defined]
+        kind=kind,
         name=item.name,
-        country=item.country,  # type: ignore[attr-defined]
+        country=item.country,
         lat=item.lat,
         lon=item.lon,
-    )  # type: ignore[attr-defined]
+    )
     if kind != "signatory":
         return base
     return replace(
         base,
         population=item.population,
-        joined=item.joined,  # type: ignore[attr-defined]
+        joined=item.joined,
         status=item.status,
         commitments=tuple(item.commitments),
-    )  # type: ignore[attr-defined]
+    )

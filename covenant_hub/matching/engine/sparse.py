@@ -24,7 +24,8 @@ class PatchedMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.base.shape  # type: ignore[return-value]
+        rows, cols = self.base.shape
+        return int(rows), int(cols)
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of row i."""
@@ -44,7 +45,7 @@ class PatchedMatrix:
         y = self.base @ x
         for i, (indices, values) in self.patches.items():
             y[i] = values @ x[indices]
-        return y
+        return np.asarray(y)
 
     def matvec_sparse(self, q: sparse.csr_matrix) -> np.ndarray:
         """self @ q.T for a one-row sparse q (a TF-IDF query)."""

@@ -155,7 +155,7 @@ class TextIndex:
         """Cosine of the query with every row's `needs` or `offers`; None without a query."""
         if query is None:
             return None
-        return getattr(self, side).matvec_sparse(query)
+        return np.asarray(getattr(self, side).matvec_sparse(query))
 
     def shared_terms(self, query: sparse.csr_matrix | None, row: int, limit: int = 3) -> list[str]:
         """The heaviest words a query shares with a row's offers (for the reasons)."""

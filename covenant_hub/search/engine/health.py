@@ -17,7 +17,7 @@ from typing import Any
 
 from whoosh import index
 
-from covenant_hub.search.engine import manifest
+from covenant_hub.search.engine import library, manifest
 from covenant_hub.search.engine.schema import build_schema, schema_signature
 
 INDEX_NAME = "MAIN"
@@ -25,7 +25,8 @@ INDEX_NAME = "MAIN"
 
 @dataclass(frozen=True)
 class Health:
-    """``problem``: missing, toc_missing, toc_garbled, schema_outdated, segment_missing,
+    """``problem``: missing, toc_missing, library_changed (another Whoosh wrote it), toc_garbled,
+    schema_outdated, segment_missing,
     segment_mismatch (size or checksum differs from the commit record), segment_corrupt."""
 
     ok: bool
@@ -43,6 +44,9 @@ def check_health(index_dir: str | os.PathLike[str]) -> Health:
     if not has_toc:
         has_segments = any(n.endswith(".seg") for n in names)
         return Health(False, "toc_missing" if has_segments else "missing", "no table of contents")
+    changed = library.mismatch(path)
+    if changed is not None:  # before Whoosh unpickles a TOC another version wrote
+        return Health(False, "library_changed", changed)
     try:
         ix = index.open_dir(str(path), indexname=INDEX_NAME)
     except Exception as exc:  # noqa: BLE001 - any failure to read the TOC means rebuild

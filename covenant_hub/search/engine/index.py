@@ -21,7 +21,7 @@ from whoosh import index, query, writing
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from covenant_hub.search.engine import manifest
+from covenant_hub.search.engine import library, manifest
 from covenant_hub.search.engine.health import INDEX_NAME, Health, check_health
 from covenant_hub.search.engine.results import SearchQuery, SearchResults
 from covenant_hub.search.engine.schema import SearchDocument, build_schema, to_fields
@@ -99,7 +99,7 @@ class SearchIndex:
     # -- opening -------------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return index.exists_in(str(self.index_dir), indexname=INDEX_NAME)
+        return bool(index.exists_in(str(self.index_dir), indexname=INDEX_NAME))
 
     def open_or_create(self) -> None:
         """Open the index, creating an empty one when there is none (raises if corrupt)."""
@@ -113,6 +113,7 @@ class SearchIndex:
                 self._ix = index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
             else:
                 self._ix = index.create_in(str(self.index_dir), build_schema(), indexname=INDEX_NAME)
+                library.write(self.index_dir)
         return self._ix
 
     def check_health(self) -> Health:

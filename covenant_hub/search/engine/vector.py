@@ -315,7 +315,7 @@ class VectorSearcher:
 
     def _segment_size(self, segment: int) -> int:
         following = self.starts[segment + 1] if segment + 1 < len(self.starts) else self.n
-        return following - self.starts[segment]
+        return int(following - self.starts[segment])
 
     # -- results -------------------------------------------------------------------------------
 

@@ -100,7 +100,9 @@ def bit_jaccard(masks: np.ndarray, row: int, candidates: np.ndarray) -> np.ndarr
     if not mine:
         return np.zeros(len(candidates))
     u = np.bitwise_count(union).astype(float)
-    return np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0)
+    return np.asarray(
+        np.divide(np.bitwise_count(inter).astype(float), u, out=np.zeros(len(candidates)), where=u > 0)
+    )
 
 
 def text_similarity(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
@@ -113,7 +115,7 @@ def text_similarity(model: MatchModel, query_row: int, side: str, candidates: np
     me, others = int(ids[query_row]), np.asarray(ids)[candidates]
     meant = (model.meaning.offer_scores(me, others) if side == "offers"
              else model.meaning.need_scores(me, others))  # fmt: skip
-    return np.maximum(words, meant)
+    return np.asarray(np.maximum(words, meant))
 
 
 def tfidf_similarity(model: MatchModel, query_row: int, side: str, candidates: np.ndarray) -> np.ndarray:
@@ -127,7 +129,7 @@ def tfidf_similarity(model: MatchModel, query_row: int, side: str, candidates: n
     query = sparse.csr_matrix(
         (vals, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, getattr(model.text, own).shape[1])
     )
-    return getattr(model.text, side).matvec_sparse(query)[candidates]
+    return np.asarray(getattr(model.text, side).matvec_sparse(query)[candidates])
 
 
 def common_features(model: MatchModel, req: Request) -> dict[str, np.ndarray]:

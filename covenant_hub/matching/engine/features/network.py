@@ -192,10 +192,10 @@ def _recruiting(model: MatchModel, req: Request, link: str) -> dict[str, np.ndar
 def _vote_weight(graph: GraphIndex, row: int, chosen: np.ndarray, recent: bool | None) -> np.ndarray | float:
     """1 for a plain vote; recency for a recent vote; same commitments for an alike vote."""
     if recent:
-        return graph.recency[chosen]
+        return np.asarray(graph.recency[chosen])
     if recent is None:
         commit = graph.commit
-        return np.all(commit[chosen] == commit[row], axis=1).astype(float)
+        return np.asarray(np.all(commit[chosen] == commit[row], axis=1), dtype=float)
     return 1.0
 
 
@@ -206,7 +206,7 @@ def _commitment_share(graph: GraphIndex, link: str, row: int, c: np.ndarray) -> 
         return np.zeros(len(c))
     counts = graph.member_commit[link][c][:, mine]
     total = graph.deg[link][c][:, None]
-    return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0).mean(axis=1)
+    return np.asarray(np.divide(counts, total, out=np.zeros_like(counts), where=total > 0).mean(axis=1))
 
 
 def _country(model: MatchModel, link: str, row: int, c: np.ndarray) -> dict[str, np.ndarray]:
