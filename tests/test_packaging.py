@@ -32,7 +32,8 @@ def test_pyproject_dependencies_are_the_pins_of_requirements_in():
 def test_every_locked_package_is_pinned_with_a_hash():
     for name in ("requirements.txt", "requirements-dev.txt"):
         text = (PROJECT_ROOT / name).read_text()
-        entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[1])
+        body = re.sub(r"\A(?:#[^\n]*\n|\n)*", "", text)  # pip-compile's header comment
+        entries = re.split(r"\n(?=[A-Za-z0-9])", body.strip())
         for entry in entries:
             assert PIN.match(entry), f"{name}: not an exact pin: {entry.splitlines()[0]}"
             assert "--hash=sha256:" in entry, f"{name}: no hash for {entry.splitlines()[0]}"
