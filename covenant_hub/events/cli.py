@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from covenant_hub.events import issues
+from covenant_hub.locks import singleton
 
 newsletter_cli = AppGroup("newsletter", help="Compose and send the monthly newsletter.")
 
@@ -32,6 +33,7 @@ def build_command(month: str, as_json: bool) -> None:
 @newsletter_cli.command("send")
 @click.option("--month", required=True, help="The month of the issue, YYYY-MM.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@singleton("newsletter send")
 def send_command(month: str, as_json: bool) -> None:
     """Mail the built issue of MONTH to every confirmed subscriber not yet served."""
     # With --json the bar goes to stderr so that stdout stays one JSON document.

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
+from covenant_hub.locks import singleton
 from covenant_hub.matching import service
 from covenant_hub.matching.engine.evaluation import evaluate
 from covenant_hub.matching.engine.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
@@ -74,6 +75,7 @@ class _Plain:
     help="Also write the built model (with its weights) to this file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@singleton("match rebuild")
 def rebuild_command(save: Path | None, as_json: bool) -> None:
     """Build the model from the database and the current weights, then tell every web worker to
     rebuild its own on its next use (they then read the weights too, say after `match tune`).
