@@ -74,7 +74,9 @@ def test_another_process_holding_the_lock_refuses_this_one(app: Flask, app_confi
             sys.stdin.readline()
         """
     )
-    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(AlreadyRunning):
