@@ -21,6 +21,15 @@ class DefaultConfig:
     INDEX_DIR = str(PROJECT_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
     ATTACHMENTS_DIR: str | None = None  # defaults to <instance>/attachments
+    AGREEMENTS_DIR: str | None = None  # defaults to <ATTACHMENTS_DIR>/agreements
+    # Uploaded files go to S3-compatible object storage instead of ATTACHMENTS_DIR when a bucket
+    # is named (several nodes without a shared volume). Unset keys: boto3's own chain (AWS_*).
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""  # e.g. http://minio:9000; empty: AWS itself
+    S3_REGION = ""
+    S3_PREFIX = ""  # keys are <prefix>attachments/<name> and <prefix>agreements/<name>
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
     # Base of every absolute link (feeds, sitemap, API, mail), never the request's Host header.
