@@ -6,12 +6,12 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
+.PHONY: run test install install-dev translations extract-messages chromium postgresql redis db serve lint bench clean
 
 run: install translations db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
-test: install-dev translations chromium postgresql
+test: install-dev translations chromium postgresql redis
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 $(BIN)/activate:
@@ -60,6 +60,16 @@ postgresql:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 	  echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql' and retry."; exit 1; \
+	fi
+
+# The shared rate-limit and cluster tests start a throwaway Debian redis-server (never the service).
+redis:
+	@if [ -x /usr/bin/redis-server ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's redis-server for the shared rate-limit tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+	  echo "The shared rate-limit tests need Debian's redis-server: run 'sudo apt-get install redis-server' and retry."; exit 1; \
 	fi
 
 lint: install-dev

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from covenant_hub import create_app
 from covenant_hub.extensions import db
-from tests.servers import S3_TEST_SETTINGS, create_bucket, s3_server
+from tests.servers import S3_TEST_SETTINGS, create_bucket, redis_server, s3_server
 
 TEST_PASSWORD = "correct-horse-battery-42"
 
@@ -129,3 +129,10 @@ def s3_settings(s3_endpoint: str) -> dict[str, Any]:
     bucket = f"covenant-{uuid.uuid4().hex[:12]}"
     create_bucket(s3_endpoint, bucket)
     return {**S3_TEST_SETTINGS, "S3_ENDPOINT_URL": s3_endpoint, "S3_BUCKET": bucket}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway Debian redis-server, started on first use, for the shared rate-limit tests."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
