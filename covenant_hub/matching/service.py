@@ -63,6 +63,7 @@ class MatchingState:
         self.lock = threading.Lock()  # held to swap or patch the model, never across a read
         self.refreshing = threading.Lock()  # held by the one thread reading the database for it
         self.mark: int | None = None  # highest match_changes id the model includes
+        self.built_at: float | None = None  # monotonic time the model was installed (/readyz)
         # Monotonic time before which the table is not read again; None: read it at next use
         # (a monotonic clock starts at an arbitrary point, so no number means "no wait").
         self.retry_at: float | None = None
@@ -147,7 +148,7 @@ def set_model(model: MatchModel, mark: int | None = None) -> None:
     Without one, what the model misses is unknown: its next use rebuilds it."""
     holder = state()
     with holder.lock:
-        holder.model, holder.mark = model, mark
+        holder.model, holder.mark, holder.built_at = model, mark, monotonic()
 
 
 def read_mark() -> int | None:

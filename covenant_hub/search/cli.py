@@ -82,19 +82,21 @@ def embed(as_json: bool) -> None:
 @click.option("--no-repair", is_flag=True, help="Only report.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def check(no_repair: bool, as_json: bool) -> None:
-    """Compare the ids in the database and in the index, and repair the differences."""
+    """Compare every document's content in the database and in this node's index (a hash per
+    document): missing, stale (an edit or a hidden post the index still holds) and extra; and
+    repair them."""
     service = get_service(current_app)
     if not service.index.check_health().ok:
         _rebuild(None)
     report = indexer.check(service.index, repair=not no_repair)
     data = {"database": report.database, "index": report.index, "missing": len(report.missing),
-            "extra": len(report.extra), "repaired": report.repaired}  # fmt: skip
+            "stale": len(report.stale), "extra": len(report.extra), "repaired": report.repaired}  # fmt: skip
     if as_json:
         click.echo(json.dumps(data))
         return
     click.echo(
         f"database {report.database}, index {report.index}, missing {len(report.missing)}, "
-        f"extra {len(report.extra)}{', repaired' if report.repaired else ''}"
+        f"stale {len(report.stale)}, extra {len(report.extra)}{', repaired' if report.repaired else ''}"
     )
 
 
@@ -110,7 +112,7 @@ def ensure() -> None:
     report = indexer.check(service.index)
     click.echo(
         f"Search index up to date ({report.index} documents; {drained.rows} queued changes applied, "
-        f"{len(report.missing) + len(report.extra)} repaired)."
+        f"{len(report.missing) + len(report.stale) + len(report.extra)} repaired)."
     )
 
 
@@ -126,6 +128,31 @@ def drain(as_json: bool) -> None:
         "locked": result.locked,
     }
     click.echo(json.dumps(data) if as_json else f"Applied {result.rows} queued changes.")
+
+
+@search_cli.command("lag")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def lag(as_json: bool) -> None:
+    """How far this node's index is behind the change log (rows, and the oldest one's age)."""
+    found = indexer.lag(get_service(current_app).index)
+    data = {"mark": found.mark, "head": found.head, "lag_rows": found.rows, "lag_seconds": found.seconds}
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(
+        f"applied up to {found.mark} of {found.head}: {found.rows} rows behind, oldest {found.seconds} s"
+    )
+
+
+@search_cli.command("prune")
+@click.option("--keep-seconds", type=click.FloatRange(min=0), default=None,
+              help="Keep rows younger than this (default: SEARCH_LOG_KEEP_S).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def prune(keep_seconds: float | None, as_json: bool) -> None:
+    """Delete change-log rows older than the retention window (nodes behind them rebuild)."""
+    keep = float(current_app.config["SEARCH_LOG_KEEP_S"]) if keep_seconds is None else keep_seconds
+    deleted = indexer.prune(keep)
+    click.echo(json.dumps({"pruned": deleted}) if as_json else f"Pruned {deleted} change-log rows.")
 
 
 @search_cli.command("worker")

@@ -1,27 +1,40 @@
-"""Draining the outbox into the index, rebuilding it, and repairing it: one writer at a time.
+"""Following the change log into this node's index, rebuilding it, and checking it.
 
-The drain first takes Whoosh's write lock (with a timeout; whoever does not get it skips),
-and only then reads the outbox and the rows it names, so a writer never commits documents
-older than what a previous writer already committed. Outbox rows are deleted only after the
-index commit: a crash in between replays them, and replaying is harmless because documents
-are always rebuilt from the database's current state.
+`search_outbox` is an append-only log (outbox.py) that every node follows from its own mark:
+the highest log id its index has applied. The mark lives beside the index (``<index>.applied``)
+and is replaced atomically right after each index commit, so a crash between the two replays
+those rows (harmless: documents are always rebuilt from the database's current state) and never
+skips one. Only one writer per index advances it: each takes ``<index>.follow.lock`` (with a
+timeout; whoever does not get it skips) and only then reads the mark, the rows above it and the
+records they name, so a writer never commits documents older than what a previous one committed.
+
+A rebuild takes the log's newest id BEFORE it reads the database and records that as its mark:
+rows written meanwhile lie above it and are replayed. A row ``!pruned:<id>`` above the mark
+means a prune deleted rows this index never applied: it rebuilds.
+
+The vector queue (search_vector_pending, in the database and shared by every node) gets the
+keys of each batch in a transaction committed just before the index commit: a crash in between
+replays the batch, and queuing a key twice is skipped.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
+from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
-from covenant_hub.search import documents, vectors
+from covenant_hub.search import documents, outbox, vectors
 from covenant_hub.search.engine.index import IndexLocked, SearchIndex
 from covenant_hub.search.engine.index import cancel as cancel_writer
 from covenant_hub.search.engine.index import commit as commit_writer
@@ -30,67 +43,145 @@ from covenant_hub.search.outbox import SearchOutbox
 
 log = logging.getLogger(__name__)
 BATCH = 500
+LOCK_POLL_S = 0.01
 
 
 @dataclass(frozen=True)
 class DrainResult:
-    """``rows`` outbox rows consumed; ``locked`` when another writer had the index."""
+    """``rows`` log rows applied; ``locked`` when another writer had the index; ``behind`` when
+    the log was pruned past this index's mark (it must rebuild); ``rebuilt`` when it did."""
 
     rows: int = 0
     indexed: int = 0
     removed: int = 0
     locked: bool = False
+    behind: bool = False
+    rebuilt: bool = False
+
+
+def _sibling(ix: SearchIndex, suffix: str) -> Path:
+    return ix.index_dir.parent / f"{ix.index_dir.name}{suffix}"
+
+
+# -- the mark: the last log id this index applied ----------------------------------------------
+
+
+def _mark_path(ix: SearchIndex) -> Path:
+    return _sibling(ix, ".applied")
+
+
+def read_mark(ix: SearchIndex) -> int:
+    """The last log id applied to this index (0 when it never applied one)."""
+    try:
+        return int(json.loads(_mark_path(ix).read_text())["id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def write_mark(ix: SearchIndex, mark: int) -> None:
+    """Replace the mark atomically (a new file, flushed, renamed over the old one)."""
+    path = _mark_path(ix)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with temp.open("w") as handle:
+        json.dump({"id": int(mark), "at": utcnow().isoformat()}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+@contextmanager
+def follow_lock(ix: SearchIndex, timeout: float | None) -> Iterator[bool]:
+    """This index's one follower: yields False if another held it past ``timeout`` (None: wait)."""
+    path = _sibling(ix, ".follow.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if deadline is None or time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(LOCK_POLL_S)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# -- following the log -------------------------------------------------------------------------
 
 
 def drain_once(
     ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, embed: bool = False
 ) -> DrainResult:
-    """Apply up to ``batch`` outbox rows in one index commit, then delete them.
+    """Apply up to ``batch`` log rows above this index's mark in one index commit, then move
+    the mark past them.
 
-    With ``embed`` the indexed keys also go to the vector queue, in the transaction that deletes
-    their outbox rows; the embedding itself happens later, in its own step (``vectors``). The
-    vectors of deleted keys go in that transaction too, with or without ``embed``.
+    With ``embed`` the indexed keys also go to the vector queue; the vectors of deleted keys go
+    with or without it. The embedding itself happens later, in its own step (``vectors``).
     """
-    try:
-        writer = ix.writer(timeout=timeout)
-    except IndexLocked:
-        return DrainResult(locked=True)
-    done = False
-    try:
-        rows = db.session.execute(
-            select(SearchOutbox.id, SearchOutbox.key).order_by(SearchOutbox.id).limit(batch)
-        ).all()
-        keys = documents.expand({key for _, key in rows})
-        docs = documents.documents_for(keys)
-        db.session.rollback()  # end the read transaction: no database lock while Whoosh writes
-        for key in sorted(keys):
-            if key in docs:
-                writer.update_document(**to_fields(docs[key]))
-            else:
-                writer.delete_by_term("key", key)
-        if rows:
-            done = True  # a failed commit cancels itself
-            commit_writer(writer)
-            ix.record_commit()
-    finally:
-        if not done:
-            cancel_writer(writer)  # releases the lock on every path that did not commit
-    if rows:
-        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row_id for row_id, _ in rows])))
-        vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
-        if embed:
-            vectors.queue(key for key in keys if key in docs)
-        db.session.commit()
+    with follow_lock(ix, timeout) as mine:
+        if not mine:
+            return DrainResult(locked=True)
+        try:
+            writer = ix.writer(timeout=timeout)
+        except IndexLocked:
+            return DrainResult(locked=True)
+        done = False
+        try:
+            mark = read_mark(ix)
+            rows = db.session.execute(
+                select(SearchOutbox.id, SearchOutbox.key)
+                .where(SearchOutbox.id > mark)
+                .order_by(SearchOutbox.id)
+                .limit(batch)
+            ).all()
+            if outbox.pruned_above((key for _, key in rows), mark):
+                db.session.rollback()
+                return DrainResult(behind=True)
+            keys = documents.expand(outbox.document_keys(key for _, key in rows))
+            docs = documents.documents_for(keys)
+            db.session.rollback()  # end the read transaction: no database lock while Whoosh writes
+            for key in sorted(keys):
+                if key in docs:
+                    writer.update_document(**to_fields(docs[key]))
+                else:
+                    writer.delete_by_term("key", key)
+            if rows:
+                vectors.forget(key for key in keys if key not in docs)  # embedder or not: deleted is gone
+                if embed:
+                    vectors.queue(key for key in keys if key in docs)
+                db.session.commit()
+                done = True  # a failed commit cancels itself
+                commit_writer(writer)
+                ix.record_commit()
+                write_mark(ix, rows[-1][0])
+        finally:
+            if not done:
+                cancel_writer(writer)  # releases the lock on every path that did not commit
     return DrainResult(rows=len(rows), indexed=len(docs), removed=len(keys) - len(docs))
 
 
 def drain(
     ix: SearchIndex, batch: int = BATCH, timeout: float = 0.25, max_batches: int = 1000, embed: bool = False
 ) -> DrainResult:
-    """Drain until the outbox is empty (or another writer holds the lock)."""
+    """Follow the log to its end (or until another writer holds the index); rebuild when the
+    log was pruned past this index's mark."""
     total = DrainResult()
     for _ in range(max_batches):
         step = drain_once(ix, batch, timeout, embed)
+        if step.behind:
+            log.warning("search: the change log was pruned past this index's mark; rebuilding")
+            count = rebuild(ix, procs=1, wait=False, embed=embed)
+            return DrainResult(total.rows, total.indexed + (count or 0), total.removed, count is None,
+                               behind=True, rebuilt=count is not None)  # fmt: skip
         total = DrainResult(total.rows + step.rows, total.indexed + step.indexed,
                             total.removed + step.removed, step.locked)  # fmt: skip
         if step.locked or step.rows < batch:
@@ -98,15 +189,23 @@ def drain(
     return total
 
 
-def has_backlog() -> bool:
-    """A cheap peek at the outbox that takes no write lock (no BEGIN IMMEDIATE on SQLite).
+def _current_index(ix: SearchIndex | None) -> SearchIndex:
+    if ix is not None:
+        return ix
+    from flask import current_app
 
-    The background drainer asks this on every poll, so idle workers leave the database alone.
+    return current_app.extensions["search"].index
+
+
+def has_backlog(ix: SearchIndex | None = None) -> bool:
+    """A cheap peek for rows above the mark that takes no write lock (no BEGIN IMMEDIATE on
+    SQLite). The background drainer asks this on every poll, so idle workers leave the database alone.
     """
+    mark = read_mark(_current_index(ix))
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("SELECT 1 FROM search_outbox LIMIT 1")
+        cursor.execute(f"SELECT 1 FROM search_outbox WHERE id > {int(mark)} LIMIT 1")  # noqa: S608 - an int
         found = cursor.fetchone() is not None
         cursor.close()
         return found
@@ -114,23 +213,54 @@ def has_backlog() -> bool:
         raw.close()
 
 
-def oldest_pending() -> datetime | None:
-    """When the oldest change still waiting for the index was queued (UTC), or None."""
-    oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
-    if oldest is None:
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
         return None
-    return oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite gives naive UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
-def backlog() -> int:
-    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+def oldest_pending(ix: SearchIndex | None = None) -> datetime | None:
+    """When the oldest change this index has not applied was logged (UTC), or None."""
+    mark = read_mark(_current_index(ix))
+    return _as_utc(db.session.scalar(select(func.min(SearchOutbox.created_at)).where(SearchOutbox.id > mark)))
+
+
+def backlog(ix: SearchIndex | None = None) -> int:
+    """Log rows this index has not applied yet."""
+    mark = read_mark(_current_index(ix))
+    return (
+        db.session.scalar(select(func.count()).select_from(SearchOutbox).where(SearchOutbox.id > mark)) or 0
+    )
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far this index is behind the log: rows and the age of the oldest one it lacks."""
+
+    mark: int
+    head: int
+    rows: int
+    seconds: float
+
+
+def lag(ix: SearchIndex) -> Lag:
+    """Read in one short transaction (the caller's session)."""
+    mark = read_mark(ix)
+    head = outbox.last_id(db.session.connection())
+    rows = backlog(ix) if head > mark else 0
+    oldest = oldest_pending(ix) if rows else None
+    seconds = max(0.0, (utcnow() - oldest).total_seconds()) if oldest is not None else 0.0
+    return Lag(mark=mark, head=head, rows=rows, seconds=round(seconds, 3))
+
+
+def prune(keep_s: float) -> int:
+    """Prune log rows older than ``keep_s`` seconds (every follower behind them will rebuild)."""
+    deleted = outbox.prune(db.session.connection(), keep_s)
+    db.session.commit()
+    return deleted
 
 
 # -- rebuilds: one at a time across processes --------------------------------------------------
-
-
-def _sibling(ix: SearchIndex, suffix: str) -> Path:
-    return ix.index_dir.parent / f"{ix.index_dir.name}{suffix}"
 
 
 def incomplete(ix: SearchIndex) -> bool:
@@ -172,48 +302,66 @@ def rebuild(
 ) -> int | None:
     """Rebuild from the database; None when another process is already rebuilding.
 
-    Outbox rows written before the rebuild read the database are covered by it and deleted;
-    later ones stay for the drain. With ``embed`` their keys go to the vector queue (vectors of
-    documents that never changed are kept: `flask search reindex` checks them all).
+    The log's newest id is read first, in its own transaction, and becomes the index's mark once
+    the rebuild committed: rows written while it read the database are replayed by the next
+    drain. With ``embed`` the keys of the rows between the old mark and the new one go to the
+    vector queue (vectors of documents that never changed are kept: `flask search reindex`
+    checks them all).
     """
     with rebuild_lock(ix, wait) as mine:
         if not mine:
             return None
-        marker = _sibling(ix, ".incomplete")
-        if not ix.check_health().ok:
-            marker.touch()
-        covered = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-        db.session.rollback()
-        count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
-        marker.unlink(missing_ok=True)
-        if embed:
-            keys = db.session.scalars(select(SearchOutbox.key).where(SearchOutbox.id <= covered))
-            vectors.queue(documents.expand(set(keys)))
-        db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
-        db.session.commit()
+        with follow_lock(ix, None):
+            marker = _sibling(ix, ".incomplete")
+            if not ix.check_health().ok:
+                marker.touch()
+            old = read_mark(ix)
+            covered = outbox.last_id(db.session.connection())
+            db.session.rollback()  # the documents are read in a later transaction: nothing older
+            count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+            write_mark(ix, covered)
+            marker.unlink(missing_ok=True)
+            if embed and covered > old:
+                keys = db.session.scalars(
+                    select(SearchOutbox.key).where(SearchOutbox.id > old, SearchOutbox.id <= covered)
+                )
+                vectors.queue(documents.expand(outbox.document_keys(keys)))
+            db.session.commit()
         return count
 
 
 @dataclass
 class CheckReport:
-    """What `search check` found and fixed."""
+    """What `search check` found and fixed: keys the index lacks (missing), holds with other
+    content than the database gives now (stale: an edit or a hidden post it missed) or holds
+    without a document in the database (extra)."""
 
     database: int = 0
     index: int = 0
     missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     repaired: bool = False
 
 
 def check(ix: SearchIndex, repair: bool = True) -> CheckReport:
-    """Compare the keys the database should have indexed with the index's, and fix both ways."""
-    wanted = documents.all_keys()
-    present = ix.keys()
-    report = CheckReport(len(wanted), len(present), sorted(wanted - present), sorted(present - wanted))
-    if repair and (report.missing or report.extra):
-        docs = documents.documents_for(report.missing)
-        db.session.rollback()
-        ix.index(docs.values())
-        ix.remove(report.extra)
+    """Compare every document's content hash in the database and in the index; fix all three
+    kinds of difference, as this index's follower (so no drain commits older content after it)."""
+    wanted = {doc.key: to_fields(doc)["hash"] for doc in documents.all_documents()}
+    db.session.rollback()
+    present = ix.hashes()
+    report = CheckReport(
+        database=len(wanted),
+        index=len(present),
+        missing=sorted(wanted.keys() - present.keys()),
+        stale=sorted(key for key in wanted.keys() & present.keys() if wanted[key] != present[key]),
+        extra=sorted(present.keys() - wanted.keys()),
+    )
+    if repair and (report.missing or report.stale or report.extra):
+        with follow_lock(ix, None):
+            docs = documents.documents_for(report.missing + report.stale)
+            db.session.rollback()
+            ix.index(docs.values())
+            ix.remove([*report.extra, *(key for key in report.stale if key not in docs)])
         report.repaired = True
     return report

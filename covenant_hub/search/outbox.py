@@ -1,4 +1,4 @@
-"""The search outbox: one row per changed indexable record, written in the same transaction.
+"""The search change log: one row per changed indexable record, written in the same transaction.
 
 A session listener looks at what each flush adds, changes or deletes; for every object of a
 searchable model it asks the model's row in sources.py which index keys that change affects (a
@@ -8,34 +8,49 @@ rollback therefore takes the rows with it, and a commit makes the change and its
 together: the indexer can crash at any point and the backlog is simply replayed.
 
 Keys are ``<type>:<database id>``, plus the two expansion keys described in sources.py.
+
+The table is an append-only log that every node follows from its own mark (indexer.py): no
+reader deletes a row. Rows older than ``SEARCH_LOG_KEEP_S`` are pruned (``prune``), leaving a
+``!pruned:<id>`` row: a follower whose mark is below that id slept through the prune and may
+have missed a row, so it rebuilds. A mark is only safe if ids become visible in id order:
+SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL a writer takes the transaction
+advisory lock that also orders `match_changes` (one lock for both logs, so two transactions
+can never wait on each other's), held from its first row to its commit; and it sends a NOTIFY
+on ``search_log`` that PostgreSQL delivers at the commit (and drops with a rollback), which
+wakes every node's follower at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, event, insert, select
+from sqlalchemy import Connection, String, delete, event, func, insert, select, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from covenant_hub.clock import utcnow
 from covenant_hub.extensions import db
 from covenant_hub.forum.models import Group, Post, Thread
+from covenant_hub.matching.changes import PG_LOCK
 from covenant_hub.search.sources import by_model
 
 PENDING = "search_outbox_pending"  # session.info flag: this transaction wrote outbox rows
+LOCKED = "search_outbox_locked"  # session.info flag: this transaction holds the writers' lock
 _listeners: list[Callable[[], None]] = []  # called after a commit that wrote rows
+CHANNEL = "search_log"  # PostgreSQL NOTIFY channel: the log has new rows
+PRUNED = "!pruned:"  # key prefix of the row a prune leaves; "!" keys are never documents
 
 
 class SearchOutbox(db.Model):
     """A key whose index entry must be refreshed from the database (or removed)."""
 
     __tablename__ = "search_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused: followers keep marks
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
 
 
 def keys_for_flush(session: Session) -> set[str]:
@@ -82,13 +97,56 @@ def write_keys(session: Session, keys: set[str]) -> None:
     if not keys:
         return
     now = utcnow()
-    session.connection().execute(
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and not session.info.get(LOCKED):
+        in_id_order(connection)
+        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+        session.info[LOCKED] = True
+    connection.execute(
         insert(SearchOutbox.__table__), [{"key": key, "created_at": now} for key in sorted(keys)]
     )
     session.info[PENDING] = True
 
 
+def in_id_order(connection: Connection) -> None:
+    """Hold the log writers' lock to the end of this transaction (SQLite holds its own)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK})
+
+
+def last_id(connection: Connection) -> int:
+    """The newest row's id (0 for an empty log)."""
+    return int(connection.scalar(select(func.max(SearchOutbox.id))) or 0)
+
+
+def prune(connection: Connection, keep_s: float) -> int:
+    """Delete rows older than ``keep_s`` seconds, leaving a ``!pruned:<id>`` row that says up to
+    which id; inside the caller's transaction. Returns how many rows went."""
+    table = SearchOutbox.__table__
+    cutoff = utcnow() - timedelta(seconds=keep_s)
+    in_id_order(connection)  # the marker is a log row like any other
+    last = connection.scalar(select(func.max(table.c.id)).where(table.c.created_at < cutoff))
+    if last is None:
+        return 0
+    last = min(int(last), last_id(connection) - 1)  # the newest row stays: ids go on from it
+    deleted = int(connection.execute(delete(table).where(table.c.id <= last)).rowcount or 0)
+    if deleted:
+        connection.execute(insert(table).values(key=f"{PRUNED}{last}", created_at=utcnow()))
+    return deleted
+
+
+def pruned_above(keys: Iterable[str], mark: int) -> bool:
+    """Does one of these rows say a prune deleted rows above ``mark`` (so a follower there missed some)?"""
+    return any(key.startswith(PRUNED) and int(key[len(PRUNED) :]) > mark for key in keys)
+
+
+def document_keys(keys: Iterable[str]) -> set[str]:
+    """The keys that name documents (not the log's own "!" rows)."""
+    return {key for key in keys if not key.startswith("!")}
+
+
 def _after_commit(session: Session) -> None:
+    session.info.pop(LOCKED, None)
     if session.info.pop(PENDING, False):
         for notify in list(_listeners):
             notify()
@@ -96,6 +154,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session, *_: Any) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(LOCKED, None)
     session.info.pop("search_cascade", None)
 
 

@@ -3,9 +3,12 @@
 It owns the process's SearchIndex, knows whether the index is usable (checked at first use and
 again every few seconds while it is not), answers from the database fallback meanwhile, and
 runs the background threads: the drainer (``SEARCH_WORKER = "thread"``, the default), which
-wakes after every commit that wrote outbox rows and every ``SEARCH_POLL_S`` seconds, and a
-rebuild when the index is missing or damaged. ``"inline"`` (tests) drains on the caller's
-thread before each search; ``"off"`` leaves draining to ``flask search worker``.
+follows the change log from this index's mark: it wakes after every commit in this process that
+wrote log rows, at once when another node commits some (on PostgreSQL a LISTEN thread hears
+their NOTIFY), and every ``SEARCH_POLL_S`` seconds; it prunes log rows older than
+``SEARCH_LOG_KEEP_S`` now and then; and a rebuild runs when the index is missing or damaged.
+``"inline"`` (tests) drains on the caller's thread before each search; ``"off"`` leaves draining
+to ``flask search worker``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from covenant_hub.search.semantic_service import SemanticService
 log = logging.getLogger(__name__)
 RECHECK_S = 2.0
 STALE_S = 5.0  # a change queued longer than this means the index is not keeping up
+LISTEN_RETRY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class SearchService:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._drainer: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self.keep_s = float(app.config["SEARCH_LOG_KEEP_S"])
+        self.prune_every_s = float(app.config["SEARCH_PRUNE_EVERY_S"])
+        self._pruned_at: float | None = None  # monotonic time of this process's last prune
         self._rebuilder: threading.Thread | None = None
         self.rebuild_backoff = RetryBackoff()  # a full disk must not mean a rebuild per poll
         self._pid = os.getpid()
@@ -114,7 +122,7 @@ class SearchService:
     def lagging(self) -> bool:
         """Has a change waited in the outbox longer than ``stale_s``? Then no writer is keeping
         the index current (a full disk, a stuck drainer) and it would silently miss that change."""
-        oldest = indexer.oldest_pending()
+        oldest = indexer.oldest_pending(self.index)
         return oldest is not None and (utcnow() - oldest).total_seconds() > self.stale_s
 
     # -- draining ------------------------------------------------------------------------------
@@ -137,6 +145,11 @@ class SearchService:
                 self._pid = os.getpid()
                 self._drainer = threading.Thread(target=self._drain_loop, name="search-drain", daemon=True)
                 self._drainer.start()
+                if self.app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+                    self._listener = threading.Thread(
+                        target=self._listen_loop, name="search-listen", daemon=True
+                    )
+                    self._listener.start()
 
     def _drain_loop(self) -> None:
         while not self._stop.is_set():
@@ -144,14 +157,48 @@ class SearchService:
             self._wake.clear()
             if self.healthy() and self._peek():
                 self.drain_now()
+            self._prune_now_and_then()
 
     def _peek(self) -> bool:
         with self.app.app_context():
             try:
-                return indexer.has_backlog()
+                return indexer.has_backlog(self.index)
             except Exception:  # noqa: BLE001 - e.g. no table yet: try again next poll
                 log.exception("search outbox could not be read")
                 return False
+
+    def _listen_loop(self) -> None:
+        """PostgreSQL: wake the drainer as soon as any node commits log rows (their NOTIFY)."""
+        import psycopg
+
+        with self.app.app_context():
+            url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {outbox.CHANNEL}")
+                    self.wake()  # anything committed before LISTEN took effect
+                    while not self._stop.is_set():
+                        for _notice in connection.notifies(timeout=LISTEN_RETRY_S, stop_after=1):
+                            self.wake()
+            except Exception:  # noqa: BLE001 - the database restarting: the poll still follows
+                log.warning("search: LISTEN %s failed; polling only until it reconnects", outbox.CHANNEL,
+                            exc_info=True)  # fmt: skip
+                self._stop.wait(LISTEN_RETRY_S)
+
+    def _prune_now_and_then(self) -> None:
+        now = time.monotonic()
+        if self._pruned_at is not None and now - self._pruned_at < self.prune_every_s:
+            return
+        self._pruned_at = now
+        with self.app.app_context():
+            try:
+                indexer.prune(self.keep_s)
+            except Exception:  # noqa: BLE001 - e.g. the database busy: next time
+                db.session.rollback()
+                log.warning("search: pruning the change log failed", exc_info=True)
+            finally:
+                db.session.remove()
 
     def drain_now(self, timeout: float = 0.25) -> indexer.DrainResult | None:
         """One drain pass in its own app context; errors are logged, never raised."""
@@ -199,7 +246,7 @@ class SearchService:
         """Drain on the caller's thread when the outbox has rows (a writer checks the segments
         it would merge and refuses damaged ones: then the index is marked broken)."""
         try:
-            if indexer.has_backlog():
+            if indexer.has_backlog(self.index):
                 indexer.drain(self.index, timeout=5.0, embed=self.semantic is not None)
         except SQLAlchemyError:
             raise

@@ -82,7 +82,8 @@ def language_of(doc: SearchDocument) -> str:
 
 
 def queue(keys: Iterable[str]) -> None:
-    """Mark keys for (re-)embedding, inside the caller's transaction; duplicates are skipped."""
+    """Mark keys for (re-)embedding, inside the caller's transaction; duplicates are skipped,
+    also those another node's drain queues at the same moment (every node follows the log)."""
     wanted = set(keys)
     if not wanted:
         return
@@ -91,7 +92,20 @@ def queue(keys: Iterable[str]) -> None:
     )
     rows = [{"key": key} for key in sorted(wanted - present)]
     if rows:
-        db.session.execute(insert(SearchVectorPending), rows)
+        db.session.execute(_insert_new(db.session.get_bind().dialect.name), rows)
+
+
+def _insert_new(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for the pending queue, in the database's own dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(SearchVectorPending).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(SearchVectorPending).on_conflict_do_nothing()
+    return insert(SearchVectorPending)
 
 
 def forget(keys: Iterable[str], connection: Any = None) -> int:

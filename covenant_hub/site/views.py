@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from covenant_hub.events.queries import home_sections
 from covenant_hub.extensions import db
 from covenant_hub.orgs.services import directory_counts
-from covenant_hub.site import sitemap
+from covenant_hub.site import health, sitemap
 from covenant_hub.urls import safe_next_url
 
 bp = Blueprint("site", __name__)
@@ -19,6 +19,22 @@ bp = Blueprint("site", __name__)
 def home() -> str:
     """Landing page with the counts a visitor first wants to see."""
     return render_template("site/home.html", counts=directory_counts(), **home_sections())
+
+
+@bp.route("/healthz")
+def healthz() -> Response:
+    """Liveness: this process answers (JSON, touches neither the database nor the disk)."""
+    return jsonify(health.liveness())
+
+
+@bp.route("/readyz")
+def readyz() -> Response:
+    """Readiness as JSON: 503 while the database, the schema or this node's index is not ready."""
+    ready, report = health.readiness(current_app)
+    answer = jsonify(report)
+    answer.status_code = 200 if ready else 503
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 @bp.route("/about/data")

@@ -308,6 +308,11 @@ class SearchIndex:
         wanted = query.Term("type", type_) if type_ else query.Every()
         return {str(fields["key"]) for fields in _stored(searcher, wanted)}
 
+    def hashes(self) -> dict[str, str]:
+        """Every key in the index with the hash of what was indexed for it ("" if none)."""
+        searcher = self._current().searcher
+        return {str(f["key"]): str(f.get("hash") or "") for f in _stored(searcher, query.Every())}
+
 
 def _stored(searcher: Any, wanted: query.Query) -> Iterable[dict[str, Any]]:
     for docnum in searcher.docs_for_query(wanted):

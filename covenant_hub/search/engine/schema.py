@@ -11,6 +11,8 @@ field per language). Only what the result list and highlighting need is stored.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +72,9 @@ def build_schema() -> fields.Schema:
         # only ever sort by date (ranges go through "year").
         date=fields.COLUMN(columns.NumericColumn("I", default=0)),
         day=fields.STORED(),
+        # A hash of everything below that was indexed for the document: `search check` compares
+        # it with the hash of the document the database gives now (an edit the index missed).
+        hash=fields.STORED(),
     )
     for lang in LANGUAGES:
         schema.add(text_field(lang), fields.TEXT(analyzer=LanguageAnalyzer(lang), phrase=True))
@@ -136,4 +141,12 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         values[text_field(other)] = run_text
         if other == KYRGYZ:
             values[GRAM_FIELD] = run_text
+    values["hash"] = fields_hash(values)
     return values
+
+
+def fields_hash(values: dict[str, Any]) -> str:
+    """A short hash of the indexed values (without ``hash`` itself), stable across processes."""
+    plain = {name: value for name, value in values.items() if name != "hash"}
+    encoded = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.blake2b(encoded, digest_size=12).hexdigest()
