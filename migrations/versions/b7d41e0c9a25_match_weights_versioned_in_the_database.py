@@ -1,7 +1,7 @@
 """match weights: versioned rows every node's workers build their model with
 
 Revision ID: b7d41e0c9a25
-Revises: ea98914cc7b3
+Revises: 3f2a9c1d7e65
 Create Date: 2026-12-02 18:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e0c9a25'
-down_revision = 'ea98914cc7b3'
+down_revision = '3f2a9c1d7e65'
 branch_labels = None
 depends_on = None
 
