@@ -126,9 +126,8 @@ def test_an_attachment_uploaded_on_a_downloads_from_b_byte_for_byte(
     status, body, headers = _download(login(nodes.b, world["author"]), attachment_id)
     assert status == 200 and body == PDF
     assert headers["Content-Disposition"].startswith("attachment")
-    assert not any(Path(node.config["ATTACHMENTS_DIR"]).glob("*.pdf") for node in nodes.nodes), (
-        "not on a node's disk"
-    )
+    on_disk = [path for node in nodes.nodes for path in Path(node.config["ATTACHMENTS_DIR"]).glob("**/*.pdf")]
+    assert on_disk == [], "the file went to the bucket, not to a node's disk"
 
 
 def _ranking(node: Node, client: Client) -> list[str]:
