@@ -6,13 +6,21 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql redis db serve lint bench clean
+.PHONY: run test test-postgres install install-dev translations extract-messages chromium postgresql redis db serve lint bench clean
 
 run: install translations db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
+# The whole suite on SQLite, then the suites that differ most between backends again on
+# PostgreSQL (tests/postgres/whole_suite.py points every test app at a throwaway cluster).
+PG_SUITES ?= tests/search tests/matching tests/forum tests/programme
+
 test: install-dev translations chromium postgresql redis
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(MAKE) test-postgres
+
+test-postgres: install-dev translations postgresql
+	$(BIN)/python -m pytest -p tests.postgres.whole_suite -n 2 --dist loadfile -q $(PG_SUITES)
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
