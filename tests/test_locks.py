@@ -25,6 +25,7 @@ COMMANDS = [
     ("match rebuild", ["match", "rebuild", "--json"]),
     ("search reindex", ["search", "reindex", "--procs", "1", "--json"]),
     ("migrations", ["init-db"]),
+    ("import", ["load-demo", "--force"]),
 ]
 
 
