@@ -6,15 +6,23 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint typecheck lock bench clean
+.PHONY: run test test-postgres install install-dev translations extract-messages chromium postgresql redis db serve lint typecheck lock bench clean
 
 # A job consumer (mail, digests, periodic jobs) runs beside gunicorn and stops with it.
 run: install translations db
 	$(FLASK) jobs worker & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) app:app
 
-test: install-dev translations chromium postgresql typecheck
+# The whole suite on SQLite, then the suites that differ most between backends again on
+# PostgreSQL (tests/postgres/whole_suite.py points every test app at a throwaway cluster).
+PG_SUITES ?= tests/search tests/matching tests/forum tests/programme
+
+test: install-dev translations chromium postgresql redis typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(MAKE) test-postgres
+
+test-postgres: install-dev translations postgresql
+	$(BIN)/python -m pytest -p tests.postgres.whole_suite -n 2 --dist loadfile -q $(PG_SUITES)
 
 # The files and strictness are in pyproject.toml ([tool.mypy]): the engines strict, services checked.
 typecheck: install-dev
@@ -73,6 +81,16 @@ postgresql:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 	  echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql' and retry."; exit 1; \
+	fi
+
+# The shared rate-limit and cluster tests start a throwaway Debian redis-server (never the service).
+redis:
+	@if [ -x /usr/bin/redis-server ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing Debian's redis-server for the shared rate-limit tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+	  echo "The shared rate-limit tests need Debian's redis-server: run 'sudo apt-get install redis-server' and retry."; exit 1; \
 	fi
 
 lint: install-dev

@@ -52,7 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance file, `COVENANT_*` environment, then `overrides` (tests)."""
     app = Flask(
         __name__,
-        instance_path=str(config.DATA_ROOT / "instance"),
+        instance_path=config.instance_path(overrides),
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )

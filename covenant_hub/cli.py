@@ -6,6 +6,8 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from covenant_hub.locks import singleton
+
 
 def init_app(app: Flask) -> None:
     """Add `flask init-db`, `flask load-demo` and `flask backup` to the app's CLI."""
@@ -21,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("load-demo")
     @click.option("--force", is_flag=True, help="Load even when the database already has data.")
+    @singleton("import")  # two nodes starting at once must not both load it
     def load_demo_command(force: bool) -> None:
         """Load the GCoM signatories and the sample content when the database is empty."""
         from covenant_hub.demo import load_demo_data

@@ -38,6 +38,15 @@ class DefaultConfig:
     INDEX_DIR = str(DATA_ROOT / "index")
     MAIL_OUTBOX: str | None = None  # defaults to <instance>/outbox
     ATTACHMENTS_DIR: str | None = None  # defaults to <instance>/attachments
+    AGREEMENTS_DIR: str | None = None  # defaults to <ATTACHMENTS_DIR>/agreements
+    # Uploaded files go to S3-compatible object storage instead of ATTACHMENTS_DIR when a bucket
+    # is named (several nodes without a shared volume). Unset keys: boto3's own chain (AWS_*).
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""  # e.g. http://minio:9000; empty: AWS itself
+    S3_REGION = ""
+    S3_PREFIX = ""  # keys are <prefix>attachments/<name> and <prefix>agreements/<name>
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
     # Base of every absolute link (feeds, sitemap, API, mail), never the request's Host header.
@@ -64,9 +73,13 @@ class DefaultConfig:
     JOBS_RETRY_DELAY = 30  # seconds before the first retry; doubled after each failure
     JOBS_BATCH = 100  # deliveries per job: one SMTP connection each
     JOBS_SENDING_LEASE = 900  # seconds after which an unconfirmed claim is marked failed, never resent
-    SECRET_KEY: str | None = None  # generated and kept in the instance folder when unset
+    SECRET_KEY: str | None = None  # generated and kept in the instance folder when unset (SQLite only)
+    # Older keys still accepted while a new SECRET_KEY rolls out (sessions, mailed links, CSRF):
+    # a list, or one string of keys separated by commas. New signatures use SECRET_KEY alone.
+    SECRET_KEY_FALLBACKS: list[str] = []
     DEMO_DATA = True
-    # Rate limits shared by every worker process through a small SQLite file.
+    # Rate limits shared by every worker process through a small SQLite file on one machine;
+    # several nodes share Flask-Limiter's own storages instead: redis://host:6379/0, memcached://host:11211
     RATELIMIT_STORAGE_URI: str | None = None  # defaults to covenantsqlite:///<instance>/ratelimits.db
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_REGISTER = "5 per minute"
@@ -157,11 +170,55 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         config["ATTACHMENTS_DIR"] = str(instance / "attachments")
     if not config.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = f"covenantsqlite:///{instance / 'ratelimits.db'}"
+    config["SECRET_KEY_FALLBACKS"] = _key_list(config.get("SECRET_KEY_FALLBACKS"))
     if not config.get("SECRET_KEY"):
+        if not _may_generate_secret_key(config):
+            raise MissingSecretKey(
+                "COVENANT_SECRET_KEY is not set. Outside a single-machine SQLite setup every node must"
+                " sign sessions and forms with the same key: set COVENANT_SECRET_KEY to one long random"
+                ' string (python3 -c "import secrets; print(secrets.token_urlsafe(48))") on every node.'
+            )
         config["SECRET_KEY"] = _instance_secret_key(instance)
+    if config["SECRET_KEY_FALLBACKS"] and not config.get("WTF_CSRF_SECRET_KEY"):
+        # Flask reads sessions under the fallbacks itself; Flask-WTF's signer takes the same list.
+        config["WTF_CSRF_SECRET_KEY"] = signing_keys(config)
     config["DEMO_DATA"] = str(config.get("DEMO_DATA")).lower() not in {"0", "false", "no"}
     _https_only_cookies(config)
     _behind_proxies(app)
+
+
+class MissingSecretKey(RuntimeError):
+    """The app may not invent a key that other nodes would not share."""
+
+
+def instance_path(overrides: dict[str, Any] | None) -> str:
+    """The instance folder: a test's INSTANCE_PATH, else COVENANT_INSTANCE_PATH, else
+    <DATA_ROOT>/instance (the checkout, or COVENANT_HOME for an installed copy)."""
+    chosen = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("COVENANT_INSTANCE_PATH")
+    return str(Path(chosen).expanduser().resolve()) if chosen else str(DATA_ROOT / "instance")
+
+
+def _key_list(value: Any) -> list[str]:
+    """Fallback keys from a list or from one comma-separated string (as an environment gives it)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [str(key).strip() for key in value if str(key).strip()]
+
+
+def _may_generate_secret_key(config: Config) -> bool:
+    """Only a single-machine setup (SQLite, or debug/development/tests) may keep its own key file:
+    on a shared database a second node would generate another key and refuse the first one's
+    sessions and forms."""
+    if config.get("TESTING") or config.get("DEBUG") or os.environ.get("FLASK_DEBUG") in {"1", "true"}:
+        return True
+    return str(config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite")
+
+
+def signing_keys(config: Config) -> list[str]:
+    """Every key a signature may carry, oldest first and the current one last (itsdangerous' order)."""
+    return [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
 
 
 def _https_only_cookies(config: Config) -> None:

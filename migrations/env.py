@@ -90,7 +90,10 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # One migration run at a time across every node (an AlreadyRunning refusal otherwise).
+    from covenant_hub.locks import job_lock
+
+    with job_lock("migrations"), connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

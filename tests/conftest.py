@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import inspect
 
 from covenant_hub import create_app
 from covenant_hub.extensions import db
+from tests.servers import S3_TEST_SETTINGS, create_bucket, redis_server, s3_server
 
 TEST_PASSWORD = "correct-horse-battery-42"
 
@@ -115,3 +117,25 @@ def runner(app: Flask) -> FlaskCliRunner:
 def outbox(app: Flask) -> Path:
     """The folder this test's mail lands in."""
     return Path(app.config["MAIL_OUTBOX"])
+
+
+# A real S3-compatible server (moto's), started on first use, for the file-store tests.
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with s3_server(tmp_path_factory.mktemp("moto")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint: str) -> dict[str, Any]:
+    """A fresh bucket on the server for this test."""
+    bucket = f"covenant-{uuid.uuid4().hex[:12]}"
+    create_bucket(s3_endpoint, bucket)
+    return {**S3_TEST_SETTINGS, "S3_ENDPOINT_URL": s3_endpoint, "S3_BUCKET": bucket}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway Debian redis-server, started on first use, for the shared rate-limit tests."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

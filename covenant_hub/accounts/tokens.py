@@ -8,6 +8,8 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from covenant_hub.config import signing_keys
+
 CONFIRM_PURPOSE = "confirm-email"
 RESET_PURPOSE = "reset-password"
 
@@ -21,8 +23,9 @@ class TokenExpired(TokenInvalid):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    # A salt per purpose: a confirmation token can never be replayed as a reset token.
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"covenant-hub.{purpose}")
+    # A salt per purpose: a confirmation token can never be replayed as a reset token. Signed with
+    # SECRET_KEY; tokens signed with a key in SECRET_KEY_FALLBACKS are still read (key rotation).
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt=f"covenant-hub.{purpose}")
 
 
 def make_token(purpose: str, payload: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from covenant_hub.events import issues
+from covenant_hub.locks import singleton
 
 newsletter_cli = AppGroup("newsletter", help="Compose and send the monthly newsletter.")
 
@@ -33,6 +34,7 @@ def build_command(month: str, as_json: bool) -> None:
 @newsletter_cli.command("send")
 @click.option("--month", required=True, help="The month of the issue, YYYY-MM.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@singleton("newsletter send")
 def send_command(month: str, as_json: bool) -> None:
     """Queue the built issue of MONTH for every confirmed subscriber not yet served (the job
     worker sends it, each subscriber once)."""

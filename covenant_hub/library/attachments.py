@@ -20,20 +20,16 @@ from covenant_hub.files import ALLOWED_TYPES, safe_filename, sniff_content_type 
 from covenant_hub.library import permissions
 from covenant_hub.library.models import Attachment, Practice
 from covenant_hub.library.services import LibraryError, NotAllowed
+from covenant_hub.storage import StoredFile, get_store
 
 MAX_FILES_PER_PRACTICE = 20
+AREA = "attachments"  # the stored files' area in the file store (covenant_hub/storage.py)
 
 
 class AttachmentTooLarge(LibraryError):
     """Above ATTACHMENT_MAX_BYTES; views answer 413."""
 
     status = 413
-
-
-def attachments_dir() -> Path:
-    folder = Path(current_app.config["ATTACHMENTS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def read_limited(stream: IO[bytes], limit: int) -> bytes:
@@ -55,8 +51,8 @@ def add_attachment(actor: Actor, practice: Practice, filename: str, stream: IO[b
     if not data or content_type is None:
         raise LibraryError(_("Only PDF, PNG, JPEG, GIF and WebP files can be attached."))
     stored_name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
-    path = attachments_dir() / stored_name
-    path.write_bytes(data)
+    store = get_store()
+    store.save(AREA, stored_name, data, content_type)
     attachment = Attachment(
         practice=practice,
         filename=safe_filename(filename, content_type),
@@ -69,7 +65,7 @@ def add_attachment(actor: Actor, practice: Practice, filename: str, stream: IO[b
     try:
         db.session.commit()
     except Exception:
-        path.unlink(missing_ok=True)
+        store.delete(AREA, stored_name)
         raise
     return attachment
 
@@ -78,12 +74,12 @@ def delete_attachment(actor: Actor, attachment: Attachment) -> None:
     """Remove the row, then the file (a stray file is harmless, a dangling row is not)."""
     if not permissions.can_attach_file(actor, attachment.practice):
         raise NotAllowed(_("Only the editors of a draft can remove files."))
-    path = stored_path(attachment)
+    stored_name = attachment.stored_name
     db.session.delete(attachment)
     db.session.commit()
-    path.unlink(missing_ok=True)
+    get_store().delete(AREA, stored_name)
 
 
-def stored_path(attachment: Attachment) -> Path:
-    """Where the bytes are; stored names are ours (hex + extension), never user input."""
-    return attachments_dir() / Path(attachment.stored_name).name
+def open_stored(attachment: Attachment) -> StoredFile | None:
+    """The stored bytes, opened for streaming, or None when they are missing."""
+    return get_store().open(AREA, Path(attachment.stored_name).name)

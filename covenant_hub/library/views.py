@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -38,6 +37,7 @@ from covenant_hub.library.page import practice_page_context, signatory_form_for
 from covenant_hub.markup import render_markdown
 from covenant_hub.orgs.acting import acting_org_id, ordered_choices
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.storage import download
 
 bp = Blueprint("library", __name__, url_prefix="/practices")
 
@@ -220,16 +220,8 @@ def download_attachment(attachment_id: int) -> Response:
     """Always a download with the detected type, never rendered inline by the browser."""
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
     _practice_or_404(attachment.practice_id)
-    path = attachments.stored_path(attachment)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
+    stored = attachments.open_stored(attachment) or abort(404)
+    return download(stored, attachment.content_type, attachment.filename)
 
 
 @bp.route("/attachments/<id:attachment_id>/delete", methods=["POST"])

@@ -21,7 +21,9 @@ from flask_babel import gettext as _
 
 from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
+from covenant_hub.locks import singleton
 from covenant_hub.matching import service
+from covenant_hub.matching import weights as stored_weights
 from covenant_hub.matching.engine.evaluation import evaluate
 from covenant_hub.matching.engine.model import WEIGHTS_PATH, MatchModel, load_weights, save_weights
 from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
@@ -75,6 +77,7 @@ class _Plain:
     help="Also write the built model (with its weights) to this file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@singleton("match rebuild")
 def rebuild_command(save: Path | None, as_json: bool) -> None:
     """Build the model from the database and the current weights, then tell every web worker to
     rebuild its own on its next use (they then read the weights too, say after `match tune`).
@@ -90,7 +93,9 @@ def rebuild_command(save: Path | None, as_json: bool) -> None:
                 # A read of its own, the mark first: building the model holds no lock.
                 result["mark"], result["snapshot"] = service.read_snapshot()
             elif step == "model":
-                result["model"] = service.build_with_meaning(result["snapshot"], load_weights())
+                result["model"] = service.build_with_meaning(
+                    result["snapshot"], stored_weights.current_weights()
+                )
             else:
                 service.announce_rebuild(result["model"], result["mark"])
     model: MatchModel = result["model"]
@@ -263,24 +268,80 @@ def _window(text: str) -> tuple[date, date]:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=WEIGHTS_PATH,
-    show_default=True,
-    help="Where to write the tuned weights.",
+    default=None,
+    help=f"Where to write the tuned weights (default without --apply: {WEIGHTS_PATH}).",
+)
+@click.option(
+    "--apply",
+    "apply",
+    is_flag=True,
+    help="Store the tuned weights as a new version in the database (every node).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the fit summary as JSON.")
-def tune_command(windows: tuple[str, ...], output: Path, as_json: bool) -> None:
-    """Fit the supporter and coordinator weights on time windows of the current database.
+def tune_command(windows: tuple[str, ...], output: Path | None, apply: bool, as_json: bool) -> None:
+    """Fit the supporter and coordinator weights on time windows of the current database,
+    starting from the current weights.
 
     Run it on data imported with `import-gcom --before 2019-01-01` only: later adhesions are
-    the held-out period. The web workers use new weights after `flask match rebuild`."""
+    the held-out period. With --apply the weights become a new version in the database, which
+    every worker on every node builds with after `flask match rebuild`."""
     parsed = [_window(text) for text in windows]
     with reading_only():
         snapshot = load_snapshot(db.session)
         db.session.rollback()
-    tuned = tune(snapshot, parsed, load_weights(), progress=_per_item(_("Tuning"), as_json))
-    save_weights(tuned, output)
+    tuned = tune(snapshot, parsed, stored_weights.current_weights(), progress=_per_item(_("Tuning"), as_json))
+    if output is None and not apply:
+        output = WEIGHTS_PATH
+    if output is not None:
+        save_weights(tuned, output)
+    version = stored_weights.store(tuned, note="match tune " + " ".join(windows)) if apply else None
     if as_json:
-        click.echo(json.dumps(tuned["tuned"]))
+        click.echo(json.dumps({**tuned["tuned"], "version": version} if apply else tuned["tuned"]))
     else:
-        click.echo(_("Weights written to %(path)s.", path=str(output)))
+        if output is not None:
+            click.echo(_("Weights written to %(path)s.", path=str(output)))
+        if version is not None:
+            click.echo(
+                _(
+                    "Weights stored as version %(version)d; run `flask match rebuild` to use them.",
+                    version=version,
+                )
+            )
         click.echo(json.dumps(tuned["tuned"], indent=2))
+
+
+weights_cli = AppGroup("weights", help="The ranker's weights, versioned in the database.")
+match_cli.add_command(weights_cli)
+
+
+@weights_cli.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def weights_show_command(as_json: bool) -> None:
+    """Print the current weights and their version (none: the shipped file)."""
+    current = stored_weights.current()
+    if as_json:
+        click.echo(json.dumps({"version": current.version, "weights": current.weights}, sort_keys=True))
+    else:
+        click.echo(_("Version: %(version)s", version=current.version or _("the shipped file")))
+        click.echo(json.dumps(current.weights, indent=2, sort_keys=True))
+
+
+@weights_cli.command("set")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default="", help="Why these weights (kept with the version).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def weights_set_command(file: Path, note: str, as_json: bool) -> None:
+    """Store the weights in FILE (as `match tune --output` writes them) as a new version."""
+    try:
+        version = stored_weights.store(load_weights(file), note=note or f"match weights set {file.name}")
+    except (ValueError, OSError) as error:
+        raise click.ClickException(_("Cannot use the weights: %(error)s", error=str(error))) from None
+    if as_json:
+        click.echo(json.dumps({"version": version}))
+    else:
+        click.echo(
+            _(
+                "Weights stored as version %(version)d; run `flask match rebuild` to use them.",
+                version=version,
+            )
+        )

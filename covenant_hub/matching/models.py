@@ -146,3 +146,18 @@ class MatchTextVector(db.Model):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+
+class MatchWeights(db.Model):
+    """One version of the ranker's weights, written by `flask match tune --apply` (or `match
+    weights set`); the newest row is the one every worker builds with, on every node. Rows are
+    never changed, so a version number names one set of weights for good. No row: the shipped
+    engine/weights.json."""
+
+    __tablename__ = "match_weights"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version
+    weights: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

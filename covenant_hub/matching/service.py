@@ -35,7 +35,7 @@ from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.language.embedding import CachingEmbedder, Embedder
 from covenant_hub.matching import changes as changes_table
-from covenant_hub.matching.engine.model import MatchModel, load_weights
+from covenant_hub.matching.engine.model import MatchModel
 from covenant_hub.matching.engine.reasons import render_reason
 from covenant_hub.matching.engine.records import Snapshot
 from covenant_hub.matching.models import ExchangeOutcome
@@ -47,6 +47,7 @@ from covenant_hub.matching.snapshot import (
     practice_record,
 )
 from covenant_hub.matching.text_vectors import DatabaseVectorStore
+from covenant_hub.matching.weights import current_weights
 from covenant_hub.orgs.models import Organisation, OrgLink
 
 EXTENSION = "matching"
@@ -92,7 +93,7 @@ def build_model(weights: dict[str, Any] | None = None) -> MatchModel:
     """A fresh model from what is committed now."""
     with _reading() as session:
         snapshot = load_snapshot(session)
-    return build_with_meaning(snapshot, weights or load_weights())
+    return build_with_meaning(snapshot, weights or current_weights())
 
 
 def text_embedder() -> Embedder | None:
@@ -224,7 +225,7 @@ def _build(holder: MatchingState) -> None:
     Changes this process commits during the build are applied to the old model and lost with
     it, but their rows lie above the mark: the next use replays them."""
     mark, snapshot = read_snapshot()
-    model = build_with_meaning(snapshot, load_weights())
+    model = build_with_meaning(snapshot, current_weights())
     if mark is None:
         holder.retry_at = monotonic() + RETRY_SECONDS
     set_model(model, mark)

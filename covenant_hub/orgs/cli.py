@@ -14,6 +14,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from covenant_hub.locks import singleton
+
 
 @contextmanager
 def _bar(items: list[Any], label: str) -> Iterator[Iterable[Any]]:
@@ -33,6 +35,7 @@ def _quiet(items: list[Any], _label: str) -> Any:
 @click.option("--skip-invalid", is_flag=True, help="Report bad lines and keep the good ones.")
 @click.option("--ignore-unknown", is_flag=True, help="Accept (and drop) fields the format does not know.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@singleton("import")
 def import_data_command(folder: Path, skip_invalid: bool, ignore_unknown: bool, as_json: bool) -> None:
     """Import a data set folder in the interchange format (one transaction)."""
     from covenant_hub.interchange import ImportOptions, import_folder
@@ -74,6 +77,7 @@ def export_data_command(folder: Path, as_json: bool) -> None:
     help="Only signatories that joined before this date (YYYY-MM-DD).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@singleton("import")
 def import_gcom_command(xlsx: Path, before: datetime | None, as_json: bool) -> None:
     """Import the JRC GCoM signatory workbook (df1) with derived supporters and coordinators."""
     from covenant_hub.orgs.gcom import GcomFormatError, sheet_size

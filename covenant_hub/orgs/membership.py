@@ -22,6 +22,7 @@ from covenant_hub.files import ALLOWED_TYPES, safe_filename, sniff_content_type
 from covenant_hub.orgs import notices, permissions, stewards
 from covenant_hub.orgs.models import MEMBERSHIP_ROLES, Membership, MembershipRequest, Organisation
 from covenant_hub.orgs.services import NotAllowed, ProfileError
+from covenant_hub.storage import StoredFile, get_store
 
 if TYPE_CHECKING:
     from covenant_hub.accounts.models import User
@@ -127,23 +128,20 @@ def _attach_evidence(
     if not data or content_type is None:
         raise MembershipError(_("Only PDF, PNG, JPEG, GIF and WebP files can be attached."))
     stored = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
-    evidence_dir().joinpath(stored).write_bytes(data)
+    get_store().save(EVIDENCE_AREA, stored, data, content_type)
     request.evidence = "document"
     request.evidence_file = stored
     request.evidence_name = safe_filename(filename, content_type)
 
 
-def evidence_dir() -> Path:
-    folder = Path(current_app.config["ATTACHMENTS_DIR"]) / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+EVIDENCE_AREA = "evidence"  # the claims' documents in the file store (covenant_hub/storage.py)
 
 
-def evidence_path(request: MembershipRequest) -> Path | None:
-    """Where a claim's document is; stored names are ours, never user input."""
+def open_evidence(request: MembershipRequest) -> StoredFile | None:
+    """A claim's document from the file store (shared by every node); stored names are ours."""
     if not request.evidence_file:
         return None
-    return evidence_dir() / Path(request.evidence_file).name
+    return get_store().open(EVIDENCE_AREA, Path(request.evidence_file).name)
 
 
 def _requests_link(org: Organisation) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,12 +13,14 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service
 from covenant_hub.extensions import db
+from covenant_hub.files import ALLOWED_TYPES
 from covenant_hub.inputs import parse_int
 from covenant_hub.orgs import membership, permissions, stewards
 from covenant_hub.orgs.acting import set_acting_org
 from covenant_hub.orgs.membership_forms import ActingForm, DecideForm, JoinForm, PlainForm, RoleForm
 from covenant_hub.orgs.models import MembershipRequest, OrgAuditEntry
 from covenant_hub.orgs.views import _org_or_404, bp
+from covenant_hub.storage import download
 from covenant_hub.urls import safe_next_url
 
 
@@ -84,6 +86,9 @@ def decide_request(request_id: int) -> Response:
     return redirect(fallback if target == "/" else target)
 
 
+EVIDENCE_TYPES = {extension: content_type for content_type, extension in ALLOWED_TYPES.items()}
+
+
 @bp.route("/requests/<id:request_id>/evidence")
 @login_required
 def download_evidence(request_id: int) -> Response:
@@ -91,10 +96,11 @@ def download_evidence(request_id: int) -> Response:
     item = _request_or_404(request_id)
     if not permissions.can_decide_membership(current_user, item.organisation):
         abort(403)
-    path = membership.evidence_path(item)
-    if path is None or not path.exists():
+    stored = membership.open_evidence(item)
+    if stored is None:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=item.evidence_name or path.name)
+    mimetype = EVIDENCE_TYPES.get((item.evidence_file or "").rsplit(".", 1)[-1], "application/octet-stream")
+    return download(stored, mimetype, item.evidence_name or item.evidence_file)
 
 
 @bp.route("/<external_id>/members")

@@ -14,21 +14,10 @@ from flask_babel import gettext as _
 
 from covenant_hub.programme.audit import ProgrammeError
 from covenant_hub.programme.models import SupporterApplication
+from covenant_hub.storage import StoredFile, get_store
 
-
-def agreements_dir() -> Path:
-    """AGREEMENTS_DIR, or an `agreements` folder next to the library's attachments."""
-    configured = current_app.config.get("AGREEMENTS_DIR")
-    folder = (
-        Path(configured)
-        if configured
-        else (
-            Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
-            / "agreements"
-        )
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# The area of the file store (covenant_hub/storage.py): AGREEMENTS_DIR or <ATTACHMENTS_DIR>/agreements.
+AREA = "agreements"
 
 
 def is_pdf(head: bytes) -> bool:
@@ -44,8 +33,8 @@ def display_name(name: str) -> str:
     return f"{stem}.pdf"
 
 
-def store(application: SupporterApplication, upload: tuple[str, IO[bytes]]) -> Path:
-    """Check and write the file; set the application's file fields; return the path written."""
+def store(application: SupporterApplication, upload: tuple[str, IO[bytes]]) -> str:
+    """Check and write the file; set the application's file fields; return the stored name."""
     filename, stream = upload
     limit = int(current_app.config["AGREEMENT_MAX_BYTES"])
     data = stream.read(limit + 1)
@@ -54,21 +43,20 @@ def store(application: SupporterApplication, upload: tuple[str, IO[bytes]]) -> P
     if not is_pdf(data[:8]):
         raise ProgrammeError(_("The signed agreement must be a PDF file."))
     stored_name = f"{uuid.uuid4().hex}.pdf"
-    path = agreements_dir() / stored_name
-    path.write_bytes(data)
+    get_store().save(AREA, stored_name, data, "application/pdf")
     application.agreement_stored_name = stored_name
     application.agreement_file_name = display_name(filename)
     application.agreement_size = len(data)
-    return path
+    return stored_name
 
 
-def discard(path: Path | None) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
+def discard(stored_name: str | None) -> None:
+    if stored_name is not None:
+        get_store().delete(AREA, stored_name)
 
 
-def stored_path(application: SupporterApplication) -> Path | None:
-    """Where the bytes are; stored names are ours (hex + .pdf), never user input."""
+def open_stored(application: SupporterApplication) -> StoredFile | None:
+    """The stored bytes opened for streaming, or None; stored names are ours (hex + .pdf)."""
     if not application.agreement_stored_name:
         return None
-    return agreements_dir() / Path(application.agreement_stored_name).name
+    return get_store().open(AREA, Path(application.agreement_stored_name).name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -31,6 +31,7 @@ from covenant_hub.programme.forms import (
     RecordAgreementForm,
 )
 from covenant_hub.programme.models import APPLICATION_STATES, SupporterApplication
+from covenant_hub.storage import download
 from covenant_hub.vocabularies import country_name, is_country
 
 
@@ -223,17 +224,10 @@ def record_agreement(application_id: int) -> Response:
 def download_agreement(application_id: int) -> Response:
     """Always a download with our own name and type, never rendered inline."""
     application = _application_or_404(application_id)
-    path = agreement_files.stored_path(application)
-    if path is None or not path.exists() or not permissions.can_see_agreement_file(current_user, application):
+    if not permissions.can_see_agreement_file(current_user, application):
         abort(404)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=application.agreement_file_name or "agreement.pdf",
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    stored = agreement_files.open_stored(application) or abort(404)
+    return download(stored, "application/pdf", application.agreement_file_name or "agreement.pdf")
 
 
 @bp.route("/audit")

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from covenant_hub.locks import singleton
 from covenant_hub.search import documents, indexer, vectors
 from covenant_hub.search.engine.results import SearchQuery
 from covenant_hub.search.engine.schema import DOC_TYPES
@@ -35,6 +36,7 @@ def _rebuild(procs: int | None) -> int | None:
 @search_cli.command("reindex")
 @click.option("--procs", type=int, default=None, help="Worker processes (default: the free cores).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@singleton("search reindex")
 def reindex(procs: int | None, as_json: bool) -> None:
     """Rebuild the whole index from the database (the outbox backlog it covers is cleared)."""
     count = _rebuild(procs)

@@ -6,7 +6,6 @@ too (a route whose arguments we cannot fill fails `test_every_get_route_is_crawl
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -16,6 +15,7 @@ from covenant_hub.events.models import NewsletterIssue
 from covenant_hub.extensions import db
 from covenant_hub.library.models import Attachment
 from covenant_hub.programme import agreement_files
+from covenant_hub.storage import get_store
 from tests.factories import (
     make_event,
     make_group,
@@ -90,9 +90,7 @@ class SecurityWorld(MatchingWorld):
         db.session.commit()
 
     def _attach(self, app: Flask) -> Attachment:
-        folder = Path(app.config["ATTACHMENTS_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "0123abcd.pdf").write_bytes(PDF)
+        get_store().save("attachments", "0123abcd.pdf", PDF, "application/pdf")
         attachment = Attachment(
             practice_id=self.draft.id,
             filename="plan.pdf",
@@ -106,7 +104,7 @@ class SecurityWorld(MatchingWorld):
         return attachment
 
     def _store_agreement(self) -> None:
-        (agreement_files.agreements_dir() / "feedbeef.pdf").write_bytes(PDF)
+        get_store().save(agreement_files.AREA, "feedbeef.pdf", PDF, "application/pdf")
         self.application.agreement_stored_name = "feedbeef.pdf"
         self.application.agreement_file_name = "agreement.pdf"
         db.session.commit()
