@@ -7,7 +7,6 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from covenant_hub.forms import Form
 from covenant_hub.idempotency import SubmitOnceForm
 
 MAX_MESSAGE = 2000
@@ -26,7 +25,7 @@ class JoinForm(SubmitOnceForm):
     document = FileField(_l("Document proving you act for the organisation (PDF or image)"))
 
 
-class DecideForm(Form):
+class DecideForm(SubmitOnceForm):
     """Accept or refuse one request."""
 
     decision = HiddenField(validators=[DataRequired()])
@@ -35,7 +34,7 @@ class DecideForm(Form):
     )
 
 
-class RoleForm(Form):
+class RoleForm(SubmitOnceForm):
     role = SelectField(
         _l("Role"),
         choices=[("member", _l("Member")), ("org_admin", _l("Administrator"))],
@@ -43,18 +42,18 @@ class RoleForm(Form):
     )
 
 
-class PlainForm(Form):
+class PlainForm(SubmitOnceForm):
     """A button that changes something: only the CSRF token."""
 
 
-class RefuseForm(Form):
+class RefuseForm(SubmitOnceForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_MESSAGE)])
 
 
-class MergeForm(Form):
+class MergeForm(SubmitOnceForm):
     into = HiddenField(validators=[DataRequired()])
 
 
-class ActingForm(Form):
+class ActingForm(SubmitOnceForm):
     org_id = HiddenField(validators=[DataRequired()])
     next = HiddenField()

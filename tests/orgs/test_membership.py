@@ -83,7 +83,9 @@ def test_a_document_is_evidence_and_only_known_types_are_kept(app):
     db.session.rollback()
     request = membership.request_membership(person, org, "org_admin", "", ("decision.pdf", io.BytesIO(PDF)))
     assert request.evidence == "document"
-    assert membership.evidence_path(request).read_bytes() == PDF
+    stored = membership.open_evidence(request)
+    with stored.stream as stream:
+        assert stream.read() == PDF
 
 
 def test_a_request_to_an_organisation_nobody_runs_goes_to_its_supporter(app):
