@@ -4,7 +4,11 @@ it, and a failure here only costs the embedding it would have saved."""
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import numpy as np
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -13,6 +17,7 @@ from covenant_hub.database import reading_only, writing
 from covenant_hub.extensions import db
 from covenant_hub.matching.models import MatchTextVector
 
+log = logging.getLogger(__name__)
 CHUNK = 500  # digests a query asks for at once (SQLite's bound-parameter limit is far above)
 
 
@@ -38,8 +43,35 @@ class DatabaseVectorStore:
             {"digest": digest, "vector": np.asarray(vector, np.float32).tobytes(), "created_at": utcnow()}
             for digest, vector in vectors.items()
         ]
-        with writing(), db.engine.begin() as connection:
-            connection.execute(_insert_ignoring_known(connection.dialect.name), rows)
+        if _request_holds_the_write_lock():
+            # A POST's open transaction holds SQLite's write lock: a second connection of this
+            # very request would wait on it for the whole busy timeout. Save once it has ended.
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            threading.Thread(target=_save_in, args=(app, rows), name="match-vectors", daemon=True).start()
+            return
+        _insert(rows)
+
+
+def _request_holds_the_write_lock() -> bool:
+    return (
+        db.engine.dialect.name == "sqlite"
+        and has_request_context()
+        and request.method not in ("GET", "HEAD", "OPTIONS")
+        and db.session().in_transaction()
+    )
+
+
+def _save_in(app: Flask, rows: list[dict]) -> None:
+    with app.app_context():
+        try:
+            _insert(rows)
+        except Exception:  # noqa: BLE001 - only the next process pays the embedding again
+            log.warning("the embedding cache cannot be written", exc_info=True)
+
+
+def _insert(rows: list[dict]) -> None:
+    with writing(), db.engine.begin() as connection:
+        connection.execute(_insert_ignoring_known(connection.dialect.name), rows)
 
 
 def _insert_ignoring_known(dialect: str):

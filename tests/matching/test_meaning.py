@@ -116,3 +116,22 @@ def test_a_cache_that_fails_only_costs_the_embedding(match_app: Flask, monkeypat
     make_org(name="Needy", needs="We need LED street lighting")
     model = service.build_model()
     assert model.meaning is not None and model.meaning.needs
+
+
+def test_a_post_that_holds_the_write_lock_saves_its_vectors_after_it(match_app: Flask) -> None:
+    """Inside a POST (its transaction holds SQLite's write lock) the cache must not wait on its
+    own request for the busy timeout: it saves once the request's transaction has ended."""
+    import threading
+
+    from sqlalchemy import text
+
+    from covenant_hub.matching.models import MatchTextVector
+    from covenant_hub.matching.text_vectors import DatabaseVectorStore
+
+    with match_app.test_request_context("/matching/requests", method="POST"):
+        db.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: this request now holds the lock
+        DatabaseVectorStore().save({"a" * 64: np.ones(4, np.float32)})  # returns at once
+        db.session.commit()
+    for thread in [t for t in threading.enumerate() if t.name == "match-vectors"]:
+        thread.join(timeout=30)
+    assert db.session.query(MatchTextVector).count() == 1
