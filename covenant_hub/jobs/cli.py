@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from covenant_hub.extensions import db
 from covenant_hub.jobs import delivery
 from covenant_hub.jobs.queue import backend_of, get_queue
 
@@ -51,6 +52,18 @@ def relay(as_json: bool) -> None:
     """Hand queued mail that is due to the queue again (the worker also does it every minute)."""
     count = delivery.relay()
     click.echo(json.dumps({"handed_over": count}) if as_json else f"Handed {count} messages to the queue.")
+
+
+@jobs_cli.command("run-once")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def run_once(as_json: bool) -> None:
+    """Hand due mail to the queue, run every job waiting now in this process, then exit (a
+    one-off drain, e.g. from cron on a machine without a standing worker)."""
+    handed = delivery.relay()
+    ran = get_queue().run_pending()
+    db.session.rollback()  # read the states as the jobs left them, not an earlier snapshot
+    data = {"handed_over": handed, "jobs_ran": ran, **delivery.counts()}
+    click.echo(json.dumps(data) if as_json else f"Ran {ran} jobs; {data['queued']} messages still queued.")
 
 
 @jobs_cli.command("retry")

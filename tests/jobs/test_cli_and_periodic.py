@@ -23,6 +23,15 @@ def test_status_relay_and_retry_print_json(app, runner, queue):
     assert json.loads(retry.output) == {"queued_again": 0}
 
 
+def test_run_once_sends_what_waits_and_exits(app, runner, queue, sink):
+    send_mail("a@example.org", "Hi", "body", key="cli:once")
+    db.session.commit()
+    done = json.loads(runner.invoke(args=["jobs", "run-once", "--json"]).output)
+    assert done["jobs_ran"] >= 1 and (done["queued"], done["sent"]) == (0, 1)
+    again = json.loads(runner.invoke(args=["jobs", "run-once", "--json"]).output)
+    assert (again["jobs_ran"], again["sent"]) == (0, 1) and len(sink.recorder.messages) == 1  # once
+
+
 def test_every_periodic_job_is_registered(app, queue):
     assert set(queue.periodic_names) == {
         "mail.relay",
