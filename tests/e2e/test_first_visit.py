@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from covenant_hub.extensions import db
+from covenant_hub.orgs import review
+from covenant_hub.orgs.models import Organisation
 from tests.e2e.steps import confirm_account, fill_registration, log_in
-from tests.factories import make_org
+from tests.factories import make_org, make_user
 
 PASSWORD = "tokmok-kun-nuru-2024"
 
@@ -39,6 +43,12 @@ def test_newcomer_registers_in_kyrgyz_and_edits_own_organisation(app, live_serve
     page.click("main form[method=post] [type=submit]")
     expect(page.locator("main")).to_contain_text("LED шамдарына")
 
+    # A self-registered organisation waits for staff before the directory lists it.
+    page.goto(live_server.url + "/orgs/?sector=public_lighting&q=Токмок")
+    assert "Токмок шаары" not in page.inner_text("main")
+    db.session.rollback()  # see what the server committed
+    own = db.session.scalar(select(Organisation).where(Organisation.name == "Токмок шаары"))
+    review.approve(make_user(role="staff"), own)
     page.goto(live_server.url + "/orgs/?sector=public_lighting&q=Токмок")
     assert "Токмок шаары" in page.inner_text("main")
 
