@@ -6,7 +6,14 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
+.PHONY: run public-url screenshots test install install-dev translations extract-messages chromium postgresql db serve lint bench clean
+
+# Mail, feed and calendar links are built on the public address: unless COVENANT_PUBLIC_URL is
+# given, it is the address `make run` serves on, so PORT=8000 gives links to port 8000.
+run public-url: export COVENANT_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+
+public-url:
+	@echo "$$COVENANT_PUBLIC_URL"
 
 run: install translations db
 	$(BIN)/gunicorn --config gunicorn.conf.py --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - app:app
