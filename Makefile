@@ -69,6 +69,10 @@ postgresql:
 	  echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql' and retry."; exit 1; \
 	fi
 
+# Ten key pages at 390x844 and 1366x900 into docs/screenshots/ (README shows them).
+screenshots: install-dev translations chromium
+	$(BIN)/python docs/screenshots.py
+
 lint: install-dev
 	$(BIN)/ruff check covenant_hub tests app.py bench
 	$(BIN)/mypy covenant_hub/matching/engine covenant_hub/search/engine
