@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = [(390, 844), (1366, 900)]
-PASSWORD = "screenshot-password-2024"
+PASSWORD = "screenshot-password-2024"  # noqa: S105 (a throwaway site in a temporary folder)
 ADMIN = "new-network@example.kg"
 
 
@@ -53,21 +53,31 @@ def _seed(config: dict[str, str]) -> dict[str, str]:
     from covenant_hub.search.service import get_service
     from tests.factories import make_org, make_user
 
-    app = create_app({**config, "RATELIMIT_ENABLED": False, "DEMO_DATA": False})
+    app = create_app({**config, "TESTING": True, "RATELIMIT_ENABLED": False, "DEMO_DATA": False})
     with app.app_context():
         upgrade()
+        db.engine.dispose()
+    with app.app_context():  # a fresh session: the migration's leaves objects detached
         report = import_folder(ROOT / "covenant_hub/data/demo", ImportOptions(mark_sample=True))
         assert report.ok, report.errors
         seed_programme_demo()
-        network = make_org(external_id="naryn-network", name="Нарын облусунун шаарлар тармагы", kind="supporter",
-                           country="kg", lat=41.43, lon=75.99, status="active")  # fmt: skip
+        network = make_org(
+            external_id="naryn-network",
+            name="Нарын облусунун шаарлар тармагы",
+            kind="supporter",
+            country="kg",
+            lat=41.43,
+            lon=75.99,
+            status="active",
+        )
         make_user(email=ADMIN, name="Жылдыз Токтогулова", language="ky", password=PASSWORD, org=network,
                   org_role="org_admin")  # fmt: skip
         indexer.rebuild(get_service(app).index, procs=1)
         practice = db.session.scalars(select(Practice.id).order_by(Practice.id)).first()
+        dashboard = "/programme/supporters/naryn-network/dashboard"
         db.session.commit()
         db.engine.dispose()
-    return {"practice": f"/practices/{practice}", "dashboard": f"/programme/supporters/{network.external_id}/dashboard"}
+    return {"practice": f"/practices/{practice}", "dashboard": dashboard}
 
 
 def _serve(config: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
@@ -77,14 +87,29 @@ def _serve(config: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, **{f"COVENANT_{key}": value for key, value in config.items()}}
     env["COVENANT_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", "2", "--timeout", "300",
-         "--bind", f"127.0.0.1:{port}", "app:app"],  # fmt: skip
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "--workers",
+            "2",
+            "--timeout",
+            "300",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:app",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _attempt in range(300):
         try:
-            with urllib.request.urlopen(url + "/", timeout=2):
+            with urllib.request.urlopen(url + "/", timeout=2):  # noqa: S310 (our own http:// server)
                 return process, url
         except OSError:
             time.sleep(0.2)
@@ -113,7 +138,9 @@ def _photograph(url: str, pages: list[tuple[str, str, bool]]) -> list[Path]:
 
     written = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for width, height in SIZES:
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ky-KG")
             page = context.new_page()

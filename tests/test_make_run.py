@@ -16,7 +16,12 @@ def _public_url(**env: str) -> str:
         pytest.fail("make is missing: the two commands of the README need it")
     clean = {key: value for key, value in os.environ.items() if key not in ("PORT", "COVENANT_PUBLIC_URL")}
     result = subprocess.run(
-        ["make", "-s", "public-url"], cwd=PROJECT_ROOT, env={**clean, **env}, capture_output=True, text=True, check=True
+        ["make", "-s", "public-url"],
+        cwd=PROJECT_ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip()
 
@@ -27,4 +32,6 @@ def test_public_address_follows_the_port():
 
 
 def test_a_given_public_address_wins():
-    assert _public_url(PORT="8000", COVENANT_PUBLIC_URL="https://hub.example.org") == "https://hub.example.org"
+    assert (
+        _public_url(PORT="8000", COVENANT_PUBLIC_URL="https://hub.example.org") == "https://hub.example.org"
+    )

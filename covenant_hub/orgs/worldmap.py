@@ -45,7 +45,10 @@ class WorldMap:
 def _countries() -> tuple[tuple[tuple[float, float, float, float], tuple[Ring, ...]], ...]:
     """(bounding box, rings in lon/lat) per country, decoded from the quantised TopoJSON arcs."""
     topology = json.loads(ATLAS.read_text(encoding="utf-8"))
-    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
+    (scale_x, scale_y), (shift_x, shift_y) = (
+        topology["transform"]["scale"],
+        topology["transform"]["translate"],
+    )
     arcs = []
     for arc in topology["arcs"]:
         x = y = 0

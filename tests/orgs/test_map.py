@@ -78,7 +78,9 @@ def test_frame_covers_every_point_and_keeps_a_minimum_span():
 
 
 def test_points_are_projected_inside_the_map():
-    drawn = worldmap.build_map([(42.87, 74.59, "Bishkek", "/b", "signatory"), (40.51, 72.8, "Osh", "/o", "signatory")])
+    drawn = worldmap.build_map(
+        [(42.87, 74.59, "Bishkek", "/b", "signatory"), (40.51, 72.8, "Osh", "/o", "signatory")]
+    )
     for point in drawn.points:
         assert 0 <= point.x <= drawn.width and 0 <= point.y <= drawn.height
     bishkek, osh = drawn.points
