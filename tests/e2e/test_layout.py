@@ -21,6 +21,8 @@ from werkzeug.exceptions import HTTPException
 
 from covenant_hub.extensions import db
 from covenant_hub.interchange import ImportOptions, import_folder
+from covenant_hub.search import indexer
+from covenant_hub.search.service import get_service
 from tests.e2e.steps import log_in
 from tests.factories import make_org, make_user
 
@@ -77,9 +79,22 @@ def _seed(app) -> None:
         )
         make_user(email=f"staff-{language}@example.org", language=language, role="admin",
                   org=make_org(name=f"Staff Town {language}"), org_role="org_admin")  # fmt: skip
-    # No index rebuild here: the server's own indexer drains the outbox the import wrote (a rebuild
-    # beside it races it for Whoosh's lock).
+    _rebuild_index(app)
     db.session.commit()  # the server must not wait on our lock
+
+
+def _rebuild_index(app, attempts: int = 5) -> None:
+    """Index the sample now (the matching pages read its stored vectors); the server's own indexer
+    may hold Whoosh's lock while it drains the import's outbox, so a refused lock is tried again."""
+    from whoosh.index import LockError
+
+    for attempt in range(attempts):
+        try:
+            indexer.rebuild(get_service(app).index, procs=1)
+            return
+        except LockError:
+            if attempt == attempts - 1:
+                raise
 
 
 def _endpoint_of(app) -> Callable[[str], str | None]:
