@@ -6,7 +6,14 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-postgres install install-dev translations extract-messages chromium postgresql redis db serve lint typecheck lock bench clean
+.PHONY: run public-url screenshots test test-postgres install install-dev translations extract-messages chromium postgresql redis db serve lint typecheck lock bench clean
+
+# Mail, feed and calendar links are built on the public address: unless COVENANT_PUBLIC_URL is
+# given, it is the address `make run` serves on, so PORT=8000 gives links to port 8000.
+run public-url: export COVENANT_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+
+public-url:
+	@echo "$$COVENANT_PUBLIC_URL"
 
 # A job consumer (mail, digests, periodic jobs) runs beside gunicorn and stops with it.
 run: install translations db
@@ -92,6 +99,10 @@ redis:
 	else \
 	  echo "The shared rate-limit tests need Debian's redis-server: run 'sudo apt-get install redis-server' and retry."; exit 1; \
 	fi
+
+# Ten key pages at 390x844 and 1366x900 into docs/screenshots/ (README shows them).
+screenshots: install-dev translations chromium
+	$(BIN)/python docs/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check covenant_hub tests app.py bench

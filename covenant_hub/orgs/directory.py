@@ -195,3 +195,16 @@ def _sorted(statement: Select[Any], sort: str, text: str = "") -> Select[Any]:
         "country": (Organisation.country.asc().nulls_last(), Organisation.name),
     }
     return statement.order_by(*orders[sort])
+
+
+MAP_LIMIT = 2000  # points on one map; beyond it the map says how many it leaves out
+
+
+def map_places(query: DirectoryQuery, limit: int = MAP_LIMIT) -> tuple[list[Organisation], int]:
+    """Organisations matching the directory's filters that have coordinates (every page of the
+    list, not only the one shown), largest first, and how many have coordinates in all."""
+    located = (Organisation.lat.is_not(None), Organisation.lon.is_not(None))
+    total = db.session.scalar(_filtered(select(func.count(Organisation.id)), query).where(*located)) or 0
+    statement = _filtered(select(Organisation), query).where(*located)
+    ordered = statement.order_by(Organisation.population.desc().nulls_last(), Organisation.name)
+    return list(db.session.scalars(ordered.limit(limit)).all()), total

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from covenant_hub.errors import call_service, error_response
 from covenant_hub.inputs import page_arg
-from covenant_hub.orgs import contact, labels, services
+from covenant_hub.orgs import contact, labels, maps, services
 from covenant_hub.orgs.directory import POPULATION_BANDS, InvalidQuery, parse_query, search_directory
 from covenant_hub.orgs.forms import ContactForm, ProfileForm, split_codes
 from covenant_hub.orgs.models import ORG_KINDS, ORG_STATUSES, Organisation
@@ -51,9 +51,12 @@ def directory() -> Any:
         query = parse_query(request.args, current_app.config["ORGS_PER_PAGE"], MAX_PER_PAGE)
     except InvalidQuery as error:
         return error_response(400, _("This filter cannot be used: %(problem)s", problem=str(error)))
+    world_map, located = maps.directory_map(query)
     return render_template(
         "orgs/directory.html",
         result=search_directory(query),
+        world_map=world_map,
+        located=located,
         query=query,
         kinds=ORG_KINDS,
         statuses=ORG_STATUSES,
@@ -84,6 +87,8 @@ def view_profile(external_id: str) -> str:
     page_number = page_arg()
     per_page = current_app.config["ORGS_PER_PAGE"]
     members, member_total = services.member_page(org, page_number, per_page)
+    networks, partners = services.networks_of(org), services.partners_of(org)
+    related = [link.org for link in [*members, *networks, *partners]]
     return render_template(
         "orgs/profile.html",
         org=org,
@@ -91,8 +96,9 @@ def view_profile(external_id: str) -> str:
         member_total=member_total,
         page=page_number,
         pages=max(1, -(-member_total // per_page)),
-        networks=services.networks_of(org),
-        partners=services.partners_of(org),
+        networks=networks,
+        partners=partners,
+        world_map=maps.profile_map(org, related),
         membership_waiting=_waiting(org),
         source=services.data_source(org),
         contact_form=ContactForm(),

@@ -17,6 +17,7 @@ from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
 from covenant_hub.orgs import services as org_services
 from covenant_hub.orgs.models import Organisation
+from covenant_hub.orgs.permissions import can_edit_org
 from covenant_hub.programme import charts, dashboard, labels, permissions, supporters
 from covenant_hub.programme.blueprint import bp
 from covenant_hub.programme.forms import (
@@ -88,13 +89,19 @@ def _dashboard_charts(summary: dashboard.Summary) -> tuple[charts.Chart, charts.
         [str(labels.COMMITMENT_SHORT_LABELS[f.commitment]) for f in summary.figures],
         [[f.last_12 for f in summary.figures], [f.last_24 for f in summary.figures]],
         [_("Last 12 months"), _("Last 24 months")],
+        height=240,
+        label_space=60,
+        font_size=14,
     )
     by_month = charts.grouped_bars(
         [_month_label(key) for key, _count in summary.months],
         [[count for _key, count in summary.months]],
         [_("Activities")],
         width=720,
-        label_space=30,
+        height=260,
+        label_space=70,
+        font_size=18,
+        label_every=4,
     )
     return by_commitment, by_month
 
@@ -121,6 +128,7 @@ def show_dashboard(external_id: str) -> str | Response:
         by_month=by_month,
         activities=supporters.recent_activities(org),
         commitments=COMMITMENTS,
+        can_edit_profile=can_edit_org(current_user, org),
     )
 
 

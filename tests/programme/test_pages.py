@@ -395,3 +395,14 @@ def test_directory_services_cost_one_query_whatever_the_number_of_supporters(cli
     add_supporters(10)
     many = _count_queries(client, "/orgs/?kind=supporter")
     assert many == few
+
+
+def test_new_supporter_dashboard_says_what_to_do_first_instead_of_warning(client, world):
+    login(client, world.users["supporter_admin"])
+    page = _text(client.get("/programme/supporters/union/dashboard"))
+    assert "what to do first" in page and "Log your first activity" in page
+    assert "/programme/supporters/union/services" in page and "/orgs/union/edit" in page
+    assert "No activity in the last 12 months" not in page and 'role="alert"' not in page
+    assert "<svg" not in page  # no empty charts
+    kyrgyz = _text(client.get("/programme/supporters/union/dashboard?lang=ky"))
+    assert "Log your first activity" not in kyrgyz
