@@ -51,13 +51,14 @@ def _seed(config: dict[str, str]) -> dict[str, str]:
     from covenant_hub.programme.demo import seed_programme_demo
     from covenant_hub.search import indexer
     from covenant_hub.search.service import get_service
-    from tests.factories import make_org, make_user
+    from tests.factories import make_gcom_stand_ins, make_org, make_user
 
     app = create_app({**config, "TESTING": True, "RATELIMIT_ENABLED": False, "DEMO_DATA": False})
     with app.app_context():
         upgrade()
         db.engine.dispose()
     with app.app_context():  # a fresh session: the migration's leaves objects detached
+        make_gcom_stand_ins()  # the sample folder links to the GCoM records of Osh and Talas
         report = import_folder(ROOT / "covenant_hub/data/demo", ImportOptions(mark_sample=True))
         assert report.ok, report.errors
         seed_programme_demo()

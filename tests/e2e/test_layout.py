@@ -24,7 +24,8 @@ from covenant_hub.interchange import ImportOptions, import_folder
 from covenant_hub.search import indexer
 from covenant_hub.search.service import get_service
 from tests.e2e.steps import log_in
-from tests.factories import make_org, make_user
+from tests.factories import make_gcom_stand_ins, make_org, make_user
+from tests.i18n_check import untranslated
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 SIZES = [(390, 844), (1366, 900)]
@@ -68,6 +69,7 @@ def _seed(app) -> None:
     from covenant_hub.config import PROJECT_ROOT
     from covenant_hub.programme.demo import seed_programme_demo
 
+    make_gcom_stand_ins()  # the sample folder links to the GCoM records of Osh and Talas
     report = import_folder(PROJECT_ROOT / "covenant_hub/data/demo", ImportOptions(mark_sample=True))
     assert report.ok, report.errors
     seed_programme_demo()
@@ -139,9 +141,14 @@ def _page_types(page, base: str, endpoint_of, extra: list[str]) -> dict[str, str
 
 
 def _check(page, base: str, path: str, role: str, language: str) -> list[Problem]:
-    """One page load, measured and run through axe at both sizes."""
+    """One page load: its text checked for English, then measured and run through axe at both sizes."""
     problems = []
     page.goto(base + path)
+    # Every message in the reader's language: the page as the browser holds it (library
+    # messages included), through the same detector as tests/site/test_untranslated.py.
+    for finding in untranslated(page.content(), language):
+        what = f"English: {finding.text!r} ({finding.reason})"
+        problems.append(Problem(role, language, (0, 0), path, what))
     for size in SIZES:
         page.set_viewport_size({"width": size[0], "height": size[1]})
         document_width, viewport_width = page.evaluate(WIDTH)
