@@ -432,6 +432,7 @@ def test_a_replay_never_holds_a_request_s_uncommitted_rows(match_app: Flask, wor
     assert own.orgs[t_id].needs == "bicycle lanes"
 
 
+@pytest.mark.sqlite_only
 def test_a_post_request_reads_the_model_without_the_write_lock(
     match_app: Flask, worker_b: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
