@@ -9,6 +9,7 @@ store only delays mail until the relay hands the queued rows over again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,8 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 
 from covenant_hub.clock import utcnow
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "jobs"
 
@@ -83,8 +86,13 @@ class JobQueue:
         )(self._in_context(func))
 
     def periodic(self, name: str, schedule: dict[str, str], func: Callable[[], Any]) -> None:
-        """Register a job the consumer runs on a crontab schedule (e.g. `{"minute": "0", "hour": "3"}`)."""
-        self.tasks[name] = self.huey.periodic_task(crontab(**schedule), name=name)(self._in_context(func))
+        """Register a job the consumer runs on a crontab schedule (e.g. `{"minute": "0", "hour": "3"}`).
+
+        Every node's consumer schedules it, so each run takes the job's cluster-wide lock
+        (`covenant_hub.locks`): while one node runs it, the others' runs skip, logged."""
+        self.tasks[name] = self.huey.periodic_task(crontab(**schedule), name=name)(
+            self._in_context(_one_at_a_time(name, func))
+        )
         self.periodic_names.append(name)
 
     def enqueue(self, name: str, *args: Any) -> None:
@@ -122,6 +130,21 @@ class JobQueue:
 
 def get_queue(app: Flask | None = None) -> JobQueue:
     return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def _one_at_a_time(name: str, func: Callable[[], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        from covenant_hub.locks import AlreadyRunning, job_lock
+
+        try:
+            with job_lock(f"periodic-{name}"):
+                return func()
+        except AlreadyRunning:
+            log.info("periodic job %s is already running elsewhere: this run skips", name)
+            return None
+
+    run.__name__ = getattr(func, "__name__", name)
+    return run
 
 
 def register_periodic(app: Flask, name: str, schedule: dict[str, str], func: Callable[[], Any]) -> None:

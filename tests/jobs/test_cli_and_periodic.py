@@ -71,3 +71,15 @@ def test_the_backend_follows_the_settings():
     assert backend_of({"DATABASE_URL": "postgresql://db/hub"}) == "postgres"
     assert backend_of({"DATABASE_URL": "postgresql://db/hub", "JOBS_REDIS_URL": "redis://r"}) == "redis"
     assert backend_of({"JOBS_BACKEND": "memory", "JOBS_REDIS_URL": "redis://r"}) == "memory"
+
+
+def test_a_periodic_job_running_on_another_node_makes_this_run_skip(app, queue):
+    """Every node's consumer schedules the periodic jobs; the job's cluster-wide lock lets one run."""
+    from covenant_hub.locks import job_lock
+
+    ran = []
+    queue.periodic("test.once", {"minute": "0"}, lambda: ran.append(1) or "done")
+    task = queue.tasks["test.once"]
+    with job_lock("periodic-test.once"):  # another node is running it
+        assert task.call_local() is None and ran == []
+    assert task.call_local() == "done" and ran == [1]
