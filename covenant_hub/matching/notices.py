@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from covenant_hub.accounts import mail_preferences
 from covenant_hub.accounts.models import User
-from covenant_hub.accounts.notifications import DESCRIBERS, NotificationInput, notify
+from covenant_hub.accounts.notifications import DESCRIBERS
 from covenant_hub.extensions import db
-from covenant_hub.mail import send_mail
+from covenant_hub.orgs import notices as org_notices
 from covenant_hub.orgs.models import Membership
-from covenant_hub.urls import public_base
 
-SUBJECT_CHARS = 80
 
 
 def _describers() -> dict[str, Callable[[str, str], str]]:
@@ -64,9 +60,7 @@ def org_admins(org_id: int) -> list[User]:
     )
 
 
-def short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+short = org_notices.short  # one way to cut a subject for a notification
 
 
 def tell_deciders(org_id: int, kind: str, actor: str, subject: str, link: str) -> int:
@@ -85,25 +79,8 @@ def tell_admins(org_id: int, kind: str, actor: str, subject: str, link: str) -> 
 
 def tell_users(users: list[User], kind: str, actor: str, subject: str, link: str) -> int:
     """Notify each active user and queue a mail, in their language, for those who want it at
-    once; returns how many were told."""
-    users = [u for u in users if u.is_active]
-    describe = _describers()[kind]
-    for user in users:
-        if not mail_preferences.wants_mail_now(user.id, kind):
-            continue  # a digest (or nothing) tells them
-        with force_locale(user.language or "en"):
-            sentence = describe(actor, short(subject))
-            stop = mail_preferences.unsubscribe_link(user.id, ["invitations"])
-            text = "\n\n".join(
-                [
-                    sentence,
-                    _("Open it: %(url)s", url=public_base() + link),
-                    _("Stop these e-mails: %(url)s", url=stop),
-                ]
-            )
-            mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
-        headers = {"Content-Language": user.language or "en"}
-        headers.update(mail_preferences.unsubscribe_headers(user.id, ["invitations"]))
-        send_mail(user.email, mail_subject, text, headers=headers, kind="match")
-    notify([NotificationInput(u.id, kind, actor, short(subject), link) for u in users], send_email=False)
-    return len(users)
+    once, with a link that stops invitation mail; returns how many were told."""
+    return org_notices.tell(
+        users, kind, actor, subject, link,
+        describe=_describers()[kind], unsubscribe=["invitations"], mail_kind="match",
+    )  # fmt: skip

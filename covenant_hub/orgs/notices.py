@@ -82,19 +82,37 @@ def short(text: str) -> str:
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
 
 
-def tell(users: Iterable[User], kind: str, actor: str, subject: str, link: str) -> int:
-    """Notify and mail each active user in their own language; returns how many were told."""
+def tell(
+    users: Iterable[User],
+    kind: str,
+    actor: str,
+    subject: str,
+    link: str,
+    *,
+    describe: Callable[[str, str], str] | None = None,
+    unsubscribe: list[str] | None = None,
+    mail_kind: str = "orgs",
+) -> int:
+    """Notify each active user and queue a mail, in their own language, for those who want it
+    at once; returns how many were told. Other domains pass their own `describe` (the sentence
+    for the kind) and the preference kinds a mail's one-click `unsubscribe` link turns off."""
     people = {u.id: u for u in users if u is not None and u.is_active}
     subject = short(subject)
-    describe = _describers()[kind]
+    describe = describe or _describers()[kind]
     for user in people.values():
+        if not mail_preferences.wants_mail_now(user.id, kind):
+            continue  # a digest (or nothing) tells them
         language = user.language or "en"
+        headers = {"Content-Language": language}
         with force_locale(language):
             sentence = describe(actor, subject)
-            text = "\n\n".join([sentence, _("Open it: %(url)s", url=public_base() + link)])
+            lines = [sentence, _("Open it: %(url)s", url=public_base() + link)]
+            if unsubscribe:
+                stop = mail_preferences.unsubscribe_link(user.id, unsubscribe)
+                lines.append(_("Stop these e-mails: %(url)s", url=stop))
+                headers.update(mail_preferences.unsubscribe_headers(user.id, unsubscribe))
             mail_subject = _("Covenant Hub: %(sentence)s", sentence=sentence)
-        if mail_preferences.wants_mail_now(user.id, kind):  # else a digest (or nothing) tells them
-            send_mail(user.email, mail_subject, text, headers={"Content-Language": language}, kind="orgs")
+        send_mail(user.email, mail_subject, "\n\n".join(lines), headers=headers, kind=mail_kind)
     # notify() commits: the queued mails go out with the notifications, in one transaction
     notify([NotificationInput(u.id, kind, actor, subject, link) for u in people.values()], send_email=False)
     return len(people)
