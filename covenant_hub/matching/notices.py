@@ -20,7 +20,6 @@ from covenant_hub.orgs import notices as org_notices
 from covenant_hub.orgs.models import Membership
 
 
-
 def _describers() -> dict[str, Callable[[str, str], str]]:
     return {
         "match_invite": lambda actor, subject: _(
