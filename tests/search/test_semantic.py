@@ -186,6 +186,7 @@ class WritesWhileEmbedding(HashingEmbedder):
         return super().embed_passages(texts)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("step", ["pending", "reindex"])
 def test_the_model_runs_without_holding_the_write_lock(app, step):
     """Embedding takes seconds per batch here: a transaction held across it made every other
