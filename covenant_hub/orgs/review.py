@@ -1,23 +1,23 @@
 """Staff review of self-registered organisations: approve, merge into an existing record, or
 refuse with a reason. Pending ones are hidden from every public list until approved.
 
-Duplicates are found by name across scripts (both names transliterated to Latin with anyascii
-and folded), within the same country, with the distance between coordinates as a tie-breaker.
+Duplicates are found by name across scripts (both names folded to one Latin key by
+`language.names.name_key`, the directory's and search's own), within the same country,
+with the distance between coordinates as a tie-breaker.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from anyascii import anyascii
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from covenant_hub.actors import Actor
 from covenant_hub.extensions import db
+from covenant_hub.language.names import name_key
 from covenant_hub.orgs import notices, permissions
 from covenant_hub.orgs.models import Membership, MembershipRequest, Organisation, OrgLink, listed
 from covenant_hub.orgs.services import NotAllowed, ProfileError
@@ -30,6 +30,7 @@ GENERIC_WORDS = frozenset(
     "city town village municipality of the gorod goroda shaary shaar aiyl aimagy mehrie "
     "mairie comune gemeinde stadt".split()
 )
+_GENERIC_KEYS = frozenset(name_key(word) for word in GENERIC_WORDS)  # folded as names are
 
 
 class ReviewError(ProfileError):
@@ -47,8 +48,7 @@ class Duplicate:
 
 def fold_name(name: str) -> str:
     """A name in Latin letters, lower case, without punctuation or generic words."""
-    latin = anyascii(name or "").lower()
-    words = [w for w in re.split(r"[^a-z0-9]+", latin) if w and w not in GENERIC_WORDS]
+    words = [w for w in name_key(name or "").split() if w not in _GENERIC_KEYS]
     return " ".join(words)
 
 
