@@ -28,6 +28,8 @@ class Form(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
 
-def as_choices(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices (raw tuples are deprecated since WTForms 3.3)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+def as_choices(pairs: Any, blank: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (raw tuples are deprecated since WTForms 3.3),
+    after an empty-valued `blank` option when one is given."""
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(value, str(label)) for value, label in pairs]

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from covenant_hub.events.labels import KIND_LABELS
 from covenant_hub.events.services import EventInput, NewsInput
+from covenant_hub.forms import as_choices
 from covenant_hub.i18n import LANGUAGE_NAMES
 from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.library.labels import LANGUAGE_CHOICES
@@ -31,10 +32,6 @@ def zone_choices() -> list[SelectChoice]:
     """The region's zones first, then every IANA zone alphabetically."""
     rest = sorted(zone for zone in available_timezones() if "/" in zone and zone not in COMMON_ZONES)
     return [SelectChoice(zone, zone) for zone in (*COMMON_ZONES, *rest)]
-
-
-def _choices(pairs: list[tuple[object, str]]) -> list[SelectChoice]:
-    return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
 class EventForm(SubmitOnceForm):
@@ -58,9 +55,9 @@ class EventForm(SubmitOnceForm):
 
     def __init__(self, *args: object, organisers: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(list(KIND_LABELS.items()))
-        self.organiser_id.choices = _choices(list(organisers))
-        self.language.choices = _choices(list(LANGUAGE_CHOICES))
+        self.kind.choices = as_choices(KIND_LABELS.items())
+        self.organiser_id.choices = as_choices(organisers)
+        self.language.choices = as_choices(LANGUAGE_CHOICES)
         self.timezone.choices = zone_choices()
 
     def to_input(self) -> EventInput:
@@ -90,8 +87,8 @@ class NewsForm(SubmitOnceForm):
 
     def __init__(self, *args: object, publishers: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.org_id.choices = _choices(list(publishers))
-        self.language.choices = _choices(list(LANGUAGE_CHOICES))
+        self.org_id.choices = as_choices(publishers)
+        self.language.choices = as_choices(LANGUAGE_CHOICES)
 
     def to_input(self) -> NewsInput:
         return NewsInput(
@@ -116,7 +113,7 @@ class SubscribeForm(SubmitOnceForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.language.choices = _choices(
+        self.language.choices = as_choices(
             [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
         )
 

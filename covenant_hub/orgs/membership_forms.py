@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from covenant_hub.idempotency import SubmitOnceForm
@@ -17,7 +18,10 @@ class JoinForm(SubmitOnceForm):
 
     role = RadioField(
         _l("I ask to be"),
-        choices=[("member", _l("a member")), ("org_admin", _l("an administrator (claim this profile)"))],
+        choices=[
+            SelectChoice("member", _l("a member")),
+            SelectChoice("org_admin", _l("an administrator (claim this profile)")),
+        ],
         default="member",
         validators=[DataRequired()],
     )
@@ -37,7 +41,7 @@ class DecideForm(SubmitOnceForm):
 class RoleForm(SubmitOnceForm):
     role = SelectField(
         _l("Role"),
-        choices=[("member", _l("Member")), ("org_admin", _l("Administrator"))],
+        choices=[SelectChoice("member", _l("Member")), SelectChoice("org_admin", _l("Administrator"))],
         validators=[DataRequired()],
     )
 

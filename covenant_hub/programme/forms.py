@@ -15,20 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from covenant_hub.forms import as_choices
 from covenant_hub.idempotency import SubmitOnceForm
 from covenant_hub.orgs.forms import split_codes
 from covenant_hub.programme import labels
 from covenant_hub.programme.applications import ApplicationInput
 from covenant_hub.programme.models import COMMITMENTS
 from covenant_hub.programme.supporters import ActivityInput, ServiceInput
-
-
-def as_choices(pairs: list[tuple[Any, str]], blank: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice("", blank)] if blank is not None else []
-    return choices + [SelectChoice(value, label) for value, label in pairs]
 
 
 class ApplicationForm(SubmitOnceForm):
