@@ -14,7 +14,7 @@ from flask_login import current_user
 from covenant_hub.api import paging
 from covenant_hub.api.blueprint import bp
 from covenant_hub.api.envelope import denied, fail
-from covenant_hub.api.schemas.common import PageQuery
+from covenant_hub.api.schemas.common import ErrorEnvelope, PageQuery
 from covenant_hub.api.schemas.matching import (
     AnswerIn,
     InvitationOut,
@@ -125,7 +125,7 @@ def answer_invitation(invitation_id: int, json: AnswerIn) -> Any:
 
 
 @bp.route("/orgs/<external_id>/recommendations")
-@api_spec.validate(resp=responses(HTTP_200=RecommendationsOut), tags=["matching"])
+@api_spec.validate(resp=responses(HTTP_200=RecommendationsOut, HTTP_503=ErrorEnvelope), tags=["matching"])
 def get_recommendations(external_id: str, query: RecommendationQuery) -> Any:
     """Who the organisation's members might ask, of one kind, with the reasons."""
     org = services.get_org(external_id)
@@ -134,5 +134,7 @@ def get_recommendations(external_id: str, query: RecommendationQuery) -> Any:
     if not perm.can_view_recommendations(current_user, org):
         denied(current_user)
     lists = queries.recommendation_lists(org, (query.kind,), query.top)
+    if lists is None:
+        fail(503, _("Recommendations are unavailable right now. Please try again in a few minutes."))
     items = [{**match.as_json(), "reasons_text": text} for _o, match, text in lists[0].items]
     return {"org": org.external_id, "kind": query.kind, "items": items}

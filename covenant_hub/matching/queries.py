@@ -5,6 +5,7 @@ Nothing here writes, so every GET page can use it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,13 +20,15 @@ from covenant_hub.extensions import db
 from covenant_hub.i18n import current_language
 from covenant_hub.library.models import Practice
 from covenant_hub.matching import service
-from covenant_hub.matching.engine.ranker import RECOMMENDABLE, UnknownOrganisation, recommend
+from covenant_hub.matching.engine.model import MatchModel
+from covenant_hub.matching.engine.ranker import RECOMMENDABLE, Match, UnknownOrganisation, recommend
 from covenant_hub.matching.models import ExchangeOutcome, Invitation, MatchRequest, Proposal
 from covenant_hub.matching.network_svg import build_network, render_svg
 from covenant_hub.orgs.labels import LINK_LABELS
 from covenant_hub.orgs.models import Organisation
 
 RECOMMENDATIONS_PER_KIND = 5
+log = logging.getLogger(__name__)
 
 
 def render(reasons: list[dict[str, Any]]) -> list[str]:
@@ -120,8 +123,12 @@ def request_json(request: MatchRequest) -> dict[str, Any]:
 
 def network_picture(request: MatchRequest) -> Markup:
     """The SVG for a request's page (empty markup when the requester is not in the model)."""
-    model = service.get_model()
-    net = build_network(model, request.org_id, [p.candidate_id for p in request.proposals])
+    try:
+        model = service.get_model()
+        net = build_network(model, request.org_id, [p.candidate_id for p in request.proposals])
+    except Exception:  # noqa: BLE001 - a derived part: the page shows the request without it
+        log.exception("the network picture of match request %s could not be drawn", request.id)
+        return Markup("")
     if not net.nodes:
         return Markup("")
     kind_labels = {kind: str(label) for kind, label in LINK_LABELS.items()}
@@ -266,16 +273,15 @@ class KindList:
 
 def recommendation_lists(
     org: Organisation, kinds: tuple[str, ...] = RECOMMENDABLE, top: int = RECOMMENDATIONS_PER_KIND
-) -> list[KindList]:
+) -> list[KindList] | None:
     """The engine's top lists per kind for an organisation's "who could help" page: one model
-    read and one query for the organisations, whatever the number of kinds."""
-    model = service.get_model()
-    found = {}
-    for kind in kinds:
-        try:
-            found[kind] = recommend(model, org.id, kind, top)
-        except UnknownOrganisation:
-            found[kind] = []
+    read and one query for the organisations, whatever the number of kinds. None (logged) when
+    the model cannot be built or read: it is derived, so the page says so instead of failing."""
+    try:
+        found = _recommended(service.get_model(), org.id, kinds, top)
+    except Exception:  # noqa: BLE001 - the match model is derived data: degrade, never break
+        log.exception("recommendations for %s are unavailable", org.external_id)
+        return None
     ids = [m.org_id for matches in found.values() for m in matches]
     orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
     texts = iter(render_many([m.reasons for matches in found.values() for m in matches]))
@@ -283,3 +289,13 @@ def recommendation_lists(
         KindList(kind, [(orgs.get(m.org_id), m, next(texts)) for m in matches])
         for kind, matches in found.items()
     ]
+
+
+def _recommended(model: MatchModel, org_id: int, kinds: tuple[str, ...], top: int) -> dict[str, list[Match]]:
+    found: dict[str, list[Match]] = {}
+    for kind in kinds:
+        try:
+            found[kind] = recommend(model, org_id, kind, top)
+        except UnknownOrganisation:
+            found[kind] = []
+    return found

@@ -36,9 +36,24 @@ class LiveServer:
 
     url: str
     config: dict[str, Any]
+    log: Path
 
     def outbox(self) -> Path:
         return Path(self.config["MAIL_OUTBOX"])
+
+    def errors(self) -> str:
+        """The server's logged errors and tracebacks, for a failing test's message: a 500 seen
+        by the browser says nothing of its cause."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        kept, in_trace = [], False
+        for line in lines:
+            if " ERROR " in line or line.startswith("Traceback"):
+                in_trace = True
+            elif in_trace and not line.startswith((" ", "Traceback")) and " INFO " in line:
+                in_trace = False
+            if in_trace or " ERROR " in line or " WARNING " in line:
+                kept.append(line)
+        return "\n".join(kept[-200:])
 
 
 def _free_port() -> int:
@@ -96,7 +111,7 @@ def live_server(app_config: dict[str, Any], tmp_path: Path) -> Iterator[LiveServ
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(url, process, log)
-        yield LiveServer(url=url, config=app_config)
+        yield LiveServer(url=url, config=app_config, log=log)
     finally:
         process.terminate()
         process.wait(timeout=20)

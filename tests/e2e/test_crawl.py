@@ -99,6 +99,6 @@ def test_every_reachable_page_answers_for_a_visitor_and_an_admin(app, live_serve
     assert page.get_attribute("html", "lang") == "ru"
     admin_pages, admin_failures = _crawl(page, base)
 
-    assert anonymous_failures == [] and admin_failures == []
+    assert anonymous_failures == [] and admin_failures == [], live_server.errors()
     # The crawl really walked the site: the sample data alone links to far more than this.
     assert anonymous_pages > 80 and admin_pages > 100

@@ -349,6 +349,26 @@ def test_recommendations_page_lists_each_kind_with_reasons(app, client):
     assert "/requests/new" not in page  # plain members do not file requests
 
 
+def test_a_failing_match_model_degrades_the_pages_that_use_it(app, client, monkeypatch, caplog):
+    """The model is derived: when it cannot be built the pages say so (logged), never a 500."""
+    orgs = seed()
+    admin = make_user(org=orgs["city"], org_role="org_admin", language="ru")
+    request = workflow.file_request(orgs["city"], admin, request_input())
+    login(client, admin)
+
+    def broken() -> None:
+        raise RuntimeError("the model cannot be built")
+
+    monkeypatch.setattr(service, "get_model", broken)
+    page = client.get("/matching/orgs/kant/recommendations")
+    assert page.status_code == 200
+    assert "Рекомендации сейчас недоступны" in page.get_data(as_text=True)
+    assert client.get(f"/matching/requests/{request.id}").status_code == 200
+    answer = client.get("/api/v1/orgs/kant/recommendations?kind=supporter")
+    assert answer.status_code == 503 and answer.get_json()["error"]["message"]
+    assert "recommendations for kant are unavailable" in caplog.text
+
+
 def test_closed_request_takes_no_more_invitations(app, client):
     orgs = seed()
     admin = make_user(org=orgs["city"], org_role="org_admin")
