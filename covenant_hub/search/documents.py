@@ -84,11 +84,6 @@ def all_documents(chunk: int = 1000) -> Iterator[SearchDocument]:
             db.session.expunge_all()
 
 
-def all_keys() -> set[str]:
-    """The key of every record that should be in the index (what `search check` compares)."""
-    return {doc.key for doc in all_documents()}
-
-
 def count_records() -> int:
     """Rows a rebuild will read: the length of its progress bar."""
     from sqlalchemy import func

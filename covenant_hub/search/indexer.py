@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from covenant_hub.clock import utcnow
+from covenant_hub.database import reading_only
 from covenant_hub.extensions import db
 from covenant_hub.search import documents, outbox, vectors
 from covenant_hub.search.engine.index import IndexLocked, SearchIndex
@@ -316,9 +317,12 @@ def rebuild(
             if not ix.check_health().ok:
                 marker.touch()
             old = read_mark(ix)
-            covered = outbox.last_id(db.session.connection())
-            db.session.rollback()  # the documents are read in a later transaction: nothing older
-            count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+            db.session.rollback()  # the reads below begin afresh, DEFERRED: nothing older
+            with reading_only():  # minutes on a big site: never with SQLite's write lock held
+                covered = outbox.last_id(db.session.connection())
+                db.session.rollback()  # the documents are read in a later transaction
+                count = ix.rebuild(documents.all_documents(), progress=progress, procs=procs)
+                db.session.rollback()
             write_mark(ix, covered)
             marker.unlink(missing_ok=True)
             if embed and covered > old:
@@ -347,8 +351,10 @@ class CheckReport:
 def check(ix: SearchIndex, repair: bool = True) -> CheckReport:
     """Compare every document's content hash in the database and in the index; fix all three
     kinds of difference, as this index's follower (so no drain commits older content after it)."""
-    wanted = {doc.key: to_fields(doc)["hash"] for doc in documents.all_documents()}
     db.session.rollback()
+    with reading_only():  # a read of every document: never with SQLite's write lock held
+        wanted = {doc.key: to_fields(doc)["hash"] for doc in documents.all_documents()}
+        db.session.rollback()
     present = ix.hashes()
     report = CheckReport(
         database=len(wanted),
@@ -359,8 +365,9 @@ def check(ix: SearchIndex, repair: bool = True) -> CheckReport:
     )
     if repair and (report.missing or report.stale or report.extra):
         with follow_lock(ix, None):
-            docs = documents.documents_for(report.missing + report.stale)
-            db.session.rollback()
+            with reading_only():
+                docs = documents.documents_for(report.missing + report.stale)
+                db.session.rollback()
             ix.index(docs.values())
             ix.remove([*report.extra, *(key for key in report.stale if key not in docs)])
         report.repaired = True
