@@ -6,7 +6,7 @@ PORT ?= 5000
 WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run public-url screenshots test test-postgres install install-dev translations extract-messages chromium postgresql redis db serve lint typecheck lock bench clean
+.PHONY: run public-url screenshots test test-postgres install install-dev translations extract-messages chromium postgresql shared-stores db serve lint typecheck lock bench clean
 
 # Mail, feed and calendar links are built on the public address: unless COVENANT_PUBLIC_URL is
 # given, it is the address `make run` serves on, so PORT=8000 gives links to port 8000.
@@ -24,7 +24,7 @@ run: install translations db
 # PostgreSQL (tests/postgres/whole_suite.py points every test app at a throwaway cluster).
 PG_SUITES ?= tests/search tests/matching tests/forum tests/programme
 
-test: install-dev translations chromium postgresql redis typecheck
+test: install-dev translations chromium postgresql shared-stores typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 	$(MAKE) test-postgres
 
@@ -90,14 +90,15 @@ postgresql:
 	  echo "The PostgreSQL tests need Debian's postgresql: run 'sudo apt-get install postgresql' and retry."; exit 1; \
 	fi
 
-# The shared rate-limit and cluster tests start a throwaway Debian redis-server (never the service).
-redis:
-	@if [ -x /usr/bin/redis-server ]; then :; \
+# The shared rate-limit and cluster tests start throwaway Debian redis-server and memcached
+# processes (never the system services).
+shared-stores:
+	@if [ -x /usr/bin/redis-server ] && [ -x /usr/bin/memcached ]; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-	  echo "Installing Debian's redis-server for the shared rate-limit tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  echo "Installing Debian's redis-server and memcached for the shared rate-limit tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server memcached >/dev/null; \
 	else \
-	  echo "The shared rate-limit tests need Debian's redis-server: run 'sudo apt-get install redis-server' and retry."; exit 1; \
+	  echo "The shared rate-limit tests need Debian's redis-server and memcached: run 'sudo apt-get install redis-server memcached' and retry."; exit 1; \
 	fi
 
 # Ten key pages at 390x844 and 1366x900 into docs/screenshots/ (README shows them).

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 
 from covenant_hub import create_app
 from covenant_hub.extensions import db
-from tests.servers import S3_TEST_SETTINGS, create_bucket, redis_server, s3_server
+from tests.servers import S3_TEST_SETTINGS, create_bucket, memcached_server, redis_server, s3_server
 
 TEST_PASSWORD = "correct-horse-battery-42"
 
@@ -138,4 +138,11 @@ def s3_settings(s3_endpoint: str) -> dict[str, Any]:
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throwaway Debian redis-server, started on first use, for the shared rate-limit tests."""
     with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def memcached_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway Debian memcached, started on first use, for the shared rate-limit tests."""
+    with memcached_server(tmp_path_factory.mktemp("memcached")) as url:
         yield url

@@ -1,6 +1,7 @@
-"""Throwaway Redis and S3-compatible servers for the tests that need a shared store.
+"""Throwaway Redis, memcached and S3-compatible servers for the tests that need a shared store.
 
-Redis is Debian's `redis-server` (`make redis` installs it), an S3 server is moto's
+Redis and memcached are Debian's `redis-server` and `memcached` (`make shared-stores` installs
+them), an S3 server is moto's
 (`moto_server`, pinned in requirements-dev.txt): real servers on free ports of 127.0.0.1,
 run as subprocesses and stopped at the end. Missing programs fail: a skip would hide that
 the shared stores went unproved.
@@ -8,6 +9,7 @@ the shared stores went unproved.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -51,27 +53,46 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    """A Redis on a free port with no persistence; yields its redis:// URL."""
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+def _debian_server(name: str, package: str, folder: Path, args: list[str], port: int) -> Iterator[None]:
+    """Run one of Debian's servers on `port` until the block ends; its log goes to `folder`."""
+    binary = shutil.which(name) or f"/usr/bin/{name}"
     if not Path(binary).is_file():
         pytest.fail(
-            "redis-server not found: install Debian's with `make redis` (as root: apt-get install"
-            " redis-server) and run the tests again; the shared rate-limit tests never skip.",
+            f"{name} not found: install Debian's with `make shared-stores` (as root: apt-get install"
+            f" {package}) and run the tests again; the shared rate-limit tests never skip.",
             pytrace=False,
         )
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(folder), "--daemonize", "no", "--loglevel", "warning"]  # fmt: skip
-    log = (folder / "redis.log").open("wb")
-    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    log = (folder / f"{name}.log").open("wb")
+    process = subprocess.Popen([binary, *args], stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(process, port, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
+        _wait_for_port(process, port, name)
+        yield
     finally:
         _stop(process)
         log.close()
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A Redis on a free port with no persistence; yields its redis:// URL."""
+    port = free_port()
+    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(folder), "--daemonize", "no", "--loglevel", "warning"]  # fmt: skip
+    with _debian_server("redis-server", "redis-server", folder, args, port):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextmanager
+def memcached_server(folder: Path) -> Iterator[str]:
+    """A memcached on a free port of 127.0.0.1 (16 MB, as root it must name a user); yields its
+    memcached:// URL."""
+    port = free_port()
+    args = ["--port", str(port), "--listen", "127.0.0.1", "--memory-limit", "16", "--udp-port", "0"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args += ["--user", "root"]
+    with _debian_server("memcached", "memcached", folder, args, port):
+        yield f"memcached://127.0.0.1:{port}"
 
 
 @contextmanager

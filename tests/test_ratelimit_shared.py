@@ -1,7 +1,8 @@
 """Rate limits that hold across nodes: two processes, each its own app with its own instance
-folder (two machines' worth of workers), counting in one Redis started by the test (Debian's
-redis-server). Separate processes, because Flask-Limiter keeps one storage per Limiter object
-and the app factory shares one: two apps in one process would share the last one's storage.
+folder (two machines' worth of workers), counting in one Redis or one memcached started by the
+test (Debian's redis-server and memcached). Separate processes, because Flask-Limiter keeps
+one storage per Limiter object and the app factory shares one: two apps in one process would
+share the last one's storage.
 """
 
 from __future__ import annotations
@@ -61,14 +62,24 @@ def nodes() -> Iterator[list[Node]]:
         node.stop()
 
 
+SHARED_STORES = {"redis": ("redis_url", "RedisStorage"), "memcached": ("memcached_url", "MemcachedStorage")}
+
+
+@pytest.fixture(params=sorted(SHARED_STORES))
+def store(request: pytest.FixtureRequest) -> str:
+    """Each of Flask-Limiter's shared storages that the README offers for several nodes."""
+    return request.param
+
+
 @pytest.fixture
-def shared_uri(redis_url: str, app_config: dict[str, Any]) -> str:
-    """Redis, with a key prefix of this test's own so that tests sharing the server never meet."""
+def shared_uri(store: str, request: pytest.FixtureRequest, app_config: dict[str, Any]) -> str:
+    """The store's URL, with a key prefix of this test's own so that tests sharing the server
+    never meet."""
     app_config["RATELIMIT_KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    return redis_url
+    return request.getfixturevalue(SHARED_STORES[store][0])
 
 
-def test_failed_login_limit_of_three_holds_across_two_nodes_on_redis(
+def test_failed_login_limit_of_three_holds_across_two_nodes_on_a_shared_store(
     app_config: dict[str, Any], shared_uri: str, tmp_path: Path, nodes: list[Node]
 ) -> None:
     a, b = Node(app_config, "a", tmp_path, shared_uri), Node(app_config, "b", tmp_path, shared_uri)
@@ -86,11 +97,13 @@ def test_per_machine_files_would_let_each_node_through(
     assert [a.fail(), b.fail(), a.fail(), b.fail(), a.fail(), b.fail(), a.fail()] == [200] * 6 + [429]
 
 
-def test_the_redis_storage_is_flask_limiters_own(app_config: dict[str, Any], shared_uri: str) -> None:
+def test_the_shared_storage_is_flask_limiters_own(
+    app_config: dict[str, Any], store: str, shared_uri: str
+) -> None:
     from covenant_hub.extensions import limiter
 
     app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": shared_uri})
     with app.app_context():
         storage = limiter._storage  # noqa: SLF001  (which backend the URI chose)
-        assert type(storage).__name__ == "RedisStorage"
+        assert type(storage).__name__ == SHARED_STORES[store][1]
         assert storage.check()
