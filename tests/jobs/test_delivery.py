@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -11,12 +10,12 @@ from sqlalchemy import select, update
 from covenant_hub.accounts.notifications import NotificationInput, notify
 from covenant_hub.clock import utcnow
 from covenant_hub.events import issues
-from covenant_hub.events.models import NewsletterIssue, NewsletterSubscription
 from covenant_hub.extensions import db
 from covenant_hub.jobs import delivery
 from covenant_hub.jobs.models import MailDelivery
 from covenant_hub.mail import send_mail
 from tests.factories import make_user
+from tests.jobs.newsletter_race import MONTH, issue_with_subscribers, send_twice_at_once
 
 LATER = timedelta(days=1)
 
@@ -171,39 +170,10 @@ def test_a_claim_nobody_confirmed_fails_and_is_never_resent_by_itself(app, sink,
     assert sink.recorder.messages == []
 
 
-def _issue_with_subscribers(count: int) -> None:
-    mark = issues.UNSUBSCRIBE_MARK
-    issue = NewsletterIssue(month="2026-11", language="ru", subject="Новости", html=mark, text=mark)
-    db.session.add(issue)
-    for n in range(count):
-        db.session.add(NewsletterSubscription(email=f"sub{n}@example.org", language="ru", status="active"))
-    db.session.commit()
-
-
 def test_two_newsletter_sends_at_once_reach_each_subscriber_once(app, sink, queue):
-    _issue_with_subscribers(30)
-    start = threading.Barrier(2)
-    queued: list[int] = []
-    errors: list[BaseException] = []
-
-    def send() -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                queued.append(issues.send_month("2026-11"))
-            except BaseException as error:  # reported below, not lost in the thread
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert sum(queued) == 30
+    emails = issue_with_subscribers(30)
+    assert sum(send_twice_at_once(app)) == 30
     _work(queue)
-    assert sink.recorder.recipients() == sorted(f"sub{n}@example.org" for n in range(30))
+    assert sink.recorder.recipients() == sorted(emails)
     assert all(m["List-Unsubscribe"].startswith("<http") for m in sink.recorder.messages)
-    assert issues.send_month("2026-11") == 0
+    assert issues.send_month(MONTH) == 0

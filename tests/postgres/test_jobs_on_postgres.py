@@ -3,18 +3,16 @@ sends at once reaching each subscriber once."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 
-from covenant_hub.events import issues
-from covenant_hub.events.models import NewsletterIssue, NewsletterSubscription
 from covenant_hub.extensions import db
 from covenant_hub.jobs import delivery
 from covenant_hub.jobs.queue import get_queue
 from covenant_hub.mail import send_mail
 from tests.accounts.helpers import read_mails
+from tests.jobs.newsletter_race import issue_with_subscribers, send_twice_at_once
 
 
 @pytest.fixture
@@ -35,32 +33,7 @@ def test_the_queue_lives_in_the_sites_database(app, outbox):
 
 
 def test_two_newsletter_sends_at_once_on_postgres(app, outbox):
-    mark = issues.UNSUBSCRIBE_MARK
-    db.session.add(NewsletterIssue(month="2026-11", language="ru", subject="Новости", html=mark, text=mark))
-    for n in range(20):
-        db.session.add(NewsletterSubscription(email=f"sub{n}@example.org", language="ru", status="active"))
-    db.session.commit()
-    start = threading.Barrier(2)
-    queued: list[int] = []
-    errors: list[BaseException] = []
-
-    def send() -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                queued.append(issues.send_month("2026-11"))
-            except BaseException as error:  # reported below, not lost in the thread
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == [] and sum(queued) == 20
+    emails = issue_with_subscribers(20)
+    assert sum(send_twice_at_once(app)) == 20
     get_queue(app).run_pending()
-    assert sorted(str(m["To"]) for m in read_mails(outbox)) == sorted(
-        f"sub{n}@example.org" for n in range(20)
-    )
+    assert sorted(str(m["To"]) for m in read_mails(outbox)) == sorted(emails)
