@@ -13,7 +13,7 @@ from covenant_hub.extensions import db
 from covenant_hub.forum import moderation, services
 from covenant_hub.forum import permissions as perm
 from covenant_hub.forum.errors import ForumError, NotAllowed
-from covenant_hub.forum.models import ModerationLog, Post, Suspension, Thread
+from covenant_hub.forum.models import Flag, ModerationLog, Post, Suspension, Thread
 from tests.factories import make_thread
 from tests.sessions import login
 
@@ -68,6 +68,28 @@ def test_flags_hide_a_post_at_the_threshold_until_a_moderator_decides(client, ap
     moderation.dismiss_flags(world.users["moderator"], post, "fine")
     assert db.session.get(Post, post.id).state == "visible"
     assert moderation.flag_queue(world.users["moderator"]) == []
+
+
+def test_each_posts_report_form_has_its_own_field_and_flags_that_post(client, app, world) -> None:
+    """The report form is written once per post from fields rendered once per page: each post's
+    field has its own id and label, and the form as the page gives it flags that post."""
+    from lxml import html
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    thread = make_thread(world.public, world.users["author"], posts=3)
+    second = _posts(thread.id)[1]
+    login(client, world.users["member"])
+    page = html.fromstring(client.get(f"/forum/t/{thread.id}").text)
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids)), "an id repeats on the thread page"
+    [form] = page.xpath(f'//form[@action="/forum/p/{second.id}/flag"]')
+    [field] = form.xpath('.//input[@name="reason"]')
+    assert form.xpath(f'.//label[@for="{field.get("id")}"]')
+    data = {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@type='hidden']")}
+    response = client.post(f"/forum/p/{second.id}/flag", data={**data, "reason": "spam"})
+    assert response.status_code == 302
+    flags = db.session.scalars(select(Flag)).all()
+    assert [(f.post_id, f.reason) for f in flags] == [(second.id, "spam")]
 
 
 def test_hide_needs_a_reason_and_restore_brings_it_back(client, world) -> None:
