@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, String, case, cast, func, or_, select
+from sqlalchemy import Row, Select, String, case, cast, func, or_, select
 
 from covenant_hub.extensions import db
 from covenant_hub.inputs import MAX_PAGE, parse_int
@@ -200,11 +200,23 @@ def _sorted(statement: Select[Any], sort: str, text: str = "") -> Select[Any]:
 MAP_LIMIT = 2000  # points on one map; beyond it the map says how many it leaves out
 
 
-def map_places(query: DirectoryQuery, limit: int = MAP_LIMIT) -> tuple[list[Organisation], int]:
+MAP_COLUMNS = (
+    Organisation.id,
+    Organisation.lat,
+    Organisation.lon,
+    Organisation.name,
+    Organisation.external_id,
+    Organisation.kind,
+)
+
+
+def map_places(query: DirectoryQuery, limit: int = MAP_LIMIT) -> tuple[list[Row[Any]], int]:
     """Organisations matching the directory's filters that have coordinates (every page of the
-    list, not only the one shown), largest first, and how many have coordinates in all."""
+    list, not only the one shown), largest first, and how many have coordinates in all. Rows of
+    the columns a map point needs, not records: loading 2,000 whole organisations (their JSON
+    lists decoded) was most of the directory page's time."""
     located = (Organisation.lat.is_not(None), Organisation.lon.is_not(None))
     total = db.session.scalar(_filtered(select(func.count(Organisation.id)), query).where(*located)) or 0
-    statement = _filtered(select(Organisation), query).where(*located)
+    statement = _filtered(select(*MAP_COLUMNS), query).where(*located)
     ordered = statement.order_by(Organisation.population.desc().nulls_last(), Organisation.name)
-    return list(db.session.scalars(ordered.limit(limit)).all()), total
+    return list(db.session.execute(ordered.limit(limit)).all()), total

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 
 from covenant_hub.orgs.directory import DirectoryQuery, map_places
 from covenant_hub.orgs.models import Organisation
 from covenant_hub.orgs.worldmap import WorldMap, build_map
 
 
-def _places(orgs: Iterable[Organisation]) -> list[tuple[float, float, str, str, str]]:
+def profile_urls() -> Callable[[str], str]:
+    """`url_for("orgs.view_profile", external_id=...)` for many organisations at once: the URL is
+    built once around a marker and each id quoted by the routing map's own converter (2,000
+    url_for calls were a quarter of the directory page's time)."""
+    marker = "covenantprofilemarker"
+    head, tail = url_for("orgs.view_profile", external_id=marker).split(marker)
+    converter = current_app.url_map.converters["default"](current_app.url_map)
+    return lambda external_id: f"{head}{converter.to_url(external_id)}{tail}"
+
+
+def _places(orgs: Iterable[Any]) -> list[tuple[float, float, str, str, str]]:
+    """Map points of organisations (records or rows with id, lat, lon, name, external_id, kind)."""
     seen: set[int] = set()
     places = []
+    url = profile_urls()
     for org in orgs:
         if org.lat is None or org.lon is None or org.id in seen:
             continue
         seen.add(org.id)
-        url = url_for("orgs.view_profile", external_id=org.external_id)
-        places.append((org.lat, org.lon, org.name, url, org.kind))
+        places.append((org.lat, org.lon, org.name, url(org.external_id), org.kind))
     return places
 
 

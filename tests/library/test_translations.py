@@ -64,6 +64,21 @@ def test_a_reader_of_another_language_gets_the_nearest_version(app, client):
     assert "Сортировка отходов" in titles and "Waste sorting" not in titles  # ky reads ru before en
 
 
+def test_an_original_without_its_own_group_is_still_one_family_with_its_translations(app, client):
+    """Data from before the groups (or an import) may leave the original's group empty while its
+    translations name it: the two are still one practice, and a practice alone is listed."""
+    owner = make_org()
+    make_practice(owner, external_id="w-en", title="Waste sorting", language="en", translation_group=None)
+    make_practice(
+        owner, external_id="w-ru", title="Сортировка отходов", language="ru", translation_group="w-en"
+    )
+    make_practice(owner, external_id="bus", title="Bus lanes", language="en", translation_group=None)
+    _body, titles = _list(client, "en")
+    assert "Waste sorting" in titles and "Сортировка отходов" not in titles and "Bus lanes" in titles
+    _body, titles = _list(client, "ru")
+    assert "Сортировка отходов" in titles and "Waste sorting" not in titles and "Bus lanes" in titles
+
+
 def test_my_drafts_list_every_version(app, client):
     versions = _family(state="draft")
     author = make_user(org=versions["ky"].owner, org_role="org_admin")
