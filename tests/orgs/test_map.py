@@ -92,3 +92,15 @@ def test_clipping_keeps_only_what_is_inside_the_frame():
     clipped = worldmap._clipped(square, (5.0, -5.0, 20.0, 20.0))
     assert min(lon for lon, _lat in clipped) >= 5.0 - 15 * 0.02 - 1e-9
     assert worldmap._clipped(square, (50.0, 50.0, 60.0, 60.0)) == []
+
+
+def test_map_links_are_the_profiles_url_for_every_kind_of_id(app):
+    """The map builds its 2,000 links around one url_for: each must be what url_for gives."""
+    from flask import url_for
+
+    from covenant_hub.orgs.maps import profile_urls
+
+    ids = ["org-1", "12345", "a b", "a/b", "Бишкек", "x?y#z", "50%", "it's"]
+    with app.test_request_context("/orgs/"):
+        url = profile_urls()
+        assert [url(i) for i in ids] == [url_for("orgs.view_profile", external_id=i) for i in ids]
