@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 ATLAS = Path(__file__).resolve().parent.parent / "data" / "world-atlas-2.0.2" / "countries-50m.json"
 DEFAULT_FRAME = (20.0, 35.0, 90.0, 58.0)  # west, south, east, north: the Covenant's eastern region
 MIN_SPAN = 6.0  # degrees of longitude: a single city still shows its country around it
@@ -24,7 +26,7 @@ Ring = list[tuple[float, float]]
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One organisation on the map; the template escapes label and url."""
+    """One organisation on the map (`WorldMap.points_markup` escapes label and url)."""
 
     x: float
     y: float
@@ -39,6 +41,17 @@ class WorldMap:
     height: int
     borders: tuple[str, ...]  # SVG path data, one per country in the frame
     points: tuple[MapPoint, ...]
+
+    def points_markup(self) -> Markup:
+        """Each point as a link (out of the tab order) around its circle and title, escaped.
+        Written here in one join: a template loop over the directory's 2,000 points was a third
+        of the page's time."""
+        return Markup("\n".join(  # noqa: S704 - every value below is escaped
+            f'<a href="{escape(p.url)}" tabindex="-1" class="org-map-link">'
+            f'<circle cx="{p.x}" cy="{p.y}" r="5" class="org-map-point kind-{escape(p.kind)}">'
+            f"<title>{escape(p.label)}</title></circle></a>"
+            for p in self.points
+        ))  # fmt: skip
 
 
 @lru_cache(maxsize=1)
