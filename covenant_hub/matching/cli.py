@@ -295,19 +295,22 @@ def tune_command(windows: tuple[str, ...], output: Path | None, apply: bool, as_
     if output is not None:
         save_weights(tuned, output)
     version = stored_weights.store(tuned, note="match tune " + " ".join(windows)) if apply else None
+    _report_tuning(tuned["tuned"], output, version, as_json)
+
+
+def _report_tuning(summary: dict, output: Path | None, version: int | None, as_json: bool) -> None:
+    """The fit summary, and where the weights went (a file, a stored version or both)."""
     if as_json:
-        click.echo(json.dumps({**tuned["tuned"], "version": version} if apply else tuned["tuned"]))
-    else:
-        if output is not None:
-            click.echo(_("Weights written to %(path)s.", path=str(output)))
-        if version is not None:
-            click.echo(
-                _(
-                    "Weights stored as version %(version)d; run `flask match rebuild` to use them.",
-                    version=version,
-                )
-            )
-        click.echo(json.dumps(tuned["tuned"], indent=2))
+        click.echo(json.dumps(summary if version is None else {**summary, "version": version}))
+        return
+    if output is not None:
+        click.echo(_("Weights written to %(path)s.", path=str(output)))
+    if version is not None:
+        message = _(
+            "Weights stored as version %(version)d; run `flask match rebuild` to use them.", version=version
+        )
+        click.echo(message)
+    click.echo(json.dumps(summary, indent=2))
 
 
 weights_cli = AppGroup("weights", help="The ranker's weights, versioned in the database.")
