@@ -13,16 +13,13 @@ from typing import Any
 import pytest
 
 from tests.cluster.harness import Nodes, start_nodes
-from tests.postgres.cluster import Cluster, start_cluster
+from tests.postgres.cluster import Cluster, running_cluster
 
 
 @pytest.fixture(scope="module")
 def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = start_cluster(lambda: tmp_path_factory.mktemp("postgres"))
-    try:
+    with running_cluster(lambda: tmp_path_factory.mktemp("postgres")) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture(scope="module")

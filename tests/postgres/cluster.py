@@ -15,7 +15,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -201,3 +202,13 @@ def empty_tables(url: str) -> None:
         ]
         if tables:
             connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@contextmanager
+def running_cluster(make_folder: Callable[[], Path]) -> Iterator[Cluster]:
+    """A started cluster (`start_cluster`), stopped when the block ends however it ends."""
+    cluster = start_cluster(make_folder)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

@@ -13,16 +13,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import build_test_config
-from tests.postgres.cluster import Cluster, empty_tables, migrate, start_cluster
+from tests.postgres.cluster import Cluster, empty_tables, migrate, running_cluster
 
 
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = start_cluster(lambda: tmp_path_factory.mktemp("postgres"))
-    try:
+    with running_cluster(lambda: tmp_path_factory.mktemp("postgres")) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture(scope="session")
