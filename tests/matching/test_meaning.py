@@ -135,3 +135,28 @@ def test_a_post_that_holds_the_write_lock_saves_its_vectors_after_it(match_app: 
     for thread in [t for t in threading.enumerate() if t.name == "match-vectors"]:
         thread.join(timeout=30)
     assert db.session.query(MatchTextVector).count() == 1
+
+
+def test_a_page_never_waits_for_the_meaning_model(match_app: Flask) -> None:
+    """Embedding every need and offer of a cold model took over gunicorn's 30 s on a busy
+    machine, and the worker was killed mid-page (a browser test saw the 500). With the build
+    in the background, the page gets a words-only model at once; the one with meaning follows."""
+    make_org(name="Needy", needs="We need LED street lighting")
+    holder = service.state(match_app)
+    holder.meaning_in_background = True  # as outside TESTING
+    with match_app.test_request_context("/matching/"):
+        first = service.get_model()
+    assert first.meaning is None and first.text.vectorizer is not None
+    assert holder.meaning_builder is not None
+    holder.meaning_builder.join(timeout=60)
+    with match_app.test_request_context("/matching/"):
+        later = service.get_model()
+    assert later is not first and later.meaning is not None
+
+
+def test_outside_a_page_the_model_is_built_with_meaning_at_once(match_app: Flask) -> None:
+    """A command (match rebuild, evaluate) has no visitor waiting: it builds with meaning itself."""
+    make_org(name="Needy", needs="We need LED street lighting")
+    service.state(match_app).meaning_in_background = True
+    assert service.get_model().meaning is not None
+    assert service.state(match_app).meaning_builder is None
